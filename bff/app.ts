@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { apiErrorHandler, notFound } from './api/errors.ts';
+import { createUsersRouter } from './api/users.ts';
+import { apiPrincipal } from './auth/api-principal.ts';
+import { createLoginRoutes } from './auth/login-routes.ts';
+import type { Sessions } from './auth/sessions.ts';
+import type { UserService } from './auth/users.ts';
+import type { LoginThrottle } from './auth/login-throttle.ts';
+import type { AuditSink } from './core/access.ts';
+import type { Db } from './db/database.ts';
+
+export type BffDeps = {
+  db: Db;
+  logger: Logger;
+  users: UserService;
+  sessions: Sessions;
+  throttle: LoginThrottle;
+  audit: AuditSink;
+  /** Where the registry core listens (127.0.0.1, never exposed). */
+  coreUrl: string;
+  /** The built SPA (vite build's outDir). */
+  webRoot: string;
+};
+
+/** The one port users see: /v2 and /service/token streamed to the core, /api/v2.0, /c/*, and the SPA. */
+export function createBffApp(deps: BffDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(pinoHttp({
+    logger: deps.logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      req.headers['x-request-id'] = id;
+      return id;
+    },
+    // Never log credentials or cookies.
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }) },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  }));
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  app.use(createProxyMiddleware({
+    target: deps.coreUrl,
+    pathFilter: ['/v2', '/service/token'],
+    agent,
+    xfwd: true,
+    proxyTimeout: 0,
+    on: {
+      error: (err, _req, res) => {
+        const out = res as http.ServerResponse;
+        if ('headersSent' in out && !out.headersSent) {
+          out.writeHead(502, { 'Content-Type': 'application/json' });
+          out.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'registry core unavailable' }] }));
+        } else {
+          (res as http.ServerResponse).destroy?.(err);
+        }
+      },
+    },
+  }));
+
+  app.use(deps.sessions.middleware());
+  app.use(createLoginRoutes(deps));
+  const api = express.Router();
+  api.use(apiPrincipal(deps.users));
+  api.use(createUsersRouter(deps));
+  api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
+  app.use('/api/v2.0', api);
+  app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));
+
+  if (existsSync(deps.webRoot)) {
+    app.use(express.static(deps.webRoot, { index: false, maxAge: '1h' }));
+    const index = path.join(deps.webRoot, 'index.html');
+    app.get(/.*/, (_req, res) => res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
+  }
+  app.use(apiErrorHandler);
+  return app;
+}

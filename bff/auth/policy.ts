@@ -1,0 +1,91 @@
+/**
+ * The one authorization policy: Harbor's permission matrix (src/common/rbac/project/rbac_role.go), consulted by
+ * /v2 and /api/v2.0 alike. Roles: 1 ProjectAdmin, 2 Developer, 3 Guest, 4 Maintainer, 5 LimitedGuest.
+ */
+export const roles = { projectAdmin: 1, developer: 2, guest: 3, maintainer: 4, limitedGuest: 5 } as const;
+export type RoleId = (typeof roles)[keyof typeof roles];
+export const roleNames: Record<RoleId, string> = {
+  1: 'projectAdmin', 2: 'developer', 3: 'guest', 4: 'maintainer', 5: 'limitedGuest',
+};
+
+export type Action =
+  | 'create' | 'read' | 'update' | 'delete' | 'list' | 'pull' | 'push' | 'operate' | 'stop' | 'scanner-pull';
+
+/** Actions per resource, written as Harbor's letters: C R U D L plus pull, push, op(erate), stop. */
+type Grants = Record<string, string>;
+
+const projectAdmin: Grants = {
+  project: 'R U D', member: 'C R U D L', metadata: 'C R U D', log: 'L', label: 'C R U D L', quota: 'R',
+  repository: 'C R U D L pull push', 'tag-retention': 'C R U D L op', 'immutable-tag': 'C U D L', configuration: 'R U',
+  robot: 'C R U D L', 'notification-policy': 'C R U D L', scan: 'C R stop', sbom: 'C R stop', scanner: 'R C',
+  artifact: 'C R D L', 'artifact-addition': 'R', tag: 'C D L', accessory: 'L', 'artifact-label': 'C D',
+  'preheat-policy': 'C R U D L', 'export-cve': 'C R L',
+};
+const maintainer: Grants = {
+  project: 'R', member: 'R L', metadata: 'R', label: 'C R U D L', quota: 'R', repository: 'C R U D L pull push',
+  'tag-retention': 'C R U D L op', 'immutable-tag': 'C U D L', configuration: 'R', robot: 'R L', 'notification-policy': 'L',
+  scan: 'C R stop', sbom: 'C R stop', scanner: 'R', artifact: 'C R D L', 'artifact-addition': 'R', tag: 'C D L',
+  accessory: 'L', 'artifact-label': 'C D', 'export-cve': 'C R L',
+};
+const developer: Grants = {
+  project: 'R', member: 'R L', label: 'R L', quota: 'R', repository: 'C R U L pull push', 'tag-retention': 'C R U D L op',
+  configuration: 'R', robot: 'R L', scan: 'R', sbom: 'R', scanner: 'R', artifact: 'C R L', 'artifact-addition': 'R',
+  tag: 'C L', accessory: 'L', 'artifact-label': 'C D', 'export-cve': 'C R L',
+};
+const guest: Grants = {
+  project: 'R', member: 'R L', label: 'R L', quota: 'R', repository: 'R L pull', configuration: 'R', robot: 'R L',
+  scan: 'R', sbom: 'R', scanner: 'R', artifact: 'R L', 'artifact-addition': 'R', tag: 'L', accessory: 'L',
+};
+const limitedGuest: Grants = {
+  project: 'R', quota: 'R', repository: 'R L pull', configuration: 'R', scan: 'R', sbom: 'R', scanner: 'R',
+  artifact: 'R L', 'artifact-addition': 'R', tag: 'L', accessory: 'L',
+};
+/** What everyone, anonymous included, may do in a public project. */
+const publicProject: Grants = {
+  project: 'R', label: 'R L', repository: 'L pull', scan: 'R', scanner: 'R', tag: 'L', artifact: 'R L',
+  'artifact-addition': 'R', accessory: 'L',
+};
+
+const letters: Record<string, Action> = { C: 'create', R: 'read', U: 'update', D: 'delete', L: 'list', op: 'operate' };
+const expand = (g: Grants) =>
+  new Map(Object.entries(g).map(([res, acts]) => [res, new Set(acts.split(' ').map((a) => letters[a] ?? (a as Action)))]));
+
+const byRole = new Map<number, Map<string, Set<Action>>>([
+  [roles.projectAdmin, expand(projectAdmin)],
+  [roles.maintainer, expand(maintainer)],
+  [roles.developer, expand(developer)],
+  [roles.guest, expand(guest)],
+  [roles.limitedGuest, expand(limitedGuest)],
+]);
+const publicGrants = expand(publicProject);
+
+export type Principal =
+  | { kind: 'anonymous'; name: 'anonymous' }
+  | { kind: 'user'; id: number; name: string; sysadmin: boolean };
+
+export const anonymous: Principal = { kind: 'anonymous', name: 'anonymous' };
+
+/** What the policy needs to know of a project for one principal. */
+export type ProjectStanding = { public: boolean; role: number | null };
+
+/** May `principal` do `action` on `resource` in a project where it stands as `standing` (null: no such project)? */
+export function allowed(principal: Principal, standing: ProjectStanding | null, resource: string, action: Action): boolean {
+  // A system admin may do anything, and may learn that a project does not exist (callers then answer "not found").
+  if (principal.kind === 'user' && principal.sysadmin) return true;
+  if (!standing) return false;
+  if (standing.role !== null && byRole.get(standing.role)?.get(resource)?.has(action)) return true;
+  return standing.public && (publicGrants.get(resource)?.has(action) ?? false);
+}
+
+/** May the principal see that the project exists at all? */
+export const canSeeProject = (principal: Principal, standing: ProjectStanding | null) =>
+  allowed(principal, standing, 'project', 'read') && standing !== null;
+
+/** Registry actions (`pull`, `push`, `delete` in token scopes) mapped onto the matrix. */
+export function registryActionAllowed(principal: Principal, standing: ProjectStanding | null, action: string): boolean {
+  if (action === 'pull') return allowed(principal, standing, 'repository', 'pull');
+  if (action === 'push') return allowed(principal, standing, 'repository', 'push');
+  if (action === 'delete') return allowed(principal, standing, 'repository', 'delete');
+  if (action === '*') return allowed(principal, standing, 'repository', 'delete') && allowed(principal, standing, 'repository', 'push');
+  return false;
+}

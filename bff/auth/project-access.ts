@@ -1,0 +1,25 @@
+import type { Db } from '../db/database.ts';
+import { registryActionAllowed, type Principal, type ProjectStanding } from './policy.ts';
+
+/** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */
+export function createProjectAccess(db: Db) {
+  async function standing(principal: Principal, projectName: string): Promise<ProjectStanding | null> {
+    const project = await db.selectFrom('projects').select(['id', 'public']).where('name', '=', projectName).executeTakeFirst();
+    if (!project) return null;
+    if (principal.kind !== 'user') return { public: project.public === 1, role: null };
+    const member = await db.selectFrom('members').select('role')
+      .where('project_id', '=', project.id).where('entity_type', '=', 'u').where('entity_id', '=', principal.id)
+      .executeTakeFirst();
+    return { public: project.public === 1, role: member?.role ?? null };
+  }
+  const projectOf = (repository: string) => repository.split('/')[0];
+  return {
+    standing,
+    /** May the principal do this registry action (`pull`, `push`, `delete`) on the repository? */
+    async registryAllowed(principal: Principal, repository: string, action: string): Promise<boolean> {
+      return registryActionAllowed(principal, await standing(principal, projectOf(repository)), action);
+    },
+  };
+}
+
+export type ProjectAccess = ReturnType<typeof createProjectAccess>;

@@ -1,0 +1,75 @@
+import type { RequestHandler } from 'express';
+import { parseBasic } from './credentials.ts';
+import { anonymous, type Principal } from './policy.ts';
+import type { ProjectAccess } from './project-access.ts';
+import type { TokenService, AccessEntry } from './tokens.ts';
+import { principalOf, type UserService } from './users.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { AuditSink } from '../core/access.ts';
+
+const repositoryScope = /^repository(?:\([a-z0-9]+\))?:([^:]+):([a-z*,]*)$/;
+
+/** Parses `scope` parameters (repeatable, or space-separated in one). */
+export function parseScopes(raw: unknown): { type: string; name: string; actions: string[] }[] {
+  const values = ([] as unknown[]).concat(raw ?? []).flatMap((v) => String(v).split(' ')).filter(Boolean);
+  return values.flatMap((s) => {
+    const repo = repositoryScope.exec(s);
+    if (repo) return [{ type: 'repository', name: repo[1], actions: repo[2].split(',').filter(Boolean) }];
+    if (s === 'registry:catalog:*') return [{ type: 'registry', name: 'catalog', actions: ['*'] }];
+    return [];
+  });
+}
+
+/**
+ * The Docker token service (`GET /service/token`). Valid basic credentials or none; wrong credentials get 401, never an
+ * anonymous token. Each scope's actions are cut down to what the policy allows; denied scopes yield empty actions.
+ */
+export function createTokenRoute(deps: { users: UserService; tokens: TokenService; access: ProjectAccess; service: string; throttle: LoginThrottle; audit: AuditSink }): RequestHandler {
+  const { users, tokens, access, service, throttle } = deps;
+  const refuse = (res: Parameters<RequestHandler>[1], status: number, code: string, message: string) =>
+    res.status(status).json({ errors: [{ code, message }] });
+
+  return async (req, res, next) => {
+    try {
+      if (req.query.service !== undefined && req.query.service !== service) {
+        return refuse(res, 400, 'BAD_REQUEST', `unknown service: ${String(req.query.service).slice(0, 100)}`);
+      }
+      const scopes = parseScopes(req.query.scope);
+      let principal: Principal = anonymous;
+      const basic = parseBasic(req.headers.authorization);
+      if (basic) {
+        const address = req.ip ?? '';
+        if (throttle.blocked(basic.username, address)) {
+          return refuse(res.set('Retry-After', '60'), 429, 'TOO_MANY_REQUEST', 'too many failed logins: try again later');
+        }
+        const user = await users.verify(basic.username, basic.password);
+        if (!user) {
+          throttle.failed(basic.username, address);
+          deps.audit.record({ project: null, operator: basic.username.slice(0, 255), resource: 'registry token', resourceType: 'user', operation: 'login_failed' });
+          return refuse(res.set('WWW-Authenticate', 'Basic realm="harbor"'), 401, 'UNAUTHORIZED', 'invalid username or password');
+        }
+        throttle.succeeded(basic.username, address);
+        principal = principalOf(user);
+      } else if (req.headers.authorization) {
+        return refuse(res, 401, 'UNAUTHORIZED', 'unsupported authorization scheme for the token service');
+      } else if (scopes.length === 0) {
+        return refuse(res.set('WWW-Authenticate', 'Basic realm="harbor"'), 401, 'UNAUTHORIZED', 'authentication required');
+      }
+      const granted: AccessEntry[] = [];
+      for (const scope of scopes) {
+        if (scope.type === 'registry') {
+          granted.push({ ...scope, actions: principal.kind === 'user' ? ['*'] : [] });
+          continue;
+        }
+        const wanted = scope.actions.flatMap((a) => (a === '*' ? ['pull', 'push', 'delete'] : [a]));
+        const actions: string[] = [];
+        for (const action of new Set(wanted)) {
+          if (await access.registryAllowed(principal, scope.name, action)) actions.push(action);
+        }
+        granted.push({ type: 'repository', name: scope.name, actions });
+      }
+      const { token, issuedAt } = await tokens.issue(principal.name, granted);
+      res.set('Cache-Control', 'no-store').json({ token, access_token: token, expires_in: tokens.expirySeconds, issued_at: issuedAt });
+    } catch (e) { next(e); }
+  };
+}

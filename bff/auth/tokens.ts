@@ -1,0 +1,63 @@
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { SignJWT, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify, importSPKI, type CryptoKey } from 'jose';
+import { LRUCache } from 'lru-cache';
+import { now, type Db } from '../db/database.ts';
+import type { SecretBox } from './secrets.ts';
+
+export type AccessEntry = { type: string; name: string; actions: string[] };
+export type TokenClaims = { sub: string; access: AccessEntry[]; exp: number };
+
+const issuer = 'harbor-token-issuer';
+const alg = 'RS256';
+
+/**
+ * Registry bearer tokens (Harbor's shape: RS256, `kid`, iss harbor-token-issuer, aud = service, `access` list).
+ * The signing key is generated at first start and kept, encrypted, in the database, so every replica shares it.
+ */
+export async function createTokenService(deps: { db: Db; box: SecretBox; service: string; expirySeconds: number }) {
+  const { db, box, service, expirySeconds } = deps;
+  let row = await db.selectFrom('signing_keys').selectAll().orderBy('creation_time', 'desc').executeTakeFirst();
+  if (!row) {
+    const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
+    const kid = randomBytes(12).toString('base64url');
+    await db.insertInto('signing_keys').values({ kid, private_key: box.seal(await exportPKCS8(privateKey)), creation_time: now() })
+      .onConflict((oc) => oc.column('kid').doNothing()).execute();
+    row = await db.selectFrom('signing_keys').selectAll().orderBy('creation_time', 'desc').executeTakeFirstOrThrow();
+  }
+  const kid = row.kid;
+  const privatePem = box.open(row.private_key);
+  const privateKey = await importPKCS8(privatePem, alg);
+  const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+  const publicKey: CryptoKey = await importSPKI(publicPem, alg);
+  // Verification is cached per token: RSA verification on every blob GET is needless work.
+  const verified = new LRUCache<string, TokenClaims>({ max: 50_000 });
+
+  return {
+    expirySeconds,
+    async issue(subject: string, access: AccessEntry[]) {
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ access })
+        .setProtectedHeader({ alg, kid, typ: 'JWT' })
+        .setIssuer(issuer).setSubject(subject).setAudience(service)
+        .setIssuedAt(issuedAt).setNotBefore(issuedAt - 10).setExpirationTime(issuedAt + expirySeconds)
+        .setJti(randomBytes(12).toString('base64url'))
+        .sign(privateKey);
+      return { token, issuedAt: new Date(issuedAt * 1000).toISOString() };
+    },
+    /** The token's claims, or null when it is not one of ours, expired, or for another service. */
+    async verify(token: string): Promise<TokenClaims | null> {
+      const cached = verified.get(token);
+      if (cached) return cached.exp * 1000 > Date.now() ? cached : null;
+      try {
+        const { payload } = await jwtVerify(token, publicKey, { issuer, audience: service, clockTolerance: 30 });
+        const claims = { sub: String(payload.sub), access: (payload.access as AccessEntry[]) ?? [], exp: payload.exp ?? 0 };
+        verified.set(token, claims);
+        return claims;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export type TokenService = Awaited<ReturnType<typeof createTokenService>>;

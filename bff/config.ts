@@ -1,0 +1,79 @@
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting Wharf reads, with its environment variable and meaning (printed by `npm start -- --help`). */
+export const settings = {
+  PORT: 'port the registry and console listen on (default 8080)',
+  WHARF_HOST: 'address to bind (default 0.0.0.0)',
+  WHARF_DATA_DIR: 'data folder: SQLite database, blobs, keys (default ./data)',
+  WHARF_ADMIN_PASSWORD: 'password for the admin user on first start (else generated and printed once)',
+  WHARF_EXTERNAL_URL: 'URL users reach Wharf at, used in token realms and pull commands (default http://localhost:PORT)',
+  DATABASE_URL: 'postgres://… to keep metadata in Postgres (unset: SQLite in the data folder)',
+  WHARF_MASTER_KEY: 'base64 32-byte key that encrypts secrets at rest (unset: generated into the data folder)',
+  WHARF_CONFIG: 'optional JSON file whose keys (the names above) add to the environment',
+  WHARF_LOG_LEVEL: 'pino log level (default info)',
+  WHARF_TOKEN_EXPIRY_MINUTES: 'lifetime of registry bearer tokens (default 30)',
+  WHARF_SESSION_TIMEOUT_MINUTES: 'idle lifetime of console sessions (default 60)',
+} as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  WHARF_HOST: z.string().default('0.0.0.0'),
+  WHARF_DATA_DIR: z.string().default('./data'),
+  WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
+  WHARF_EXTERNAL_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  WHARF_MASTER_KEY: z.string().optional(),
+  WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WHARF_TOKEN_EXPIRY_MINUTES: z.coerce.number().int().positive().default(30),
+  WHARF_SESSION_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
+  /** Postgres schema to work in; tests give each file its own. */
+  WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminPassword?: string;
+  externalUrl?: string;
+  databaseUrl?: string;
+  dbSchema?: string;
+  masterKey?: string;
+  logLevel: z.infer<typeof schema>['WHARF_LOG_LEVEL'];
+  tokenExpirySeconds: number;
+  sessionTimeoutSeconds: number;
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile = env.WHARF_CONFIG && existsSync(env.WHARF_CONFIG)
+    ? (JSON.parse(readFileSync(env.WHARF_CONFIG, 'utf8')) as Record<string, string>)
+    : {};
+  const blankless = Object.fromEntries(Object.entries({ ...fromFile, ...env }).filter(([, v]) => v !== ''));
+  const parsed = schema.safeParse(blankless);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.WHARF_HOST,
+    dataDir: path.resolve(c.WHARF_DATA_DIR),
+    adminPassword: c.WHARF_ADMIN_PASSWORD,
+    externalUrl: c.WHARF_EXTERNAL_URL?.replace(/\/+$/, ''),
+    databaseUrl: c.DATABASE_URL,
+    dbSchema: c.WHARF_DB_SCHEMA,
+    masterKey: c.WHARF_MASTER_KEY,
+    logLevel: c.WHARF_LOG_LEVEL,
+    tokenExpirySeconds: c.WHARF_TOKEN_EXPIRY_MINUTES * 60,
+    sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
+  };
+}
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(settings).map((k) => k.length));
+  const lines = Object.entries(settings).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+  return ['Wharf: container registry and console', '', 'Usage: npm start [-- --help]', '', 'Environment:', ...lines, ''].join('\n');
+}

@@ -1,0 +1,26 @@
+/**
+ * What the core asks of auth, injected by main.ts so the core knows nothing of users, sessions or roles.
+ * `authenticate` turns an Authorization header into a caller (or throws a 401 RegistryError for bad credentials).
+ */
+export type RegistryAction = 'pull' | 'push' | 'delete';
+
+export interface Caller {
+  /** Username, robot name, or 'anonymous'. */
+  readonly name: string;
+  readonly anonymous: boolean;
+  /** How the caller proved itself: a bearer token carries its scopes; basic credentials are checked per request. */
+  readonly via: 'token' | 'basic' | 'none';
+  /** What this request may do: a token's scopes, or the policy's answer for basic and anonymous callers. */
+  can(repository: string, action: RegistryAction): Promise<boolean>;
+  /** Whether the caller's identity may pull the repository (catalog listing, automatic mounts), whatever a token's scope. */
+  readable(repository: string): Promise<boolean>;
+}
+
+export interface RegistryAuthorizer {
+  authenticate(authorization: string | undefined): Promise<Caller>;
+}
+
+/** Records who did what (push, pull, delete) for the audit log. */
+export interface AuditSink {
+  record(event: { project: string | null; operator: string; resource: string; resourceType: string; operation: string }): void;
+}

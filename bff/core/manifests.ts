@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache';
+import { RegistryError, unknownManifest } from './errors.ts';
+import { digestOf, isDigest, parseDigest } from './digest.ts';
+import { parseManifest } from './manifest.ts';
+import { isTag } from './names.ts';
+import type { StorageDriver } from './storage/driver.ts';
+import type { ArtifactRow, RegistryStore } from './store.ts';
+import type { RepositoryRef } from './uploads.ts';
+
+export const maxManifestBytes = 4 * 1024 * 1024;
+
+export type PulledManifest = { artifact: ArtifactRow; body: Buffer };
+
+/**
+ * Manifests: pushed bytes are verified, written content-addressed, and only then recorded, so a reader on any
+ * replica never finds a row without its bytes. Bytes are immutable per digest, so a small cache is always right.
+ */
+export function createManifestService(deps: { store: RegistryStore; storage: StorageDriver }) {
+  const { store, storage } = deps;
+  const bytes = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
+
+  async function read(digest: string): Promise<Buffer> {
+    const cached = bytes.get(digest);
+    if (cached) return cached;
+    const chunks: Buffer[] = [];
+    for await (const c of await storage.read(digest)) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    bytes.set(digest, body);
+    return body;
+  }
+
+  async function resolve(repo: RepositoryRef, reference: string): Promise<ArtifactRow> {
+    const artifact = isDigest(reference)
+      ? await store.findArtifact(repo.id, parseDigest(reference).digest)
+      : isTag(reference) ? await store.findTagged(repo.id, reference) : undefined;
+    if (!artifact) throw unknownManifest(reference);
+    return artifact;
+  }
+
+  return {
+    resolve,
+
+    async get(repo: RepositoryRef, reference: string): Promise<PulledManifest> {
+      const artifact = await resolve(repo, reference);
+      return { artifact, body: await read(artifact.digest) };
+    },
+
+    /** Stores a manifest under `reference` (a tag or its digest) plus any `extraTags`; returns digest and subject. */
+    async put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[] = []) {
+      if (body.length > maxManifestBytes) {
+        throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
+      }
+      const byDigest = isDigest(reference);
+      const algorithm = byDigest ? parseDigest(reference).algorithm : 'sha256';
+      if (!byDigest && !isTag(reference)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${reference.slice(0, 200)}`);
+      for (const t of extraTags) if (!isTag(t)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${t.slice(0, 200)}`);
+      const digest = digestOf(body, algorithm);
+      if (byDigest && digest !== reference) {
+        throw new RegistryError('DIGEST_INVALID', 'manifest digest did not match the reference', { expected: reference, actual: digest });
+      }
+      const m = parseManifest(body, contentType);
+
+      const linked = await store.linkedDigests(repo.id, m.blobs);
+      const missing = m.blobs.filter((d) => !linked.has(d));
+      if (missing.length) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${missing[0]}`, { digest: missing[0] });
+      }
+      const childIds = await store.artifactIdsByDigest(repo.id, m.children.map((c) => c.digest));
+      const missingChild = m.children.find((c) => !childIds.has(c.digest));
+      if (missingChild) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
+      }
+
+      await storage.put(digest, body);
+      bytes.set(digest, body);
+      const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
+      const record = {
+        projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
+        type: m.type, configMediaType: m.configMediaType, artifactType: m.artifactType,
+        subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
+        children: m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
+      };
+      if (tags.length === 0) await store.recordManifest({ ...record, tag: null });
+      for (const tag of tags) await store.recordManifest({ ...record, tag });
+      return { digest, subject: m.subject?.digest ?? null, tags };
+    },
+
+    /** DELETE by tag removes the tag; by digest the artifact, its tags and its accessories. */
+    async delete(repo: RepositoryRef, reference: string): Promise<{ digest?: string; tag?: string }> {
+      if (!isDigest(reference)) {
+        if (!(await store.deleteTag(repo.id, reference))) throw unknownManifest(reference);
+        return { tag: reference };
+      }
+      const artifact = await resolve(repo, reference);
+      const parents = await store.parentsOf(artifact.id);
+      if (parents.length) {
+        throw new RegistryError('PRECONDITION', `the manifest is referenced by the index ${parents[0].digest}: delete that first`, undefined, 412);
+      }
+      await deleteWithAccessories(artifact);
+      return { digest: artifact.digest };
+    },
+
+    /** Manifests in the repository whose `subject` is `digest`. */
+    referrers: (repo: RepositoryRef, digest: string) => store.referrers(repo.id, digest),
+  };
+
+  async function deleteWithAccessories(artifact: ArtifactRow, depth = 0): Promise<void> {
+    if (depth > 16) return;
+    for (const accessory of await store.referrers(artifact.repository_id, artifact.digest)) {
+      await deleteWithAccessories(accessory, depth + 1);
+    }
+    await store.deleteArtifact(artifact.id);
+  }
+}
+
+export type ManifestService = ReturnType<typeof createManifestService>;

@@ -1,0 +1,132 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { RegistryError } from './errors.ts';
+import { parseRepositoryName } from './names.ts';
+import type { Caller, RegistryAction, RegistryAuthorizer } from './access.ts';
+import type { CoreServices, RepoRequest } from './routes/context.ts';
+import { blob, startUpload, upload } from './routes/blobs.ts';
+import { manifest } from './routes/manifests.ts';
+import { catalog, referrers, tagsList } from './routes/listings.ts';
+
+export type RegistryAppOptions = {
+  services: CoreServices;
+  authorizer: RegistryAuthorizer;
+  /** The external URL, for token realms; unset: derived from the request's Host. */
+  externalUrl?: string;
+  /** `/service/token`, served beside `/v2` (it lives in bff/auth and is injected). */
+  tokenHandler?: express.RequestHandler;
+  service?: string;
+};
+
+const apiVersion = { 'Docker-Distribution-API-Version': 'registry/2.0' };
+
+// `<name>/(manifests/<ref> | blobs/uploads/<id>? | blobs/<digest> | tags/list | referrers/<digest>)`
+const routePattern = /^\/v2\/(.+?)\/(manifests\/[^/]+|blobs\/uploads\/[^/]*|blobs\/[^/]+|tags\/list|referrers\/[^/]+)$/;
+
+function actionFor(method: string): RegistryAction {
+  if (method === 'GET' || method === 'HEAD') return 'pull';
+  if (method === 'DELETE') return 'delete';
+  return 'push';
+}
+
+/** The OCI distribution API (`/v2`) of the embedded registry core. */
+export function createRegistryApp(opts: RegistryAppOptions): express.Express {
+  const { services, authorizer } = opts;
+  const service = opts.service ?? 'harbor-registry';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  const realm = (req: Request) =>
+    `${opts.externalUrl ?? `${req.headers['x-forwarded-proto'] ?? req.protocol}://${req.headers['x-forwarded-host'] ?? req.headers.host}`}/service/token`;
+
+  /** 401 or 403 for a caller who may not do what it asked; the same whatever the project's existence. */
+  function refuse(req: Request, caller: Caller, scope: string | null, action: string): RegistryError {
+    if (caller.via === 'basic') {
+      return new RegistryError('DENIED', `requested access to the resource is denied${scope ? `: ${scope}` : ''}`);
+    }
+    const err = new RegistryError('UNAUTHORIZED', caller.anonymous && caller.via === 'none'
+      ? 'authentication required'
+      : `unauthorized to access repository: ${scope?.split(':')[1] ?? ''}, action: ${action}`);
+    const challenge = [`Bearer realm="${realm(req)}"`, `service="${service}"`];
+    if (scope) challenge.push(`scope="${scope}"`);
+    if (caller.via === 'token') challenge.push('error="insufficient_scope"');
+    (err as RegistryError & { headers?: Record<string, string> }).headers = { 'WWW-Authenticate': challenge.join(',') };
+    return err;
+  }
+
+  if (opts.tokenHandler) app.get('/service/token', opts.tokenHandler);
+
+  app.use('/v2', (req, res, next) => { res.set(apiVersion); next(); });
+
+  app.all(/^\/v2\/?$/, async (req, res, next) => {
+    try {
+      const caller = await authorizer.authenticate(req.headers.authorization);
+      if (caller.anonymous) throw refuse(req, caller, null, 'login');
+      res.status(200).json({});
+    } catch (e) { next(e); }
+  });
+
+  app.get('/v2/_catalog', async (req, res, next) => {
+    try {
+      const caller = await authorizer.authenticate(req.headers.authorization);
+      if (caller.anonymous) throw refuse(req, caller, 'registry:catalog:*', '*');
+      await catalog(req, res, caller, services);
+    } catch (e) { next(e); }
+  });
+
+  app.use('/v2', async (req, res, next) => {
+    try {
+      const m = routePattern.exec(req.path === '/' ? '/v2/' : `/v2${req.path}`);
+      if (!m) throw new RegistryError('NAME_INVALID', 'invalid repository name or path', undefined, 404);
+      const [, rawName, rest] = m;
+      const { project, name } = parseRepositoryName(rawName);
+      const caller = await authorizer.authenticate(req.headers.authorization);
+      const action = actionFor(req.method);
+      if (!(await caller.can(name, action))) {
+        const actions = action === 'pull' ? 'pull' : action === 'push' ? 'pull,push' : 'delete';
+        throw refuse(req, caller, `repository:${name}:${actions}`, action);
+      }
+      const row = await services.store.findRepository(name);
+      const projectRow = row ? { id: row.project_id } : await services.store.findProject(project);
+      if (!projectRow) throw new RegistryError('NAME_UNKNOWN', `project ${project} not found`, { name });
+      const r: RepoRequest = {
+        req, res, caller, name, project, rest, services,
+        repo: row ? { id: row.id, projectId: row.project_id, name } : null,
+      };
+      const ensureRepo = async () => r.repo ?? (r.repo = { id: await services.store.ensureRepository(projectRow.id, name), projectId: projectRow.id, name });
+
+      const [kind, ...tail] = rest.split('/');
+      const arg = tail.join('/');
+      if (kind === 'manifests') return await manifest(r, arg, ensureRepo);
+      if (kind === 'tags') return await tagsList(r);
+      if (kind === 'referrers') return await referrers(r, arg);
+      if (rest.startsWith('blobs/uploads/')) {
+        const id = rest.slice('blobs/uploads/'.length);
+        if (id === '' && req.method === 'POST') return await startUpload(r, ensureRepo);
+        if (id === '') throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
+        return await upload(r, id);
+      }
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return await blob(r, arg);
+      throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
+    } catch (e) { next(e); }
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) { res.destroy(); return; }
+    const e = err instanceof RegistryError ? err : toRegistryError(err);
+    if (e.status >= 500) req.log?.error({ err }, 'registry request failed');
+    res.status(e.status).set((e as RegistryError & { headers?: Record<string, string> }).headers ?? {});
+    if (req.method === 'HEAD') { res.end(); return; }
+    res.json(e.toJSON());
+  });
+  return app;
+}
+
+function toRegistryError(err: unknown): RegistryError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ABORT_ERR' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new RegistryError('BLOB_UPLOAD_INVALID', 'the request body ended early');
+  }
+  return new RegistryError('UNKNOWN', 'internal server error');
+}

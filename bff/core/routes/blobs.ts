@@ -1,0 +1,131 @@
+import { pipeline } from 'node:stream/promises';
+import { RegistryError, unknownBlob } from '../errors.ts';
+import { parseDigest, type DigestAlgorithm } from '../digest.ts';
+import { parseRepositoryName } from '../names.ts';
+import type { RepositoryRef } from '../uploads.ts';
+import { clientGone, contentLength, type RepoRequest } from './context.ts';
+
+const uploadLocation = (name: string, id: string) => `/v2/${name}/blobs/uploads/${id}`;
+
+function sendUploadState(r: RepoRequest, id: string, offset: number, status: number) {
+  r.res.status(status).set({
+    Location: uploadLocation(r.name, id),
+    Range: `0-${Math.max(offset - 1, 0)}`,
+    'Docker-Upload-UUID': id,
+    'Content-Length': '0',
+  }).end();
+}
+
+/** GET/HEAD `blobs/<digest>`, with Range; DELETE unlinks the blob from this repository. */
+export async function blob(r: RepoRequest, digestParam: string) {
+  const { digest } = parseDigest(digestParam);
+  const linked = r.repo ? await r.services.store.linkedBlob(r.repo.id, digest) : undefined;
+  if (!linked) throw unknownBlob(digest);
+  const { req, res } = r;
+  if (req.method === 'DELETE') {
+    await r.services.store.unlinkBlob(r.repo!.id, digest);
+    res.status(202).set({ 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+    return;
+  }
+  const size = linked.size;
+  let range: { start: number; end: number } | undefined;
+  const header = req.headers.range;
+  if (header) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+    if (!m || (m[1] === '' && m[2] === '')) throw rangeNotSatisfiable(size);
+    const start = m[1] === '' ? Math.max(size - Number(m[2]), 0) : Number(m[1]);
+    const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start > end || start >= size) throw rangeNotSatisfiable(size);
+    range = { start, end };
+  }
+  res.set({
+    'Docker-Content-Digest': digest,
+    'Content-Type': 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    ETag: `"${digest}"`,
+    'Cache-Control': 'max-age=31536000',
+  });
+  if (range) {
+    res.status(206).set({ 'Content-Range': `bytes ${range.start}-${range.end}/${size}`, 'Content-Length': String(range.end - range.start + 1) });
+  } else {
+    res.status(200).set('Content-Length', String(size));
+  }
+  if (req.method === 'HEAD') { res.end(); return; }
+  const source = await r.services.storage.read(digest, range);
+  await pipeline(source, res, { signal: clientGone(req, res) }).catch(() => res.destroy());
+}
+
+function rangeNotSatisfiable(size: number) {
+  return new RegistryError('RANGE_INVALID', 'requested range not satisfiable', { size }, 416);
+}
+
+/** POST `blobs/uploads/`: start an upload, push a blob whole (`?digest=`), or mount one (`?mount=`). */
+export async function startUpload(r: RepoRequest, ensureRepo: () => Promise<RepositoryRef>) {
+  const { req, res } = r;
+  const q = req.query as Record<string, string | undefined>;
+  const repo = await ensureRepo();
+  if (q.mount) {
+    const { digest } = parseDigest(q.mount);
+    if (await mount(r, repo, digest, q.from)) {
+      res.status(201).set({ Location: `/v2/${r.name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+      return;
+    }
+  }
+  const algorithm = (q['digest-algorithm'] ?? (q.digest ? parseDigest(q.digest).algorithm : 'sha256')) as DigestAlgorithm;
+  if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegistryError('UNSUPPORTED', `digest algorithm ${algorithm} is not supported`, undefined, 400);
+  const id = await r.services.uploads.start(repo, r.caller.name, algorithm);
+  if (q.digest) {
+    const digest = await r.services.uploads.finish(id, repo, q.digest, req, { length: contentLength(req), signal: clientGone(req, res) });
+    res.status(201).set({ Location: `/v2/${r.name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+    return;
+  }
+  sendUploadState(r, id, 0, 202);
+}
+
+/** Links a blob another repository holds, when the caller may pull it there. Without `from`, any such repository. */
+async function mount(r: RepoRequest, repo: RepositoryRef, digest: string, from: string | undefined): Promise<boolean> {
+  const store = r.services.store;
+  if (await store.linkedBlob(repo.id, digest)) return true;
+  const candidates = from ? [{ name: from }] : await store.repositoriesHolding(digest);
+  for (const { name } of candidates) {
+    try { parseRepositoryName(name); } catch { continue; }
+    const source = await store.findRepository(name);
+    if (!source || !(await (from ? r.caller.can(name, 'pull') : r.caller.readable(name)))) continue;
+    const linked = await store.linkedBlob(source.id, digest);
+    if (!linked || !(await r.services.storage.stat(digest))) continue;
+    await store.linkBlob(repo.id, repo.projectId, digest, linked.size, linked.media_type);
+    return true;
+  }
+  return false;
+}
+
+/** GET (status), PATCH (chunk), PUT (close), DELETE (cancel) on `blobs/uploads/<id>`. */
+export async function upload(r: RepoRequest, id: string) {
+  const { req, res } = r;
+  const repo = r.repo;
+  if (!repo) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
+  const uploads = r.services.uploads;
+  switch (req.method) {
+    case 'GET':
+      return sendUploadState(r, id, await uploads.status(id, repo), 204);
+    case 'PATCH': {
+      const offset = await uploads.append(id, repo, req, {
+        range: req.headers['content-range'], length: contentLength(req), signal: clientGone(req, res),
+      });
+      return sendUploadState(r, id, offset, 202);
+    }
+    case 'PUT': {
+      const digestParam = (req.query as Record<string, string | undefined>).digest;
+      if (!digestParam) throw new RegistryError('DIGEST_INVALID', 'the closing PUT needs ?digest=');
+      const digest = await uploads.finish(id, repo, digestParam, req, { length: contentLength(req), signal: clientGone(req, res) });
+      res.status(201).set({ Location: `/v2/${r.name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
+      return;
+    }
+    case 'DELETE':
+      await uploads.cancel(id, repo);
+      res.status(204).end();
+      return;
+    default:
+      throw new RegistryError('UNSUPPORTED', `method ${req.method} not allowed`, undefined, 405);
+  }
+}

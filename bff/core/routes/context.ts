@@ -1,0 +1,43 @@
+import type { Request, Response } from 'express';
+import type { AuditSink, Caller } from '../access.ts';
+import type { ManifestService } from '../manifests.ts';
+import type { PullRecorder } from '../pull-recorder.ts';
+import type { RegistryStore } from '../store.ts';
+import type { StorageDriver } from '../storage/driver.ts';
+import type { RepositoryRef, UploadService } from '../uploads.ts';
+
+export type CoreServices = {
+  store: RegistryStore;
+  storage: StorageDriver;
+  uploads: UploadService;
+  manifests: ManifestService;
+  pulls: PullRecorder;
+  audit: AuditSink;
+};
+
+/** One request to a repository, after its caller is authorized for the action. */
+export type RepoRequest = {
+  req: Request;
+  res: Response;
+  caller: Caller;
+  /** Validated `<project>/<path…>`. */
+  name: string;
+  project: string;
+  /** What follows the name: `manifests/<ref>`, `blobs/<digest>`, `blobs/uploads/<id>`, `tags/list`, `referrers/<digest>`. */
+  rest: string;
+  /** The repository row, created on first push; null until then. */
+  repo: RepositoryRef | null;
+  services: CoreServices;
+};
+
+/** An AbortSignal that fires when the client goes away before the response is done. */
+export function clientGone(req: Request, res: Response): AbortSignal {
+  const ac = new AbortController();
+  const abort = () => { if (!res.writableFinished) ac.abort(new Error('client disconnected')); };
+  req.on('aborted', abort);
+  res.on('close', abort);
+  return ac.signal;
+}
+
+export const contentLength = (req: Request): number | undefined =>
+  req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;

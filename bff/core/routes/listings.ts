@@ -1,0 +1,64 @@
+import type { Request, Response } from 'express';
+import { RegistryError, unknownName } from '../errors.ts';
+import { parseDigest } from '../digest.ts';
+import { isIndexType, mediaTypes } from '../media-types.ts';
+import type { Caller } from '../access.ts';
+import type { CoreServices, RepoRequest } from './context.ts';
+
+const maxPage = 1000;
+
+function pageSize(req: Request): number {
+  const n = req.query.n === undefined ? 100 : Number(req.query.n);
+  if (!Number.isInteger(n) || n < 0) throw new RegistryError('UNSUPPORTED', 'n must be a non-negative integer', undefined, 400);
+  return Math.min(n, maxPage);
+}
+
+/** `Link: <…?n=N&last=X>; rel="next"` when a full page came back. */
+function linkNext(res: Response, path: string, n: number, items: string[]) {
+  if (n > 0 && items.length === n) {
+    res.set('Link', `<${path}?n=${n}&last=${encodeURIComponent(items[items.length - 1])}>; rel="next"`);
+  }
+}
+
+export async function tagsList(r: RepoRequest) {
+  if (!r.repo) throw unknownName(r.name);
+  const n = pageSize(r.req);
+  const last = r.req.query.last as string | undefined;
+  const tags = n === 0 ? [] : await r.services.store.listTags(r.repo.id, n, last);
+  linkNext(r.res, `/v2/${r.name}/tags/list`, n, tags);
+  r.res.json({ name: r.name, tags });
+}
+
+/** The catalog, limited to repositories the caller may pull, so it names nothing the caller may not see. */
+export async function catalog(req: Request, res: Response, caller: Caller, services: CoreServices) {
+  const n = pageSize(req);
+  let last = req.query.last as string | undefined;
+  const visible: string[] = [];
+  while (visible.length < n) {
+    const batch = await services.store.listRepositories(Math.max(n, 100), last);
+    for (const name of batch) {
+      if (visible.length < n && (await caller.readable(name))) visible.push(name);
+    }
+    if (batch.length < Math.max(n, 100)) break;
+    last = batch[batch.length - 1];
+  }
+  linkNext(res, '/v2/_catalog', n, visible);
+  res.json({ repositories: visible });
+}
+
+/** The referrers API: an image index of the manifests whose subject is the digest, filterable by artifactType. */
+export async function referrers(r: RepoRequest, digestParam: string) {
+  const { digest } = parseDigest(digestParam);
+  const filter = r.req.query.artifactType as string | undefined;
+  const rows = r.repo ? await r.services.manifests.referrers(r.repo, digest) : [];
+  const manifests = rows.map((a) => {
+    const artifactType = a.artifact_type ?? (isIndexType(a.manifest_media_type) ? undefined : a.media_type);
+    return {
+      mediaType: a.manifest_media_type, digest: a.digest, size: a.size,
+      ...(artifactType ? { artifactType } : {}),
+      ...(a.annotations ? { annotations: JSON.parse(a.annotations) as Record<string, string> } : {}),
+    };
+  }).filter((d) => !filter || d.artifactType === filter);
+  if (filter) r.res.set('OCI-Filters-Applied', 'artifactType');
+  r.res.status(200).type(mediaTypes.ociIndex).send(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests }));
+}

@@ -1,0 +1,58 @@
+import { RegistryError, unknownManifest } from '../errors.ts';
+import { isDigest } from '../digest.ts';
+import { maxManifestBytes } from '../manifests.ts';
+import type { RepositoryRef } from '../uploads.ts';
+import { type RepoRequest } from './context.ts';
+
+async function readBody(r: RepoRequest): Promise<Buffer> {
+  const declared = Number(r.req.headers['content-length'] ?? 0);
+  if (declared > maxManifestBytes) throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of r.req) {
+    size += (chunk as Buffer).length;
+    if (size > maxManifestBytes) throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** GET/HEAD/PUT/DELETE `manifests/<reference>`. */
+export async function manifest(r: RepoRequest, reference: string, ensureRepo: () => Promise<RepositoryRef>) {
+  const { req, res, services } = r;
+  const audit = (operation: 'create' | 'delete' | 'pull', what: string, resourceType: 'artifact' | 'tag' = 'artifact') =>
+    services.audit.record({ project: r.project, operator: r.caller.name, resource: `${r.name}${what}`, resourceType, operation });
+
+  if (req.method === 'PUT') {
+    const body = await readBody(r);
+    const repo = await ensureRepo();
+    const extra = ([] as string[]).concat((req.query.tag as string | string[] | undefined) ?? []);
+    const { digest, subject, tags } = await services.manifests.put(repo, reference, body, req.headers['content-type'], extra);
+    audit('create', tags.length ? `:${tags.join(',')}` : `@${digest}`);
+    res.status(201).set({
+      Location: `/v2/${r.name}/manifests/${digest}`,
+      'Docker-Content-Digest': digest,
+      'Content-Length': '0',
+      ...(subject ? { 'OCI-Subject': subject } : {}),
+    }).end();
+    return;
+  }
+  if (!r.repo) throw unknownManifest(reference);
+  if (req.method === 'DELETE') {
+    const gone = await services.manifests.delete(r.repo, reference);
+    audit('delete', gone.tag ? `:${gone.tag}` : `@${gone.digest}`, gone.tag ? 'tag' : 'artifact');
+    res.status(202).set('Content-Length', '0').end();
+    return;
+  }
+  const { artifact, body } = await services.manifests.get(r.repo, reference);
+  res.status(200).set({
+    'Content-Type': artifact.manifest_media_type,
+    'Content-Length': String(body.length),
+    'Docker-Content-Digest': artifact.digest,
+    ETag: `"${artifact.digest}"`,
+  });
+  if (req.method === 'HEAD') { res.end(); return; }
+  res.end(body);
+  services.pulls.record(artifact.id, artifact.repository_id, isDigest(reference) ? null : reference);
+  audit('pull', isDigest(reference) ? `@${artifact.digest}` : `:${reference}`);
+}

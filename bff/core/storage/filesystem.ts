@@ -1,0 +1,94 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import type { ByteRange, StorageDriver } from './driver.ts';
+
+/** Blobs under `<root>/blobs/<algorithm>/<2 hex>/<hex>`, uploads under `<root>/uploads/<id>`. */
+export function createFilesystemDriver(root: string): StorageDriver {
+  const blobPath = (digest: string) => {
+    const [algorithm, hex] = digest.split(':');
+    return path.join(root, 'blobs', algorithm, hex.slice(0, 2), hex);
+  };
+  const uploadPath = (id: string) => path.join(root, 'uploads', id);
+
+  async function syncDir(dir: string) {
+    const handle = await open(dir, 'r');
+    try { await handle.sync(); } finally { await handle.close(); }
+  }
+
+  /** Moves a durable temporary file to its content address; if the digest is already there, the bytes are equal. */
+  async function place(tmp: string, digest: string) {
+    const final = blobPath(digest);
+    await mkdir(path.dirname(final), { recursive: true });
+    await rename(tmp, final);
+    await syncDir(path.dirname(final));
+  }
+
+  return {
+    async stat(digest) {
+      try {
+        const s = await stat(blobPath(digest));
+        return { size: s.size };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+    },
+    async read(digest, range?: ByteRange) {
+      const file = blobPath(digest);
+      const handle = await open(file, 'r'); // fail here, before headers are sent, if the bytes are gone
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    },
+    async put(digest, data) {
+      await mkdir(path.join(root, 'uploads'), { recursive: true });
+      const tmp = uploadPath(`put-${randomUUID()}`);
+      const handle = await open(tmp, 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally { await handle.close(); }
+      await place(tmp, digest);
+    },
+    async delete(digest) {
+      await rm(blobPath(digest), { force: true });
+    },
+    async createUpload(id) {
+      await mkdir(path.join(root, 'uploads'), { recursive: true });
+      await writeFile(uploadPath(id), '');
+    },
+    async writeUpload(id, offset, source, signal) {
+      const handle = await open(uploadPath(id), 'r+');
+      let written = 0;
+      try {
+        const sink = createWriteStream('', { fd: handle.fd, start: offset, autoClose: false });
+        source.on('data', (chunk: Buffer) => { written += chunk.length; });
+        await pipeline(source, sink, { signal });
+        await handle.sync();
+        // Bytes past this point came from an earlier, abandoned write: they are not part of the upload.
+        await handle.truncate(offset + written);
+      } finally {
+        await handle.close();
+      }
+      return written;
+    },
+    async readUpload(id, length) {
+      if (length === 0) return Readable.from([]);
+      return createReadStream(uploadPath(id), { start: 0, end: length - 1 });
+    },
+    async commitUpload(id, size, digest) {
+      const tmp = uploadPath(id);
+      const handle = await open(tmp, 'r+');
+      try {
+        await handle.truncate(size);
+        await handle.sync();
+      } finally { await handle.close(); }
+      await place(tmp, digest);
+    },
+    async deleteUpload(id) {
+      await rm(uploadPath(id), { force: true });
+    },
+  };
+}

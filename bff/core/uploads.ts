@@ -1,0 +1,140 @@
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { RegistryError, unknownUpload } from './errors.ts';
+import { finishDigest, hashing, parseDigest, type DigestAlgorithm } from './digest.ts';
+import type { StorageDriver } from './storage/driver.ts';
+import type { RegistryStore } from './store.ts';
+
+export type RepositoryRef = { id: number; projectId: number; name: string };
+
+const leaseMs = 30_000;
+const leaseRenewMs = 10_000;
+
+/**
+ * Upload sessions. The session (offset, algorithm) is a database row and the bytes a temporary object, so any
+ * replica can continue an upload, also after a restart. node:crypto hashes at ~2 GB/s but cannot save its state,
+ * so the running hash is kept in this process while its offset matches the row, and rebuilt by re-reading the
+ * received part when it does not (another replica or a restart): the common path pays nothing for resumability.
+ */
+export function createUploadService(deps: { store: RegistryStore; storage: StorageDriver }) {
+  const { store, storage } = deps;
+  const running = new Map<string, { offset: number; hash: Hash; algorithm: DigestAlgorithm }>();
+
+  async function load(id: string, repo: RepositoryRef) {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw unknownUpload();
+    const row = await store.findUpload(id);
+    if (!row || row.repository_id !== repo.id) throw unknownUpload();
+    return row;
+  }
+
+  /** The hash of the first `offset` bytes, from memory or rebuilt from storage. */
+  async function hashAt(id: string, offset: number, algorithm: DigestAlgorithm): Promise<Hash> {
+    const kept = running.get(id);
+    if (kept && kept.offset === offset && kept.algorithm === algorithm) return kept.hash;
+    const hash = createHash(algorithm);
+    await pipeline(await storage.readUpload(id, offset), hashing(hash), new Writable({ write: (_c, _e, done) => done() }));
+    return hash;
+  }
+
+  /** Holds the upload's lease for the duration of `work`, renewing it, so no second writer interleaves bytes. */
+  async function withLease<T>(id: string, offset: number, work: (token: string) => Promise<T>): Promise<T> {
+    const token = randomUUID();
+    if (!(await store.claimUpload(id, offset, token, leaseMs))) {
+      throw new RegistryError('RANGE_INVALID', 'upload is being written by another request, or the offset moved', undefined, 416);
+    }
+    const renew = setInterval(() => { void store.claimUpload(id, offset, token, leaseMs).catch(() => {}); }, leaseRenewMs);
+    try {
+      return await work(token);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async function writeChunk(id: string, offset: number, algorithm: DigestAlgorithm, body: Readable, expectedLength: number | undefined, signal?: AbortSignal) {
+    return withLease(id, offset, async (token) => {
+      let end = offset;
+      try {
+        const hash = await hashAt(id, offset, algorithm);
+        running.delete(id); // the hash is about to move: it is only trusted again once the write is durable
+        const written = await storage.writeUpload(id, offset, body.pipe(hashing(hash)), signal);
+        if (expectedLength !== undefined && written !== expectedLength) {
+          throw new RegistryError('SIZE_INVALID', `received ${written} bytes, Content-Length said ${expectedLength}`);
+        }
+        end = offset + written;
+        running.set(id, { offset: end, hash, algorithm });
+        return end;
+      } finally {
+        await store.releaseUpload(id, token, end);
+      }
+    });
+  }
+
+  return {
+    async start(repo: RepositoryRef, principal: string, algorithm: DigestAlgorithm = 'sha256'): Promise<string> {
+      const id = randomUUID();
+      await storage.createUpload(id);
+      await store.createUpload({ id, repositoryId: repo.id, principal, algorithm });
+      return id;
+    },
+
+    async status(id: string, repo: RepositoryRef): Promise<number> {
+      return (await load(id, repo)).offset;
+    },
+
+    /** A PATCH: appends the body at the current offset. `range` is the Content-Range the client sent, if any. */
+    async append(id: string, repo: RepositoryRef, body: Readable, opts: { range?: string; length?: number; signal?: AbortSignal }): Promise<number> {
+      const row = await load(id, repo);
+      let expected = opts.length;
+      if (opts.range) {
+        const m = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(opts.range.trim());
+        if (!m) throw new RegistryError('RANGE_INVALID', `invalid Content-Range: ${opts.range}`, undefined, 416);
+        const [start, end] = [Number(m[1]), Number(m[2])];
+        if (start !== row.offset || end < start) {
+          throw new RegistryError('RANGE_INVALID', `chunk starts at ${start}, upload is at ${row.offset}`, { offset: row.offset }, 416);
+        }
+        expected = end - start + 1;
+      }
+      return writeChunk(id, row.offset, row.hash_algorithm as DigestAlgorithm, body, expected, opts.signal);
+    },
+
+    /** The closing PUT: appends an optional last chunk, verifies the digest, and makes the blob visible. */
+    async finish(id: string, repo: RepositoryRef, digestParam: string, body: Readable | null, opts: { length?: number; signal?: AbortSignal }): Promise<string> {
+      const { algorithm, digest } = parseDigest(digestParam);
+      const row = await load(id, repo);
+      let offset = row.offset;
+      if (body && (opts.length ?? 1) > 0) {
+        offset = await writeChunk(id, offset, row.hash_algorithm as DigestAlgorithm, body, opts.length, opts.signal);
+      }
+      return withLease(id, offset, async () => {
+        const actual = finishDigest(await hashAt(id, offset, algorithm), algorithm);
+        if (actual !== digest) {
+          await this.cancel(id);
+          throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest, actual });
+        }
+        await storage.commitUpload(id, offset, digest);
+        await store.linkBlob(repo.id, repo.projectId, digest, offset, 'application/octet-stream');
+        await store.deleteUpload(id);
+        running.delete(id);
+        return digest;
+      });
+    },
+
+    async cancel(id: string, repo?: RepositoryRef): Promise<void> {
+      if (repo) await load(id, repo);
+      running.delete(id);
+      await store.deleteUpload(id);
+      await storage.deleteUpload(id);
+    },
+
+    /** Forgets uploads idle since before `before` (abandoned pushes). */
+    async purgeStale(before: Date): Promise<number> {
+      const stale = await store.staleUploads(before.toISOString());
+      for (const { id } of stale) await this.cancel(id);
+      return stale.length;
+    },
+  };
+}
+
+export type UploadService = ReturnType<typeof createUploadService>;

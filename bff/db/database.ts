@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import type { Database } from './schema.ts';
+import * as registryCore from './migrations/0001-registry-core.ts';
+
+export type Db = Kysely<Database>;
+
+const migrations: Record<string, Migration> = {
+  '0001-registry-core': registryCore,
+};
+
+export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };
+
+/** Opens the metadata database: Postgres when a URL is given, else SQLite in the data folder. */
+export async function openDatabase(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl) {
+    const int8 = 20;
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      // int8 (sizes, offsets, COUNT) arrives as a string by default: numbers here stay below 2^53.
+      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === int8 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    if (opts.schema) {
+      const client = await pool.connect();
+      try { await client.query(`create schema if not exists ${opts.schema}`); } finally { client.release(); }
+    }
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = new SQLite(path.join(opts.dataDir, 'wharf.db'));
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+}
+
+/** Drops a test schema (Postgres only). */
+export async function dropSchema(db: Db, schema: string): Promise<void> {
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+}
+
+export const now = () => new Date().toISOString();

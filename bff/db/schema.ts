@@ -1,0 +1,165 @@
+import type { Generated } from 'kysely';
+
+/** Times are ISO-8601 UTC strings on both engines, so they sort and compare the same way. Booleans are 0/1. */
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: string | null;
+  realname: string;
+  comment: string;
+  password_hash: string;
+  sysadmin: number;
+  disabled: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  name: string;
+  owner_id: number;
+  public: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export interface ProjectMetadataTable {
+  project_id: number;
+  name: string;
+  value: string;
+}
+
+export interface MembersTable {
+  id: Generated<number>;
+  project_id: number;
+  /** 'u' for a user, 'g' for a group (as Harbor). */
+  entity_type: string;
+  entity_id: number;
+  role: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export interface RepositoriesTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  description: string;
+  pull_count: number;
+  creation_time: string;
+  update_time: string;
+}
+
+export interface BlobsTable {
+  digest: string;
+  size: number;
+  media_type: string;
+  creation_time: string;
+}
+
+export interface ProjectBlobsTable {
+  project_id: number;
+  digest: string;
+  creation_time: string;
+}
+
+export interface RepositoryBlobsTable {
+  repository_id: number;
+  digest: string;
+  linked_at: string;
+}
+
+export interface ArtifactsTable {
+  id: Generated<number>;
+  project_id: number;
+  repository_id: number;
+  digest: string;
+  /** Harbor's `type`: IMAGE, CHART, CNAB, SIGNATURE, SBOM, UNKNOWN… */
+  type: string;
+  /** The config's media type (Harbor's `media_type`). */
+  media_type: string;
+  manifest_media_type: string;
+  artifact_type: string | null;
+  size: number;
+  subject_digest: string | null;
+  annotations: string | null;
+  push_time: string;
+  pull_time: string | null;
+}
+
+export interface ArtifactReferencesTable {
+  parent_id: number;
+  child_id: number;
+  child_digest: string;
+  platform: string | null;
+  annotations: string | null;
+}
+
+export interface ArtifactBlobsTable {
+  artifact_id: number;
+  digest: string;
+}
+
+export interface TagsTable {
+  id: Generated<number>;
+  repository_id: number;
+  artifact_id: number;
+  name: string;
+  push_time: string;
+  pull_time: string | null;
+}
+
+export interface UploadsTable {
+  id: string;
+  repository_id: number;
+  principal: string;
+  offset: number;
+  hash_algorithm: string;
+  lease_token: string | null;
+  lease_until: string | null;
+  creation_time: string;
+  last_activity: string;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  private_key: string;
+  creation_time: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  expires_at: string;
+  creation_time: string;
+}
+
+export interface AuditLogsTable {
+  id: Generated<number>;
+  project_id: number;
+  username: string;
+  resource: string;
+  resource_type: string;
+  operation: string;
+  op_time: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  projects: ProjectsTable;
+  project_metadata: ProjectMetadataTable;
+  members: MembersTable;
+  repositories: RepositoriesTable;
+  blobs: BlobsTable;
+  project_blobs: ProjectBlobsTable;
+  repository_blobs: RepositoryBlobsTable;
+  artifacts: ArtifactsTable;
+  artifact_references: ArtifactReferencesTable;
+  artifact_blobs: ArtifactBlobsTable;
+  tags: TagsTable;
+  uploads: UploadsTable;
+  signing_keys: SigningKeysTable;
+  sessions: SessionsTable;
+  audit_logs: AuditLogsTable;
+}

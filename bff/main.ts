@@ -1,0 +1,25 @@
+import { helpText, loadConfig } from './config.ts';
+import { startWharf } from './wharf.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+
+const config = loadConfig();
+const wharf = await startWharf(config);
+const external = config.externalUrl ?? wharf.url;
+wharf.logger.info({ url: external, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'Wharf is listening');
+if (wharf.generatedAdminPassword) {
+  // Printed once, on the first start only; it is also in <data dir>/initial-admin-password (0600).
+  process.stdout.write(`\n  Admin login for ${external}: admin / ${wharf.generatedAdminPassword}\n  (also saved in ${config.dataDir}/initial-admin-password)\n\n`);
+}
+
+let closing = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (closing) process.exit(1);
+    closing = true;
+    wharf.close().then(() => process.exit(0), () => process.exit(1));
+  });
+}

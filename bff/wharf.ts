@@ -1,0 +1,126 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { migrate, now, openDatabase, type Db } from './db/database.ts';
+import { createFilesystemDriver } from './core/storage/filesystem.ts';
+import { createRegistryStore } from './core/store.ts';
+import { createUploadService } from './core/uploads.ts';
+import { createManifestService } from './core/manifests.ts';
+import { createPullRecorder } from './core/pull-recorder.ts';
+import { createRegistryApp } from './core/registry-app.ts';
+import { createSecretBox, loadMasterKey } from './auth/secrets.ts';
+import { createUserService } from './auth/users.ts';
+import { createTokenService } from './auth/tokens.ts';
+import { createProjectAccess } from './auth/project-access.ts';
+import { createRegistryAuthorizer } from './auth/registry-authorizer.ts';
+import { createTokenRoute } from './auth/token-route.ts';
+import { createSessions } from './auth/sessions.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { createAuditLog } from './audit/audit-log.ts';
+import { createBffApp } from './app.ts';
+import { roles } from './auth/policy.ts';
+
+export type Wharf = {
+  url: string;
+  port: number;
+  db: Db;
+  logger: Logger;
+  /** The admin password when it was generated on this start. */
+  generatedAdminPassword?: string;
+  close(): Promise<void>;
+};
+
+const service = 'harbor-registry';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Creates the public project `library` on first start, owned by admin. */
+async function ensureLibrary(db: Db, adminId: number) {
+  const t = now();
+  const inserted = await db.insertInto('projects').values({ name: 'library', owner_id: adminId, public: 1, creation_time: t, update_time: t })
+    .onConflict((oc) => oc.column('name').doNothing()).returning('id').executeTakeFirst();
+  if (inserted) {
+    await db.insertInto('members').values({ project_id: inserted.id, entity_type: 'u', entity_id: adminId, role: roles.projectAdmin, creation_time: t, update_time: t }).execute();
+  }
+}
+
+/** The composition root: config → database → storage → core → auth → BFF → listen. */
+export async function startWharf(config: Config, opts: { logger?: Logger } = {}): Promise<Wharf> {
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.dbSchema });
+  await migrate(db);
+
+  const box = createSecretBox(loadMasterKey(config.dataDir, config.masterKey));
+  const users = createUserService(db);
+  const admin = await users.bootstrapAdmin(config.dataDir, config.adminPassword);
+  const adminRow = await users.byName('admin');
+  await ensureLibrary(db, adminRow!.id);
+
+  const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
+  const store = createRegistryStore(db);
+  const uploads = createUploadService({ store, storage });
+  const manifests = createManifestService({ store, storage });
+  const pulls = createPullRecorder(store);
+  const audit = createAuditLog(db);
+  const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });
+  const access = createProjectAccess(db);
+  const throttle = createLoginThrottle();
+  const authorizer = createRegistryAuthorizer({ users, tokens, access });
+
+  const coreApp = createRegistryApp({
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink },
+    authorizer,
+    externalUrl: config.externalUrl,
+    service,
+    tokenHandler: createTokenRoute({ users, tokens, access, service, throttle, audit: audit.sink }),
+  });
+  coreApp.set('trust proxy', 'loopback');
+  const coreServer = http.createServer({ keepAliveTimeout: 60_000 }, coreApp);
+  const corePort = await listen(coreServer, 0, '127.0.0.1');
+
+  const sessions = createSessions({ db, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
+  const bff = createBffApp({
+    db, logger, users, sessions, throttle, audit: audit.sink,
+    coreUrl: `http://127.0.0.1:${corePort}`,
+    webRoot: path.join(repoRoot, 'dist', 'web'),
+  });
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
+  const port = await listen(server, config.port, config.host);
+
+  // Abandoned uploads and expired sessions are purged hourly (and once at start).
+  const purge = async () => {
+    await uploads.purgeStale(new Date(Date.now() - 24 * 3600_000)).catch((err) => logger.warn({ err }, 'upload purge failed'));
+    await sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
+  };
+  void purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
+
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+  return {
+    url,
+    port,
+    db,
+    logger,
+    generatedAdminPassword: admin.generated,
+    async close() {
+      clearInterval(purgeTimer);
+      server.closeAllConnections();
+      coreServer.closeAllConnections();
+      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => coreServer.close(r))]);
+      await pulls.close();
+      await audit.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOciLayout } from './fixtures/oci-layout.ts';
+import { adminPassword } from './harness.ts';
+import { clientSandbox, type ClientSandbox } from './clients.ts';
+
+const freePort = () => new Promise<number>((resolve) => {
+  const srv = net.createServer().listen(0, '127.0.0.1', () => {
+    const { port } = srv.address() as net.AddressInfo;
+    srv.close(() => resolve(port));
+  });
+});
+
+/** Wharf as its own process, so the test can kill it with SIGKILL as a crash would. */
+function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bff/main.ts'], {
+    env: { ...process.env, PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 30_000;
+    const poll = () => fetch(`http://127.0.0.1:${port}/v2/`).then(() => resolve(child), () => {
+      if (Date.now() > deadline || child.exitCode !== null) reject(new Error('wharf did not start'));
+      else setTimeout(poll, 100);
+    });
+    poll();
+  });
+}
+
+async function uploadsInFlight(dataDir: string): Promise<boolean> {
+  const dir = path.join(dataDir, 'storage', 'uploads');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) if ((await stat(path.join(dir, n)).catch(() => null))?.size) return true;
+  return false;
+}
+
+describe('a crash mid-push', () => {
+  let dataDir: string;
+  let c: ClientSandbox;
+  let layout: string;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-crash-'));
+    c = await clientSandbox();
+    layout = path.join(c.dir, 'big');
+    await makeOciLayout(layout, { layers: 3, layerBytes: 24 * 1024 * 1024 });
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await c?.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('loses nothing: after kill -9 and a restart the same push completes and every digest verifies', async () => {
+    const port = await freePort();
+    child = await startProcess(dataDir, port);
+    const target = `docker://127.0.0.1:${port}/library/crash:1`;
+    const creds = `admin:${adminPassword}`;
+
+    const push = c.skopeo('copy', `oci:${layout}`, target, '--dest-tls-verify=false', '--dest-creds', creds);
+    const deadline = Date.now() + 60_000;
+    while (!(await uploadsInFlight(dataDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    const interrupted = await push;
+    expect(interrupted.ok).toBe(false);
+
+    // Nothing half-written is visible: the tag does not exist yet.
+    child = await startProcess(dataDir, port);
+    const before = await c.skopeo('inspect', '--tls-verify=false', '--creds', creds, target);
+    expect(before.ok).toBe(false);
+    expect(before.stderr).toMatch(/manifest unknown/i);
+
+    const again = await c.skopeo('copy', `oci:${layout}`, target, '--dest-tls-verify=false', '--dest-creds', creds);
+    expect(again.ok, again.stderr).toBe(true);
+    // skopeo verifies every blob's digest as it pulls.
+    const back = path.join(c.dir, 'back');
+    const pull = await c.skopeo('copy', target, `oci:${back}`, '--src-tls-verify=false', '--src-creds', creds);
+    expect(pull.ok, pull.stderr).toBe(true);
+    expect(await c.layoutDigest(back)).toBe(await c.layoutDigest(layout));
+  });
+});

@@ -57,7 +57,7 @@ async function ensureLibrary(db: Db, adminId: number) {
 export async function startWharf(config: Config, opts: { logger?: Logger } = {}): Promise<Wharf> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.dbSchema });
-  await migrate(db);
+  await migrate(db, config.databaseUrl ? config.dbSchema : undefined);
 
   const box = createSecretBox(loadMasterKey(config.dataDir, config.masterKey));
   const users = createUserService(db);

@@ -40,8 +40,9 @@ export async function openDatabase(opts: DbOptions): Promise<Db> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
 }
 
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/** Brings the schema up to date; on Postgres the bookkeeping tables live in the same schema as the data. */
+export async function migrate(db: Db, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);

@@ -38,19 +38,26 @@ export async function stopTestServer(s: TestServer | undefined, opts: { keepData
   if (!s) return;
   await s.close();
   if (opts.keepData) return;
-  if (s.schema) await withDatabase('postgres', (db) => dropSchema(db, s.schema!), s.schema);
+  if (s.schema) await dropPostgresSchema(s.schema);
   await rm(s.dataDir, { recursive: true, force: true });
 }
 
-/** Opens a migrated metadata database on the engine, in a fresh schema (Postgres) or folder (SQLite). */
-export async function withDatabase<T>(engine: Engine, work: (db: Db) => Promise<T>, schema?: string): Promise<T> {
+async function dropPostgresSchema(schema: string) {
+  const db = await openDatabase({ dataDir: os.tmpdir(), databaseUrl: postgresUrl });
+  try { await dropSchema(db, schema); } finally { await db.destroy(); }
+}
+
+/** Runs `work` on a migrated metadata database in a fresh schema (Postgres) or folder (SQLite), then removes it. */
+export async function withDatabase<T>(engine: Engine, work: (db: Db) => Promise<T>): Promise<T> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-db-'));
-  const db = await openDatabase(engine === 'postgres' ? { dataDir, databaseUrl: postgresUrl, schema: schema ?? uniqueSchema() } : { dataDir });
+  const schema = engine === 'postgres' ? uniqueSchema() : undefined;
+  const db = await openDatabase(schema ? { dataDir, databaseUrl: postgresUrl, schema } : { dataDir });
   try {
-    if (!schema) await migrate(db);
+    await migrate(db, schema);
     return await work(db);
   } finally {
     await db.destroy();
+    if (schema) await dropPostgresSchema(schema);
     await rm(dataDir, { recursive: true, force: true });
   }
 }

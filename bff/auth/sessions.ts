@@ -61,7 +61,10 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
               throw forbidden('CSRF token invalid: send the X-Harbor-CSRF-Token header from the last response');
             }
           }
-          await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute();
+          // Slide the expiry at most once a minute, not on every request.
+          if (Date.parse(row.expires_at) - Date.now() < timeoutSeconds * 1000 - 60_000) {
+            await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute();
+          }
           next();
         } catch (e) { next(e); }
       };

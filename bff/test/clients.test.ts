@@ -91,6 +91,22 @@ describe.each(engines)('real clients against %s', (engine) => {
     } finally { await anonymous.cleanup(); }
   });
 
+  it('ends consistent when two clients push the same layers and the same tag at once', async () => {
+    const other = path.join(c.dir, 'other');
+    await makeOciLayout(other, { platforms: multiArch });
+    const creds = `admin:${adminPassword}`;
+    const [a, b, again] = await Promise.all([
+      c.skopeo('copy', '--all', `oci:${layout}`, `docker://${host}/library/race:latest`, '--dest-tls-verify=false', '--dest-creds', creds),
+      c.skopeo('copy', '--all', `oci:${other}`, `docker://${host}/library/race:latest`, '--dest-tls-verify=false', '--dest-creds', creds),
+      c.skopeo('copy', '--all', `oci:${layout}`, `docker://${host}/library/race:same`, '--dest-tls-verify=false', '--dest-creds', creds),
+    ]);
+    expect([a.ok, b.ok, again.ok], a.stderr + b.stderr + again.stderr).toEqual([true, true, true]);
+    const back = path.join(c.dir, 'race-back');
+    const pull = await c.skopeo('copy', '--all', `docker://${host}/library/race:latest`, `oci:${back}`, '--src-tls-verify=false', '--src-creds', creds);
+    expect(pull.ok, pull.stderr).toBe(true);
+    expect([await c.layoutDigest(layout), await c.layoutDigest(other)]).toContain(await c.layoutDigest(back));
+  });
+
   it('refuses a push into a project that does not exist instead of creating it', async () => {
     const r = await c.skopeo('copy', `oci:${path.join(layout)}`, `docker://${host}/nosuchproject/app:1`, '--dest-tls-verify=false', '--dest-creds', `admin:${adminPassword}`, '--all');
     expect(r.ok).toBe(false);

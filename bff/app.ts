@@ -7,7 +7,6 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { apiErrorHandler, notFound } from './api/errors.ts';
-import { createUsersRouter } from './api/users.ts';
 import { apiPrincipal } from './auth/api-principal.ts';
 import { createLoginRoutes } from './auth/login-routes.ts';
 import type { Sessions } from './auth/sessions.ts';
@@ -27,6 +26,8 @@ export type BffDeps = {
   coreUrl: string;
   /** The built SPA (vite build's outDir). */
   webRoot: string;
+  /** `/api/v2.0`'s routers (bff/api/index.ts). */
+  apiRouter: express.Router;
 };
 
 /** The one port users see: /v2 and /service/token streamed to the core, /api/v2.0, /c/*, and the SPA. */
@@ -73,8 +74,7 @@ export function createBffApp(deps: BffDeps): express.Express {
   app.use(createLoginRoutes(deps));
   const api = express.Router();
   api.use(apiPrincipal(deps.users));
-  api.use(createUsersRouter(deps));
-  api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
+  api.use(deps.apiRouter);
   app.use('/api/v2.0', api);
   app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));
 

@@ -21,6 +21,7 @@ import { createSessions } from './auth/sessions.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createBffApp } from './app.ts';
+import { createApiRouter } from './api/index.ts';
 import { roles } from './auth/policy.ts';
 
 export type Wharf = {
@@ -92,6 +93,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db, logger, users, sessions, throttle, audit: audit.sink,
     coreUrl: `http://127.0.0.1:${corePort}`,
     webRoot: path.join(repoRoot, 'dist', 'web'),
+    apiRouter: createApiRouter({ config, db, users, access, audit: audit.sink, store, manifests, storage }),
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);

@@ -5,7 +5,10 @@ import { registryActionAllowed, type Principal, type ProjectStanding } from './p
 export function createProjectAccess(db: Db) {
   async function standing(principal: Principal, projectName: string): Promise<ProjectStanding | null> {
     const project = await db.selectFrom('projects').select(['id', 'public']).where('name', '=', projectName).executeTakeFirst();
-    if (!project) return null;
+    return project ? standingIn(principal, project) : null;
+  }
+  /** Where the principal stands in a project row already at hand. */
+  async function standingIn(principal: Principal, project: { id: number; public: number }): Promise<ProjectStanding> {
     if (principal.kind !== 'user') return { public: project.public === 1, role: null };
     const member = await db.selectFrom('members').select('role')
       .where('project_id', '=', project.id).where('entity_type', '=', 'u').where('entity_id', '=', principal.id)
@@ -15,6 +18,7 @@ export function createProjectAccess(db: Db) {
   const projectOf = (repository: string) => repository.split('/')[0];
   return {
     standing,
+    standingIn,
     /** May the principal do this registry action (`pull`, `push`, `delete`) on the repository? */
     async registryAllowed(principal: Principal, repository: string, action: string): Promise<boolean> {
       return registryActionAllowed(principal, await standing(principal, projectOf(repository)), action);

@@ -1,0 +1,20 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { UserService } from '../auth/users.ts';
+import type { ProjectAccess } from '../auth/project-access.ts';
+import type { AuditSink } from '../core/access.ts';
+import type { RegistryStore } from '../core/store.ts';
+import type { ManifestService } from '../core/manifests.ts';
+import type { StorageDriver } from '../core/storage/driver.ts';
+
+/** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
+export type ApiDeps = {
+  config: Config;
+  db: Db;
+  users: UserService;
+  access: ProjectAccess;
+  audit: AuditSink;
+  store: RegistryStore;
+  manifests: ManifestService;
+  storage: StorageDriver;
+};

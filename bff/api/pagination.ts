@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import { badRequest } from './errors.ts';
+
+export const maxPageSize = 100;
+
+export type Page = { page: number; pageSize: number; offset: number };
+
+/** `page` (from 1, default 1) and `page_size` (default 10, at most 100), as Harbor. */
+export function parsePage(req: Request): Page {
+  const page = req.query.page === undefined ? 1 : Number(req.query.page);
+  const pageSize = req.query.page_size === undefined ? 10 : Number(req.query.page_size);
+  if (!Number.isInteger(page) || page < 1) throw badRequest('page must be a positive integer');
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw badRequest('page_size must be a positive integer');
+  if (pageSize > maxPageSize) throw badRequest(`page_size must be at most ${maxPageSize}`);
+  return { page, pageSize, offset: (page - 1) * pageSize };
+}
+
+/** Sends a page with `X-Total-Count` and Harbor's `Link` header (prev/next with the request's other parameters). */
+export function sendPage<T>(req: Request, res: Response, items: T[], total: number, page: Page) {
+  res.set('X-Total-Count', String(total));
+  const link = (p: number) => {
+    const params = new URLSearchParams(req.query as Record<string, string>);
+    params.set('page', String(p));
+    params.set('page_size', String(page.pageSize));
+    return `<${req.baseUrl}${req.path}?${params.toString()}>`;
+  };
+  const links: string[] = [];
+  if (page.page > 1) links.push(`${link(page.page - 1)}; rel="prev"`);
+  if (page.page * page.pageSize < total) links.push(`${link(page.page + 1)}; rel="next"`);
+  if (links.length) res.set('Link', links.join(' , '));
+  res.json(items);
+}

@@ -1,0 +1,52 @@
+import type { Request } from 'express';
+import type { Db } from '../db/database.ts';
+import type { ProjectAccess } from '../auth/project-access.ts';
+import { allowed, anonymous, canSeeProject, type Action, type ProjectStanding } from '../auth/policy.ts';
+import { ApiError, forbidden, unauthorized } from './errors.ts';
+
+export type ProjectRow = { id: number; name: string; public: number; owner_id: number; creation_time: string; update_time: string };
+
+/**
+ * `project_name_or_id`: an id when numeric, unless `X-Is-Resource-Name: true` says it is a name (Harbor's rule).
+ */
+export async function findProject(db: Db, req: Request, nameOrId: string): Promise<ProjectRow | undefined> {
+  const byName = req.headers['x-is-resource-name'] === 'true' || !/^\d+$/.test(nameOrId);
+  const q = db.selectFrom('projects').select(['id', 'name', 'public', 'owner_id', 'creation_time', 'update_time']);
+  return (byName ? q.where('name', '=', nameOrId) : q.where('id', '=', Number(nameOrId))).executeTakeFirst();
+}
+
+/** The answer for a project the caller may not see: the same whether it exists or not. */
+export function invisible(req: Request, nameOrId: string): ApiError {
+  return (req.principal ?? anonymous).kind === 'anonymous'
+    ? unauthorized('sign in to see this project')
+    : new ApiError('NOT_FOUND', `project ${nameOrId} not found`);
+}
+
+/**
+ * Resolves a project and asks the policy whether the caller may do `action` on `resource` in it. A project the caller
+ * cannot see answers like a missing one; one it sees but may not act on answers 403 (401 when anonymous).
+ */
+export async function authorizeProject(
+  deps: { db: Db; access: ProjectAccess }, req: Request, nameOrId: string, resource: string, action: Action,
+): Promise<{ project: ProjectRow; standing: ProjectStanding }> {
+  const principal = req.principal ?? anonymous;
+  const project = await findProject(deps.db, req, nameOrId);
+  const standing = project ? await deps.access.standingIn(principal, project) : null;
+  if (!project || !standing || !canSeeProject(principal, standing)) throw invisible(req, nameOrId);
+  if (!allowed(principal, standing, resource, action)) {
+    throw principal.kind === 'anonymous' ? unauthorized() : forbidden(`not allowed to ${action} ${resource} in project ${project.name}`);
+  }
+  return { project, standing };
+}
+
+/** System-level resources (users, configuration, audit log…): system admins only. */
+export function requireSysadmin(req: Request) {
+  const p = req.principal ?? anonymous;
+  if (p.kind === 'anonymous') throw unauthorized();
+  if (!(p.kind === 'user' && p.sysadmin)) throw forbidden('system admin only');
+}
+
+/** Any signed-in caller. */
+export function requireSignedIn(req: Request) {
+  if ((req.principal ?? anonymous).kind === 'anonymous') throw unauthorized();
+}

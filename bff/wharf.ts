@@ -23,6 +23,9 @@ import { createAuditLog } from './audit/audit-log.ts';
 import { createBffApp } from './app.ts';
 import { createApiRouter } from './api/index.ts';
 import { roles } from './auth/policy.ts';
+import type { WriteGuard } from './core/access.ts';
+import { createReadOnlyGuard } from './api/configurations/read-only.ts';
+import { createQuotaGuard } from './api/quotas/quota-guard.ts';
 
 export type Wharf = {
   url: string;
@@ -68,8 +71,9 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
   const store = createRegistryStore(db);
-  const uploads = createUploadService({ store, storage });
-  const manifests = createManifestService({ store, storage });
+  const guard: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db) };
+  const uploads = createUploadService({ store, storage, guard });
+  const manifests = createManifestService({ store, storage, guard });
   const pulls = createPullRecorder(store);
   const audit = createAuditLog(db);
   const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });
@@ -78,7 +82,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const authorizer = createRegistryAuthorizer({ users, tokens, access });
 
   const coreApp = createRegistryApp({
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink },
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard },
     authorizer,
     externalUrl: config.externalUrl,
     service,

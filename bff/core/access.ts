@@ -20,6 +20,16 @@ export interface RegistryAuthorizer {
   authenticate(authorization: string | undefined): Promise<Caller>;
 }
 
+/** What the core asks before it writes; injected by main.ts (read-only mode, quotas). `allowAll` when nothing is set. */
+export interface WriteGuard {
+  /** Before any push or delete in the project: throws a RegistryError (DENIED) when writes are not allowed. */
+  beforeWrite(project: string): Promise<void>;
+  /** Before a blob or manifest of `size` bytes is counted into the project: throws (DENIED) when it would pass a quota. */
+  beforeAdd(projectId: number, digest: string, size: number): Promise<void>;
+}
+
+export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {} };
+
 /** Records who did what (push, pull, delete) for the audit log. */
 export interface AuditSink {
   record(event: { project: string | null; operator: string; resource: string; resourceType: string; operation: string }): void;

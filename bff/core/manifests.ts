@@ -6,6 +6,7 @@ import { isTag } from './names.ts';
 import type { StorageDriver } from './storage/driver.ts';
 import type { ArtifactRow, RegistryStore } from './store.ts';
 import type { RepositoryRef } from './uploads.ts';
+import { allowAll, type WriteGuard } from './access.ts';
 
 export const maxManifestBytes = 4 * 1024 * 1024;
 
@@ -15,8 +16,9 @@ export type PulledManifest = { artifact: ArtifactRow; body: Buffer };
  * Manifests: pushed bytes are verified, written content-addressed, and only then recorded, so a reader on any
  * replica never finds a row without its bytes. Bytes are immutable per digest, so a small cache is always right.
  */
-export function createManifestService(deps: { store: RegistryStore; storage: StorageDriver }) {
+export function createManifestService(deps: { store: RegistryStore; storage: StorageDriver; guard?: WriteGuard }) {
   const { store, storage } = deps;
+  const guard = deps.guard ?? allowAll;
   const bytes = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
   async function read(digest: string): Promise<Buffer> {
@@ -71,6 +73,7 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
       }
 
+      await guard.beforeAdd(repo.projectId, digest, body.length);
       await storage.put(digest, body);
       bytes.set(digest, body);
       const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];

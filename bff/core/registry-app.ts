@@ -87,6 +87,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
         const actions = action === 'pull' ? 'pull' : action === 'push' ? 'pull,push' : 'delete';
         throw refuse(req, caller, `repository:${name}:${actions}`, action);
       }
+      if (action !== 'pull') await services.guard.beforeWrite(project);
       const row = await services.store.findRepository(name);
       const projectRow = row ? { id: row.project_id } : await services.store.findProject(project);
       if (!projectRow) throw new RegistryError('NAME_UNKNOWN', `project ${project} not found`, { name });

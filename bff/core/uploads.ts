@@ -6,6 +6,7 @@ import { RegistryError, unknownUpload } from './errors.ts';
 import { finishDigest, hashing, parseDigest, type DigestAlgorithm } from './digest.ts';
 import type { StorageDriver } from './storage/driver.ts';
 import type { RegistryStore } from './store.ts';
+import { allowAll, type WriteGuard } from './access.ts';
 
 export type RepositoryRef = { id: number; projectId: number; name: string };
 
@@ -18,8 +19,9 @@ const leaseRenewMs = 10_000;
  * so the running hash is kept in this process while its offset matches the row, and rebuilt by re-reading the
  * received part when it does not (another replica or a restart): the common path pays nothing for resumability.
  */
-export function createUploadService(deps: { store: RegistryStore; storage: StorageDriver }) {
+export function createUploadService(deps: { store: RegistryStore; storage: StorageDriver; guard?: WriteGuard }) {
   const { store, storage } = deps;
+  const guard = deps.guard ?? allowAll;
   const running = new Map<string, { offset: number; hash: Hash; algorithm: DigestAlgorithm }>();
 
   async function load(id: string, repo: RepositoryRef) {
@@ -112,6 +114,12 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
         if (actual !== digest) {
           await this.cancel(id);
           throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest, actual });
+        }
+        try {
+          await guard.beforeAdd(repo.projectId, digest, offset);
+        } catch (e) {
+          await this.cancel(id);
+          throw e;
         }
         await storage.commitUpload(id, offset, digest);
         await store.linkBlob(repo.id, repo.projectId, digest, offset, 'application/octet-stream');

@@ -5,11 +5,19 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as registryCore from './migrations/0001-registry-core.ts';
+import * as robots from './migrations/0002-robots.ts';
+import * as labels from './migrations/0003-labels.ts';
+import * as quotas from './migrations/0004-quotas.ts';
+import * as settings from './migrations/0005-settings.ts';
 
 export type Db = Kysely<Database>;
 
 const migrations: Record<string, Migration> = {
   '0001-registry-core': registryCore,
+  '0002-robots': robots,
+  '0003-labels': labels,
+  '0004-quotas': quotas,
+  '0005-settings': settings,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AuditSink, Caller } from '../access.ts';
+import type { AuditSink, Caller, WriteGuard } from '../access.ts';
 import type { ManifestService } from '../manifests.ts';
 import type { PullRecorder } from '../pull-recorder.ts';
 import type { RegistryStore } from '../store.ts';
@@ -13,6 +13,7 @@ export type CoreServices = {
   manifests: ManifestService;
   pulls: PullRecorder;
   audit: AuditSink;
+  guard: WriteGuard;
 };
 
 /** One request to a repository, after its caller is authorized for the action. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Db } from '../db/database.ts';
-import { unauthorized } from './errors.ts';
+import type { Db } from '../../db/database.ts';
+import { unauthorized } from '../errors.ts';
 
 /** The `user` tag; for now the current user, which the console asks first. */
 export function createUsersRouter(deps: { db: Db }) {

@@ -19,21 +19,33 @@ step('prerequisites', 'bash', ['scripts/ensure-prereqs.sh']);
 step('type check', 'npx', ['tsc', '--noEmit']);
 step('build the console', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 
-console.log('\n== tests');
+console.log('\n== unit and server tests (vitest)');
 mkdirSync('test-results', { recursive: true });
-const report = path.join('test-results', 'vitest.json');
-rmSync(report, { force: true });
-const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const vitestReport = path.join('test-results', 'vitest.json');
+const e2eReport = path.join('test-results', 'e2e.json');
+rmSync(vitestReport, { force: true });
+rmSync(e2eReport, { force: true });
+const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+
+console.log('\n== console specs (Playwright in Chromium)');
+const e2eStatus = run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
-  skipped = r.numPendingTests + r.numTodoTests;
-}
-if (status !== 0 && failed === 0) failed = 1;
+if (existsSync(vitestReport)) {
+  const r = JSON.parse(readFileSync(vitestReport, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+  skipped += r.numPendingTests + r.numTodoTests;
+} else failed += 1;
+if (existsSync(e2eReport)) {
+  const r = JSON.parse(readFileSync(e2eReport, 'utf8'));
+  passed += r.stats.expected + (r.stats.flaky ?? 0);
+  failed += r.stats.unexpected;
+  skipped += r.stats.skipped;
+} else failed += 1;
+const ok = vitestStatus === 0 && e2eStatus === 0 && failed === 0;
+if (!ok && failed === 0) failed = 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(status === 0 && failed === 0 ? 0 : 1);
+process.exit(ok ? 0 : 1);

@@ -50,6 +50,13 @@ export function createBffApp(deps: BffDeps): express.Express {
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   }));
 
+  // The proxy would collapse `//` and hand the core another name than the client sent: refuse it here, as the core would.
+  app.use('/v2', (req, res, next) => {
+    if (!req.originalUrl.split('?')[0].slice(4).includes('//')) return next();
+    res.status(400).set('Docker-Distribution-API-Version', 'registry/2.0')
+      .json({ errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
+  });
+
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   app.use(createProxyMiddleware({
     target: deps.coreUrl,

@@ -109,6 +109,9 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
 
   async function deleteWithAccessories(artifact: ArtifactRow, depth = 0): Promise<void> {
     if (depth > 16) return;
+    // An accessory an index still references stays (as its own referrers do): a referrer may outlive its subject,
+    // and deleting it would break the index.
+    if (depth > 0 && (await store.parentsOf(artifact.id)).length) return;
     for (const accessory of await store.referrers(artifact.repository_id, artifact.digest)) {
       await deleteWithAccessories(accessory, depth + 1);
     }

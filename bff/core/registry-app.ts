@@ -1,3 +1,4 @@
+import { finished } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RegistryError } from './errors.ts';
 import { parseRepositoryName } from './names.ts';
@@ -117,9 +118,17 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
     if (res.headersSent) { res.destroy(); return; }
     const e = err instanceof RegistryError ? err : toRegistryError(err);
     if (e.status >= 500) req.log?.error({ err }, 'registry request failed');
-    res.status(e.status).set((e as RegistryError & { headers?: Record<string, string> }).headers ?? {});
-    if (req.method === 'HEAD') { res.end(); return; }
-    res.json(e.toJSON());
+    const send = () => {
+      res.status(e.status).set((e as RegistryError & { headers?: Record<string, string> }).headers ?? {});
+      if (req.method === 'HEAD') { res.end(); return; }
+      res.json(e.toJSON());
+    };
+    // Refused before its body was read (too large, wrong offset, unknown upload): answer once the rest is drained.
+    // The BFF's proxy stops forwarding a body once the answer is complete, which would leave both keep-alive
+    // connections stalled mid-body; Node would read and discard the rest after the answer anyway.
+    if (req.complete || req.destroyed) { send(); return; }
+    finished(req, (gone) => (gone ? res.destroy() : send()));
+    req.resume();
   });
   return app;
 }

@@ -29,10 +29,9 @@ export async function blob(r: RepoRequest, digestParam: string) {
   }
   const size = linked.size;
   let range: { start: number; end: number } | undefined;
-  const header = req.headers.range;
-  if (header) {
-    const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-    if (!m || (m[1] === '' && m[2] === '')) throw rangeNotSatisfiable(size);
+  // One byte range is served; any other Range (another unit, several ranges) is ignored for the whole blob (RFC 9110 §14.2).
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range?.trim() ?? '');
+  if (m && (m[1] !== '' || m[2] !== '')) {
     const start = m[1] === '' ? Math.max(size - Number(m[2]), 0) : Number(m[1]);
     const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
     if (start > end || start >= size) throw rangeNotSatisfiable(size);
@@ -55,8 +54,11 @@ export async function blob(r: RepoRequest, digestParam: string) {
   await pipeline(source, res, { signal: clientGone(req, res) }).catch(() => res.destroy());
 }
 
+// RFC 9110 §15.5.17: a 416 names the blob's length, so a client can ask again within it.
 function rangeNotSatisfiable(size: number) {
-  return new RegistryError('RANGE_INVALID', 'requested range not satisfiable', { size }, 416);
+  return Object.assign(new RegistryError('RANGE_INVALID', 'requested range not satisfiable', { size }, 416), {
+    headers: { 'Content-Range': `bytes */${size}` },
+  });
 }
 
 /** POST `blobs/uploads/`: start an upload, push a blob whole (`?digest=`), or mount one (`?mount=`). */

@@ -11,6 +11,7 @@ import { apiPrincipal } from './auth/api-principal.ts';
 import { createLoginRoutes } from './auth/login-routes.ts';
 import type { Sessions } from './auth/sessions.ts';
 import type { UserService } from './auth/users.ts';
+import type { Principals } from './auth/principals.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { AuditSink } from './core/access.ts';
 import type { Db } from './db/database.ts';
@@ -19,6 +20,7 @@ export type BffDeps = {
   db: Db;
   logger: Logger;
   users: UserService;
+  principals: Principals;
   sessions: Sessions;
   throttle: LoginThrottle;
   audit: AuditSink;
@@ -80,7 +82,7 @@ export function createBffApp(deps: BffDeps): express.Express {
   app.use(deps.sessions.middleware());
   app.use(createLoginRoutes(deps));
   const api = express.Router();
-  api.use(apiPrincipal(deps.users));
+  api.use(apiPrincipal(deps.principals, deps.users));
   api.use(deps.apiRouter);
   app.use('/api/v2.0', api);
   app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));

@@ -13,6 +13,7 @@ import { createPullRecorder } from './core/pull-recorder.ts';
 import { createRegistryApp } from './core/registry-app.ts';
 import { createSecretBox, loadMasterKey } from './auth/secrets.ts';
 import { createUserService } from './auth/users.ts';
+import { createPrincipals } from './auth/principals.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { createProjectAccess } from './auth/project-access.ts';
 import { createRegistryAuthorizer } from './auth/registry-authorizer.ts';
@@ -79,14 +80,15 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });
   const access = createProjectAccess(db);
   const throttle = createLoginThrottle();
-  const authorizer = createRegistryAuthorizer({ users, tokens, access });
+  const principals = createPrincipals(db, users);
+  const authorizer = createRegistryAuthorizer({ principals, tokens, access });
 
   const coreApp = createRegistryApp({
     services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard },
     authorizer,
     externalUrl: config.externalUrl,
     service,
-    tokenHandler: createTokenRoute({ users, tokens, access, service, throttle, audit: audit.sink }),
+    tokenHandler: createTokenRoute({ principals, tokens, access, service, throttle, audit: audit.sink }),
   });
   coreApp.set('trust proxy', 'loopback');
   const coreServer = http.createServer({ keepAliveTimeout: 60_000 }, coreApp);
@@ -94,7 +96,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const sessions = createSessions({ db, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const bff = createBffApp({
-    db, logger, users, sessions, throttle, audit: audit.sink,
+    db, logger, users, principals, sessions, throttle, audit: audit.sink,
     coreUrl: `http://127.0.0.1:${corePort}`,
     webRoot: path.join(repoRoot, 'dist', 'web'),
     apiRouter: createApiRouter({ config, db, users, access, audit: audit.sink, store, manifests, storage }),

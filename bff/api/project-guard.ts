@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Db } from '../db/database.ts';
 import type { ProjectAccess } from '../auth/project-access.ts';
-import { allowed, anonymous, canSeeProject, type Action, type ProjectStanding } from '../auth/policy.ts';
+import { allowed, anonymous, canSeeProject, systemAllowed, type Action, type ProjectStanding } from '../auth/policy.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 
 export type ProjectRow = { id: number; name: string; public: number; owner_id: number; creation_time: string; update_time: string };
@@ -29,21 +29,27 @@ export function invisible(req: Request, nameOrId: string): ApiError {
 export async function authorizeProject(
   deps: { db: Db; access: ProjectAccess }, req: Request, nameOrId: string, resource: string, action: Action,
 ): Promise<{ project: ProjectRow; standing: ProjectStanding }> {
+  return authorizeInProject(deps, req, await findProject(deps.db, req, nameOrId), nameOrId, resource, action);
+}
+
+/** authorizeProject for a project row already looked up (or not found); `asked` names it in the not-found answer. */
+export async function authorizeInProject<P extends { id: number; name: string; public: number }>(
+  deps: { access: ProjectAccess }, req: Request, project: P | undefined, asked: string, resource: string, action: Action,
+): Promise<{ project: P; standing: ProjectStanding }> {
   const principal = req.principal ?? anonymous;
-  const project = await findProject(deps.db, req, nameOrId);
   const standing = project ? await deps.access.standingIn(principal, project) : null;
-  if (!project || !standing || !canSeeProject(principal, standing)) throw invisible(req, nameOrId);
+  if (!project || !standing || !canSeeProject(principal, standing)) throw invisible(req, asked);
   if (!allowed(principal, standing, resource, action)) {
     throw principal.kind === 'anonymous' ? unauthorized() : forbidden(`not allowed to ${action} ${resource} in project ${project.name}`);
   }
   return { project, standing };
 }
 
-/** System-level resources (users, configuration, audit log…): system admins only. */
-export function requireSysadmin(req: Request) {
+/** System-level resources (users, configuration, audit log…): system admins, and robots granted `grant` at system level. */
+export function requireSysadmin(req: Request, grant?: { resource: string; action: Action }) {
   const p = req.principal ?? anonymous;
   if (p.kind === 'anonymous') throw unauthorized();
-  if (!(p.kind === 'user' && p.sysadmin)) throw forbidden('system admin only');
+  if (!(grant ? systemAllowed(p, grant.resource, grant.action) : p.kind === 'user' && p.sysadmin)) throw forbidden('system admin only');
 }
 
 /** Any signed-in caller. */

@@ -2,21 +2,22 @@ import type { NextFunction, Request, Response } from 'express';
 import { parseBasic } from './credentials.ts';
 import { anonymous, type Principal } from './policy.ts';
 import { principalOf, type UserService } from './users.ts';
+import type { Principals } from './principals.ts';
 import { unauthorized } from '../api/errors.ts';
 
 declare module 'express-serve-static-core' {
   interface Request { principal?: Principal }
 }
 
-/** Who calls /api/v2.0: the session's user, a user by basic credentials, or anonymous. Bad credentials get 401. */
-export function apiPrincipal(users: UserService) {
+/** Who calls /api/v2.0: the session's user, a user or robot by basic credentials, or anonymous. Bad credentials get 401. */
+export function apiPrincipal(principals: Principals, users: UserService) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const basic = parseBasic(req.headers.authorization);
       if (basic) {
-        const user = await users.verify(basic.username, basic.password);
-        if (!user) throw unauthorized('invalid username or password');
-        req.principal = principalOf(user);
+        const principal = await principals.verify(basic.username, basic.password);
+        if (!principal) throw unauthorized('invalid username or password');
+        req.principal = principal;
       } else if (req.session) {
         const user = await users.byId(req.session.userId);
         req.principal = user && !user.disabled ? principalOf(user) : anonymous;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allowed, anonymous, registryActionAllowed, roles, type Principal } from './policy.ts';
+import { allowed, anonymous, canSeeProject, registryActionAllowed, roles, rolesAllowing, systemAllowed, type Principal, type RobotPermission } from './policy.ts';
 
 const user: Principal = { kind: 'user', id: 7, name: 'u', sysadmin: false };
 const admin: Principal = { kind: 'user', id: 1, name: 'admin', sysadmin: true };
@@ -41,5 +41,46 @@ describe('standing outside a project', () => {
       expect(allowed(user, member(roles.limitedGuest), resource, 'list'), resource).toBe(false);
     }
     expect(allowed(user, member(roles.guest), 'member', 'list')).toBe(true);
+  });
+});
+
+describe('robot accounts', () => {
+  const robot = (permissions: RobotPermission[]): Principal => ({ kind: 'robot', id: 3, name: 'robot$library+ci', permissions });
+  const library = { public: true, role: null, name: 'library' };
+  const pullOnly = robot([{ kind: 'project', namespace: 'library', access: [{ resource: 'repository', action: 'pull' }] }]);
+
+  it('does exactly what its permissions say in the project they name', () => {
+    expect(registryActionAllowed(pullOnly, library, 'pull')).toBe(true);
+    expect(registryActionAllowed(pullOnly, library, 'push')).toBe(false);
+    expect(registryActionAllowed(pullOnly, { ...library, name: 'other' }, 'pull')).toBe(false);
+    expect(allowed(pullOnly, library, 'artifact', 'list')).toBe(false); // public grants are not a robot's
+  });
+  it('gets nothing through membership, nor without knowing the project name', () => {
+    expect(allowed(pullOnly, { public: false, role: roles.projectAdmin, name: 'x' }, 'repository', 'pull')).toBe(false);
+    expect(allowed(pullOnly, { public: true, role: null }, 'repository', 'pull')).toBe(false);
+  });
+  it('covers every project with namespace *, and system resources only with a system grant', () => {
+    const everywhere = robot([{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'push' }] }]);
+    expect(allowed(everywhere, { public: false, role: null, name: 'any' }, 'repository', 'push')).toBe(true);
+    expect(systemAllowed(everywhere, 'user', 'list')).toBe(false);
+    const admin = robot([{ kind: 'system', namespace: '/', access: [{ resource: 'user', action: 'list' }] }]);
+    expect(systemAllowed(admin, 'user', 'list')).toBe(true);
+    expect(systemAllowed(admin, 'user', 'delete')).toBe(false);
+  });
+  it('sees only the projects it holds a grant in', () => {
+    expect(canSeeProject(pullOnly, library)).toBe(true);
+    expect(canSeeProject(pullOnly, { ...library, name: 'other' })).toBe(false);
+  });
+});
+
+describe('system resources and role lists', () => {
+  it('lets system admins, not other users, act on system resources', () => {
+    expect(systemAllowed(admin, 'user', 'delete')).toBe(true);
+    expect(systemAllowed(user, 'user', 'list')).toBe(false);
+    expect(systemAllowed(anonymous, 'user', 'list')).toBe(false);
+  });
+  it('names the roles that may list robots: all but the limited guest', () => {
+    expect(rolesAllowing('robot', 'list').sort()).toEqual([1, 2, 3, 4]);
+    expect(rolesAllowing('robot', 'create')).toEqual([roles.projectAdmin]);
   });
 });

@@ -47,8 +47,11 @@ const publicProject: Grants = {
 };
 
 const letters: Record<string, Action> = { C: 'create', R: 'read', U: 'update', D: 'delete', L: 'list', op: 'operate' };
-const expand = (g: Grants) =>
-  new Map(Object.entries(g).map(([res, acts]) => [res, new Set(acts.split(' ').map((a) => letters[a] ?? (a as Action)))]));
+const actionsOf = (acts: string) => acts.split(' ').map((a) => letters[a] ?? (a as Action));
+const expand = (g: Grants) => new Map(Object.entries(g).map(([res, acts]) => [res, new Set(actionsOf(acts))]));
+/** Grants written as letters, as resource and action pairs. */
+export const grantList = (g: Grants) =>
+  Object.entries(g).flatMap(([resource, acts]) => actionsOf(acts).map((action) => ({ resource, action })));
 
 const byRole = new Map<number, Map<string, Set<Action>>>([
   [roles.projectAdmin, expand(projectAdmin)],
@@ -59,27 +62,62 @@ const byRole = new Map<number, Map<string, Set<Action>>>([
 ]);
 const publicGrants = expand(publicProject);
 
+/** What a robot was granted (Harbor's RobotPermission): `kind` system (namespace `/`) or project (a project name, or `*`). */
+export type RobotAccess = { resource: string; action: string };
+export type RobotPermission = { kind: 'system' | 'project'; namespace: string; access: RobotAccess[] };
+
 export type Principal =
   | { kind: 'anonymous'; name: 'anonymous' }
-  | { kind: 'user'; id: number; name: string; sysadmin: boolean };
+  | { kind: 'user'; id: number; name: string; sysadmin: boolean }
+  | { kind: 'robot'; id: number; name: string; permissions: RobotPermission[] };
 
 export const anonymous: Principal = { kind: 'anonymous', name: 'anonymous' };
 
-/** What the policy needs to know of a project for one principal. */
-export type ProjectStanding = { public: boolean; role: number | null };
+/** What the policy needs to know of a project for one principal; `name` lets robot grants (by project name) apply. */
+export type ProjectStanding = { public: boolean; role: number | null; name?: string };
+
+const robotCovers = (p: RobotPermission, kind: RobotPermission['kind'], namespace: string | null) =>
+  p.kind === kind && (kind === 'system' || p.namespace === '*' || p.namespace === namespace);
+
+/** A robot may do exactly what its permissions say: never more through membership or a public project. */
+function robotAllowed(permissions: RobotPermission[], kind: RobotPermission['kind'], namespace: string | null, resource: string, action: string) {
+  return permissions.some((p) => robotCovers(p, kind, namespace)
+    && p.access.some((a) => (a.resource === resource || a.resource === '*') && (a.action === action || a.action === '*')));
+}
 
 /** May `principal` do `action` on `resource` in a project where it stands as `standing` (null: no such project)? */
 export function allowed(principal: Principal, standing: ProjectStanding | null, resource: string, action: Action): boolean {
   // A system admin may do anything, and may learn that a project does not exist (callers then answer "not found").
   if (principal.kind === 'user' && principal.sysadmin) return true;
   if (!standing) return false;
+  if (principal.kind === 'robot') return standing.name !== undefined && robotAllowed(principal.permissions, 'project', standing.name, resource, action);
   if (standing.role !== null && byRole.get(standing.role)?.get(resource)?.has(action)) return true;
   return standing.public && (publicGrants.get(resource)?.has(action) ?? false);
 }
 
-/** May the principal see that the project exists at all? */
-export const canSeeProject = (principal: Principal, standing: ProjectStanding | null) =>
-  allowed(principal, standing, 'project', 'read') && standing !== null;
+/** May `principal` do `action` on a system-level resource (users, robots, registries…)? System admins, and robots granted it. */
+export function systemAllowed(principal: Principal, resource: string, action: Action): boolean {
+  if (principal.kind === 'user') return principal.sysadmin;
+  return principal.kind === 'robot' && robotAllowed(principal.permissions, 'system', null, resource, action);
+}
+
+/** May the principal see that the project exists at all? A robot sees the projects it holds any grant in. */
+export const canSeeProject = (principal: Principal, standing: ProjectStanding | null) => {
+  if (standing === null) return false;
+  if (principal.kind === 'robot') return principal.permissions.some((p) => robotCovers(p, 'project', standing.name ?? null) && p.access.length > 0);
+  return allowed(principal, standing, 'project', 'read');
+};
+
+/** The project roles whose grants include `action` on `resource` (for listing in SQL what a member may see). */
+export const rolesAllowing = (resource: string, action: Action) =>
+  [...byRole].filter(([, grants]) => grants.get(resource)?.has(action)).map(([role]) => role);
+
+/** Every resource and action some project role holds: what a permission query about a project asks of the policy. */
+export const projectActions = (): { resource: string; action: Action }[] => {
+  const all = new Map<string, Set<Action>>();
+  for (const grants of byRole.values()) for (const [res, acts] of grants) all.set(res, new Set([...(all.get(res) ?? []), ...acts]));
+  return [...all].flatMap(([resource, acts]) => [...acts].map((action) => ({ resource, action })));
+};
 
 /** Registry actions (`pull`, `push`, `delete` in token scopes) mapped onto the matrix. */
 export function registryActionAllowed(principal: Principal, standing: ProjectStanding | null, action: string): boolean {

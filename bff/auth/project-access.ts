@@ -4,16 +4,20 @@ import { registryActionAllowed, type Principal, type ProjectStanding } from './p
 /** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */
 export function createProjectAccess(db: Db) {
   async function standing(principal: Principal, projectName: string): Promise<ProjectStanding | null> {
-    const project = await db.selectFrom('projects').select(['id', 'public']).where('name', '=', projectName).executeTakeFirst();
+    const project = await db.selectFrom('projects').select(['id', 'public', 'name']).where('name', '=', projectName).executeTakeFirst();
     return project ? standingIn(principal, project) : null;
   }
   /** Where the principal stands in a project row already at hand. */
-  async function standingIn(principal: Principal, project: { id: number; public: number }): Promise<ProjectStanding> {
-    if (principal.kind !== 'user') return { public: project.public === 1, role: null };
+  async function standingIn(principal: Principal, project: { id: number; public: number; name?: string }): Promise<ProjectStanding> {
+    const name = project.name ?? (principal.kind === 'robot'
+      ? (await db.selectFrom('projects').select('name').where('id', '=', project.id).executeTakeFirst())?.name
+      : undefined);
+    // Robots hold no membership: only their grants (by project name) count.
+    if (principal.kind !== 'user') return { public: project.public === 1, role: null, name };
     const member = await db.selectFrom('members').select('role')
       .where('project_id', '=', project.id).where('entity_type', '=', 'u').where('entity_id', '=', principal.id)
       .executeTakeFirst();
-    return { public: project.public === 1, role: member?.role ?? null };
+    return { public: project.public === 1, role: member?.role ?? null, name };
   }
   const projectOf = (repository: string) => repository.split('/')[0];
   return {

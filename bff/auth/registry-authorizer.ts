@@ -4,9 +4,9 @@ import { parseBasic, parseBearer } from './credentials.ts';
 import { anonymous, type Principal } from './policy.ts';
 import type { ProjectAccess } from './project-access.ts';
 import type { TokenService } from './tokens.ts';
-import { principalOf, type UserService } from './users.ts';
+import type { Principals } from './principals.ts';
 
-/** A caller judged by the policy on every request: anonymous, or a user who sent basic credentials. */
+/** A caller judged by the policy on every request: anonymous, or a user or robot who sent basic credentials. */
 export function policyCaller(principal: Principal, access: ProjectAccess, via: 'basic' | 'none'): Caller {
   return {
     name: principal.name,
@@ -18,11 +18,11 @@ export function policyCaller(principal: Principal, access: ProjectAccess, via: '
 }
 
 /**
- * How /v2 learns who is calling: no credentials (anonymous), basic credentials (checked against the users), or a
+ * How /v2 learns who is calling: no credentials (anonymous), basic credentials (a user or a robot), or a
  * bearer token from /service/token, whose `access` list says what it may do; its subject must still be enabled.
  */
-export function createRegistryAuthorizer(deps: { users: UserService; tokens: TokenService; access: ProjectAccess }): RegistryAuthorizer {
-  const { users, tokens, access } = deps;
+export function createRegistryAuthorizer(deps: { principals: Principals; tokens: TokenService; access: ProjectAccess }): RegistryAuthorizer {
+  const { principals, tokens, access } = deps;
   const badCredentials = () => Object.assign(new RegistryError('UNAUTHORIZED', 'authentication required: invalid credentials'), {
     headers: { 'WWW-Authenticate': 'Basic realm="harbor"' },
   });
@@ -31,18 +31,19 @@ export function createRegistryAuthorizer(deps: { users: UserService; tokens: Tok
       if (!header) return policyCaller(anonymous, access, 'none');
       const basic = parseBasic(header);
       if (basic) {
-        const user = await users.verify(basic.username, basic.password);
-        if (!user) throw badCredentials();
-        return policyCaller(principalOf(user), access, 'basic');
+        const principal = await principals.verify(basic.username, basic.password);
+        if (!principal) throw badCredentials();
+        return policyCaller(principal, access, 'basic');
       }
       const bearer = parseBearer(header);
       const claims = bearer ? await tokens.verify(bearer) : null;
       if (!claims) throw Object.assign(new RegistryError('UNAUTHORIZED', 'invalid or expired token'), { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
       let principal: Principal = anonymous;
       if (claims.sub !== 'anonymous') {
-        const user = await users.byName(claims.sub);
-        if (!user || user.disabled) throw badCredentials();
-        principal = principalOf(user);
+        // Re-checked on every request: a disabled user or a disabled or expired robot stops at once.
+        const found = await principals.bySubject(claims.sub);
+        if (!found) throw badCredentials();
+        principal = found;
       }
       return {
         name: principal.name,

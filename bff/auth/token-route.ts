@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { parseBasic } from './credentials.ts';
-import { anonymous, type Principal } from './policy.ts';
+import { anonymous, systemAllowed, type Principal } from './policy.ts';
 import type { ProjectAccess } from './project-access.ts';
 import type { TokenService, AccessEntry } from './tokens.ts';
-import { principalOf, type UserService } from './users.ts';
+import type { Principals } from './principals.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { AuditSink } from '../core/access.ts';
 
@@ -21,11 +21,11 @@ export function parseScopes(raw: unknown): { type: string; name: string; actions
 }
 
 /**
- * The Docker token service (`GET /service/token`). Valid basic credentials or none; wrong credentials get 401, never an
- * anonymous token. Each scope's actions are cut down to what the policy allows; denied scopes yield empty actions.
+ * The Docker token service (`GET /service/token`). Valid basic credentials (a user or a robot: the token's `sub` is its
+ * name) or none; wrong credentials get 401, never an anonymous token. Each scope's actions are cut down to what the policy allows; denied scopes yield empty actions.
  */
-export function createTokenRoute(deps: { users: UserService; tokens: TokenService; access: ProjectAccess; service: string; throttle: LoginThrottle; audit: AuditSink }): RequestHandler {
-  const { users, tokens, access, service, throttle } = deps;
+export function createTokenRoute(deps: { principals: Principals; tokens: TokenService; access: ProjectAccess; service: string; throttle: LoginThrottle; audit: AuditSink }): RequestHandler {
+  const { principals, tokens, access, service, throttle } = deps;
   const refuse = (res: Parameters<RequestHandler>[1], status: number, code: string, message: string) =>
     res.status(status).json({ errors: [{ code, message }] });
 
@@ -42,14 +42,14 @@ export function createTokenRoute(deps: { users: UserService; tokens: TokenServic
         if (throttle.blocked(basic.username, address)) {
           return refuse(res.set('Retry-After', '60'), 429, 'TOO_MANY_REQUEST', 'too many failed logins: try again later');
         }
-        const user = await users.verify(basic.username, basic.password);
-        if (!user) {
+        const verified = await principals.verify(basic.username, basic.password);
+        if (!verified) {
           throttle.failed(basic.username, address);
           deps.audit.record({ project: null, operator: basic.username.slice(0, 255), resource: 'registry token', resourceType: 'user', operation: 'login_failed' });
           return refuse(res.set('WWW-Authenticate', 'Basic realm="harbor"'), 401, 'UNAUTHORIZED', 'invalid username or password');
         }
         throttle.succeeded(basic.username, address);
-        principal = principalOf(user);
+        principal = verified;
       } else if (req.headers.authorization) {
         return refuse(res, 401, 'UNAUTHORIZED', 'unsupported authorization scheme for the token service');
       } else if (scopes.length === 0) {
@@ -58,7 +58,9 @@ export function createTokenRoute(deps: { users: UserService; tokens: TokenServic
       const granted: AccessEntry[] = [];
       for (const scope of scopes) {
         if (scope.type === 'registry') {
-          granted.push({ ...scope, actions: principal.kind === 'user' ? ['*'] : [] });
+          // The listing itself shows only what the caller may pull; robots need the catalog grant.
+          const catalog = principal.kind === 'user' || systemAllowed(principal, 'catalog', 'read');
+          granted.push({ ...scope, actions: catalog ? ['*'] : [] });
           continue;
         }
         const wanted = scope.actions.flatMap((a) => (a === '*' ? ['pull', 'push', 'delete'] : [a]));

@@ -1,19 +1,15 @@
-import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LRUCache } from 'lru-cache';
 import { now, type Db } from '../db/database.ts';
-import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
+import { generatePassword, hashPassword } from './passwords.ts';
+import { createCredentialCache } from './credential-cache.ts';
 import type { Principal } from './policy.ts';
 
 export type UserRow = { id: number; username: string; sysadmin: number; disabled: number; password_hash: string };
 
-/** Users: lookup, creation, and password checks with a short cache, because scrypt on every /v2 request would eat the CPU. */
+/** Users: lookup, creation, and password checks (cached briefly: see credential-cache.ts). */
 export function createUserService(db: Db) {
-  // key: sha256 of username and password; value: user id. A changed password changes the key.
-  const verified = new LRUCache<string, number>({ max: 10_000, ttl: 60_000 });
-  const credentialKey = (username: string, password: string) =>
-    createHash('sha256').update(username).update('\0').update(password).digest('base64');
+  const verified = createCredentialCache();
 
   const columns = ['id', 'username', 'sysadmin', 'disabled', 'password_hash'] as const;
   const byName = (username: string) => db.selectFrom('users').select(columns).where('username', '=', username).executeTakeFirst();
@@ -23,10 +19,10 @@ export function createUserService(db: Db) {
     byName,
     byId,
 
-    async create(u: { username: string; password: string; sysadmin?: boolean; email?: string | null; realname?: string }) {
+    async create(u: { username: string; password: string; sysadmin?: boolean; email?: string | null; realname?: string; comment?: string }) {
       const t = now();
       const row = await db.insertInto('users').values({
-        username: u.username, email: u.email ?? null, realname: u.realname ?? '', comment: '',
+        username: u.username, email: u.email ?? null, realname: u.realname ?? '', comment: u.comment ?? '',
         password_hash: await hashPassword(u.password), sysadmin: u.sysadmin ? 1 : 0, disabled: 0,
         creation_time: t, update_time: t,
       }).returning('id').executeTakeFirstOrThrow();
@@ -35,17 +31,16 @@ export function createUserService(db: Db) {
 
     /** The user for these credentials, or null. Disabled users never pass. */
     async verify(username: string, password: string): Promise<UserRow | null> {
-      const key = credentialKey(username, password);
-      const cachedId = verified.get(key);
       const user = await byName(username);
       if (!user || user.disabled) return null;
-      if (cachedId === user.id) return user;
-      if (!(await verifyPassword(password, user.password_hash))) return null;
-      verified.set(key, user.id);
-      return user;
+      return (await verified.check(username, password, user.password_hash)) ? user : null;
     },
 
     forgetCredentials: () => verified.clear(),
+
+    async setPassword(id: number, password: string) {
+      await db.updateTable('users').set({ password_hash: await hashPassword(password), update_time: now() }).where('id', '=', id).execute();
+    },
 
     /**
      * First start: creates `admin` with WHARF_ADMIN_PASSWORD or a generated password, which is printed once and written to

@@ -162,4 +162,9 @@ export interface Database {
   signing_keys: SigningKeysTable;
   sessions: SessionsTable;
   audit_logs: AuditLogsTable;
+  robots: import('../auth/robots-table.ts').RobotsTable;
+  labels: import('../api/labels/table.ts').LabelsTable;
+  artifact_labels: import('../api/labels/table.ts').ArtifactLabelsTable;
+  settings: import('../api/configurations/table.ts').SettingsTable;
+  quotas: import('../api/quotas/table.ts').QuotasTable;
 }

@@ -1,8 +1,186 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
+import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../errors.ts';
+import { parseQuery, parseSort, type Condition } from '../harbor-query.ts';
+import { parsePage, sendPage } from '../pagination.ts';
+import { authorizeInProject, requireSignedIn, requireSysadmin } from '../project-guard.ts';
+import { parseWith, pathId } from '../request-body.ts';
+import { allowed, anonymous, rolesAllowing, systemAllowed, type Action, type RobotPermission } from '../../auth/policy.ts';
+import { robotPrefix } from '../../auth/robot-accounts.ts';
+import { createRobotsService, normalizePermissions, robotResp } from './service.ts';
+import { robotSortKeys, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
 
-/** robot: system and project robot accounts. */
-export function createRobotsRouter(_deps: ApiDeps): Router {
+const permissionInput = z.object({
+  kind: z.string(), namespace: z.string(),
+  access: z.array(z.object({ resource: z.string(), action: z.string(), effect: z.string().optional() })),
+});
+const robotCreate = z.object({
+  name: z.string(), description: z.string().max(1024).optional(), secret: z.string().max(1024).optional(), level: z.string(),
+  disable: z.boolean().optional(), duration: z.number().int().nullable().optional(), permissions: z.array(permissionInput).default([]),
+});
+const robotUpdate = z.object({
+  name: z.string().optional(), description: z.string().max(1024).optional(), level: z.string().optional(),
+  disable: z.boolean().optional(), duration: z.number().int().nullable().optional(), permissions: z.array(permissionInput).optional(),
+});
+const robotSec = z.object({ secret: z.string().max(1024).optional() });
+// Harbor's console writes `Level` and `ProjectID`; scripts often write them in snake case.
+const queryKeys = ['name', 'level', 'Level', 'project_id', 'ProjectID'];
+
+const exactValue = (c: Condition) => {
+  if (c.op !== 'exact') throw badRequest(`${c.key} supports only an exact match`);
+  return c.value;
+};
+
+/** The `robot` tag: robot accounts, system or project level, created only with what their creator may grant. */
+export function createRobotsRouter(deps: ApiDeps): Router {
   const router = Router();
+  const service = createRobotsService(deps);
+  const projectById = (id: number) => deps.db.selectFrom('projects').select(['id', 'name', 'public']).where('id', '=', id).executeTakeFirst();
+  const projectByName = (name: string) => deps.db.selectFrom('projects').select(['id', 'name', 'public']).where('name', '=', name).executeTakeFirst();
+
+  /** The caller may grant every access asked: its own rights bound a robot's (Harbor: robots get no more than their creator). */
+  async function requireGrantable(req: Request, permissions: RobotPermission[]) {
+    const principal = req.principal ?? anonymous;
+    for (const p of permissions) {
+      if (p.kind === 'system') {
+        const denied = p.access.find((a) => !systemAllowed(principal, a.resource, a.action as Action));
+        if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} at system level`);
+        continue;
+      }
+      if (p.namespace === '*') {
+        const denied = p.access.find((a) => !allowed(principal, { public: false, role: null, name: '*' }, a.resource, a.action as Action));
+        if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} in all projects`);
+        continue;
+      }
+      const [first, ...rest] = p.access;
+      const { standing } = await authorizeInProject(deps, req, await projectByName(p.namespace), p.namespace, first.resource, first.action as Action);
+      const denied = rest.find((a) => !allowed(principal, standing, a.resource, a.action as Action));
+      if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} in project ${p.namespace}`);
+    }
+  }
+
+  /** May the caller do `action` on this robot? A robot in a project the caller cannot see is answered as missing. */
+  async function authorizeRobot(req: Request, robot: RobotRecord, action: Action): Promise<string | null> {
+    if (robot.level !== 'project' || robot.project_id === null) {
+      requireSysadmin(req, { resource: 'robot', action });
+      return null;
+    }
+    try {
+      const { project } = await authorizeInProject(deps, req, await projectById(robot.project_id), String(robot.project_id), 'robot', action);
+      return project.name;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'NOT_FOUND') throw notFound(`robot ${robot.id} not found`);
+      throw e;
+    }
+  }
+
+  /** Which robots the caller may list when it names no project: all (system grant), else those of its projects. */
+  function listScope(req: Request, level: string | undefined): RobotScope {
+    const p = req.principal ?? anonymous;
+    if (systemAllowed(p, 'robot', 'list')) return { all: true };
+    if (p.kind === 'anonymous') throw unauthorized();
+    if (level === 'system') throw forbidden('listing system robots is for system admins');
+    if (p.kind === 'user') return { member: { userId: p.id, roles: rolesAllowing('robot', 'list') } };
+    const namespaces = p.permissions.filter((g) => g.kind === 'project' && g.access.some((a) => a.resource === 'robot' && a.action === 'list'))
+      .map((g) => g.namespace);
+    return { allProjects: namespaces.includes('*'), projectNames: namespaces.filter((n) => n !== '*') };
+  }
+
+  router.get('/robots', async (req, res, next) => {
+    try {
+      requireSignedIn(req);
+      const page = parsePage(req);
+      const filter: RobotFilter = {};
+      for (const c of parseQuery(req.query.q, queryKeys)) {
+        if (c.key === 'name') {
+          if (c.op === 'fuzzy') filter.nameFuzzy = c.value;
+          else {
+            const v = exactValue(c);
+            filter.nameExact = v.startsWith(robotPrefix) ? v : `${robotPrefix}${v}`;
+          }
+        } else if (c.key === 'level' || c.key === 'Level') {
+          filter.level = exactValue(c);
+          if (filter.level !== 'system' && filter.level !== 'project') throw badRequest('level must be system or project');
+        } else {
+          filter.projectId = pathId(exactValue(c), 'project_id');
+        }
+      }
+      let scope: RobotScope;
+      if (filter.projectId !== undefined) {
+        await authorizeInProject(deps, req, await projectById(filter.projectId), String(filter.projectId), 'robot', 'list');
+        scope = { all: true };
+      } else {
+        scope = listScope(req, filter.level);
+      }
+      const { items, total } = await service.list(filter, scope, parseSort(req.query.sort, robotSortKeys), page.pageSize, page.offset);
+      sendPage(req, res, items, total, page);
+    } catch (e) { next(e); }
+  });
+
+  router.post('/robots', async (req, res, next) => {
+    try {
+      requireSignedIn(req);
+      const body = parseWith(robotCreate, req.body);
+      const { permissions, project: projectName } = normalizePermissions(body.level, body.permissions);
+      let project: { id: number; name: string } | null = null;
+      if (projectName === null) {
+        requireSysadmin(req, { resource: 'robot', action: 'create' });
+      } else {
+        ({ project } = await authorizeInProject(deps, req, await projectByName(projectName), projectName, 'robot', 'create'));
+      }
+      await requireGrantable(req, permissions);
+      const created = await service.create(req.principal!, body, permissions, project);
+      res.status(201).location(`/api/v2.0/robots/${created.id}`).json(created);
+    } catch (e) { next(e); }
+  });
+
+  router.get('/robots/:robot_id', async (req, res, next) => {
+    try {
+      const robot = await service.mustFind(pathId(req.params.robot_id, 'robot_id'));
+      await authorizeRobot(req, robot, 'read');
+      res.json(robotResp(robot));
+    } catch (e) { next(e); }
+  });
+
+  router.put('/robots/:robot_id', async (req, res, next) => {
+    try {
+      const robot = await service.mustFind(pathId(req.params.robot_id, 'robot_id'));
+      const projectName = await authorizeRobot(req, robot, 'update');
+      const body = parseWith(robotUpdate, req.body);
+      let permissions: RobotPermission[] | undefined;
+      if (body.permissions) {
+        const normalized = normalizePermissions(robot.level, body.permissions);
+        if (normalized.project !== projectName) throw badRequest('a project robot\'s permission must name its own project');
+        permissions = normalized.permissions;
+        await requireGrantable(req, permissions);
+      }
+      await service.update(req.principal!, robot, body, permissions, projectName);
+      res.status(200).end();
+    } catch (e) { next(e); }
+  });
+
+  router.patch('/robots/:robot_id', async (req, res, next) => {
+    try {
+      const robot = await service.mustFind(pathId(req.params.robot_id, 'robot_id'));
+      const p = req.principal ?? anonymous;
+      // A robot may refresh its own secret.
+      const projectName = p.kind === 'robot' && p.id === robot.id
+        ? (robot.project_id === null ? null : (await projectById(robot.project_id))?.name ?? null)
+        : await authorizeRobot(req, robot, 'update');
+      const secret = await service.refreshSecret(p, robot, parseWith(robotSec, req.body).secret, projectName);
+      res.json({ secret });
+    } catch (e) { next(e); }
+  });
+
+  router.delete('/robots/:robot_id', async (req, res, next) => {
+    try {
+      const robot = await service.mustFind(pathId(req.params.robot_id, 'robot_id'));
+      const projectName = await authorizeRobot(req, robot, 'delete');
+      await service.remove(req.principal!, robot, projectName);
+      res.status(200).end();
+    } catch (e) { next(e); }
+  });
+
   return router;
 }

@@ -1,0 +1,38 @@
+import type { Db } from '../db/database.ts';
+import type { Principal, RobotPermission } from './policy.ts';
+import { createCredentialCache } from './credential-cache.ts';
+
+/** Harbor's default `robot_name_prefix`: usernames cannot contain `$`, so the prefix alone tells robots from users. */
+export const robotPrefix = 'robot$';
+export const isRobotName = (name: string) => name.startsWith(robotPrefix);
+
+export type RobotAuthRow = { id: number; name: string; secret_hash: string; disabled: number; expires_at: number; permissions: string };
+
+/** A robot may authenticate only while enabled and unexpired (`expires_at` unix seconds, -1 never). */
+export const robotActive = (r: { disabled: number; expires_at: number }, nowSeconds = Date.now() / 1000) =>
+  r.disabled === 0 && (r.expires_at === -1 || r.expires_at > nowSeconds);
+
+export const robotPrincipal = (r: RobotAuthRow): Principal =>
+  ({ kind: 'robot', id: r.id, name: r.name, permissions: JSON.parse(r.permissions) as RobotPermission[] });
+
+/** Robot accounts as principals: basic credentials (`robot$…:secret`) and token subjects. */
+export function createRobotAccounts(db: Db) {
+  const verified = createCredentialCache();
+  const byName = (name: string) => db.selectFrom('robots')
+    .select(['id', 'name', 'secret_hash', 'disabled', 'expires_at', 'permissions']).where('name', '=', name).executeTakeFirst();
+  return {
+    /** The robot for these credentials, or null (unknown, wrong secret, disabled or expired). */
+    async verify(name: string, secret: string): Promise<Principal | null> {
+      const robot = await byName(name);
+      if (!robot || !robotActive(robot)) return null;
+      return (await verified.check(name, secret, robot.secret_hash)) ? robotPrincipal(robot) : null;
+    },
+    /** The robot a token names, re-read on every request so a disabled or expired robot stops at once. */
+    async active(name: string): Promise<Principal | null> {
+      const robot = await byName(name);
+      return robot && robotActive(robot) ? robotPrincipal(robot) : null;
+    },
+  };
+}
+
+export type RobotAccounts = ReturnType<typeof createRobotAccounts>;

@@ -1,0 +1,152 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { now, type Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { containsIgnoringCase } from '../../db/sql-match.ts';
+import { roles } from '../../auth/policy.ts';
+import { badRequest } from '../errors.ts';
+import type { Condition, SortKey } from '../harbor-query.ts';
+import { createQuotaStore, unlimited } from '../quotas/store.ts';
+import { visibleProjects, type ProjectVisibility } from './visibility.ts';
+
+export const projectQueryKeys = ['name', 'public', 'owner', 'project_id'] as const;
+const sortColumns = {
+  name: 'projects.name', creation_time: 'projects.creation_time', update_time: 'projects.update_time',
+  project_id: 'projects.id', owner_id: 'projects.owner_id',
+} as const;
+export const projectSortKeys = Object.keys(sortColumns);
+
+export type ProjectRecord = {
+  id: number; name: string; owner_id: number; public: number; creation_time: string; update_time: string;
+  owner_name: string | null; repo_count: number;
+};
+
+type ProjectsEb = ExpressionBuilder<Database, 'projects'>;
+
+const boolValue = (v: string) => {
+  if (v === 'true' || v === '1') return 1;
+  if (v === 'false' || v === '0') return 0;
+  throw badRequest('public takes true or false');
+};
+
+function condition(eb: ProjectsEb, c: Condition): Expression<SqlBool> {
+  const values = c.op === 'exact' ? [c.value] : c.op === 'or' ? c.values : null;
+  if (c.key === 'name') {
+    if (c.op === 'fuzzy') return containsIgnoringCase('projects.name', c.value);
+    if (values) return eb('projects.name', 'in', values.length ? values : ['']);
+    throw badRequest('name takes a name, ~part or {a b}');
+  }
+  if (c.key === 'public') {
+    if (c.op !== 'exact') throw badRequest('public takes true or false');
+    return eb('projects.public', '=', boolValue(c.value));
+  }
+  if (c.key === 'owner') {
+    const owners = eb.selectFrom('users').select('users.id');
+    if (c.op === 'fuzzy') return eb('projects.owner_id', 'in', owners.where(containsIgnoringCase('users.username', c.value)));
+    if (values) return eb('projects.owner_id', 'in', owners.where('users.username', 'in', values.length ? values : ['']));
+    throw badRequest('owner takes a username, ~part or {a b}');
+  }
+  const ids = (values ?? []).map(Number);
+  if (!ids.length || ids.some((n) => !Number.isInteger(n))) throw badRequest('project_id takes an id or {id1 id2}');
+  return eb('projects.id', 'in', ids);
+}
+
+/** SQL for projects, their metadata and the counts their summary shows. */
+export function createProjectStore(db: Db) {
+  const quotas = createQuotaStore(db);
+  const detailed = () => db.selectFrom('projects')
+    .leftJoin('users', 'users.id', 'projects.owner_id')
+    .select([
+      'projects.id', 'projects.name', 'projects.owner_id', 'projects.public', 'projects.creation_time', 'projects.update_time',
+      'users.username as owner_name',
+    ])
+    .select((eb) => eb.selectFrom('repositories').select((e) => e.fn.countAll<number>().as('n'))
+      .whereRef('repositories.project_id', '=', 'projects.id').as('repo_count'));
+  const toRecord = <R extends { repo_count: unknown }>(r: R) => ({ ...r, repo_count: Number(r.repo_count ?? 0) });
+
+  return {
+    /** A page of the projects `visibility` lets the caller see, filtered by Harbor's `q` conditions. */
+    async list(visibility: ProjectVisibility, conditions: Condition[], sort: SortKey[], limit: number, offset: number) {
+      const matches = (eb: ProjectsEb) => eb.and([visibleProjects(eb, visibility), ...conditions.map((c) => condition(eb, c))]);
+      let q = detailed().where(matches);
+      for (const s of sort) q = q.orderBy(sortColumns[s.key as keyof typeof sortColumns], s.desc ? 'desc' : 'asc');
+      if (!sort.length) q = q.orderBy('projects.name');
+      const [rows, count] = await Promise.all([
+        // The tie-breaker runs the way the last key does, so one index can serve the whole order.
+        q.orderBy('projects.id', sort.at(-1)?.desc ? 'desc' : 'asc').limit(limit).offset(offset).execute(),
+        db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).where(matches).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(toRecord) as ProjectRecord[], total: Number(count.n) };
+    },
+
+    get: (id: number) => detailed().where('projects.id', '=', id).executeTakeFirst()
+      .then((r) => (r ? (toRecord(r) as ProjectRecord) : undefined)),
+
+    exists: (name: string) => db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirst()
+      .then((r) => r !== undefined),
+
+    /** Metadata rows of several projects at once (one query per page). */
+    async metadataOf(ids: number[]): Promise<Map<number, Record<string, string>>> {
+      const out = new Map<number, Record<string, string>>(ids.map((id) => [id, {}]));
+      if (!ids.length) return out;
+      const rows = await db.selectFrom('project_metadata').select(['project_id', 'name', 'value']).where('project_id', 'in', ids).execute();
+      for (const r of rows) out.get(r.project_id)![r.name] = r.value;
+      return out;
+    },
+
+    /** The user's member role in each of several projects. */
+    async rolesOf(userId: number, ids: number[]): Promise<Map<number, number>> {
+      if (!ids.length) return new Map();
+      const rows = await db.selectFrom('members').select(['project_id', 'role'])
+        .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('project_id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.project_id, r.role]));
+    },
+
+    /** Creates the project with its creator as ProjectAdmin, its metadata and its storage limit, all or nothing. */
+    create: (p: { name: string; ownerId: number; public: boolean; metadata: Record<string, string>; storageLimit: number }) =>
+      db.transaction().execute(async (tx) => {
+        const t = now();
+        const { id } = await tx.insertInto('projects')
+          .values({ name: p.name, owner_id: p.ownerId, public: p.public ? 1 : 0, creation_time: t, update_time: t })
+          .returning('id').executeTakeFirstOrThrow();
+        await tx.insertInto('members')
+          .values({ project_id: id, entity_type: 'u', entity_id: p.ownerId, role: roles.projectAdmin, creation_time: t, update_time: t })
+          .execute();
+        const meta = Object.entries(p.metadata);
+        if (meta.length) await tx.insertInto('project_metadata').values(meta.map(([name, value]) => ({ project_id: id, name, value }))).execute();
+        if (p.storageLimit !== unlimited) await quotas.setHard(id, p.storageLimit, tx);
+        return id;
+      }),
+
+    /** Sets the public flag and metadata values given; `remove` drops metadata keys. */
+    update: (id: number, change: { public?: boolean; metadata?: Record<string, string>; remove?: string[] }) =>
+      db.transaction().execute(async (tx) => {
+        const t = now();
+        await tx.updateTable('projects')
+          .set({ update_time: t, ...(change.public === undefined ? {} : { public: change.public ? 1 : 0 }) })
+          .where('id', '=', id).execute();
+        for (const [name, value] of Object.entries(change.metadata ?? {})) {
+          await tx.insertInto('project_metadata').values({ project_id: id, name, value })
+            .onConflict((oc) => oc.columns(['project_id', 'name']).doUpdateSet({ value })).execute();
+        }
+        if (change.remove?.length) await tx.deleteFrom('project_metadata').where('project_id', '=', id).where('name', 'in', change.remove).execute();
+      }),
+
+    /** Removes the project; members, metadata, quota, robots and repositories go with it (foreign keys), labels here. */
+    remove: (id: number) =>
+      db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('labels').where('scope', '=', 'p').where('project_id', '=', id).execute();
+        await tx.deleteFrom('projects').where('id', '=', id).execute();
+      }),
+
+    /** Member counts by role id. */
+    async memberCounts(id: number): Promise<Map<number, number>> {
+      const rows = await db.selectFrom('members').select(['role', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('project_id', '=', id).groupBy('role').execute();
+      return new Map(rows.map((r) => [r.role, Number(r.n)]));
+    },
+
+    quotas,
+  };
+}
+
+export type ProjectStore = ReturnType<typeof createProjectStore>;

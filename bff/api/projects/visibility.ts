@@ -1,0 +1,34 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { anonymous, type Principal } from '../../auth/policy.ts';
+
+/**
+ * Which projects a caller may see, in a form SQL can filter on: the policy's `canSeeProject` for a whole list. A user
+ * sees public projects and those it is a member of; a robot those it holds grants in; anonymous the public ones.
+ */
+export type ProjectVisibility =
+  | { all: true }
+  | { all: false; publicProjects: boolean; memberUserId?: number; projectNames?: string[] };
+
+export function visibilityOf(principal: Principal | undefined): ProjectVisibility {
+  const p = principal ?? anonymous;
+  if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, memberUserId: p.id };
+  if (p.kind === 'robot') {
+    const names = p.permissions.filter((g) => g.kind === 'project' && g.access.length > 0).map((g) => g.namespace);
+    return names.includes('*') ? { all: true } : { all: false, publicProjects: false, projectNames: names };
+  }
+  return { all: false, publicProjects: true };
+}
+
+/** The SQL condition on `projects` for a visibility. */
+export function visibleProjects(eb: ExpressionBuilder<Database, 'projects'>, v: ProjectVisibility): Expression<SqlBool> {
+  if (v.all) return sql<SqlBool>`1 = 1`;
+  const any: Expression<SqlBool>[] = [];
+  if (v.publicProjects) any.push(eb('projects.public', '=', 1));
+  if (v.memberUserId !== undefined) {
+    any.push(eb('projects.id', 'in', eb.selectFrom('members').select('members.project_id')
+      .where('members.entity_type', '=', 'u').where('members.entity_id', '=', v.memberUserId)));
+  }
+  if (v.projectNames?.length) any.push(eb('projects.name', 'in', v.projectNames));
+  return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { client, sha256 } from './distribution-helpers.ts';
+import { createUserService } from '../auth/users.ts';
+
+const owner = basic('owner', 'Owner12345');
+
+describe.each(engines)('project quotas on %s', (engine) => {
+  let s: TestServer;
+  let projectId: number;
+  const api = (path: string, init: { method?: string; body?: unknown; auth?: string } = {}) => fetch(`${s.url}/api/v2.0${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: init.auth ?? adminAuth, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const upload = (repo: string, data: Buffer) =>
+    client(s).call(`/v2/${repo}/blobs/uploads/?digest=${sha256(data)}`, { method: 'POST', body: data, headers: { 'Content-Type': 'application/octet-stream' } });
+  const quota = async () => (await api(`/quotas/${projectId}`)).json();
+
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    await createUserService(s.db).create({ username: 'owner', password: 'Owner12345' });
+    const r = await api('/projects', { method: 'POST', body: { project_name: 'limited', storage_limit: 1000 } });
+    expect(r.status).toBe(201);
+    projectId = Number(r.headers.get('location')!.split('/').pop());
+  });
+  afterAll(() => stopTestServer(s));
+
+  it('shows the limit set at creation, with nothing used yet', async () => {
+    expect(await quota()).toMatchObject({
+      id: projectId, ref: { id: projectId, name: 'limited', owner_name: 'admin' }, hard: { storage: 1000 }, used: { storage: 0 },
+    });
+  });
+
+  it('refuses a push past the limit with DENIED naming the quota, and counts a blob once per project', async () => {
+    const first = randomBytes(600);
+    expect((await upload('limited/one', first)).status).toBe(201);
+    // The same bytes in another repository of the project add nothing.
+    expect((await upload('limited/two', first)).status).toBe(201);
+    expect((await quota()).used.storage).toBe(600);
+
+    const refused = await upload('limited/one', randomBytes(600));
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).errors[0]).toMatchObject({
+      code: 'DENIED',
+      message: 'adding 600B of storage resource, which when updated to current usage of 600B will exceed the configured upper limit of 1000B.',
+    });
+    expect((await quota()).used.storage).toBe(600);
+
+    const summary = await (await api(`/projects/${projectId}/summary`)).json();
+    expect(summary.quota).toEqual({ hard: { storage: 1000 }, used: { storage: 600 } });
+  });
+
+  it('lets only a system admin change a quota, and a raised limit lets the push through', async () => {
+    const denied = await api(`/quotas/${projectId}`, { method: 'PUT', auth: owner, body: { hard: { storage: -1 } } });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).errors[0].code).toBe('FORBIDDEN');
+    expect((await api(`/quotas/${projectId}`, { auth: owner })).status).toBe(403);
+    expect((await api('/quotas', { auth: owner })).status).toBe(403);
+
+    expect((await api(`/quotas/${projectId}`, { method: 'PUT', body: { hard: { count: 5 } } })).status).toBe(400);
+    expect((await api(`/quotas/${projectId}`, { method: 'PUT', body: { hard: { storage: -2 } } })).status).toBe(400);
+    expect((await api('/quotas/999999', { method: 'PUT', body: { hard: { storage: 10 } } })).status).toBe(404);
+
+    expect((await api(`/quotas/${projectId}`, { method: 'PUT', body: { hard: { storage: 2048 } } })).status).toBe(200);
+    expect((await upload('limited/one', randomBytes(600))).status).toBe(201);
+    expect(await quota()).toMatchObject({ hard: { storage: 2048 }, used: { storage: 1200 } });
+  });
+
+  it('lists quotas by project with pagination headers and sorting by usage', async () => {
+    const all = await api('/quotas?reference=project&sort=-used.storage&page_size=1');
+    expect(all.status).toBe(200);
+    expect(Number(all.headers.get('x-total-count'))).toBeGreaterThanOrEqual(2);
+    expect(all.headers.get('link')).toContain('rel="next"');
+    expect((await all.json())[0]).toMatchObject({ ref: { name: 'limited' }, used: { storage: 1200 } });
+
+    const one = await (await api(`/quotas?reference=project&reference_id=${projectId}`)).json();
+    expect(one).toHaveLength(1);
+    expect(one[0].hard).toEqual({ storage: 2048 });
+    const library = await (await api('/quotas?reference_id=1')).json();
+    expect(library[0]).toMatchObject({ ref: { name: 'library' }, hard: { storage: -1 } });
+    expect(await (await api('/quotas?reference=user')).json()).toEqual([]);
+    expect((await api('/quotas?sort=color')).status).toBe(400);
+    expect((await api('/quotas/999999')).status).toBe(404);
+  });
+
+  it('counts pushed manifests too, and refuses an image whose manifest would pass the limit', async () => {
+    expect((await api(`/quotas/${projectId}`, { method: 'PUT', body: { hard: { storage: 1202 } } })).status).toBe(200);
+    expect((await upload('limited/one', Buffer.from('{}'))).status).toBe(201);
+    // The config fits exactly; the manifest over it is what no longer does.
+    const push = await client(s).call(`/v2/limited/one/manifests/v1`, {
+      method: 'PUT', headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+      body: JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256(Buffer.from('{}')), size: 2 }, layers: [] }),
+    });
+    expect(push.status).toBe(403);
+    expect((await push.json()).errors[0].code).toBe('DENIED');
+  });
+
+  it('follows the settings: default limit for non-admin creators, creation restriction, quotas switched off', async () => {
+    const settings = (body: unknown) => api('/configurations', { method: 'PUT', body });
+    expect((await settings({ storage_per_project: 5000 })).status).toBe(200);
+    try {
+      const mine = await api('/projects', { method: 'POST', auth: owner, body: { project_name: 'mine', storage_limit: -1 } });
+      expect(mine.status).toBe(201);
+      expect(await (await api(`/quotas/${mine.headers.get('location')!.split('/').pop()}`)).json()).toMatchObject({ hard: { storage: 5000 } });
+      const chosen = await api('/projects', { method: 'POST', body: { project_name: 'chosen', storage_limit: 7 } });
+      expect(await (await api(`/quotas/${chosen.headers.get('location')!.split('/').pop()}`)).json()).toMatchObject({ hard: { storage: 7 } });
+      expect((await settings({ project_creation_restriction: 'adminonly' })).status).toBe(200);
+      const refused = await api('/projects', { method: 'POST', auth: owner, body: { project_name: 'not-mine' } });
+      expect(refused.status).toBe(403);
+      // With per-project quotas switched off, a full project takes more.
+      expect((await upload('limited/one', randomBytes(64))).status).toBe(403);
+      expect((await settings({ quota_per_project_enable: false })).status).toBe(200);
+      expect((await upload('limited/one', randomBytes(64))).status).toBe(201);
+    } finally {
+      await settings({ storage_per_project: -1, project_creation_restriction: 'everyone', quota_per_project_enable: true });
+    }
+  });
+});

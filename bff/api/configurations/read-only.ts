@@ -1,14 +1,33 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Db } from '../../db/database.ts';
 import type { WriteGuard } from '../../core/access.ts';
+import { RegistryError } from '../../core/errors.ts';
 import type { ApiDeps } from '../deps.ts';
+import { forbidden } from '../errors.ts';
+import { readSetting } from './settings.ts';
 
-/** Read-only mode on /v2: refuses every push and delete while it is on. */
-export function createReadOnlyGuard(_db: Db): Pick<WriteGuard, 'beforeWrite'> {
-  return { beforeWrite: async () => {} };
+export const readOnlyMessage = 'the registry is in read-only mode';
+const writes = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Read-only mode on /v2: refuses every push and delete while it is on. The flag is read each time (one row), so every replica agrees. */
+export function createReadOnlyGuard(db: Db): Pick<WriteGuard, 'beforeWrite'> {
+  return {
+    beforeWrite: async () => {
+      if (await readSetting(db, 'read_only')) throw new RegistryError('DENIED', readOnlyMessage);
+    },
+  };
 }
 
+/** The one write allowed in read-only mode: a PUT /configurations that turns it off. */
+const liftsReadOnly = (req: Request) =>
+  req.method === 'PUT' && req.path === '/configurations' && (req.body as { read_only?: unknown } | undefined)?.read_only === false;
+
 /** Read-only mode on /api/v2.0: refuses every write while it is on. */
-export function readOnlyApi(_deps: ApiDeps): RequestHandler {
-  return (_req, _res, next) => next();
+export function readOnlyApi(deps: ApiDeps): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      if (writes.has(req.method) && !liftsReadOnly(req) && (await readSetting(deps.db, 'read_only'))) throw forbidden(readOnlyMessage);
+      next();
+    } catch (e) { next(e); }
+  };
 }

@@ -1,0 +1,48 @@
+import type { Db } from '../../db/database.ts';
+import { rolesAllowing, systemAllowed, type Principal } from '../../auth/policy.ts';
+import type { Condition, SortKey } from '../harbor-query.ts';
+import { createAuditStore, type AuditRow, type AuditScope } from './store.ts';
+
+/** Harbor's AuditLog. */
+export const auditLog = (r: AuditRow) => ({
+  id: r.id, username: r.username, resource: r.resource, resource_type: r.resource_type, operation: r.operation, op_time: r.op_time,
+});
+
+/**
+ * Harbor 2.13's AuditLogExt, answered from the same rows: the description is written from the row, and an operation
+ * whose name ends in `_failed` (a refused login) is the one kind of failure the log records.
+ */
+export const auditLogExt = (r: AuditRow) => ({
+  ...auditLog(r),
+  operation_description: `${r.operation.replace(/_/g, ' ')} ${r.resource_type} ${r.resource}`,
+  operation_result: !r.operation.endsWith('_failed'),
+});
+
+/** Harbor's event types (`/auditlog-exts/events`). */
+export const auditEventTypes = [
+  'create_artifact', 'delete_artifact', 'pull_artifact', 'create_project', 'delete_project', 'delete_repository',
+  'login_user', 'logout_user', 'create_user', 'delete_user', 'update_user', 'create_robot', 'delete_robot', 'update_configuration',
+].map((event_type) => ({ event_type }));
+
+export type AuditPage = { conditions: Condition[]; sort: SortKey[]; limit: number; offset: number };
+
+/** The audit log: who sees which rows. */
+export function createAuditLogService(deps: { db: Db }) {
+  const store = createAuditStore(deps.db);
+  return {
+    /**
+     * `/audit-logs`: everything for system admins (and robots granted audit-log list); for others, the projects where
+     * the policy lets them list logs (Harbor: ProjectAdmin), as Harbor's handler filters.
+     */
+    async scopeOf(p: Principal): Promise<AuditScope> {
+      if (systemAllowed(p, 'audit-log', 'list')) return { kind: 'all' };
+      if (p.kind === 'user') return { kind: 'projects', ids: await store.projectsWithRole(p.id, rolesAllowing('log', 'list')) };
+      if (p.kind !== 'robot') return { kind: 'projects', ids: [] };
+      const names = p.permissions
+        .filter((g) => g.kind === 'project' && g.access.some((a) => (a.resource === 'log' || a.resource === '*') && (a.action === 'list' || a.action === '*')))
+        .map((g) => g.namespace);
+      return names.includes('*') ? { kind: 'any-project' } : { kind: 'projects', ids: await store.projectIds(names) };
+    },
+    list: (scope: AuditScope, page: AuditPage) => store.list(scope, page.conditions, page.sort, page.limit, page.offset),
+  };
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { adminAuth, adminPassword, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { client } from './distribution-helpers.ts';
+import { clientSandbox, type ClientSandbox } from './clients.ts';
+import { makeOciLayout } from './fixtures/oci-layout.ts';
+import { createUserService } from '../auth/users.ts';
+import { readSetting } from '../api/configurations/settings.ts';
+
+describe.each(engines)('system configuration and read-only mode on %s', (engine) => {
+  let s: TestServer;
+  let c: ClientSandbox;
+  let layout: string;
+  const dev = basic('dev', 'Developer1');
+
+  const api = (p: string, init: { method?: string; body?: unknown; auth?: string | null } = {}) => fetch(`${s.url}/api/v2.0${p}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      ...(init.auth === null ? {} : { Authorization: init.auth ?? adminAuth }),
+      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const put = (body: unknown, auth?: string) => api('/configurations', { method: 'PUT', body, auth });
+  const errorOf = async (r: Response) => ((await r.json()) as { errors: { code: string; message: string }[] }).errors[0];
+
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    await createUserService(s.db).create({ username: 'dev', password: 'Developer1' });
+    c = await clientSandbox();
+    layout = path.join(c.dir, 'image');
+    await makeOciLayout(layout);
+  });
+  afterAll(async () => {
+    await c?.cleanup();
+    await stopTestServer(s);
+  });
+
+  it('shows each setting as {value, editable}, with Harbor\'s defaults', async () => {
+    const r = await api('/configurations');
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({
+      auth_mode: { value: 'db_auth', editable: true },
+      project_creation_restriction: { value: 'everyone', editable: true },
+      self_registration: { value: false, editable: true },
+      robot_token_duration: { value: 30, editable: true },
+      read_only: { value: false, editable: true },
+      notification_enable: { value: true, editable: true },
+      quota_per_project_enable: { value: true, editable: true },
+      storage_per_project: { value: -1, editable: true },
+      banner_message: { value: '', editable: true },
+      token_expiration: { value: 30, editable: false },
+      session_timeout: { value: 60, editable: false },
+      robot_name_prefix: { value: 'robot$', editable: false },
+    });
+  });
+
+  it('keeps the configuration to system admins', async () => {
+    expect((await api('/configurations', { auth: null })).status).toBe(401);
+    expect((await api('/configurations', { auth: dev })).status).toBe(403);
+    const r = await put({ self_registration: true }, dev);
+    expect(r.status).toBe(403);
+    expect((await errorOf(r)).code).toBe('FORBIDDEN');
+    expect((await api('/internalconfig')).status).toBe(403);
+    expect((await api('/internalconfig', { auth: null })).status).toBe(401);
+  });
+
+  it('saves changes, reads them back, and records them in the audit log', async () => {
+    const r = await put({
+      project_creation_restriction: 'adminonly', self_registration: true, robot_token_duration: 7, storage_per_project: 1 << 30,
+      banner_message: '{"message":"maintenance at noon","type":"warning","closable":true}',
+      // Tools send back what they read: fixed values repeated unchanged are fine.
+      robot_name_prefix: 'robot$', token_expiration: 30,
+    });
+    expect(r.status, await r.clone().text()).toBe(200);
+    const cfg = await (await api('/configurations')).json();
+    expect(cfg).toMatchObject({
+      project_creation_restriction: { value: 'adminonly' }, self_registration: { value: true },
+      robot_token_duration: { value: 7 }, storage_per_project: { value: 1 << 30 },
+      banner_message: { value: '{"message":"maintenance at noon","type":"warning","closable":true}' },
+    });
+    expect(await readSetting(s.db, 'robot_token_duration')).toBe(7);
+    const info = await (await api('/systeminfo', { auth: null })).json();
+    expect(info).toMatchObject({ self_registration: true, banner_message: expect.stringContaining('maintenance') });
+
+    let logs: { username: string; resource: string; operation: string }[] = [];
+    for (let i = 0; i < 50 && logs.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      logs = await (await api('/audit-logs?q=resource_type=configuration')).json();
+    }
+    expect(logs[0]).toMatchObject({ username: 'admin', operation: 'update', resource: expect.stringContaining('self_registration') });
+    await put({ project_creation_restriction: 'everyone', self_registration: false, robot_token_duration: 30, storage_per_project: -1, banner_message: '' });
+  });
+
+  it.each([
+    [{ auth_mode: 'ldap_auth' }, 'auth_mode: only db_auth is supported for now'],
+    [{ project_creation_restriction: 'nobody' }, 'project_creation_restriction'],
+    [{ self_registration: 'yes' }, 'self_registration'],
+    [{ robot_token_duration: 0 }, 'robot_token_duration'],
+    [{ storage_per_project: -2 }, 'storage_per_project'],
+    [{ banner_message: 'plain text' }, 'banner_message'],
+    [{ token_expiration: 5 }, 'token_expiration cannot be changed through the API: set WHARF_TOKEN_EXPIRY_MINUTES'],
+    [{ ldap_url: 'ldap://x' }, 'ldap_url: not a setting Wharf supports'],
+    [{ read_only: true, no_such_key: 1 }, 'no_such_key'],
+  ])('refuses %j with a 400 that names the setting, and changes nothing', async (body, message) => {
+    const r = await put(body);
+    expect(r.status).toBe(400);
+    const e = await errorOf(r);
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.message).toContain(message);
+    expect(await readSetting(s.db, 'read_only')).toBe(false);
+  });
+
+  it('refuses a body that is not an object', async () => {
+    expect((await put([1, 2])).status).toBe(400);
+    const r = await fetch(`${s.url}/api/v2.0/configurations`, { method: 'PUT', headers: { Authorization: adminAuth, 'Content-Type': 'application/json' }, body: '{' });
+    expect(r.status).toBe(400);
+  });
+
+  it('blocks pushes, deletes and API writes in read-only mode, and lifting it restores them', async () => {
+    const host = new URL(s.url).host;
+    const reg = client(s);
+    const before = await reg.pushImage('library/ro', 'before');
+    expect((await put({ read_only: true })).status).toBe(200);
+    expect((await (await api('/systeminfo')).json()).read_only).toBe(true);
+
+    // A raw push: the blob upload is refused with DENIED.
+    const blob = await reg.call('/v2/library/ro/blobs/uploads/', { method: 'POST' });
+    expect(blob.status).toBe(403);
+    expect(await blob.json()).toEqual({ errors: [{ code: 'DENIED', message: 'the registry is in read-only mode' }] });
+    const del = await reg.call(`/v2/library/ro/manifests/${before.digest}`, { method: 'DELETE' });
+    expect(del.status).toBe(403);
+    // Pulls go on.
+    expect((await reg.call('/v2/library/ro/manifests/before')).status).toBe(200);
+
+    const skopeo = await c.skopeo('copy', `oci:${layout}`, `docker://${host}/library/ro:skopeo`, '--dest-tls-verify=false', '--dest-creds', `admin:${adminPassword}`);
+    expect(skopeo.ok).toBe(false);
+    expect(skopeo.stderr).toMatch(/read-only mode/);
+
+    // Every API write, other settings included, until read_only is turned off.
+    const write = await api('/users', { method: 'POST', body: { username: 'newbie', password: 'Newbie123', email: 'n@example.com', realname: 'N' } });
+    expect(write.status).toBe(403);
+    expect(await errorOf(write)).toEqual({ code: 'FORBIDDEN', message: 'the registry is in read-only mode' });
+    expect((await put({ self_registration: true })).status).toBe(403);
+    expect((await api('/configurations')).status).toBe(200);
+
+    expect((await put({ read_only: false })).status).toBe(200);
+    const again = await c.skopeo('copy', `oci:${layout}`, `docker://${host}/library/ro:skopeo`, '--dest-tls-verify=false', '--dest-creds', `admin:${adminPassword}`);
+    expect(again.ok, again.stderr).toBe(true);
+    expect((await reg.call(`/v2/library/ro/manifests/${before.digest}`, { method: 'DELETE' })).status).toBe(202);
+    expect((await put({ self_registration: false })).status).toBe(200);
+  });
+});

@@ -1,0 +1,132 @@
+import { adminAuth, type TestServer } from '../harness.ts';
+import { client } from '../distribution-helpers.ts';
+import { createUserService } from '../../auth/users.ts';
+import { now } from '../../db/database.ts';
+import { roles } from '../../auth/policy.ts';
+
+/** What the contract test made before calling every operation: names and ids to put in paths and bodies. */
+export type Fixtures = {
+  project: string;
+  projectId: number;
+  repository: string;
+  digest: string;
+  tag: string;
+  userId: number;
+  otherUser: string;
+  robotId: number;
+  labelId: number;
+  memberId: number;
+};
+
+/** One call's inputs; path parameters come from `pathValues` unless `params` names them. */
+export type Call = {
+  params?: Record<string, string | number>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Operations of this slice must answer this status with these inputs (others are only checked against the schema). */
+  mustAnswer?: number;
+};
+
+const idFrom = (r: Response) => Number(r.headers.get('location')?.split('/').pop());
+
+async function post(s: TestServer, path: string, body: unknown): Promise<Response> {
+  return fetch(`${s.url}/api/v2.0${path}`, { method: 'POST', headers: { Authorization: adminAuth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/**
+ * Makes what operations need: through the API where it is implemented (so each slice sees rows it made itself),
+ * else straight in the database; a pushed image through /v2.
+ */
+export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
+  const project = 'contract';
+  if ((await post(s, '/projects', { project_name: project, metadata: { public: 'false' } })).status !== 201) {
+    const t = now();
+    const p = await s.db.insertInto('projects').values({ name: project, owner_id: 1, public: 0, creation_time: t, update_time: t }).returning('id').executeTakeFirstOrThrow();
+    await s.db.insertInto('members').values({ project_id: p.id, entity_type: 'u', entity_id: 1, role: roles.projectAdmin, creation_time: t, update_time: t }).execute();
+  }
+  const projectId = (await s.db.selectFrom('projects').select('id').where('name', '=', project).executeTakeFirstOrThrow()).id;
+  const { digest } = await client(s).pushImage(`${project}/app`, 'latest');
+
+  const user = async (username: string) => {
+    const r = await post(s, '/users', { username, password: 'Contract123', email: `${username}@example.com`, realname: username });
+    return r.status === 201 ? idFrom(r) : createUserService(s.db).create({ username, password: 'Contract123' });
+  };
+  const userId = await user('contract-user');
+  await user('contract-other');
+
+  const robot = await post(s, '/robots', {
+    name: 'contract', level: 'system', duration: -1,
+    permissions: [{ kind: 'system', namespace: '/', access: [{ resource: 'audit-log', action: 'list' }] }],
+  });
+  const label = await post(s, '/labels', { name: 'contract', scope: 'g', color: '#0000FF' });
+  const member = await post(s, `/projects/${project}/members`, { role_id: roles.developer, member_user: { username: 'contract-user' } });
+  return {
+    project, projectId, repository: 'app', digest, tag: 'latest', userId, otherUser: 'contract-other',
+    robotId: robot.status === 201 ? idFrom(robot) : 1,
+    labelId: label.status === 201 ? idFrom(label) : 1,
+    memberId: member.status === 201 ? idFrom(member) : 1,
+  };
+}
+
+/** Path parameters by name; an id nothing made is 1 (the answer is then checked as an error). */
+export const pathValues = (f: Fixtures): Record<string, string | number> => ({
+  project_name: f.project, project_name_or_id: f.project, repository_name: f.repository, reference: f.digest,
+  tag_name: f.tag, user_id: f.userId, robot_id: f.robotId, label_id: f.labelId, mid: f.memberId, meta_name: 'auto_scan',
+  addition: 'build_history', digest: f.digest, job_type: 'GARBAGE_COLLECTION', pool_id: 'all', preheat_instance_name: 'contract',
+  preheat_policy_name: 'contract', report_id: 'contract', job_id: '1', id: 1, execution_id: 1, task_id: 1, eid: 1, tid: 1,
+  webhook_policy_id: 1, label: 1, gc_id: 1, purge_id: 1, registration_id: 'contract', immutable_rule_id: 1, group_id: 1,
+});
+
+/** Inputs for operations that need more than their path: required queries, and bodies a Harbor client would send. */
+export const calls: Record<string, (f: Fixtures) => Call> = {
+  // This slice: audit log, system, configuration.
+  listAuditLogs: () => ({ query: { q: 'operation={create pull}', sort: '-op_time', page_size: '5' }, mustAnswer: 200 }),
+  listAuditLogExts: () => ({ query: { q: 'op_time=[2000-01-01 00:00:00~2100-01-01 00:00:00]' }, mustAnswer: 200 }),
+  listAuditLogEventTypes: () => ({ mustAnswer: 200 }),
+  getLogs: () => ({ query: { page_size: '2' }, mustAnswer: 200 }),
+  getLogExts: () => ({ mustAnswer: 200 }),
+  getSystemInfo: () => ({ mustAnswer: 200 }),
+  getVolumes: () => ({ mustAnswer: 200 }),
+  getCert: () => ({ mustAnswer: 404 }),
+  getHealth: () => ({ mustAnswer: 200 }),
+  getPing: () => ({ mustAnswer: 200 }),
+  getConfigurations: () => ({ mustAnswer: 200 }),
+  updateConfigurations: () => ({ body: { banner_message: '', self_registration: false }, mustAnswer: 200 }),
+  getInternalconfig: () => ({ mustAnswer: 403 }),
+
+  // Others' slices: inputs a Harbor client would send.
+  search: (f) => ({ query: { q: f.repository } }),
+  headProject: (f) => ({ query: { project_name: f.project } }),
+  createProject: () => ({ body: { project_name: 'contract-new', public: false, metadata: { public: 'false' } } }),
+  updateProject: () => ({ body: { metadata: { auto_scan: 'false' } } }),
+  addProjectMetadatas: () => ({ body: { auto_scan: 'true' } }),
+  updateProjectMetadata: () => ({ body: { auto_scan: 'false' } }),
+  createProjectMember: (f) => ({ body: { role_id: roles.guest, member_user: { username: f.otherUser } } }),
+  updateProjectMember: () => ({ body: { role_id: roles.maintainer } }),
+  updateRepository: () => ({ body: { description: 'made by the contract test' } }),
+  CopyArtifact: (f) => ({ params: { repository_name: 'copy' }, query: { from: `${f.project}/${f.repository}@${f.digest}` } }),
+  createTag: () => ({ body: { name: 'contract-new' } }),
+  addLabel: (f) => ({ body: { id: f.labelId } }),
+  CreateRobot: () => ({
+    body: { name: 'contract-new', level: 'system', duration: 30, permissions: [{ kind: 'system', namespace: '/', access: [{ resource: 'user', action: 'list' }] }] },
+  }),
+  UpdateRobot: (f) => ({
+    body: { id: f.robotId, name: 'robot$contract', level: 'system', duration: -1, disable: false, description: 'updated',
+      permissions: [{ kind: 'system', namespace: '/', access: [{ resource: 'audit-log', action: 'list' }] }] },
+  }),
+  RefreshSec: () => ({ body: {} }),
+  CreateLabel: () => ({ body: { name: 'contract-new', scope: 'g', color: '#FF0000' } }),
+  UpdateLabel: () => ({ body: { name: 'contract-renamed', description: 'renamed', color: '#00FF00', scope: 'g' } }),
+  updateQuota: () => ({ body: { hard: { storage: -1 } } }),
+  createUser: () => ({ body: { username: 'contract-new', password: 'Contract123', email: 'contract-new@example.com', realname: 'New' } }),
+  updateUserProfile: () => ({ body: { email: 'contract-user@example.org', realname: 'Contract User', comment: 'contract' } }),
+  setUserSysAdmin: () => ({ body: { sysadmin_flag: false } }),
+  updateUserPassword: () => ({ body: { old_password: 'Contract123', new_password: 'Contract456' } }),
+  getCurrentUserPermissions: (f) => ({ query: { scope: `/project/${f.projectId}`, relative: 'true' } }),
+  searchUsers: () => ({ query: { username: 'contract' } }),
+  listQuotas: (f) => ({ query: { reference: 'project', reference_id: String(f.projectId) } }),
+  searchUserGroups: () => ({ query: { groupname: 'contract' } }),
+  ListWebhookJobs: () => ({ query: { policy_id: '1' } }),
+  exportScanData: () => ({ headers: { 'X-Scan-Data-Type': 'application/vnd.security.vulnerability.report; version=1.1' }, body: {} }),
+};

@@ -25,7 +25,7 @@ export type BffDeps = {
   throttle: LoginThrottle;
   audit: AuditSink;
   /** Where the registry core listens (127.0.0.1, never exposed). */
-  coreUrl: string;
+  core: { app: express.Express } | { url: string };
   /** The built SPA (vite build's outDir). */
   webRoot: string;
   /** `/api/v2.0`'s routers (bff/api/index.ts). */
@@ -59,25 +59,15 @@ export function createBffApp(deps: BffDeps): express.Express {
       .json({ errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
   });
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  app.use(createProxyMiddleware({
-    target: deps.coreUrl,
-    pathFilter: ['/v2', '/service/token'],
-    agent,
-    xfwd: true,
-    proxyTimeout: 0,
-    on: {
-      error: (err, _req, res) => {
-        const out = res as http.ServerResponse;
-        if ('headersSent' in out && !out.headersSent) {
-          out.writeHead(502, { 'Content-Type': 'application/json' });
-          out.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'registry core unavailable' }] }));
-        } else {
-          (res as http.ServerResponse).destroy?.(err);
-        }
-      },
-    },
-  }));
+  const isCorePath = (path: string) => path === '/v2' || path.startsWith('/v2/') || path === '/service/token';
+  if ('app' in deps.core) {
+    // Embedded: the core answers in this process; a network hop here halved manifest GETs per second (bff/bench).
+    const core = deps.core.app;
+    app.use((req, res, next) => (isCorePath(req.path) ? core(req, res, next) : next()));
+  } else {
+    app.use(coreProxy(deps.core.url));
+  }
+
 
   app.use(deps.sessions.middleware());
   app.use(createLoginRoutes(deps));
@@ -94,4 +84,27 @@ export function createBffApp(deps: BffDeps): express.Express {
   }
   app.use(apiErrorHandler);
   return app;
+}
+
+/** Scaled out: /v2 and /service/token streamed to a core over 127.0.0.1, never buffered. */
+function coreProxy(target: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  return createProxyMiddleware({
+    target,
+    pathFilter: ['/v2', '/service/token'],
+    agent,
+    xfwd: true,
+    proxyTimeout: 0,
+    on: {
+      error: (err: Error, _req: unknown, res: unknown) => {
+        const out = res as http.ServerResponse;
+        if ('headersSent' in out && !out.headersSent) {
+          out.writeHead(502, { 'Content-Type': 'application/json' });
+          out.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'registry core unavailable' }] }));
+        } else {
+          (res as http.ServerResponse).destroy?.(err);
+        }
+      },
+    },
+  });
 }

@@ -15,6 +15,7 @@ export const settings = {
   WHARF_LOG_LEVEL: 'pino log level (default info)',
   WHARF_TOKEN_EXPIRY_MINUTES: 'lifetime of registry bearer tokens (default 30)',
   WHARF_SESSION_TIMEOUT_MINUTES: 'idle lifetime of console sessions (default 60)',
+  WHARF_CORE_TRANSPORT: 'embedded (default: the registry core answers /v2 in this process) or proxy (streamed over 127.0.0.1)',
 } as const;
 
 const schema = z.object({
@@ -28,6 +29,7 @@ const schema = z.object({
   WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WHARF_TOKEN_EXPIRY_MINUTES: z.coerce.number().int().positive().default(30),
   WHARF_SESSION_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
+  WHARF_CORE_TRANSPORT: z.enum(['embedded', 'proxy']).default('embedded'),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -44,6 +46,7 @@ export type Config = {
   logLevel: z.infer<typeof schema>['WHARF_LOG_LEVEL'];
   tokenExpirySeconds: number;
   sessionTimeoutSeconds: number;
+  coreTransport: 'embedded' | 'proxy';
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -69,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.WHARF_LOG_LEVEL,
     tokenExpirySeconds: c.WHARF_TOKEN_EXPIRY_MINUTES * 60,
     sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
+    coreTransport: c.WHARF_CORE_TRANSPORT,
   };
 }
 

@@ -91,13 +91,14 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     tokenHandler: createTokenRoute({ principals, tokens, access, service, throttle, audit: audit.sink }),
   });
   coreApp.set('trust proxy', 'loopback');
-  const coreServer = http.createServer({ keepAliveTimeout: 60_000 }, coreApp);
-  const corePort = await listen(coreServer, 0, '127.0.0.1');
+  // Proxy transport: the core on a 127.0.0.1 port of its own, as it will run when scaled out.
+  const coreServer = config.coreTransport === 'proxy' ? http.createServer({ keepAliveTimeout: 60_000 }, coreApp) : null;
+  const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
   const sessions = createSessions({ db, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
-    coreUrl: `http://127.0.0.1:${corePort}`,
+    core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
     webRoot: path.join(repoRoot, 'dist', 'web'),
     apiRouter: createApiRouter({ config, db, users, access, audit: audit.sink, store, manifests, storage }),
   });
@@ -124,8 +125,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     async close() {
       clearInterval(purgeTimer);
       server.closeAllConnections();
-      coreServer.closeAllConnections();
-      await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => coreServer.close(r))]);
+      coreServer?.closeAllConnections();
+      await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);
       await pulls.close();
       await audit.close();
       await db.destroy();

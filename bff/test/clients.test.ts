@@ -11,14 +11,17 @@ const multiArch = [
   { os: 'linux', architecture: 'arm64', variant: 'v8' },
 ];
 
-describe.each(engines)('real clients against %s', (engine) => {
+// Each engine with the core embedded, and once with the core behind the BFF's streaming proxy (the scaled-out shape).
+const setups = [...engines.map((e) => [e, e, {}] as const), ['sqlite, core behind the proxy', 'sqlite', { WHARF_CORE_TRANSPORT: 'proxy' }] as const];
+
+describe.each(setups)('real clients against %s', (_name, engine, env) => {
   let s: TestServer;
   let c: ClientSandbox;
   let layout: string;
   let host: string;
 
   beforeAll(async () => {
-    s = await startTestServer(engine);
+    s = await startTestServer(engine, { ...env });
     c = await clientSandbox();
     host = new URL(s.url).host;
     layout = path.join(c.dir, 'multiarch');

@@ -1,0 +1,263 @@
+import type { AuditSink } from '../../core/access.ts';
+import { isDigest } from '../../core/digest.ts';
+import { RegistryError } from '../../core/errors.ts';
+import type { ManifestService } from '../../core/manifests.ts';
+import { isIndexType } from '../../core/media-types.ts';
+import { isTag, parseRepositoryName } from '../../core/names.ts';
+import type { StorageDriver } from '../../core/storage/driver.ts';
+import type { ArtifactRow, RegistryStore } from '../../core/store.ts';
+import type { RepositoryRef } from '../../core/uploads.ts';
+import { now } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/sql-match.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
+import type { LabelStore } from '../labels/store.ts';
+import { accessoryJson, additionsOf, artifactJson, tagJson, type ArtifactExtras } from './artifact-json.ts';
+import { chartDependencies, readChartFiles, type ChartFile } from './chart-files.ts';
+import { createManifestDetails } from './manifest-details.ts';
+import { cosignTagOf, type ArtifactListOptions, type ArtifactListRow, type ArtifactScope, type ArtifactStore } from './store.ts';
+
+export type PresentFlags = { withTag: boolean; withLabel: boolean; withAccessory: boolean; withInheritedAccessory: boolean };
+
+export type Addition = { contentType: string; body: string };
+
+const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+const signatureTypes = new Set(['signature.cosign', 'signature.notation']);
+
+/** Where a copy comes from: `project/repo:tag` or `project/repo@sha256:…`. */
+export function parseCopySource(from: string): { project: string; repository: string; reference: string; tag: string | null } {
+  const at = from.indexOf('@');
+  let repository: string;
+  let reference: string;
+  if (at >= 0) {
+    repository = from.slice(0, at);
+    reference = from.slice(at + 1);
+    if (!isDigest(reference)) throw badRequest(`invalid digest in from: ${reference}`);
+  } else {
+    const colon = from.lastIndexOf(':');
+    if (colon <= from.lastIndexOf('/')) throw badRequest('from must be project/repository:tag or project/repository@digest');
+    repository = from.slice(0, colon);
+    reference = from.slice(colon + 1);
+    if (!isTag(reference)) throw badRequest(`invalid tag in from: ${reference}`);
+  }
+  const slash = repository.indexOf('/');
+  if (slash <= 0 || slash === repository.length - 1) throw badRequest('from must name project/repository');
+  return { project: repository.slice(0, slash), repository, reference, tag: at >= 0 ? null : reference };
+}
+
+export function createArtifactService(deps: {
+  store: ArtifactStore; registry: RegistryStore; manifests: ManifestService; storage: StorageDriver; audit: AuditSink; labels: LabelStore;
+}) {
+  const { store, registry, manifests, storage, audit } = deps;
+  const details = createManifestDetails(storage);
+
+  /** Everything a page of artifacts shows, in one query per kind (tags, labels, references, accessories, sizes). */
+  async function present(rows: ArtifactListRow[], flags: PresentFlags) {
+    const ids = rows.map((r) => r.id);
+    const repoNames = new Map(rows.map((r) => [r.repository_id, r.repository_name]));
+    const [tags, labels, references, sizes, accessories, inherited, manifestDetails] = await Promise.all([
+      flags.withTag ? store.tagsOf(ids) : null,
+      flags.withLabel ? store.labelsOf(ids) : null,
+      store.referencesOf(ids),
+      store.contentSizes(ids),
+      flags.withAccessory ? accessoriesBySubject(rows.map((r) => ({ id: r.id, repositoryId: r.repository_id, digest: r.digest })), repoNames) : null,
+      flags.withInheritedAccessory ? inheritedAccessories(ids, repoNames) : null,
+      Promise.all(rows.map((r) => details.of(r))),
+    ]);
+    return rows.map((r, i) => {
+      const x: ArtifactExtras = {
+        details: manifestDetails[i],
+        contentSize: sizes.get(r.id) ?? 0,
+        references: references.filter((ref) => ref.parent_id === r.id),
+      };
+      if (tags) x.tags = tags.filter((t) => t.artifact_id === r.id);
+      if (labels) x.labels = labels.filter((l) => l.artifact_id === r.id);
+      if (accessories) x.accessories = accessories.get(r.id) ?? [];
+      if (inherited) x.inheritedAccessories = inherited.get(r.id) ?? [];
+      return artifactJson(r, x);
+    });
+  }
+
+  async function accessoriesBySubject(subjects: { id: number; repositoryId: number; digest: string }[], repoNames: Map<number, string>) {
+    const found = await store.accessoriesOf(subjects);
+    const out = new Map<number, ReturnType<typeof accessoryJson>[]>();
+    for (const s of subjects) {
+      const mine = found.filter((a) => a.repository_id === s.repositoryId && a.subject === s.digest);
+      out.set(s.id, mine.map((a) => accessoryJson(a, { id: s.id, digest: s.digest, repositoryName: repoNames.get(s.repositoryId) ?? '' }, a.cosignTag)));
+    }
+    return out;
+  }
+
+  /** Signatures of the indexes that reference each artifact (the swagger's `inherited_accessories`). */
+  async function inheritedAccessories(ids: number[], repoNames: Map<number, string>) {
+    const parents = await store.parentsOf(ids);
+    const ofParents = await accessoriesBySubject(parents.map((p) => ({ id: p.parent_id, repositoryId: p.repository_id, digest: p.digest })), repoNames);
+    const out = new Map<number, ReturnType<typeof accessoryJson>[]>();
+    for (const p of parents) {
+      const sigs = (ofParents.get(p.parent_id) ?? []).filter((a) => signatureTypes.has(a.type));
+      out.set(p.child_id, [...(out.get(p.child_id) ?? []), ...sigs]);
+    }
+    return out;
+  }
+
+  /** A tag or a digest in the repository. */
+  async function resolve(repo: RepositoryRef, reference: string): Promise<ArtifactRow> {
+    const a = isDigest(reference) ? await registry.findArtifact(repo.id, reference)
+      : isTag(reference) ? await registry.findTagged(repo.id, reference) : undefined;
+    if (!a) throw notFound(`artifact ${repo.name}${isDigest(reference) ? '@' : ':'}${reference} not found`);
+    return a;
+  }
+
+  async function copyManifest(src: RepositoryRef, dst: RepositoryRef, a: ArtifactRow, tag: string | null, depth = 0): Promise<void> {
+    if (depth > 8) throw badRequest('the artifact nests too deeply to copy');
+    const { body } = await manifests.get(src, a.digest);
+    if (isIndexType(a.manifest_media_type)) {
+      for (const ref of await store.referencesOf([a.id])) {
+        const child = await registry.findArtifact(src.id, ref.child_digest);
+        if (child) await copyManifest(src, dst, child, null, depth + 1);
+      }
+    } else {
+      const m = JSON.parse(body.toString('utf8')) as { config?: { digest: string }; layers?: { digest: string; urls?: string[] }[] };
+      const blobs = [m.config?.digest, ...(m.layers ?? []).filter((l) => !l.urls?.length).map((l) => l.digest)].filter((d): d is string => !!d);
+      for (const digest of blobs) {
+        const blob = await registry.findBlob(digest);
+        if (!blob) throw notFound(`blob ${digest} of ${src.name}@${a.digest} not found`);
+        // Linking counts the blob in the target project, so it weighs on that project's quota.
+        await registry.linkBlob(dst.id, dst.projectId, digest, Number(blob.size), blob.media_type);
+      }
+    }
+    try {
+      await manifests.put(dst, tag ?? a.digest, body, a.manifest_media_type);
+    } catch (e) {
+      throw asApiError(e);
+    }
+  }
+
+  return {
+    present,
+    resolve,
+
+    async list(scope: ArtifactScope, opts: ArtifactListOptions, flags: PresentFlags) {
+      const { rows, total } = await store.list(scope, opts);
+      return { items: await present(rows, flags), total };
+    },
+
+    async get(repo: RepositoryRef, reference: string, flags: PresentFlags) {
+      const a = await resolve(repo, reference);
+      const row = await store.byId(a.id);
+      if (!row) throw notFound(`artifact ${reference} not found`);
+      return (await present([row], flags))[0];
+    },
+
+    /** Deletes the artifact and its accessories; refused (412) while an index references it. */
+    async remove(repo: RepositoryRef, project: string, reference: string, operator: string) {
+      const a = await resolve(repo, reference);
+      const cosignSignatures = (await store.accessoriesOf([{ repositoryId: repo.id, digest: a.digest }])).filter((x) => x.cosignTag);
+      try {
+        await manifests.delete(repo, a.digest);
+      } catch (e) {
+        throw asApiError(e);
+      }
+      // The core deletes referrers by `subject`; signatures found by cosign's tag convention go here.
+      for (const sig of cosignSignatures) await manifests.delete(repo, sig.digest).catch(() => { /* still referenced: it stays */ });
+      audit.record({ project, operator, resource: `${repo.name}@${a.digest}`, resourceType: 'artifact', operation: 'delete' });
+    },
+
+    /**
+     * Copies an artifact (an index with its children, and its accessories) into a repository, created if need be.
+     * Returns the digest.
+     */
+    async copy(source: { repo: RepositoryRef; reference: string; tag: string | null }, target: { projectId: number; project: string; name: string }, operator: string) {
+      try { parseRepositoryName(target.name); } catch { throw badRequest(`invalid repository name: ${target.name}`); }
+      const a = await resolve(source.repo, source.reference);
+      const dst: RepositoryRef = { id: await registry.ensureRepository(target.projectId, target.name), projectId: target.projectId, name: target.name };
+      await copyManifest(source.repo, dst, a, source.tag);
+      const accessories = await store.accessoriesOf([{ repositoryId: source.repo.id, digest: a.digest }]);
+      for (const acc of accessories) {
+        const row = await registry.findArtifact(source.repo.id, acc.digest);
+        if (row) await copyManifest(source.repo, dst, row, acc.cosignTag ? cosignTagOf(a.digest) : null);
+      }
+      audit.record({ project: target.project, operator, resource: `${target.name}${source.tag ? `:${source.tag}` : `@${a.digest}`}`, resourceType: 'artifact', operation: 'create' });
+      return a.digest;
+    },
+
+    // ---- tags
+    async tags(artifact: ArtifactRow, q: Parameters<ArtifactStore['tagPage']>[1], sort: Parameters<ArtifactStore['tagPage']>[2], limit: number, offset: number) {
+      const { rows, total } = await store.tagPage(artifact.id, q, sort, limit, offset);
+      return { items: rows.map(tagJson), total };
+    },
+
+    async createTag(repo: RepositoryRef, project: string, artifact: ArtifactRow, name: string, operator: string) {
+      if (!isTag(name)) throw badRequest(`invalid tag name: ${name.slice(0, 200)}`);
+      const conflict = () => new ApiError('CONFLICT', `the tag ${name} already exists in ${repo.name}`);
+      if (await store.findTag(repo.id, name)) throw conflict();
+      try {
+        await store.createTag(repo.id, artifact.id, name, now());
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict();
+        throw e;
+      }
+      audit.record({ project, operator, resource: `${repo.name}:${name}`, resourceType: 'tag', operation: 'create' });
+    },
+
+    async deleteTag(repo: RepositoryRef, project: string, artifact: ArtifactRow, name: string, operator: string) {
+      const tag = await store.findTag(repo.id, name);
+      if (!tag || tag.artifact_id !== artifact.id) throw notFound(`tag ${name} not found on ${repo.name}@${artifact.digest}`);
+      await store.deleteTag(tag.id);
+      audit.record({ project, operator, resource: `${repo.name}:${name}`, resourceType: 'tag', operation: 'delete' });
+    },
+
+    // ---- labels
+    async addLabel(artifact: ArtifactRow, labelId: number) {
+      const label = await deps.labels.byId(labelId);
+      if (!label) throw notFound(`label ${labelId} not found`);
+      if (label.scope === 'p' && label.project_id !== artifact.project_id) throw badRequest(`label ${labelId} belongs to another project`);
+      try {
+        await store.attachLabel(artifact.id, labelId, now());
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new ApiError('CONFLICT', `label ${labelId} is already added to the artifact`);
+        throw e;
+      }
+    },
+
+    async removeLabel(artifact: ArtifactRow, labelId: number) {
+      if (!(await store.detachLabel(artifact.id, labelId))) throw notFound(`label ${labelId} is not added to the artifact`);
+    },
+
+    // ---- accessories and additions
+    async accessories(repo: RepositoryRef, artifact: ArtifactRow, limit: number, offset: number) {
+      const { rows, total } = await store.accessoryPage(repo.id, artifact.digest, limit, offset);
+      const subject = { id: artifact.id, digest: artifact.digest, repositoryName: repo.name };
+      return { items: rows.map((a) => accessoryJson(a, subject, a.subject_digest !== artifact.digest)), total };
+    },
+
+    async addition(artifact: ArtifactRow, name: string): Promise<Addition> {
+      if (!additionsOf(artifact).includes(name)) throw notFound(`addition ${name} is not available for this ${artifact.type.toLowerCase()} artifact`);
+      const d = await details.of(artifact);
+      if (name === 'build_history') {
+        const config = d.config?.digest ? await details.config(d.config.digest) : null;
+        return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(config?.history ?? []) };
+      }
+      const layer = d.layers.find((l) => l.mediaType === chartLayerType) ?? d.layers[0];
+      const wanted: ChartFile[] = name === 'dependencies' ? ['chart.yaml', 'requirements.yaml'] : [name as ChartFile];
+      const files = layer?.digest ? await readChartFiles(await storage.read(layer.digest), wanted) : new Map<ChartFile, string>();
+      if (name === 'dependencies') return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(chartDependencies(files)) };
+      return {
+        contentType: name === 'readme.md' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8',
+        body: files.get(name as ChartFile) ?? '',
+      };
+    },
+  };
+}
+
+/** The core's registry errors as Harbor's API errors (412 for a manifest an index still references). */
+function asApiError(e: unknown): unknown {
+  if (!(e instanceof RegistryError)) return e;
+  if (e.status === 412) return new ApiError('PRECONDITION', e.message);
+  if (e.status === 404) return notFound(e.message);
+  if (e.status === 403) return new ApiError('FORBIDDEN', e.message);
+  if (e.status === 413) return new ApiError('REQUEST_ENTITY_TOO_LARGE', e.message);
+  if (e.status >= 400 && e.status < 500) return badRequest(e.message);
+  return e;
+}
+
+export type ArtifactService = ReturnType<typeof createArtifactService>;

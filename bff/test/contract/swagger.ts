@@ -10,7 +10,8 @@ import addFormatsModule from 'ajv-formats';
  * JSON-schema validator (ajv) over its definitions.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const swaggerPath = path.resolve(repoRoot, '..', 'shared', 'reference', 'harbor-api-v2.0-swagger.yaml');
+// Harbor's swagger (v2.13, from shared/reference), kept in the repository so the contract test runs in any clone.
+export const swaggerPath = path.join(repoRoot, 'bff', 'test', 'contract', 'harbor-api-v2.0-swagger.yaml');
 
 type Schema = Record<string, unknown>;
 type Param = { name: string; in: string; required?: boolean; type?: string; schema?: Schema };
@@ -34,7 +35,7 @@ type Swagger = {
 
 export function loadSwagger(): Swagger {
   if (!existsSync(swaggerPath)) {
-    throw new Error(`Harbor's swagger is missing: expected ${swaggerPath} (the shared/ folder beside the repository)`);
+    throw new Error(`Harbor's swagger is missing: expected ${swaggerPath} `);
   }
   return parse(readFileSync(swaggerPath, 'utf8')) as Swagger;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
 import { client } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
-import { now } from '../db/database.ts';
+import { addProject } from './api-fixtures.ts';
 
 type Log = { id: number; username: string; resource: string; resource_type: string; operation: string; op_time: string };
 
@@ -27,12 +27,7 @@ describe.each(engines)('the audit log on %s', (engine) => {
     const ownerId = await users.create({ username: 'owner', password: 'Owner1234' });
     const guestId = await users.create({ username: 'guest', password: 'Guest1234' });
     await users.create({ username: 'outsider', password: 'Outsider1' });
-    const t = now();
-    const team = await s.db.insertInto('projects').values({ name: 'team', owner_id: 1, public: 0, creation_time: t, update_time: t }).returning('id').executeTakeFirstOrThrow();
-    await s.db.insertInto('members').values([
-      { project_id: team.id, entity_type: 'u', entity_id: ownerId, role: 1, creation_time: t, update_time: t },
-      { project_id: team.id, entity_type: 'u', entity_id: guestId, role: 3, creation_time: t, update_time: t },
-    ]).execute();
+    await addProject(s, 'team', { members: [[ownerId, 1], [guestId, 3]] });
 
     // Push, pull and delete through /v2, and one refused login.
     const c = client(s);

@@ -4,7 +4,7 @@ import { makeOciLayout } from './fixtures/oci-layout.ts';
 import { adminPassword, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
 import { createUserService } from '../auth/users.ts';
-import { now } from '../db/database.ts';
+import { addProject } from './api-fixtures.ts';
 
 const multiArch = [
   { os: 'linux', architecture: 'amd64' },
@@ -30,12 +30,7 @@ describe.each(setups)('real clients against %s', (_name, engine, env) => {
     const users = createUserService(s.db);
     const dev = await users.create({ username: 'dev', password: 'Developer1' });
     const guest = await users.create({ username: 'guest', password: 'Guest1234' });
-    const t = now();
-    const team = await s.db.insertInto('projects').values({ name: 'team', owner_id: 1, public: 0, creation_time: t, update_time: t }).returning('id').executeTakeFirstOrThrow();
-    await s.db.insertInto('members').values([
-      { project_id: team.id, entity_type: 'u', entity_id: dev, role: 2, creation_time: t, update_time: t },
-      { project_id: team.id, entity_type: 'u', entity_id: guest, role: 3, creation_time: t, update_time: t },
-    ]).execute();
+    await addProject(s, 'team', { members: [[dev, 2], [guest, 3]] });
   });
   afterAll(async () => {
     await c?.cleanup();

@@ -124,6 +124,5 @@ export function registryActionAllowed(principal: Principal, standing: ProjectSta
   if (action === 'pull') return allowed(principal, standing, 'repository', 'pull');
   if (action === 'push') return allowed(principal, standing, 'repository', 'push');
   if (action === 'delete') return allowed(principal, standing, 'repository', 'delete');
-  if (action === '*') return allowed(principal, standing, 'repository', 'delete') && allowed(principal, standing, 'repository', 'push');
   return false;
 }

@@ -83,8 +83,7 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
         subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
         children: m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
       };
-      if (tags.length === 0) await store.recordManifest({ ...record, tag: null });
-      for (const tag of tags) await store.recordManifest({ ...record, tag });
+      await store.recordManifest({ ...record, tags });
       return { digest, subject: m.subject?.digest ?? null, tags };
     },
 

@@ -16,7 +16,7 @@ describe.each(engines)('the registry metadata on %s', (engine) => {
   const record = (projectId: number, repositoryId: number, d: string, tag: string | null) => ({
     projectId, repositoryId, digest: d, size: 10, manifestMediaType: 'application/vnd.oci.image.manifest.v1+json', type: 'IMAGE',
     configMediaType: 'application/vnd.oci.image.config.v1+json', artifactType: null, subjectDigest: null, annotations: null,
-    blobs: [], children: [], tag,
+    blobs: [], children: [], tags: tag ? [tag] : [],
   });
 
   it('lists tags in byte order, so `last` pages the same on both engines', () => withStore(async (store, pid) => {

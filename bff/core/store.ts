@@ -20,7 +20,7 @@ export type ManifestRecord = {
   annotations: Record<string, string> | null;
   blobs: string[];
   children: { digest: string; platform: unknown; annotations: unknown }[];
-  tag: string | null;
+  tags: string[];
 };
 
 /** SQL for the registry core: projects, repositories, blob links, uploads, artifacts, tags. */
@@ -157,8 +157,8 @@ export function createRegistryStore(db: Db) {
             platform: c.platform ? JSON.stringify(c.platform) : null, annotations: c.annotations ? JSON.stringify(c.annotations) : null,
           }))).onConflict((oc) => oc.columns(['parent_id', 'child_digest']).doNothing()).execute();
         }
-        if (m.tag) {
-          await tx.insertInto('tags').values({ repository_id: m.repositoryId, artifact_id: artifact.id, name: m.tag, push_time: t, pull_time: null })
+        for (const name of m.tags) {
+          await tx.insertInto('tags').values({ repository_id: m.repositoryId, artifact_id: artifact.id, name, push_time: t, pull_time: null })
             .onConflict((oc) => oc.columns(['repository_id', 'name']).doUpdateSet({ artifact_id: artifact.id, push_time: t }))
             .execute();
         }

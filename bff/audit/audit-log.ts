@@ -3,6 +3,7 @@ import type { AuditSink } from '../core/access.ts';
 
 export type AuditEvent = {
   project: string | null;
+  projectId?: number;
   operator: string;
   resource: string;
   resourceType: string;
@@ -18,12 +19,12 @@ export function createAuditLog(db: Db, flushMs = 250) {
   let flushing: Promise<void> = Promise.resolve();
 
   async function write(batch: (AuditEvent & { time: string })[]) {
-    const names = [...new Set(batch.map((e) => e.project).filter((p): p is string => !!p))];
+    const names = [...new Set(batch.filter((e) => e.projectId === undefined).map((e) => e.project).filter((p): p is string => !!p))];
     const ids = names.length
       ? new Map((await db.selectFrom('projects').select(['id', 'name']).where('name', 'in', names).execute()).map((p) => [p.name, p.id]))
       : new Map<string, number>();
     await db.insertInto('audit_logs').values(batch.map((e) => ({
-      project_id: (e.project && ids.get(e.project)) || 0, username: e.operator, resource: e.resource,
+      project_id: e.projectId ?? ((e.project && ids.get(e.project)) || 0), username: e.operator, resource: e.resource,
       resource_type: e.resourceType, operation: e.operation, op_time: e.time,
     }))).execute();
   }

@@ -210,10 +210,11 @@ describe.each(engines)('the project API on %s', (engine) => {
     expect((await api(`/projects/${id}`, { auth: alice })).status).toBe(404);
     expect((await api('/projects?project_name=short-lived', { method: 'HEAD' })).status).toBe(404);
     // The audit log is written a few times a second.
-    await expect.poll(async () => (await s.db.selectFrom('audit_logs').select(['username', 'operation', 'resource_type'])
+    // Both rows name the project by id, although it is gone by the time the batch is written.
+    await expect.poll(async () => (await s.db.selectFrom('audit_logs').select(['username', 'operation', 'resource_type', 'project_id'])
       .where('resource', '=', 'short-lived').orderBy('id').execute()), { timeout: 3000 }).toEqual([
-      { username: 'alice', operation: 'create', resource_type: 'project' },
-      { username: 'alice', operation: 'delete', resource_type: 'project' },
+      { username: 'alice', operation: 'create', resource_type: 'project', project_id: Number(id) },
+      { username: 'alice', operation: 'delete', resource_type: 'project', project_id: Number(id) },
     ]);
   });
 

@@ -121,7 +121,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
         if (isUniqueViolation(e)) throw new ApiError('CONFLICT', `The project named ${name} already exists`);
         throw e;
       }
-      deps.audit.record({ project: name, operator: who.name, resource: name, resourceType: 'project', operation: 'create' });
+      deps.audit.record({ project: name, projectId: id, operator: who.name, resource: name, resourceType: 'project', operation: 'create' });
       return { id, name };
     },
 
@@ -129,7 +129,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
     async update(project: ProjectRow, req: ProjectReq, operator: string) {
       const change = splitPublic(req);
       await store.update(project.id, change);
-      deps.audit.record({ project: project.name, operator, resource: project.name, resourceType: 'project', operation: 'update' });
+      deps.audit.record({ project: project.name, projectId: project.id, operator, resource: project.name, resourceType: 'project', operation: 'update' });
     },
 
     async deletable(project: ProjectRow): Promise<{ deletable: boolean; message?: string }> {
@@ -141,7 +141,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       const check = await this.deletable(project);
       if (!check.deletable) throw new ApiError('PRECONDITION', check.message!);
       await store.remove(project.id);
-      deps.audit.record({ project: project.name, operator, resource: project.name, resourceType: 'project', operation: 'delete' });
+      deps.audit.record({ project: project.name, projectId: project.id, operator, resource: project.name, resourceType: 'project', operation: 'delete' });
     },
 
     /** Member counts need the right to list members and the quota the right to read it, as Harbor's summary. */
@@ -190,7 +190,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       if (current[name] === undefined) throw notFound(`metadata ${name} not found in project ${project.name}`);
       if (name === 'public') await store.update(project.id, { public: false });
       else await store.update(project.id, { remove: [name] });
-      deps.audit.record({ project: project.name, operator, resource: project.name, resourceType: 'project', operation: 'update' });
+      deps.audit.record({ project: project.name, projectId: project.id, operator, resource: project.name, resourceType: 'project', operation: 'update' });
     },
   };
 }

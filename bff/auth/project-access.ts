@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { registryActionAllowed, type Principal, type ProjectStanding } from './policy.ts';
+import { registryActionAllowed, roles, type Principal, type ProjectStanding } from './policy.ts';
 
 /** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */
 export function createProjectAccess(db: Db) {
@@ -20,9 +20,15 @@ export function createProjectAccess(db: Db) {
     return { public: project.public === 1, role: member?.role ?? null, name };
   }
   const projectOf = (repository: string) => repository.split('/')[0];
+  const columns = ['id', 'name', 'public'] as const;
   return {
     standing,
     standingIn,
+    projectById: (id: number) => db.selectFrom('projects').select(columns).where('id', '=', id).executeTakeFirst(),
+    projectNamed: (name: string) => db.selectFrom('projects').select(columns).where('name', '=', name).executeTakeFirst(),
+    /** Whether the user is ProjectAdmin of at least one project (who may see the grantable robot permissions). */
+    administersAnyProject: async (userId: number) => !!(await db.selectFrom('members').select('id')
+      .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('role', '=', roles.projectAdmin).executeTakeFirst()),
     /** May the principal do this registry action (`pull`, `push`, `delete`) on the repository? */
     async registryAllowed(principal: Principal, repository: string, action: string): Promise<boolean> {
       return registryActionAllowed(principal, await standing(principal, projectOf(repository)), action);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import { anonymous, roles, systemAllowed } from '../../auth/policy.ts';
+import { anonymous, systemAllowed } from '../../auth/policy.ts';
 import { projectGrantable, systemGrantable } from '../../auth/robot-grants.ts';
 
 /**
@@ -18,8 +18,7 @@ export function createPermissionsRouter(deps: ApiDeps): Router {
         res.json({ system: systemGrantable, project: projectGrantable });
         return;
       }
-      const projectAdmin = p.kind === 'user' && await deps.db.selectFrom('members').select('id')
-        .where('entity_type', '=', 'u').where('entity_id', '=', p.id).where('role', '=', roles.projectAdmin).executeTakeFirst();
+      const projectAdmin = p.kind === 'user' && await deps.access.administersAnyProject(p.id);
       if (!projectAdmin) throw forbidden('only system and project admins may see the grantable permissions');
       res.json({ system: [], project: projectGrantable });
     } catch (e) { next(e); }

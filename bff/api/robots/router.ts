@@ -36,8 +36,7 @@ const exactValue = (c: Condition) => {
 export function createRobotsRouter(deps: ApiDeps): Router {
   const router = Router();
   const service = createRobotsService(deps);
-  const projectById = (id: number) => deps.db.selectFrom('projects').select(['id', 'name', 'public']).where('id', '=', id).executeTakeFirst();
-  const projectByName = (name: string) => deps.db.selectFrom('projects').select(['id', 'name', 'public']).where('name', '=', name).executeTakeFirst();
+  const { projectById, projectNamed: projectByName } = deps.access;
 
   /** The caller may grant every access asked: its own rights bound a robot's (Harbor: robots get no more than their creator). */
   async function requireGrantable(req: Request, permissions: RobotPermission[]) {

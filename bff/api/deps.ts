@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { UserService } from '../auth/users.ts';
 import type { ProjectAccess } from '../auth/project-access.ts';
-import type { AuditSink } from '../core/access.ts';
+import type { AuditSink, WriteGuard } from '../core/access.ts';
 import type { RegistryStore } from '../core/store.ts';
 import type { ManifestService } from '../core/manifests.ts';
 import type { StorageDriver } from '../core/storage/driver.ts';
@@ -17,4 +17,6 @@ export type ApiDeps = {
   store: RegistryStore;
   manifests: ManifestService;
   storage: StorageDriver;
+  /** Read-only mode and quotas, as the core applies them to pushes (the API's copies obey them too). */
+  guard: WriteGuard;
 };

@@ -15,6 +15,7 @@ import { createPermissionsRouter } from './permissions/router.ts';
 import { createAuditLogsRouter } from './audit-logs/router.ts';
 import { createSystemRouter } from './system/router.ts';
 import { createConfigurationsRouter } from './configurations/router.ts';
+import { createIconsRouter } from './icons/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -34,6 +35,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createAuditLogsRouter(deps));
   api.use(createSystemRouter(deps));
   api.use(createConfigurationsRouter(deps));
+  api.use(createIconsRouter(deps));
   api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return api;
 }

@@ -19,12 +19,24 @@ export function createProjectAccess(db: Db) {
       .executeTakeFirst();
     return { public: project.public === 1, role: member?.role ?? null, name };
   }
+  /** Where the principal stands in each of several project rows: one membership query for them all. */
+  async function standingsIn(principal: Principal, projects: { id: number; public: number; name: string }[]): Promise<Map<number, ProjectStanding>> {
+    const roleOf = new Map<number, number>();
+    if (principal.kind === 'user' && projects.length) {
+      const rows = await db.selectFrom('members').select(['project_id', 'role'])
+        .where('project_id', 'in', projects.map((p) => p.id)).where('entity_type', '=', 'u').where('entity_id', '=', principal.id).execute();
+      for (const r of rows) roleOf.set(r.project_id, r.role);
+    }
+    return new Map(projects.map((p) => [p.id, { public: p.public === 1, role: roleOf.get(p.id) ?? null, name: p.name }]));
+  }
   const projectOf = (repository: string) => repository.split('/')[0];
   const columns = ['id', 'name', 'public'] as const;
   return {
     standing,
     standingIn,
+    standingsIn,
     projectById: (id: number) => db.selectFrom('projects').select(columns).where('id', '=', id).executeTakeFirst(),
+    projectsByIds: (ids: number[]) => (ids.length ? db.selectFrom('projects').select(columns).where('id', 'in', ids).execute() : Promise.resolve([])),
     projectNamed: (name: string) => db.selectFrom('projects').select(columns).where('name', '=', name).executeTakeFirst(),
     /** Whether the user is ProjectAdmin of at least one project (who may see the grantable robot permissions). */
     administersAnyProject: async (userId: number) => !!(await db.selectFrom('members').select('id')

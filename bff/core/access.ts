@@ -24,8 +24,11 @@ export interface RegistryAuthorizer {
 export interface WriteGuard {
   /** Before any push or delete in the project: throws a RegistryError (DENIED) when writes are not allowed. */
   beforeWrite(project: string): Promise<void>;
-  /** Before a blob or manifest of `size` bytes is counted into the project: throws (DENIED) when it would pass a quota. */
-  beforeAdd(projectId: number, digest: string, size: number): Promise<void>;
+  /**
+   * Before blobs or manifests are counted into the project (all of them, or none): throws (DENIED) when together
+   * they would pass a quota.
+   */
+  beforeAdd(projectId: number, blobs: { digest: string; size: number }[]): Promise<void>;
 }
 
 export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {} };

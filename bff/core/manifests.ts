@@ -73,7 +73,7 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
       }
 
-      await guard.beforeAdd(repo.projectId, digest, body.length);
+      await guard.beforeAdd(repo.projectId, [{ digest, size: body.length }]);
       await storage.put(digest, body);
       bytes.set(digest, body);
       const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];

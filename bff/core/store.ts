@@ -1,3 +1,4 @@
+import { refreshTopLevel } from './top-level.ts';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { now, type Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -157,11 +158,18 @@ export function createRegistryStore(db: Db) {
             platform: c.platform ? JSON.stringify(c.platform) : null, annotations: c.annotations ? JSON.stringify(c.annotations) : null,
           }))).onConflict((oc) => oc.columns(['parent_id', 'child_digest']).doNothing()).execute();
         }
+        const touched = [artifact.id, ...(await tx.selectFrom('artifact_references').select('child_id').where('parent_id', '=', artifact.id).execute()).map((r) => r.child_id)];
+        if (m.tags.length) {
+          // A tag moved off another artifact may leave that one untagged (and no longer top-level).
+          const previous = await tx.selectFrom('tags').select('artifact_id').where('repository_id', '=', m.repositoryId).where('name', 'in', m.tags).execute();
+          touched.push(...previous.map((r) => r.artifact_id));
+        }
         for (const name of m.tags) {
           await tx.insertInto('tags').values({ repository_id: m.repositoryId, artifact_id: artifact.id, name, push_time: t, pull_time: null })
             .onConflict((oc) => oc.columns(['repository_id', 'name']).doUpdateSet({ artifact_id: artifact.id, push_time: t }))
             .execute();
         }
+        await refreshTopLevel(tx, touched);
         await tx.updateTable('repositories').set({ update_time: t }).where('id', '=', m.repositoryId).execute();
       });
     },
@@ -178,13 +186,19 @@ export function createRegistryStore(db: Db) {
 
     deleteArtifact: (artifactId: number) =>
       db.transaction().execute(async (tx) => {
+        const children = await tx.selectFrom('artifact_references').select('child_id').where('parent_id', '=', artifactId).execute();
         await tx.deleteFrom('artifact_references').where('parent_id', '=', artifactId).execute();
         await tx.deleteFrom('artifacts').where('id', '=', artifactId).execute();
+        await refreshTopLevel(tx, children.map((c) => c.child_id));
       }),
 
     deleteTag: (repositoryId: number, tag: string) =>
-      db.deleteFrom('tags').where('repository_id', '=', repositoryId).where('name', '=', tag)
-        .executeTakeFirst().then((r) => Number(r.numDeletedRows) > 0),
+      db.transaction().execute(async (tx) => {
+        const row = await tx.deleteFrom('tags').where('repository_id', '=', repositoryId).where('name', '=', tag)
+          .returning('artifact_id').executeTakeFirst();
+        if (row) await refreshTopLevel(tx, [row.artifact_id]);
+        return row !== undefined;
+      }),
 
     listTags: (repositoryId: number, n: number, last?: string) => {
       let q = db.selectFrom('tags').select('name').where('repository_id', '=', repositoryId);

@@ -116,7 +116,7 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
           throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest, actual });
         }
         try {
-          await guard.beforeAdd(repo.projectId, digest, offset);
+          await guard.beforeAdd(repo.projectId, [{ digest, size: offset }]);
         } catch (e) {
           await this.cancel(id);
           throw e;

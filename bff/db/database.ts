@@ -3,13 +3,14 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { LRUCache } from 'lru-cache';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as registryCore from './migrations/0001-registry-core.ts';
 import * as robots from './migrations/0002-robots.ts';
 import * as labels from './migrations/0003-labels.ts';
 import * as quotas from './migrations/0004-quotas.ts';
 import * as settings from './migrations/0005-settings.ts';
+import * as artifactTopLevel from './migrations/0006-artifact-top-level.ts';
 
 export type Db = Kysely<Database>;
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0003-labels': labels,
   '0004-quotas': quotas,
   '0005-settings': settings,
+  '0006-artifact-top-level': artifactTopLevel,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };
@@ -50,7 +52,6 @@ export async function openDatabase(opts: DbOptions): Promise<Db> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
 }
 
-/** Brings the schema up to date; on Postgres the bookkeeping tables live in the same schema as the data. */
 /**
  * Kysely prepares every query anew; on the pull path that was up to a fifth of the CPU (bff/bench). Statements are
  * reused by SQL text; SQLite re-prepares one itself if the schema changes under it.
@@ -68,16 +69,32 @@ function cachePreparedStatements(file: SQLite.Database) {
   }) as typeof file.prepare;
 }
 
+/** Brings the schema up to date; on Postgres the bookkeeping tables live in the same schema as the data. */
 export async function migrate(db: Db, schema?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await underSchemaLock(db, () => migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
 }
 
 /** Drops a test schema (Postgres only). */
 export async function dropSchema(db: Db, schema: string): Promise<void> {
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+  await underSchemaLock(db, () => sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db));
+}
+
+/** Any fixed key: every Wharf on this Postgres agrees on it. */
+const schemaLockKey = 0x5768_6172;
+
+/**
+ * Kysely's migrator reads the whole catalog (every schema's tables and their sequences), which fails with
+ * "schema … does not exist" if another schema is dropped meanwhile; so migrating and dropping take turns.
+ */
+async function underSchemaLock<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return work();
+  return db.connection().execute(async (held) => {
+    await sql`select pg_advisory_lock(${schemaLockKey})`.execute(held);
+    try { return await work(); } finally { await sql`select pg_advisory_unlock(${schemaLockKey})`.execute(held); }
+  });
 }
 
 export const now = () => new Date().toISOString();

@@ -85,6 +85,8 @@ export interface ArtifactsTable {
   annotations: string | null;
   push_time: string;
   pull_time: string | null;
+  /** 1 when in Harbor's default artifact collection; derived, see bff/core/top-level.ts. */
+  top_level: Generated<number>;
 }
 
 export interface ArtifactReferencesTable {

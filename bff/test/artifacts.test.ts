@@ -206,6 +206,20 @@ describe.each(engines)('artifacts API on %s', (engine) => {
     expect((await call('/projects/library/repositories/mychart/artifacts/0.1.0/additions/build_history')).status).toBe(404);
   });
 
+  it('names each artifact\'s type icon, which /icons serves as base64 SVG', async () => {
+    const a = (await (await call('/projects/library/repositories/go-app/artifacts/v1.0.0')).json()) as Artifact & { icon: string };
+    const chart = (await (await call('/projects/library/repositories/mychart/artifacts/0.1.0')).json()) as Artifact & { icon: string };
+    expect(a.icon).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(chart.icon).not.toBe(a.icon);
+    const icon = await call(`/icons/${a.icon}`);
+    expect(icon.status).toBe(200);
+    const body = (await icon.json()) as { 'content-type': string; content: string };
+    expect(body['content-type']).toBe('image/svg+xml');
+    expect(Buffer.from(body.content, 'base64').toString()).toContain('<svg');
+    expect((await call(`/icons/sha256:${'0'.repeat(64)}`)).status).toBe(404);
+    expect((await call('/icons/nope')).status).toBe(400);
+  });
+
   it('lists an index made over the API with its children as references', async () => {
     const repo = `library/idx-${randomBytes(3).toString('hex')}`;
     const a = await reg.pushImage(repo, null);
@@ -213,5 +227,32 @@ describe.each(engines)('artifacts API on %s', (engine) => {
     expect((await reg.putManifest(repo, 'multi', index, mt.ociIndex)).status).toBe(201);
     const got = (await (await call(`/projects/library/repositories/${repo.split('/')[1]}/artifacts/${sha256(index)}`)).json()) as Artifact;
     expect(got.references?.[0]).toMatchObject({ child_digest: a.digest, platform: { architecture: 'riscv64' } });
+  });
+  it('keeps the default collection in step as tags, indexes and signatures come and go', async () => {
+    const name = `flow-${randomBytes(3).toString('hex')}`;
+    const repo = `library/${name}`;
+    const base = `/projects/library/repositories/${name}/artifacts`;
+    const listed = async () => ((await (await call(base)).json()) as Artifact[]).map((a) => a.digest).sort();
+    const a = await reg.pushImage(repo, null);
+    const b = await reg.pushImage(repo, null);
+    expect(await listed()).toEqual([a.digest, b.digest].sort());
+    const index = imageIndex([descriptor(mt.ociManifest, a.body), descriptor(mt.ociManifest, b.body)]);
+    expect((await reg.putManifest(repo, 'multi', index, mt.ociIndex)).status).toBe(201);
+    expect(await listed()).toEqual([sha256(index)]);
+    // A tagged child is shown beside its index; untagging it hides it again.
+    expect((await call(`${base}/${a.digest}/tags`, { method: 'POST', json: { name: 'a-only' } })).status).toBe(201);
+    expect(await listed()).toEqual([a.digest, sha256(index)].sort());
+    expect((await call(`${base}/${a.digest}/tags/a-only`, { method: 'DELETE' })).status).toBe(200);
+    expect(await listed()).toEqual([sha256(index)]);
+    // Moving the index's tag onto a child over /v2 shows the child; the untagged index stays (no index holds it).
+    expect((await reg.putManifest(repo, 'multi', b.body)).status).toBe(201);
+    expect(await listed()).toEqual([b.digest, sha256(index)].sort());
+    // Deleting the index frees its children.
+    expect((await reg.call(`/v2/${repo}/manifests/${sha256(index)}`, { method: 'DELETE' })).status).toBe(202);
+    expect(await listed()).toEqual([a.digest, b.digest].sort());
+    // A cosign signature (by its tag) is an accessory, not a listed artifact.
+    const sig = await reg.pushImage(repo, `${a.digest.replace(':', '-')}.sig`);
+    expect(await listed()).toEqual([a.digest, b.digest].sort());
+    expect((await (await call(`${base}/${a.digest}?with_accessory=true`)).json()).accessories.map((x: { digest: string }) => x.digest)).toEqual([sig.digest]);
   });
 });

@@ -133,4 +133,17 @@ describe.each(engines)('the audit log on %s', (engine) => {
     expect(await events.json()).toEqual(expect.arrayContaining([{ event_type: 'create_artifact' }, { event_type: 'login_user' }]));
     expect((await get('/auditlog-exts/events', owner)).status).toBe(403);
   });
+
+  it('reads a project\'s log by its name, even a name of digits only', async () => {
+    const created = await fetch(`${s.url}/api/v2.0/projects`, {
+      method: 'POST', headers: { Authorization: adminAuth, 'Content-Type': 'application/json' }, body: JSON.stringify({ project_name: '4242' }),
+    });
+    expect(created.status).toBe(201);
+    for (let i = 0; i < 50 && (await logs('?q=resource=4242')).total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (const path of ['/projects/4242/logs', '/projects/4242/auditlog-exts']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(200);
+      expect(((await r.json()) as { resource: string }[]).map((l) => l.resource), path).toContain('4242');
+    }
+  });
 });

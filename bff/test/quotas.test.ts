@@ -52,6 +52,18 @@ describe.each(engines)('project quotas on %s', (engine) => {
     expect(summary.quota).toEqual({ hard: { storage: 1000 }, used: { storage: 600 } });
   });
 
+  it('refuses to copy an artifact into a project whose quota it would pass, and leaves nothing behind', async () => {
+    const tiny = await api('/projects', { method: 'POST', body: { project_name: `tiny-${randomBytes(3).toString('hex')}`, storage_limit: 100 } });
+    const tinyName = (await (await api(tiny.headers.get('location')!.replace('/api/v2.0', ''))).json()).name as string;
+    const pushed = await client(s).pushImage('library/big', 'v1');
+    const copy = await api(`/projects/${tinyName}/repositories/big/artifacts?from=library/big:v1`, { method: 'POST' });
+    expect(copy.status).toBe(403);
+    expect((await copy.json()).errors[0].message).toMatch(/exceed the configured upper limit of 100B/);
+    expect(pushed.digest).toMatch(/^sha256:/);
+    expect((await api(`/projects/${tinyName}/repositories/big`)).status).toBe(404);
+    expect((await (await api(tiny.headers.get('location')!.replace('/api/v2.0', '').replace('/projects/', '/quotas/'))).json()).used.storage).toBe(0);
+  });
+
   it('lets only a system admin change a quota, and a raised limit lets the push through', async () => {
     const denied = await api(`/quotas/${projectId}`, { method: 'PUT', auth: owner, body: { hard: { storage: -1 } } });
     expect(denied.status).toBe(403);

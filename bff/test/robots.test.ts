@@ -123,6 +123,19 @@ describe.each(engines)('robot accounts on %s', (engine) => {
     expect(ops.map((o) => o.operation)).toEqual(['create', 'disable']);
   });
 
+  it('gives a robot created without a duration the configured robot_token_duration', async () => {
+    expect((await api('/configurations', { method: 'PUT', body: json({ robot_token_duration: 7 }) })).status).toBe(200);
+    try {
+      const r = await create(projectRobot('defaulted', pushPull, { duration: undefined }));
+      expect(r.status).toBe(201);
+      const got = (await (await api(`/robots/${r.body.id}`)).json()) as Json;
+      expect(got.duration).toBe(7);
+      expect(Number(got.expires_at) - Date.parse(String(got.creation_time)) / 1000).toBeCloseTo(7 * 86400, -2);
+    } finally {
+      await api('/configurations', { method: 'PUT', body: json({ robot_token_duration: 30 }) });
+    }
+  });
+
   it('refuses an expired robot', async () => {
     const r = await create(projectRobot('old', pushPull, { duration: 30 }));
     expect(r.body.expires_at).toBeGreaterThan(Date.now() / 1000 + 29 * 86400);

@@ -1,3 +1,4 @@
+import { iconOf } from '../icons/icons.ts';
 import { isIndexType, mediaTypes } from '../../core/media-types.ts';
 import { labelJson } from '../labels/service.ts';
 import type { LabelRow } from '../labels/store.ts';
@@ -33,11 +34,17 @@ export function accessoryType(a: Pick<AccessoryRow, 'media_type' | 'artifact_typ
   return 'subject.accessory';
 }
 
-export const accessoryJson = (a: AccessoryRow, subject: { id: number; digest: string; repositoryName: string }, cosignTag = false) => ({
-  id: a.id, artifact_id: a.id, subject_artifact_id: subject.id, subject_artifact_digest: subject.digest,
-  subject_artifact_repo: subject.repositoryName, size: Number(a.size), digest: a.digest, type: accessoryType(a, cosignTag),
-  icon: '', creation_time: a.push_time,
-});
+/** An accessory's icon: Harbor's accessory types are `signature.*`, `sbom.*` and others. */
+const accessoryIcon = (type: string) => iconOf(type.startsWith('signature') ? 'SIGNATURE' : type.startsWith('sbom') ? 'SBOM' : 'UNKNOWN');
+
+export function accessoryJson(a: AccessoryRow, subject: { id: number; digest: string; repositoryName: string }, cosignTag = false) {
+  const type = accessoryType(a, cosignTag);
+  return {
+    id: a.id, artifact_id: a.id, subject_artifact_id: subject.id, subject_artifact_digest: subject.digest,
+    subject_artifact_repo: subject.repositoryName, size: Number(a.size), digest: a.digest, type,
+    icon: accessoryIcon(type), creation_time: a.push_time,
+  };
+}
 
 export type ReferenceRow = { parent_id: number; child_id: number; child_digest: string; platform: string | null; annotations: string | null };
 
@@ -76,7 +83,7 @@ export function artifactJson(a: ArtifactListRow, x: ArtifactExtras) {
   return {
     id: a.id, type: a.type, media_type: a.media_type, manifest_media_type: a.manifest_media_type,
     artifact_type: a.artifact_type ?? a.media_type, project_id: a.project_id, repository_id: a.repository_id,
-    repository_name: a.repository_name, digest: a.digest, size: Number(a.size) + x.contentSize, icon: '',
+    repository_name: a.repository_name, digest: a.digest, size: Number(a.size) + x.contentSize, icon: iconOf(a.type),
     push_time: a.push_time, pull_time: a.pull_time ?? zeroTime,
     extra_attrs: x.details.extraAttrs, annotations: (parseJson(a.annotations) as Record<string, string> | undefined) ?? {},
     ...(references.length ? { references } : {}),

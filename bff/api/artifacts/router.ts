@@ -44,7 +44,7 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
   const router = Router();
   const artifacts = createArtifactService({
     store: createArtifactStore(deps.db), registry: deps.store, manifests: deps.manifests, storage: deps.storage,
-    audit: deps.audit, labels: createLabelStore(deps.db),
+    audit: deps.audit, labels: createLabelStore(deps.db), guard: deps.guard,
   });
   const operator = (req: Request) => (req.principal ?? anonymous).name;
   const listOptions = (req: Request) => {

@@ -1,4 +1,4 @@
-import type { AuditSink } from '../../core/access.ts';
+import type { AuditSink, WriteGuard } from '../../core/access.ts';
 import { isDigest } from '../../core/digest.ts';
 import { RegistryError } from '../../core/errors.ts';
 import type { ManifestService } from '../../core/manifests.ts';
@@ -14,7 +14,8 @@ import type { LabelStore } from '../labels/store.ts';
 import { accessoryJson, additionsOf, artifactJson, tagJson, type ArtifactExtras } from './artifact-json.ts';
 import { chartDependencies, readChartFiles, type ChartFile } from './chart-files.ts';
 import { createManifestDetails } from './manifest-details.ts';
-import { cosignTagOf, type ArtifactListOptions, type ArtifactListRow, type ArtifactScope, type ArtifactStore } from './store.ts';
+import { cosignTagOf } from '../../core/top-level.ts';
+import { type ArtifactListOptions, type ArtifactListRow, type ArtifactScope, type ArtifactStore } from './store.ts';
 
 export type PresentFlags = { withTag: boolean; withLabel: boolean; withAccessory: boolean; withInheritedAccessory: boolean };
 
@@ -46,8 +47,9 @@ export function parseCopySource(from: string): { project: string; repository: st
 
 export function createArtifactService(deps: {
   store: ArtifactStore; registry: RegistryStore; manifests: ManifestService; storage: StorageDriver; audit: AuditSink; labels: LabelStore;
+  guard: Pick<WriteGuard, 'beforeAdd'>;
 }) {
-  const { store, registry, manifests, storage, audit } = deps;
+  const { store, registry, manifests, storage, audit, guard } = deps;
   const details = createManifestDetails(storage);
 
   /** Everything a page of artifacts shows, in one query per kind (tags, labels, references, accessories, sizes). */
@@ -107,13 +109,16 @@ export function createArtifactService(deps: {
     return a;
   }
 
-  async function copyManifest(src: RepositoryRef, dst: RepositoryRef, a: ArtifactRow, tag: string | null, depth = 0): Promise<void> {
+  /** What a copy writes: every blob (counted once) and every manifest, children before the index that lists them. */
+  type CopyPlan = { blobs: Map<string, { size: number; mediaType: string }>; manifests: { a: ArtifactRow; body: Buffer; tag: string | null }[] };
+
+  async function planCopy(src: RepositoryRef, a: ArtifactRow, tag: string | null, plan: CopyPlan, depth = 0): Promise<void> {
     if (depth > 8) throw badRequest('the artifact nests too deeply to copy');
     const { body } = await manifests.get(src, a.digest);
     if (isIndexType(a.manifest_media_type)) {
       for (const ref of await store.referencesOf([a.id])) {
         const child = await registry.findArtifact(src.id, ref.child_digest);
-        if (child) await copyManifest(src, dst, child, null, depth + 1);
+        if (child) await planCopy(src, child, null, plan, depth + 1);
       }
     } else {
       const m = JSON.parse(body.toString('utf8')) as { config?: { digest: string }; layers?: { digest: string; urls?: string[] }[] };
@@ -121,14 +126,28 @@ export function createArtifactService(deps: {
       for (const digest of blobs) {
         const blob = await registry.findBlob(digest);
         if (!blob) throw notFound(`blob ${digest} of ${src.name}@${a.digest} not found`);
-        // Linking counts the blob in the target project, so it weighs on that project's quota.
-        await registry.linkBlob(dst.id, dst.projectId, digest, Number(blob.size), blob.media_type);
+        plan.blobs.set(digest, { size: Number(blob.size), mediaType: blob.media_type });
       }
     }
+    plan.manifests.push({ a, body, tag });
+  }
+
+  /** Asks the quota for everything at once, so a refused copy leaves nothing behind; then links and records. */
+  async function runCopy(target: { projectId: number; name: string }, plan: CopyPlan): Promise<void> {
+    const adds = [...[...plan.blobs].map(([digest, b]) => ({ digest, size: b.size })), ...plan.manifests.map((m) => ({ digest: m.a.digest, size: m.body.length }))];
     try {
-      await manifests.put(dst, tag ?? a.digest, body, a.manifest_media_type);
+      await guard.beforeAdd(target.projectId, adds);
     } catch (e) {
       throw asApiError(e);
+    }
+    const dst: RepositoryRef = { id: await registry.ensureRepository(target.projectId, target.name), projectId: target.projectId, name: target.name };
+    for (const [digest, b] of plan.blobs) await registry.linkBlob(dst.id, dst.projectId, digest, b.size, b.mediaType);
+    for (const m of plan.manifests) {
+      try {
+        await manifests.put(dst, m.tag ?? m.a.digest, m.body, m.a.manifest_media_type);
+      } catch (e) {
+        throw asApiError(e);
+      }
     }
   }
 
@@ -169,13 +188,13 @@ export function createArtifactService(deps: {
     async copy(source: { repo: RepositoryRef; reference: string; tag: string | null }, target: { projectId: number; project: string; name: string }, operator: string) {
       try { parseRepositoryName(target.name); } catch { throw badRequest(`invalid repository name: ${target.name}`); }
       const a = await resolve(source.repo, source.reference);
-      const dst: RepositoryRef = { id: await registry.ensureRepository(target.projectId, target.name), projectId: target.projectId, name: target.name };
-      await copyManifest(source.repo, dst, a, source.tag);
-      const accessories = await store.accessoriesOf([{ repositoryId: source.repo.id, digest: a.digest }]);
-      for (const acc of accessories) {
+      const plan: CopyPlan = { blobs: new Map(), manifests: [] };
+      await planCopy(source.repo, a, source.tag, plan);
+      for (const acc of await store.accessoriesOf([{ repositoryId: source.repo.id, digest: a.digest }])) {
         const row = await registry.findArtifact(source.repo.id, acc.digest);
-        if (row) await copyManifest(source.repo, dst, row, acc.cosignTag ? cosignTagOf(a.digest) : null);
+        if (row) await planCopy(source.repo, row, acc.cosignTag ? cosignTagOf(a.digest) : null, plan);
       }
+      await runCopy(target, plan);
       audit.record({ project: target.project, operator, resource: `${target.name}${source.tag ? `:${source.tag}` : `@${a.digest}`}`, resourceType: 'artifact', operation: 'create' });
       return a.digest;
     },

@@ -4,28 +4,12 @@ import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import { badRequest } from '../errors.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
+import { cosignTagOf, refreshTopLevel, tagged } from '../../core/top-level.ts';
+
 
 type ArtifactsEb = ExpressionBuilder<Database, 'artifacts'>;
 
-/** cosign's tag convention for a signature of `sha256:<hex>`: the tag `sha256-<hex>.sig` in the same repository. */
-export const cosignTagOf = (digest: string) => `${digest.replace(':', '-')}.sig`;
-const cosignTagPattern = 'sha256-%.sig';
-
 const one = sql<number>`1`.as('one');
-const tagged = (eb: ArtifactsEb) => eb.exists(eb.selectFrom('tags').select(one).whereRef('tags.artifact_id', '=', 'artifacts.id'));
-
-/**
- * Harbor's default artifact collection (no `base=*`): artifacts that are tagged or referenced by no index, minus
- * accessories (referrers, and cosign signatures found by their tag).
- */
-export const isTopLevel = (eb: ArtifactsEb) => eb.and([
-  eb('artifacts.subject_digest', 'is', null),
-  eb.not(eb.exists(eb.selectFrom('tags').select(one).whereRef('tags.artifact_id', '=', 'artifacts.id').where('tags.name', 'like', cosignTagPattern))),
-  eb.or([
-    tagged(eb),
-    eb.not(eb.exists(eb.selectFrom('artifact_references').select(one).whereRef('artifact_references.child_id', '=', 'artifacts.id'))),
-  ]),
-]);
 
 export const artifactQueryKeys = ['tags', 'labels', 'base', 'type', 'media_type', 'manifest_media_type', 'artifact_type', 'digest', 'push_time', 'pull_time'] as const;
 const sortColumns = {
@@ -92,7 +76,7 @@ export function createArtifactStore(db: Db) {
     if (base && !(base.op === 'exact' && base.value === '*')) throw badRequest('the value of "base" can only be *');
     let q = db.selectFrom('artifacts');
     q = 'repositoryId' in scope ? q.where('artifacts.repository_id', '=', scope.repositoryId) : q.where('artifacts.project_id', '=', scope.projectId);
-    if (!base) q = q.where(isTopLevel);
+    if (!base) q = q.where('artifacts.top_level', '=', 1);
     for (const c of opts.conditions) if (c.key !== 'base') q = q.where((eb) => condition(eb, c));
     if (opts.latestInRepository) {
       // The newest artifact of each repository among those matching the type filters (Harbor: only with those filters).
@@ -247,10 +231,18 @@ export function createArtifactStore(db: Db) {
       db.selectFrom('tags').select(['id', 'artifact_id', 'name']).where('repository_id', '=', repositoryId).where('name', '=', name).executeTakeFirst(),
 
     createTag: (repositoryId: number, artifactId: number, name: string, time: string) =>
-      db.insertInto('tags').values({ repository_id: repositoryId, artifact_id: artifactId, name, push_time: time, pull_time: null })
-        .returning('id').executeTakeFirstOrThrow(),
+      db.transaction().execute(async (tx) => {
+        const row = await tx.insertInto('tags').values({ repository_id: repositoryId, artifact_id: artifactId, name, push_time: time, pull_time: null })
+          .returning('id').executeTakeFirstOrThrow();
+        await refreshTopLevel(tx, [artifactId]);
+        return row;
+      }),
 
-    deleteTag: (tagId: number) => db.deleteFrom('tags').where('id', '=', tagId).execute(),
+    deleteTag: (tagId: number) =>
+      db.transaction().execute(async (tx) => {
+        const row = await tx.deleteFrom('tags').where('id', '=', tagId).returning('artifact_id').executeTakeFirst();
+        if (row) await refreshTopLevel(tx, [row.artifact_id]);
+      }),
 
     // ---- labels on artifacts
     attachLabel: (artifactId: number, labelId: number, time: string) =>

@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps.ts';
 import { parseQuery, parseSort } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeProject, requireSignedIn, requireSysadmin } from '../project-guard.ts';
+import { byProjectName } from '../repositories/repository-path.ts';
 import { auditEventTypes, auditLog, auditLogExt, createAuditLogService, type AuditPage } from './service.ts';
 import { auditQueryKeys, auditSortKeys, type AuditScope } from './store.ts';
 
@@ -28,7 +29,7 @@ export function createAuditLogsRouter(deps: ApiDeps): Router {
   };
   const ofProject = (shape: typeof auditLog | typeof auditLogExt) => async (req: Request, res: Response, next: (e?: unknown) => void) => {
     try {
-      const { project } = await authorizeProject(deps, req, String(req.params.project_name), 'log', 'list');
+      const { project } = await authorizeProject(deps, byProjectName(req), String(req.params.project_name), 'log', 'list');
       await send(req, res, { kind: 'projects', ids: [project.id] }, shape);
     } catch (e) { next(e); }
   };

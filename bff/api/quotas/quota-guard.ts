@@ -12,10 +12,13 @@ import { createQuotaStore, unlimited } from './store.ts';
 export function createQuotaGuard(db: Db): Pick<WriteGuard, 'beforeAdd'> {
   const quotas = createQuotaStore(db);
   return {
-    async beforeAdd(projectId, digest, size) {
-      if (!(await readSetting(db, 'quota_per_project_enable'))) return;
+    async beforeAdd(projectId, blobs) {
+      if (blobs.length === 0 || !(await readSetting(db, 'quota_per_project_enable'))) return;
       const hard = await quotas.hardLimit(projectId);
-      if (hard === unlimited || (await quotas.isCounted(projectId, digest))) return;
+      if (hard === unlimited) return;
+      const counted = await quotas.counted(projectId, blobs.map((b) => b.digest));
+      const size = blobs.filter((b) => !counted.has(b.digest)).reduce((sum, b) => sum + b.size, 0);
+      if (size === 0) return;
       const used = await quotas.used(projectId);
       if (used + size <= hard) return;
       throw new RegistryError('DENIED', `adding ${formatStorage(size)} of storage resource, which when updated to current usage of `

@@ -51,16 +51,22 @@ export function createQuotaStore(db: Db) {
       return Number(r.used);
     },
 
-    /** Whether the digest already counts in the project (pushing it again adds nothing). */
-    isCounted: (projectId: number, digest: string) =>
-      db.selectFrom('project_blobs').select('digest').where('project_id', '=', projectId).where('digest', '=', digest)
-        .executeTakeFirst().then((r) => r !== undefined),
+    /** Which of the digests already count in the project (pushing them again adds nothing). */
+    counted: (projectId: number, digests: string[]) =>
+      db.selectFrom('project_blobs').select('digest').where('project_id', '=', projectId).where('digest', 'in', digests)
+        .execute().then((rows) => new Set(rows.map((r) => r.digest))),
 
     /** Sets a project's hard storage limit (creating its row). */
     async setHard(projectId: number, hard: number, tx: Kysely<Database> | Transaction<Database> = db) {
       const t = now();
       await tx.insertInto('quotas').values({ project_id: projectId, hard_storage: hard, creation_time: t, update_time: t })
         .onConflict((oc) => oc.column('project_id').doUpdateSet({ hard_storage: hard, update_time: t })).execute();
+    },
+
+    /** The quotas of several projects (a page of the project list), in one query. */
+    async ofProjects(projectIds: number[]): Promise<QuotaRow[]> {
+      if (projectIds.length === 0) return [];
+      return (await rows().where('projects.id', 'in', projectIds).execute()).map(toRow);
     },
 
     async get(projectId: number): Promise<QuotaRow | undefined> {

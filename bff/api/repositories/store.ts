@@ -4,7 +4,6 @@ import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import { badRequest } from '../errors.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
-import { isTopLevel } from '../artifacts/store.ts';
 
 /** Which projects' repositories a list may show: all (system admin), or public ones, a user's memberships, named ones. */
 export type RepositoryVisibility = { all: true } | { all: false; publicProjects: boolean; memberUserId?: number; projectNames?: string[] };
@@ -49,7 +48,7 @@ function condition(eb: ReposEb, c: Condition): Expression<SqlBool> {
 /** SQL for the repository API. */
 export function createRepositoryStore(db: Db) {
   const withCount = () => db.selectFrom('repositories').select(columns).select((eb) => eb.selectFrom('artifacts')
-    .select((e) => e.fn.countAll<number>().as('n')).whereRef('artifacts.repository_id', '=', 'repositories.id').where(isTopLevel)
+    .select((e) => e.fn.countAll<number>().as('n')).whereRef('artifacts.repository_id', '=', 'repositories.id').where('artifacts.top_level', '=', 1)
     .as('artifact_count'));
 
   return {

@@ -6,11 +6,10 @@ import type { Principal, RobotPermission } from '../../auth/policy.ts';
 import { grantable } from '../../auth/robot-grants.ts';
 import { robotPrefix } from '../../auth/robot-accounts.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
+import { readSetting } from '../configurations/settings.ts';
 import type { SortKey } from '../harbor-query.ts';
 import { createRobotStore, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
 
-/** Harbor's `robot_token_duration` default, in days. */
-export const defaultDurationDays = 30;
 const day = 86_400;
 // Harbor's robot name rule.
 const nameRule = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -27,9 +26,9 @@ export const robotResp = (r: RobotRecord) => ({
 const expiresAt = (creationTime: string, duration: number) =>
   duration === -1 ? -1 : Math.floor(Date.parse(creationTime) / 1000) + duration * day;
 
-/** -1 (never) or a number of days; 0 or absent means the default, as Harbor's console sends it. */
-function durationOf(d: number | undefined | null): number {
-  if (d === undefined || d === null || d === 0) return defaultDurationDays;
+/** -1 (never) or a number of days; 0 or absent means the configured `robot_token_duration`, as Harbor's console sends it. */
+async function durationOf(db: Db, d: number | undefined | null): Promise<number> {
+  if (d === undefined || d === null || d === 0) return readSetting(db, 'robot_token_duration');
   if (d === -1 || (Number.isInteger(d) && d > 0 && d <= 36_500)) return d;
   throw badRequest('duration must be either -1 (never) or a positive number of days');
 }
@@ -103,7 +102,7 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
       const conflict = () => new ApiError('CONFLICT', `a robot named ${name} already exists`);
       if (await store.nameTaken(name)) throw conflict();
       const secret = secretOf(req.secret);
-      const duration = durationOf(req.duration);
+      const duration = await durationOf(deps.db, req.duration);
       const creationTime = new Date().toISOString();
       try {
         const row = await store.insert({
@@ -124,7 +123,7 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
       permissions: RobotPermission[] | undefined, projectName: string | null) {
       if (req.name !== undefined && req.name !== robot.name && `${robotPrefix}${req.name}` !== robot.name) throw badRequest('the name of a robot cannot change');
       if (req.level !== undefined && req.level !== robot.level) throw badRequest('the level of a robot cannot change');
-      const duration = req.duration === undefined ? robot.duration : durationOf(req.duration);
+      const duration = req.duration === undefined ? robot.duration : await durationOf(deps.db, req.duration);
       await store.update(robot.id, {
         description: req.description ?? robot.description,
         disabled: req.disable === undefined ? robot.disabled : req.disable ? 1 : 0,

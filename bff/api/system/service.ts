@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { installRoot } from '../../install-root.ts';
 import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { sql } from 'kysely';
@@ -6,7 +8,7 @@ import type { Db } from '../../db/database.ts';
 import type { StorageDriver } from '../../core/storage/driver.ts';
 import { readSettings } from '../configurations/settings.ts';
 
-const wharfVersion = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const wharfVersion = (JSON.parse(readFileSync(path.join(installRoot, 'package.json'), 'utf8')) as { version: string }).version;
 /**
  * Harbor's `v<release>-<build>` shape, so tools that parse it see the Harbor API release Wharf follows (2.13) and the
  * build names Wharf's own version.

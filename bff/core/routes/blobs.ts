@@ -95,7 +95,7 @@ async function mount(r: RepoRequest, repo: RepositoryRef, digest: string, from: 
     if (!source || !(await (from ? r.caller.can(name, 'pull') : r.caller.readable(name)))) continue;
     const linked = await store.linkedBlob(source.id, digest);
     if (!linked || !(await r.services.storage.stat(digest))) continue;
-    await r.services.guard.beforeAdd(repo.projectId, digest, linked.size);
+    await r.services.guard.beforeAdd(repo.projectId, [{ digest, size: linked.size }]);
     await store.linkBlob(repo.id, repo.projectId, digest, linked.size, linked.media_type);
     return true;
   }

@@ -1,3 +1,4 @@
+import { iconOf } from '../../api/icons/icons.ts';
 import { adminAuth, type TestServer } from '../harness.ts';
 import { client } from '../distribution-helpers.ts';
 import { createUserService } from '../../auth/users.ts';
@@ -91,6 +92,7 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   getCert: () => ({ mustAnswer: 404 }),
   getHealth: () => ({ mustAnswer: 200 }),
   getPing: () => ({ mustAnswer: 200 }),
+  getIcon: () => ({ params: { digest: iconOf('IMAGE') }, mustAnswer: 200 }),
   getConfigurations: () => ({ mustAnswer: 200 }),
   updateConfigurations: () => ({ body: { banner_message: '', self_registration: false }, mustAnswer: 200 }),
   getInternalconfig: () => ({ mustAnswer: 403 }),

@@ -30,6 +30,8 @@ export type BffDeps = {
   webRoot: string;
   /** `/api/v2.0`'s routers (bff/api/index.ts). */
   apiRouter: express.Router;
+  /** `/api/console`: the console's aggregation endpoints (bff/api/console/index.ts). */
+  consoleRouter: express.Router;
 };
 
 /** The one port users see: /v2 and /service/token streamed to the core, /api/v2.0, /c/*, and the SPA. */
@@ -47,8 +49,12 @@ export function createBffApp(deps: BffDeps): express.Express {
       req.headers['x-request-id'] = id;
       return id;
     },
-    // Never log credentials or cookies.
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }) },
+    // Never log credentials, cookies or tokens: requests carry them in headers, responses set them (Set-Cookie, the
+    // CSRF token), so neither side's headers are logged.
+    serializers: {
+      req: (req) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   }));
 
@@ -71,16 +77,22 @@ export function createBffApp(deps: BffDeps): express.Express {
 
   app.use(deps.sessions.middleware());
   app.use(createLoginRoutes(deps));
-  const api = express.Router();
-  api.use(apiPrincipal(deps.principals, deps.users));
-  api.use(deps.apiRouter);
-  app.use('/api/v2.0', api);
+  const principal = apiPrincipal(deps.principals, deps.users);
+  app.use('/api/v2.0', principal, deps.apiRouter);
+  app.use('/api/console', principal, deps.consoleRouter);
   app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));
 
   if (existsSync(deps.webRoot)) {
     app.use(express.static(deps.webRoot, { index: false, maxAge: '1h' }));
     const index = path.join(deps.webRoot, 'index.html');
-    app.get(/.*/, (_req, res) => res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } }));
+    // A missing file (a chunk of an older build after a redeploy, /robots.txt) answers 404: given index.html, the
+    // browser would report a MIME error instead of a failed load. Files live under /assets/ or at the top level; a
+    // deeper path with a dot is a console link (a project `my.app`, a tag `v1.0`) and gets the SPA.
+    const isFile = (p: string) => p.startsWith('/assets/') || /^\/[^/]*\.[^/]*$/.test(p);
+    app.get(/.*/, (req, res, next) => {
+      if (isFile(req.path)) return next(notFound(`no such file: ${req.path}`));
+      res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+    });
   }
   app.use(apiErrorHandler);
   return app;

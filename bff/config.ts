@@ -15,6 +15,7 @@ export const settings = {
   WHARF_LOG_LEVEL: 'pino log level (default info)',
   WHARF_TOKEN_EXPIRY_MINUTES: 'lifetime of registry bearer tokens (default 30)',
   WHARF_SESSION_TIMEOUT_MINUTES: 'idle lifetime of console sessions (default 60)',
+  WHARF_WEB_ROOT: 'folder of the built console (default dist/web, made by `npm run build`)',
   WHARF_CORE_TRANSPORT: 'embedded (default: the registry core answers /v2 in this process) or proxy (streamed over 127.0.0.1)',
 } as const;
 
@@ -30,6 +31,7 @@ const schema = z.object({
   WHARF_TOKEN_EXPIRY_MINUTES: z.coerce.number().int().positive().default(30),
   WHARF_SESSION_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
   WHARF_CORE_TRANSPORT: z.enum(['embedded', 'proxy']).default('embedded'),
+  WHARF_WEB_ROOT: z.string().optional(),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -47,6 +49,7 @@ export type Config = {
   tokenExpirySeconds: number;
   sessionTimeoutSeconds: number;
   coreTransport: 'embedded' | 'proxy';
+  webRoot?: string;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenExpirySeconds: c.WHARF_TOKEN_EXPIRY_MINUTES * 60,
     sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
     coreTransport: c.WHARF_CORE_TRANSPORT,
+    webRoot: c.WHARF_WEB_ROOT ? path.resolve(c.WHARF_WEB_ROOT) : undefined,
   };
 }
 

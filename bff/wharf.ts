@@ -1,7 +1,7 @@
+import { installRoot } from './install-root.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, now, openDatabase, type Db } from './db/database.ts';
@@ -23,6 +23,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createBffApp } from './app.ts';
 import { createApiRouter } from './api/index.ts';
+import { createConsoleRouter } from './api/console/index.ts';
 import { roles } from './auth/policy.ts';
 import type { WriteGuard } from './core/access.ts';
 import { createReadOnlyGuard } from './api/configurations/read-only.ts';
@@ -39,7 +40,6 @@ export type Wharf = {
 };
 
 const service = 'harbor-registry';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,11 +96,13 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
   const sessions = createSessions({ db, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
-    webRoot: path.join(repoRoot, 'dist', 'web'),
-    apiRouter: createApiRouter({ config, db, users, access, audit: audit.sink, store, manifests, storage }),
+    webRoot: config.webRoot ?? path.join(installRoot, 'dist', 'web'),
+    apiRouter: createApiRouter(apiDeps),
+    consoleRouter: createConsoleRouter(apiDeps),
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);

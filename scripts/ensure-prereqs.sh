@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure what the tests need is on this machine: Debian packages (build tools for better-sqlite3, skopeo, podman,
-# chromium) and a Postgres answering on 127.0.0.1:5432 with a `test` database. As root it installs and starts what is
-# missing; otherwise it names what is missing and fails: a skipped test is not a passed test.
+# chromium, a CJK font so 简体中文 screenshots show their characters) and a Postgres answering on 127.0.0.1:5432 with a
+# `test` database. As root it installs and starts what is missing; otherwise it names what is missing and fails: a
+# skipped test is not a passed test.
 set -euo pipefail
 
-packages=(g++ make python3 skopeo podman uidmap chromium)
+packages=(g++ make python3 skopeo podman uidmap chromium fonts-wqy-zenhei)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

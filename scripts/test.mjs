@@ -1,5 +1,5 @@
-// `npm test`: checks the machine, type-checks, builds the SPA the server serves, runs every test, and closes with
-// one line "N passed, N failed".
+// `npm test`: checks the machine, type-checks, builds what `npm start` runs (the SPA and the bundled server), runs every
+// test (the browser specs against that build), and closes with one line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ const step = (name, cmd, args) => {
 step('prerequisites', 'bash', ['scripts/ensure-prereqs.sh']);
 step('type check', 'npx', ['tsc', '--noEmit']);
 step('build the console', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+step('bundle the server', 'npm', ['run', 'build:server', '--silent']);
 
 console.log('\n== unit and server tests (vitest)');
 mkdirSync('test-results', { recursive: true });

@@ -61,9 +61,11 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
               throw forbidden('CSRF token invalid: send the X-Harbor-CSRF-Token header from the last response');
             }
           }
-          // Slide the expiry at most once a minute, not on every request.
+          // Slide the expiry at most once a minute, not on every request; the cookie slides with it, or the browser
+          // would drop it at the first expiry while the user is still at work.
           if (Date.parse(row.expires_at) - Date.now() < timeoutSeconds * 1000 - 60_000) {
             await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute();
+            res.append('Set-Cookie', cookie(sid, timeoutSeconds));
           }
           next();
         } catch (e) { next(e); }

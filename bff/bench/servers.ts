@@ -104,8 +104,8 @@ export async function startDistribution(dir: string): Promise<Server> {
 }
 
 /**
- * Wharf as `node --import tsx bff/main.ts` (what `npx tsx bff/main.ts` runs, minus the tsx CLI's parent process),
- * so the child's pid is the server's and /proc/<pid>/status measures Wharf itself.
+ * Wharf as `npm start` runs it: `node dist/server/main.mjs`, the bundle `npm run build:server` makes (built here
+ * first), started directly so the child's pid is the server's and /proc/<pid>/status measures Wharf itself.
  */
 export async function startWharfProcess(dir: string, repoRoot: string, opts: { adminPassword: string; nodeArgs?: string[] }): Promise<Server> {
   const dataDir = path.join(dir, 'data');
@@ -118,12 +118,22 @@ export async function startWharfProcess(dir: string, repoRoot: string, opts: { a
     WHARF_ADMIN_PASSWORD: opts.adminPassword, WHARF_LOG_LEVEL: 'warn', NODE_ENV: 'production',
   });
   const logFile = path.join(dir, 'wharf.log');
-  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(repoRoot, 'bff', 'main.ts')];
+  await buildServer(repoRoot);
+  const args = [...(opts.nodeArgs ?? []), path.join(repoRoot, 'dist', 'server', 'main.mjs')];
   const child = launch('wharf', process.execPath, args, env, repoRoot, logFile);
   const base = `http://127.0.0.1:${port}`;
   const server: Server = { label: 'wharf', pid: child.pid!, port, base, child, logFile, stop: () => stopChild(child, 10_000) };
   try { await waitReady(server.label, child, base, logFile); } catch (e) { await server.stop(); throw e; }
   return server;
+}
+
+/** Bundles the server from the current sources (what `npm start` does before it runs). */
+function buildServer(repoRoot: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const npm = spawn('npm', ['run', 'build:server', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    npm.once('error', reject);
+    npm.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build:server exited with ${code}`))));
+  });
 }
 
 export type Mem = { rssKiB: number; hwmKiB: number };

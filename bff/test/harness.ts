@@ -19,7 +19,7 @@ export const uniqueSchema = () => `t_${Date.now().toString(36)}_${randomBytes(4)
 export type TestServer = Wharf & { dataDir: string; engine: Engine; schema?: string; env: Record<string, string> };
 
 /** Starts a real Wharf on a free 127.0.0.1 port with a fresh data folder (and a fresh Postgres schema). */
-export async function startTestServer(engine: Engine = 'sqlite', extraEnv: Record<string, string> = {}, keep?: { dataDir: string; schema?: string }): Promise<TestServer> {
+export async function startTestServer(engine: Engine = 'sqlite', extraEnv: Record<string, string> = {}, keep?: { dataDir: string; schema?: string }, logger?: import('pino').Logger): Promise<TestServer> {
   const dataDir = keep?.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'wharf-test-')));
   const schema = engine === 'postgres' ? (keep?.schema ?? uniqueSchema()) : undefined;
   const env: Record<string, string> = {
@@ -28,7 +28,7 @@ export async function startTestServer(engine: Engine = 'sqlite', extraEnv: Recor
     ...(engine === 'postgres' ? { DATABASE_URL: postgresUrl, WHARF_DB_SCHEMA: schema! } : {}),
     ...extraEnv,
   };
-  const wharf = await startWharf(loadConfig(env), { logger: pino({ level: env.WHARF_LOG_LEVEL as 'silent' }) });
+  const wharf = await startWharf(loadConfig(env), { logger: logger ?? pino({ level: env.WHARF_LOG_LEVEL as 'silent' }) });
   const url = `http://127.0.0.1:${wharf.port}`;
   return { ...wharf, url, dataDir, engine, schema, env };
 }

@@ -1,0 +1,42 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, stopTestServer, type TestServer } from './harness.ts';
+
+// The console's files and deep links: a missing file answers 404 (not index.html, which the browser would refuse as
+// a script with a MIME error after a redeploy); a deep link gets index.html.
+describe('the SPA fallback', () => {
+  let s: TestServer;
+  let webRoot: string;
+  beforeAll(async () => {
+    webRoot = await mkdtemp(path.join(os.tmpdir(), 'wharf-web-'));
+    await mkdir(path.join(webRoot, 'assets'));
+    await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><div id="root"></div>');
+    await writeFile(path.join(webRoot, 'assets', 'app-1.js'), 'console.log(1)');
+    s = await startTestServer('sqlite', { WHARF_WEB_ROOT: webRoot });
+  });
+  afterAll(async () => { await stopTestServer(s); await rm(webRoot, { recursive: true, force: true }); });
+
+  it('serves a file that exists', async () => {
+    const r = await fetch(`${s.url}/assets/app-1.js`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('answers 404 for a missing chunk or top-level file, never index.html', async () => {
+    for (const p of ['/assets/page-old.js', '/assets/style.css', '/assets/sub/x', '/robots.txt']) {
+      const r = await fetch(`${s.url}${p}`);
+      expect(r.status, p).toBe(404);
+      expect(r.headers.get('content-type'), p).not.toMatch(/html/);
+    }
+  });
+
+  it('gives index.html to deep links, dots in names included', async () => {
+    for (const p of ['/projects', '/projects/my.app/summary', '/projects/my.app', '/projects/p/repositories/r/artifacts/v1.0', '/admin/users']) {
+      const r = await fetch(`${s.url}${p}`);
+      expect(r.status, p).toBe(200);
+      expect(r.headers.get('content-type'), p).toMatch(/text\/html/);
+    }
+  });
+});

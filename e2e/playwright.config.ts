@@ -12,7 +12,7 @@ process.env.E2E_DATA_DIR = dataDir;
 export default defineConfig({
   testDir: '.',
   outputDir: '../test-results/e2e',
-  timeout: 30_000,
+  timeout: 60_000,
   workers: 1,
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e.json' }]],
   globalTeardown: './global-teardown.ts',
@@ -26,11 +26,12 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node --import tsx bff/main.ts',
+    // The server as `npm start` runs it: the bundle `npm run build` makes.
+    command: 'node --enable-source-maps dist/server/main.mjs',
     cwd: '..',
     url: `${baseURL}/v2/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn' },
+    env: { PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn', ...(process.env.E2E_WEB_ROOT ? { WHARF_WEB_ROOT: process.env.E2E_WEB_ROOT } : {}) },
   },
 });

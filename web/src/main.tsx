@@ -1,41 +1,95 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import './index.css';
 import './i18n/index.ts';
 import { Layout } from './app/layout.tsx';
 import { AuthGuard } from './app/auth-guard.tsx';
+import { AdminGuard } from './app/admin-guard.tsx';
+import NotFoundPage from './pages/not-found-page.tsx';
 import { paths } from './app/paths.ts';
 import { applyTheme } from './app/theme.ts';
 import { setUnauthorizedHandler, ApiError } from './api/client.ts';
 import { sessionKeys } from './api/session.ts';
+import { RouteError } from './app/route-error.tsx';
+import { ShellSkeleton } from './app/shell-skeleton.tsx';
+import { markSessionEnded } from './app/session-ended.ts';
 
 applyTheme();
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2, refetchOnWindowFocus: false },
+    // A refusal (4xx) is final; a server error or an unreachable server (status 0) may pass.
+    queries: { retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2, refetchOnWindowFocus: false },
   },
 });
 
+/** A route whose page is split out and loaded when first visited. */
+const page = (path: string | undefined, load: () => Promise<{ default: React.ComponentType }>): RouteObject =>
+  ({ ...(path === undefined ? { index: true } : { path }), lazy: async () => ({ Component: (await load()).default }) });
+
+// A page that fails to load or throws shows RouteError: inside the shell (the pathless route under Layout) for the
+// console's pages, on its own for sign-in and the shell itself.
 const router = createBrowserRouter([
-  { path: paths.signIn.path, lazy: async () => ({ Component: (await import('./pages/sign-in/sign-in-page.tsx')).default }) },
+  {
+    ...page(paths.signIn.path, () => import('./pages/sign-in/sign-in-page.tsx')),
+    errorElement: <RouteError standalone />,
+    HydrateFallback: () => <div className="min-h-screen bg-slate-100 dark:bg-slate-950" />,
+  },
   {
     element: <AuthGuard />,
+    errorElement: <RouteError standalone />,
+    // Shown on a full load until the first route's page has loaded.
+    HydrateFallback: ShellSkeleton,
     children: [{
       element: <Layout />,
-      children: [
-        { index: true, element: <Navigate to={paths.projects.href()} replace /> },
-        { path: paths.projects.path, lazy: async () => ({ Component: (await import('./pages/projects/projects-page.tsx')).default }) },
-        { path: '*', lazy: async () => ({ Component: (await import('./pages/not-found-page.tsx')).default }) },
-      ],
+      children: [{
+        errorElement: <RouteError />,
+        children: [
+          { index: true, element: <Navigate to={paths.projects.href()} replace /> },
+          page(paths.projects.path, () => import('./pages/projects/projects-page.tsx')),
+          page(paths.search.path, () => import('./pages/search/search-page.tsx')),
+          page(paths.repository.path, () => import('./pages/repositories/repository-page.tsx')),
+          page(paths.artifact.path, () => import('./pages/repositories/artifact-page.tsx')),
+          {
+            path: paths.project.path,
+            lazy: async () => ({ Component: (await import('./pages/project/project-page.tsx')).default }),
+            children: [
+              { index: true, element: <Navigate to="summary" replace /> },
+              page('summary', () => import('./pages/project/summary-tab.tsx')),
+              page('repositories', () => import('./pages/repositories/repositories-tab.tsx')),
+              page('members', () => import('./pages/project/members-tab.tsx')),
+              page('labels', () => import('./pages/labels/project-labels-tab.tsx')),
+              page('robots', () => import('./pages/robots/project-robots-tab.tsx')),
+              page('logs', () => import('./pages/audit/project-logs-tab.tsx')),
+              page('configuration', () => import('./pages/project/configuration-tab.tsx')),
+            ],
+          },
+          {
+            path: '/admin',
+            element: <AdminGuard />,
+            children: [
+              { index: true, element: <Navigate to={paths.admin.href('users')} replace /> },
+              page('users', () => import('./pages/admin/users-page.tsx')),
+              page('robots', () => import('./pages/robots/system-robots-page.tsx')),
+              page('labels', () => import('./pages/labels/global-labels-page.tsx')),
+              page('quotas', () => import('./pages/admin/quotas-page.tsx')),
+              page('configuration', () => import('./pages/admin/configuration-page.tsx')),
+              page('audit-log', () => import('./pages/audit/audit-log-page.tsx')),
+            ],
+          },
+          { path: '*', Component: NotFoundPage },
+        ],
+      }],
     }],
   },
 ]);
 
 // A lost session sends the user to sign-in and back to where they were.
 setUnauthorizedHandler(() => {
+  // Only a session that existed has ended: a first visit without one is simply not signed in yet.
+  if (queryClient.getQueryData(sessionKeys.current)) markSessionEnded();
   queryClient.setQueryData(sessionKeys.current, null);
 });
 

@@ -1,28 +1,119 @@
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
 import { api, query } from './client.ts';
+import { keepPageOf } from './list-placeholder.ts';
 
 /** Harbor's Project, as far as the console reads it. */
 export type Project = {
   project_id: number;
   name: string;
+  owner_id?: number;
   owner_name?: string;
   creation_time: string;
+  update_time?: string;
   repo_count?: number;
+  togglable?: boolean;
   current_user_role_id?: number;
-  metadata?: { public?: string };
+  current_user_role_ids?: number[];
+  metadata?: Record<string, string | undefined> & { public?: string };
 };
 
-export type ProjectListParams = { page: number; pageSize: number; q?: string };
+/** `q`: part of the name; `public`: 'true' / 'false' / undefined for both; `sort`: Harbor's (`name`, `-creation_time`). */
+export type ProjectListParams = { page: number; pageSize: number; q?: string; public?: string; sort?: string };
 
+/** Every project query hangs under `projects`, so a change to a project can refresh all it shows. */
 export const projectKeys = {
   all: ['projects'] as const,
   list: (p: ProjectListParams) => ['projects', 'list', p] as const,
+  detail: (name: string) => ['projects', 'detail', name] as const,
+  deletable: (id: number) => ['projects', 'deletable', id] as const,
+  summary: (name: string) => ['projects', 'summary', name] as const,
+  activity: (name: string, days: number) => ['projects', 'activity', name, days] as const,
+  quotas: (ids: number[]) => ['projects', 'quotas', ids] as const,
 };
 
+// Harbor's own `name` parameter (a substring match) rather than `q`, so any character in the search is just text.
 export const getProjects = (p: ProjectListParams) =>
-  api.page<Project>(`/api/v2.0/projects${query({ page: p.page, page_size: p.pageSize, q: p.q ? `name=~${p.q}` : undefined, with_detail: true })}`);
+  api.page<Project>(`/api/v2.0/projects${query({
+    page: p.page, page_size: p.pageSize, name: p.q, public: p.public, sort: p.sort, with_detail: true,
+  })}`);
 
-export const projectsQuery = (p: ProjectListParams) =>
-  queryOptions({ queryKey: projectKeys.list(p), queryFn: () => getProjects(p), placeholderData: keepPreviousData });
+export const projectsQuery = (p: ProjectListParams) => {
+  const queryKey = projectKeys.list(p);
+  return queryOptions({ queryKey, queryFn: () => getProjects(p), placeholderData: keepPageOf(queryKey, ['q', 'public']) });
+};
 
 export const useProjects = (p: ProjectListParams) => useQuery(projectsQuery(p));
+
+/** One project by name (`X-Is-Resource-Name`); a project the user may not see answers 404, like a missing one. */
+export const getProject = (name: string) =>
+  api.get<Project>(`/api/v2.0/projects/${encodeURIComponent(name)}`, { 'X-Is-Resource-Name': 'true' });
+
+export const projectQuery = (name: string) => queryOptions({ queryKey: projectKeys.detail(name), queryFn: () => getProject(name) });
+
+export const useProject = (name: string) => useQuery(projectQuery(name));
+
+/** Harbor's ProjectReq for creation. `storage_limit` in bytes, -1 unlimited (only a system admin's is used). */
+export const projectCreationSchema = z.object({
+  project_name: z.string().min(1),
+  metadata: z.object({ public: z.enum(['true', 'false']) }),
+  storage_limit: z.number().int().min(-1).optional(),
+});
+export type ProjectCreation = z.infer<typeof projectCreationSchema>;
+
+export const createProject = (p: ProjectCreation) => api.send('POST', '/api/v2.0/projects', projectCreationSchema.parse(p));
+
+export function useCreateProject() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: createProject, onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }) });
+}
+
+/** Whether the project may be deleted now and, if not, why (Harbor: it still holds repositories). */
+export type Deletable = { deletable: boolean; message?: string };
+
+// By id: an all-digit project name would otherwise be read as an id.
+export const getProjectDeletable = (id: number) => api.get<Deletable>(`/api/v2.0/projects/${id}/_deletable`);
+
+export const projectDeletableQuery = (id: number) =>
+  queryOptions({ queryKey: projectKeys.deletable(id), queryFn: () => getProjectDeletable(id), staleTime: 0 });
+
+export const useProjectDeletable = (id: number | undefined) =>
+  useQuery({ ...projectDeletableQuery(id ?? 0), enabled: id !== undefined });
+
+/** Answers 412 with the reason when the project still holds something. */
+export const deleteProject = (id: number) => api.send('DELETE', `/api/v2.0/projects/${id}`);
+
+export function useDeleteProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: deleteProject,
+    // The deleted project's own queries would only answer 404 now: drop them rather than ask again.
+    onSuccess: (_, id) => {
+      qc.removeQueries({ queryKey: projectKeys.deletable(id) });
+      return qc.invalidateQueries({ queryKey: projectKeys.all, predicate: (q) => q.queryKey[1] !== 'deletable' });
+    },
+  });
+}
+
+/** The metadata switches Harbor keeps as the strings "true"/"false" (and `severity`). */
+export const projectMetadataSchema = z.object({
+  public: z.enum(['true', 'false']),
+  auto_scan: z.enum(['true', 'false']).optional(),
+  prevent_vul: z.enum(['true', 'false']).optional(),
+  severity: z.enum(['none', 'low', 'medium', 'high', 'critical']).optional(),
+  reuse_sys_cve_allowlist: z.enum(['true', 'false']).optional(),
+  enable_content_trust_cosign: z.enum(['true', 'false']).optional(),
+  auto_sbom_generation: z.enum(['true', 'false']).optional(),
+});
+export type ProjectMetadata = z.infer<typeof projectMetadataSchema>;
+
+export const updateProject = (id: number, metadata: ProjectMetadata) =>
+  api.send('PUT', `/api/v2.0/projects/${id}`, { metadata: projectMetadataSchema.parse(metadata) });
+
+export function useUpdateProject() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { id: number; metadata: ProjectMetadata }) => updateProject(v.id, v.metadata),
+    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
+  });
+}

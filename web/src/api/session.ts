@@ -1,14 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './client.ts';
+// A type only: users.ts (and its zod) stays out of the shell's first load.
+import type { User } from './users.ts';
 
-export type CurrentUser = {
-  user_id: number;
-  username: string;
-  email: string;
-  realname: string;
-  sysadmin_flag: boolean;
-  creation_time: string;
-};
+/** `/users/current` answers Harbor's UserResp, the same shape as a user in the list. */
+export type CurrentUser = User;
 
 export const sessionKeys = { current: ['session', 'current'] as const };
 
@@ -31,8 +27,12 @@ export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (v: { principal: string; password: string }) => signIn(v.principal, v.password),
-    // Wait for the signed-in user before anyone navigates: the guard must not see the old "signed out" answer.
-    onSuccess: () => qc.fetchQuery({ ...currentUserQuery, staleTime: 0 }),
+    // Forget what the previous session loaded (it may have been another user, or answered 401 when the session ran out),
+    // then wait for the signed-in user before anyone navigates: the guard must not see the old "signed out" answer.
+    onSuccess: () => {
+      qc.removeQueries();
+      return qc.fetchQuery({ ...currentUserQuery, staleTime: 0 });
+    },
   });
 }
 
@@ -43,3 +43,16 @@ export function useSignOut() {
     onSuccess: () => { qc.clear(); },
   });
 }
+
+/**
+ * Changing one's own password: the current one and the new one; the server checks Harbor's rule. No zod schema here:
+ * this file loads with the shell, and the input is two strings the server validates anyway.
+ */
+export type PasswordChange = { old_password: string; new_password: string };
+
+export const changePassword = (userId: number, body: PasswordChange) =>
+  api.send('PUT', `/api/v2.0/users/${userId}/password`, body);
+
+/** Nothing cached changes with a password (the session stays), so there is nothing to invalidate. */
+export const useChangePassword = () =>
+  useMutation({ mutationFn: (v: { userId: number } & PasswordChange) => changePassword(v.userId, { old_password: v.old_password, new_password: v.new_password }) });

@@ -1,50 +1,90 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { lazy, Suspense, useCallback, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useCurrentUser, useSignOut } from '../api/session.ts';
-import { languages, setLanguage } from '../i18n/index.ts';
-import { applyTheme, currentTheme, type Theme } from './theme.ts';
+import { useCurrentUser } from '../api/session.ts';
+import { sectionOf, visibleSections } from './nav.ts';
+import { isApple, usePaletteShortcut } from './palette-shortcut.ts';
 import { paths } from './paths.ts';
+import { SearchBox } from './search-box.tsx';
+import { usePageTitle } from './page-title.ts';
+import { UserMenu } from './user-menu.tsx';
+import { SystemBanner } from './system-banner.tsx';
 
-/** The shell: top bar with navigation and the user menu, and the page below. */
+// The palette (and cmdk) loads the first time it is opened, not with every page.
+const CommandPalette = lazy(() => import('./command-palette.tsx'));
+
+const topLink = (current: boolean) =>
+  `rounded px-3 py-1.5 text-sm ${current ? 'bg-white/15 font-medium' : 'hover:bg-white/10'}`;
+const sideLink = ({ isActive }: { isActive: boolean }) =>
+  `block rounded px-3 py-1.5 text-sm ${isActive
+    ? 'bg-[#0f4c81] font-medium text-white'
+    : 'text-slate-800 hover:bg-slate-200 dark:text-slate-200 dark:hover:bg-slate-800'}`;
+
+/**
+ * The shell: the top bar (name, navigation, search, the palette's trigger, the user menu), the current section's
+ * pages beside the content when it has several (Administration), and the page below. Navigation comes from nav.ts.
+ */
 export function Layout() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { data: user } = useCurrentUser();
-  const signOut = useSignOut();
-  const navigate = useNavigate();
-  const navClass = ({ isActive }: { isActive: boolean }) =>
-    `rounded px-3 py-1.5 text-sm ${isActive ? 'bg-white/15 font-medium' : 'hover:bg-white/10'}`;
+  const location = useLocation();
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [paletteUsed, setPaletteUsed] = useState(false);
+  const togglePalette = useCallback(() => { setPaletteUsed(true); setPaletteOpen((o) => !o); }, []);
+  usePaletteShortcut(togglePalette);
+
+  const sysadmin = !!user?.sysadmin_flag;
+  const sections = visibleSections(sysadmin);
+  const section = sectionOf(location.pathname, sections);
+  usePageTitle(location.pathname, section);
+  const shortcut = isApple() ? '⌘K' : 'Ctrl K';
 
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <a href="#main" className="sr-only focus:not-sr-only">{t('nav.skipToContent')}</a>
-      <header className="flex items-center gap-4 bg-[#0f4c81] px-4 py-2 text-white">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-30 focus:rounded focus:bg-white focus:px-3 focus:py-1 focus:text-slate-900">
+        {t('nav.skipToContent')}
+      </a>
+      <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-[#0f4c81] px-4 py-2 text-white dark:bg-[#0b3558]">
         <Link to={paths.projects.href()} className="text-lg font-semibold">{t('app.name')}</Link>
-        <nav aria-label="main" className="flex gap-1">
-          <NavLink to={paths.projects.href()} className={navClass}>{t('nav.projects')}</NavLink>
+        <nav aria-label={t('nav.main')} className="flex flex-wrap gap-1">
+          {sections.map((s) => {
+            // A section is current on any of its URLs (its link alone would only match its first page).
+            const current = section?.id === s.id;
+            return (
+              <Link key={s.id} to={s.href} className={topLink(current)} aria-current={current ? 'true' : undefined}>
+                {t(s.label)}
+              </Link>
+            );
+          })}
         </nav>
-        <div className="ml-auto flex items-center gap-3 text-sm">
-          <label className="flex items-center gap-1">
-            <span className="sr-only">{t('user.language')}</span>
-            <select aria-label={t('user.language')} data-testid="language" className="rounded bg-white/10 px-2 py-1"
-              value={i18n.language} onChange={(e) => setLanguage(e.target.value)}>
-              {languages.map((l) => <option key={l.code} value={l.code} className="text-black">{l.label}</option>)}
-            </select>
-          </label>
-          <label className="flex items-center gap-1">
-            <span className="sr-only">{t('user.theme')}</span>
-            <select aria-label={t('user.theme')} className="rounded bg-white/10 px-2 py-1" defaultValue={currentTheme()}
-              onChange={(e) => applyTheme(e.target.value as Theme)}>
-              {(['light', 'dark', 'system'] as const).map((th) => <option key={th} value={th} className="text-black">{t(`theme.${th}`)}</option>)}
-            </select>
-          </label>
-          {user && <span data-testid="current-user">{user.username}</span>}
-          <button type="button" className="rounded px-2 py-1 hover:bg-white/10"
-            onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate(paths.signIn.href()) })}>
-            {t('user.signOut')}
-          </button>
-        </div>
+        <SearchBox />
+        <button type="button" onClick={() => { setPaletteUsed(true); setPaletteOpen(true); }} aria-keyshortcuts="Control+K Meta+K"
+          className="flex shrink-0 items-center gap-2 whitespace-nowrap rounded border border-white/30 px-2 py-1 text-sm hover:bg-white/10">
+          {t('palette.open')}
+          <kbd className="rounded bg-white/15 px-1.5 font-sans text-xs">{shortcut}</kbd>
+        </button>
+        <div className="ml-auto">{user && <UserMenu user={user} />}</div>
       </header>
-      <main id="main" className="mx-auto max-w-6xl p-6"><Outlet /></main>
+      <SystemBanner />
+      {section?.pages ? (
+        // Below md the section's pages wrap in a row above the content instead of a sidebar beside it.
+        <div className="mx-auto flex max-w-7xl flex-col gap-4 p-4 sm:p-6 md:flex-row md:gap-6">
+          <nav aria-label={t(section.label)} className="md:w-48 md:shrink-0">
+            <p className="mb-2 px-3 text-xs font-medium uppercase tracking-wide text-slate-600 dark:text-slate-300">{t(section.label)}</p>
+            <ul className="flex flex-wrap gap-1 md:block md:space-y-0.5">
+              {section.pages.map((p) => <li key={p.id}><NavLink to={p.href} className={sideLink}>{t(p.label)}</NavLink></li>)}
+            </ul>
+          </nav>
+          <main id="main" className="min-w-0 flex-1"><Outlet /></main>
+        </div>
+      ) : (
+        <main id="main" className="mx-auto max-w-6xl p-4 sm:p-6"><Outlet /></main>
+      )}
+      {paletteUsed && (
+        <Suspense fallback={null}>
+          <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} sysadmin={sysadmin} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,8 +1,33 @@
 /** Every route by name; hrefs encode each segment (repository names contain '/'). */
 const seg = encodeURIComponent;
 
+export const projectTabs = ['summary', 'repositories', 'members', 'labels', 'robots', 'logs', 'configuration'] as const;
+export type ProjectTab = (typeof projectTabs)[number];
+
+export const adminPages = ['users', 'robots', 'labels', 'quotas', 'configuration', 'audit-log'] as const;
+export type AdminPage = (typeof adminPages)[number];
+
+/**
+ * `repo` is the repository name without its project (`go-app`, `team/api`), as Harbor's API paths take it.
+ */
 export const paths = {
   signIn: { path: '/sign-in', href: (redirect?: string) => `/sign-in${redirect ? `?redirect=${seg(redirect)}` : ''}` },
   projects: { path: '/projects', href: () => '/projects' },
   project: { path: '/projects/:project', href: (project: string) => `/projects/${seg(project)}` },
+  projectTab: { path: '/projects/:project/:tab', href: (project: string, tab: ProjectTab) => `/projects/${seg(project)}/${tab}` },
+  repository: {
+    path: '/projects/:project/repositories/:repo',
+    href: (project: string, repo: string) => `/projects/${seg(project)}/repositories/${seg(repo)}`,
+  },
+  artifact: {
+    path: '/projects/:project/repositories/:repo/artifacts/:reference',
+    href: (project: string, repo: string, reference: string) =>
+      `/projects/${seg(project)}/repositories/${seg(repo)}/artifacts/${seg(reference)}`,
+  },
+  admin: { path: '/admin/:page', href: (page: AdminPage) => `/admin/${page}` },
+  search: { path: '/search', href: (q: string) => `/search?q=${seg(q)}` },
 } as const;
+
+/** `library/team/api` → `team/api`: the repository's name inside its project. */
+export const repoInProject = (project: string, fullName: string) =>
+  fullName.startsWith(`${project}/`) ? fullName.slice(project.length + 1) : fullName;

@@ -1,7 +1,10 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+
+/** One file per area and language (i18n/en/projects.json…), merged: keys are prefixed by area, so none collide. */
+const merge = (files: Record<string, unknown>) => Object.assign({}, ...Object.values(files).map((m) => (m as { default: object }).default));
+const en = merge(import.meta.glob('./en/*.json', { eager: true }));
+const zhCN = merge(import.meta.glob('./zh-CN/*.json', { eager: true }));
 
 export const languages = [
   { code: 'en', label: 'English' },

@@ -1,57 +1,111 @@
-import { Link, useSearchParams } from 'react-router';
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useProjects } from '../../api/projects.ts';
+import { useProjects, type Project } from '../../api/projects.ts';
+import { useProjectQuotas } from '../../api/project-quotas.ts';
+import { useCreationRestriction } from '../../api/project-creation.ts';
+import { useCurrentUser } from '../../api/session.ts';
 import { paths } from '../../app/paths.ts';
+import { Button } from '../../components/button.tsx';
+import { DataTable, type Column } from '../../components/data-table.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { FilterInput } from '../../components/filter-input.tsx';
+import { formatTime } from '../../components/format.ts';
+import { QuotaBar } from '../../components/quota-bar.tsx';
+import { useListParams } from '../../components/use-list-params.ts';
+import { CreateProjectDialog } from './create-project-dialog.tsx';
+import { DeleteProjectDialog } from './delete-project-dialog.tsx';
 
-const pageSize = 15;
+const inputClass = 'rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
 
-/** The project list: paged on the server, with page and search kept in the URL. */
+/**
+ * The project list: name search, access filter, sort and page kept in the URL and answered by the server; the page's
+ * quotas come in one more request. Creating is offered to those the creation restriction allows, deleting to system
+ * admins and the project's admins (the server decides either way).
+ */
 export default function ProjectsPage() {
   const { t, i18n } = useTranslation();
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page') ?? 1));
-  const q = params.get('q') ?? '';
-  const { data, isPending, error } = useProjects({ page, pageSize, q });
+  const list = useListParams({ pageSize: 15, sort: 'name' });
+  const q = list.filter('q');
+  const access = list.filter('public');
+  const { data, isPending, isPlaceholderData, error } = useProjects({ page: list.page, pageSize: list.pageSize, q, public: access || undefined, sort: list.sort });
+  const ids = useMemo(() => data?.items.map((p) => p.project_id) ?? [], [data]);
+  const quotas = useProjectQuotas(ids);
+  const { data: user } = useCurrentUser();
+  const restriction = useCreationRestriction();
+  const isAdmin = !!user?.sysadmin_flag;
+  const mayCreate = isAdmin || restriction.data === 'everyone';
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Project | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+
+  const columns: Column<Project>[] = [
+    {
+      id: 'name', header: t('projects.name'), meta: { sortKey: 'name' },
+      cell: ({ row }) => <Link className="font-medium text-[#0f4c81] underline dark:text-sky-300" to={paths.project.href(row.original.name)}>{row.original.name}</Link>,
+    },
+    { id: 'access', header: t('projects.access'), cell: ({ row }) => (row.original.metadata?.public === 'true' ? t('projects.public') : t('projects.private')) },
+    {
+      id: 'role', header: t('projects.role'),
+      cell: ({ row }) => (row.original.current_user_role_id ? t(`role.${row.original.current_user_role_id}`) : <span className="text-slate-600 dark:text-slate-300">{t('projects.noRole')}</span>),
+    },
+    { id: 'repositories', header: t('projects.repositories'), meta: { className: 'text-right tabular-nums' }, cell: ({ row }) => row.original.repo_count ?? 0 },
+    {
+      id: 'quota', header: t('projects.quota'), meta: { className: 'w-48' },
+      cell: ({ row }) => {
+        if (quotas.isPending) return <div aria-hidden="true" className="h-2 w-32 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
+        const quota = quotas.data?.get(row.original.project_id);
+        return quota ? <QuotaBar used={quota.used.storage} limit={quota.hard.storage} /> : <span className="text-slate-600 dark:text-slate-300">—</span>;
+      },
+    },
+    { id: 'created', header: t('projects.created'), meta: { sortKey: 'creation_time' }, cell: ({ row }) => formatTime(row.original.creation_time, i18n.language) },
+    {
+      id: 'actions', header: () => <span className="sr-only">{t('common.actions')}</span>,
+      // Still Harbor's rule, copied (system admin or project admin): the server's permissions come one project per
+      // request, and asking per row is worse; one answer for the page needs an aggregated endpoint. The server decides.
+      cell: ({ row }) => (isAdmin || row.original.current_user_role_id === 1) && (
+        <Button variant="ghost" aria-label={t('projects.delete.label', { name: row.original.name })} onClick={() => setDeleting(row.original)}>
+          {t('common.delete')}
+        </Button>
+      ),
+    },
+  ];
 
   return (
     <section>
-      <div className="flex items-center justify-between">
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{t('projects.title')}</h1>
-        <input aria-label="search projects" placeholder="name…" className="rounded border border-slate-300 px-2 py-1 text-slate-900"
-          defaultValue={q} onChange={(e) => setParams({ q: e.target.value, page: '1' }, { replace: true })} />
+        {mayCreate && <Button onClick={() => { setCreated(null); setCreating(true); }}>{t('projects.create.open')}</Button>}
       </div>
-      {error && <p role="alert" className="mt-4 text-red-700">{t('projects.loadFailed', { message: error.message })}</p>}
-      <table className="mt-4 w-full text-left text-sm">
-        <thead className="border-b border-slate-300">
-          <tr>
-            <th className="py-2">{t('projects.name')}</th>
-            <th>{t('projects.access')}</th>
-            <th>{t('projects.repositories')}</th>
-            <th>{t('projects.created')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {isPending && Array.from({ length: 5 }, (_, i) => (
-            <tr key={i} aria-hidden="true"><td colSpan={4} className="py-2"><div className="h-4 animate-pulse rounded bg-slate-200" /></td></tr>
-          ))}
-          {data?.items.map((p) => (
-            <tr key={p.project_id} className="border-b border-slate-200" data-testid="project-row">
-              <td className="py-2"><Link className="text-[#0f4c81] underline dark:text-sky-300" to={paths.project.href(p.name)}>{p.name}</Link></td>
-              <td>{p.metadata?.public === 'true' ? t('projects.public') : t('projects.private')}</td>
-              <td>{p.repo_count ?? 0}</td>
-              <td>{new Date(p.creation_time).toLocaleDateString(i18n.language)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {data && data.items.length === 0 && <p className="mt-6 text-slate-600 dark:text-slate-300">{t('projects.empty')}</p>}
-      {data && data.total > pageSize && (
-        <nav aria-label="pagination" className="mt-4 flex gap-2 text-sm">
-          <button type="button" disabled={page <= 1} onClick={() => setParams({ q, page: String(page - 1) })}>‹</button>
-          <span>{page} / {Math.ceil(data.total / pageSize)}</span>
-          <button type="button" disabled={page * pageSize >= data.total} onClick={() => setParams({ q, page: String(page + 1) })}>›</button>
-        </nav>
-      )}
+      <div className="mb-3 flex flex-wrap items-end gap-3">
+        <FilterInput label={t('projects.search')} placeholder={t('projects.searchPlaceholder')} value={q} onCommit={(v) => list.update({ q: v })} />
+        <label className="text-sm">
+          <span className="block font-medium">{t('projects.access')}</span>
+          <select className={`${inputClass} mt-1`} value={access} onChange={(e) => list.update({ public: e.target.value })}>
+            <option value="">{t('projects.accessAll')}</option>
+            <option value="true">{t('projects.public')}</option>
+            <option value="false">{t('projects.private')}</option>
+          </select>
+        </label>
+      </div>
+      <div role="status">
+        {created && (
+          <p className="mb-3 rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
+            {t('projects.create.done', { name: created })}{' '}
+            <Link className="underline" to={paths.project.href(created)}>{t('projects.create.openNew')}</Link>
+          </p>
+        )}
+      </div>
+      <DataTable label={t('projects.title')} columns={columns} rows={data?.items} rowKey={(p) => p.project_id} rowTestId="project-row"
+        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
+        sort={list.sort} onSort={(sort) => list.update({ sort })}
+        empty={(
+          <EmptyState title={q || access ? t('projects.noMatch') : t('projects.empty')}>
+            {q || access ? t('projects.noMatchHint') : mayCreate ? t('projects.emptyHint') : t('projects.emptyAskAdmin')}
+          </EmptyState>
+        )} />
+      <CreateProjectDialog open={creating} isAdmin={isAdmin} onClose={() => setCreating(false)} onCreated={setCreated} />
+      <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)} />
     </section>
   );
 }

@@ -1,44 +1,69 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSignIn } from '../../api/session.ts';
 import { paths } from '../../app/paths.ts';
+import { clearSessionEnded } from '../../app/session-ended.ts';
+import { Button } from '../../components/button.tsx';
+import { Field } from '../../components/field.tsx';
+import { languages, setLanguage } from '../../i18n/index.ts';
 
+/** Only a path on this site: a `redirect` to another origin (`//evil`, `https://…`) is never followed. */
+function safeRedirect(redirect: string | null): string {
+  // Parsed as the browser will parse it: `/\t/evil.com` passes string checks but resolves to another origin.
+  if (!redirect?.startsWith('/')) return paths.projects.href();
+  const url = new URL(redirect, window.location.origin);
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : paths.projects.href();
+}
+
+/**
+ * Sign in, then go back where the user was: the guard (and a request answering 401 when the session ran out) sends
+ * the user here with `?redirect=` holding the page they were on.
+ */
 export default function SignInPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const signIn = useSignIn();
   const [principal, setPrincipal] = useState('');
   const [password, setPassword] = useState('');
-  // Only same-site paths: never follow a redirect to another origin.
-  const redirect = params.get('redirect');
-  const target = redirect?.startsWith('/') && !redirect.startsWith('//') ? redirect : paths.projects.href();
+  const target = safeRedirect(params.get('redirect'));
+  // The guard says so when a request found the session gone (router state: a reload or a shared link says nothing).
+  const expired = (useLocation().state as { expired?: boolean } | null)?.expired === true;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signIn.mutate({ principal, password }, { onSuccess: () => navigate(target, { replace: true }) });
+    signIn.mutate({ principal, password }, { onSuccess: () => { clearSessionEnded(); navigate(target, { replace: true }); } });
   };
 
   return (
-    <main className="flex min-h-screen items-center justify-center bg-slate-100 dark:bg-slate-950">
-      <form onSubmit={submit} className="w-80 space-y-4 rounded-lg bg-white p-6 shadow dark:bg-slate-900 dark:text-slate-100">
-        <h1 className="text-xl font-semibold">{t('signIn.title')}</h1>
-        <label className="block text-sm">
-          {t('signIn.username')}
-          <input className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5 text-slate-900" autoComplete="username" required
-            value={principal} onChange={(e) => setPrincipal(e.target.value)} />
-        </label>
-        <label className="block text-sm">
-          {t('signIn.password')}
-          <input type="password" className="mt-1 w-full rounded border border-slate-300 px-2 py-1.5 text-slate-900" autoComplete="current-password" required
-            value={password} onChange={(e) => setPassword(e.target.value)} />
-        </label>
-        {signIn.error && <p role="alert" className="text-sm text-red-700">{t('signIn.failed', { message: signIn.error.message })}</p>}
-        <button type="submit" disabled={signIn.isPending} className="w-full rounded bg-[#0f4c81] py-2 text-white disabled:opacity-60">
+    <main className="flex min-h-screen flex-col items-center justify-center gap-4 bg-slate-100 p-4 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <form onSubmit={submit} className="w-80 rounded-lg bg-white p-6 shadow dark:bg-slate-900">
+        <p aria-hidden="true" className="mb-1 text-sm font-semibold text-[#0f4c81] dark:text-sky-300">{t('app.name')}</p>
+        <h1 className="mb-4 text-xl font-semibold">{t('signIn.title')}</h1>
+        {expired && (
+          <p role="status" className="mb-4 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+            {t('signIn.expired')}
+          </p>
+        )}
+        <Field label={t('signIn.username')} autoComplete="username" required autoFocus
+          value={principal} onChange={(e) => setPrincipal(e.target.value)} />
+        <Field label={t('signIn.password')} type="password" autoComplete="current-password" required
+          value={password} onChange={(e) => setPassword(e.target.value)} />
+        {signIn.error && (
+          <p role="alert" className="mb-3 text-sm text-red-700 dark:text-red-300">{t('signIn.failed', { message: signIn.error.message })}</p>
+        )}
+        <Button type="submit" disabled={signIn.isPending} className="w-full py-2">
           {signIn.isPending ? t('signIn.working') : t('signIn.submit')}
-        </button>
+        </Button>
       </form>
+      <label className="flex items-center gap-2 text-sm">
+        {t('signIn.language')}
+        <select value={i18n.language} onChange={(e) => setLanguage(e.target.value)}
+          className="rounded border border-slate-300 bg-white px-2 py-1 text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
+          {languages.map((l) => <option key={l.code} value={l.code} lang={l.code}>{l.label}</option>)}
+        </select>
+      </label>
     </main>
   );
 }

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { makeOciLayout, type LayoutOptions } from '../bff/test/fixtures/oci-layout.ts';
+import { clientSandbox } from '../bff/test/clients.ts';
+import { adminPassword, baseURL } from './playwright.config.ts';
+
+export { adminPassword, baseURL };
+export const registryHost = new URL(baseURL).host;
+export const adminBasic = `Basic ${Buffer.from(`admin:${adminPassword}`).toString('base64')}`;
+
+/** A name no other spec or run uses. */
+export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+/** Signs in through the form, as a user would. */
+export async function signIn(page: Page, username = 'admin', password = adminPassword) {
+  if (!page.url().includes('/sign-in')) await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('current-user')).toHaveText(username);
+}
+
+/** Opens the user menu (the top bar's button showing the current user), whatever the language. */
+export async function openUserMenu(page: Page) {
+  const button = page.getByRole('button').filter({ has: page.getByTestId('current-user') });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+}
+
+/** Switches the console's language with the user menu's `language` select. */
+export async function chooseLanguage(page: Page, code: 'en' | 'zh-CN') {
+  await openUserMenu(page);
+  await page.getByTestId('language').selectOption(code);
+}
+
+/** Signs out from the user menu and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await openUserMenu(page);
+  await page.getByRole('button', { name: /^(Sign out|退出登录)$/ }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/**
+ * After a link to the plain list, a filter box and the URL stay cleared: the box follows the URL, and its old text is
+ * not written back once its pause before writing the URL has passed.
+ */
+export async function expectFilterStaysCleared(page: Page, box: Locator, param: string) {
+  const inUrl = new RegExp(`[?&]${param}=`);
+  await expect(page).not.toHaveURL(inUrl);
+  await expect(box).toHaveValue('');
+  await page.waitForTimeout(700); // longer than the box's pause
+  await expect(page).not.toHaveURL(inUrl);
+  await expect(box).toHaveValue('');
+}
+
+/** No serious or critical axe violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const scan = await new AxeBuilder({ page }).analyze();
+  const bad = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  expect(bad).toEqual([]);
+}
+
+/** Keeps a picture of a main page as a test artifact (test-results/screens/NAME.png). */
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join('test-results', 'screens', `${name}.png`), fullPage: true });
+
+/** Harbor's API as admin (basic auth), for setting up data; the console itself is what the spec exercises. */
+export function adminApi(request: APIRequestContext) {
+  const headers = { Authorization: adminBasic };
+  const ok = async (r: Awaited<ReturnType<APIRequestContext['get']>>) => {
+    expect(r.ok(), `${r.url()} → ${r.status()} ${await r.text()}`).toBe(true);
+    return r;
+  };
+  return {
+    get: async <T>(p: string) => (await (await ok(await request.get(`/api/v2.0${p}`, { headers }))).json()) as T,
+    post: async (p: string, data: unknown) => ok(await request.post(`/api/v2.0${p}`, { headers, data })),
+    put: async (p: string, data: unknown) => ok(await request.put(`/api/v2.0${p}`, { headers, data })),
+    delete: async (p: string) => ok(await request.delete(`/api/v2.0${p}`, { headers })),
+    async createProject(name: string, opts: { public?: boolean; storageLimit?: number } = {}) {
+      await this.post('/projects', { project_name: name, metadata: { public: String(!!opts.public) }, storage_limit: opts.storageLimit ?? -1 });
+      return (await this.get<{ project_id: number }>(`/projects/${name}`)).project_id;
+    },
+    async createUser(username: string, password = 'Passw0rd!1') {
+      const r = await this.post('/users', { username, password, email: `${username}@example.com`, realname: username });
+      return { id: Number(r.headers().location?.split('/').pop()), username, password };
+    },
+    addMember: async (project: string, username: string, roleId: number) =>
+      ok(await request.post(`/api/v2.0/projects/${project}/members`, { headers, data: { role_id: roleId, member_user: { username } } })),
+  };
+}
+
+/**
+ * skopeo and podman as a user runs them, with their own auth file (the vitest suite's sandbox); images are made on disk
+ * (never downloaded). `pushImage` copies a fresh OCI layout (one platform, or an index of several) to `project/repo:tag`.
+ */
+export async function registryClient() {
+  const sandbox = await clientSandbox();
+  return {
+    ...sandbox,
+    async pushImage(ref: string, opts: LayoutOptions = {}, creds = `admin:${adminPassword}`) {
+      const layout = path.join(sandbox.dir, randomBytes(4).toString('hex'));
+      const made = await makeOciLayout(layout, opts);
+      const r = await sandbox.skopeo('copy', '--all', '--dest-tls-verify=false', '--dest-creds', creds, `oci:${layout}`, `docker://${registryHost}/${ref}`);
+      return { ...r, ...made };
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { api } from './client.ts';
+import { artifactPath, refreshArtifact } from './artifacts.ts';
+
+export const artifactLabelInput = z.object({ id: z.number().int().positive() });
+
+export const addArtifactLabel = (project: string, repo: string, digest: string, labelId: number) =>
+  api.send('POST', `${artifactPath(project, repo, digest)}/labels`, artifactLabelInput.parse({ id: labelId }));
+
+export const removeArtifactLabel = (project: string, repo: string, digest: string, labelId: number) =>
+  api.send('DELETE', `${artifactPath(project, repo, digest)}/labels/${labelId}`);
+
+export function useAddArtifactLabel(project: string, repo: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { digest: string; labelId: number }) => addArtifactLabel(project, repo, v.digest, v.labelId),
+    // Labels show in the lists and on the artifact; its manifest, config and additions do not change.
+    onSuccess: (_, v) => refreshArtifact(qc, project, repo, v.digest),
+  });
+}
+
+export function useRemoveArtifactLabel(project: string, repo: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { digest: string; labelId: number }) => removeArtifactLabel(project, repo, v.digest, v.labelId),
+    onSuccess: (_, v) => refreshArtifact(qc, project, repo, v.digest),
+  });
+}

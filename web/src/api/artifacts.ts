@@ -1,0 +1,139 @@
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, harborQ, match, query } from './client.ts';
+import { keepPageOf } from './list-placeholder.ts';
+import type { Label } from './labels.ts';
+import { repositoryKeys, repositoryPath, type ApiBase } from './repositories.ts';
+import { projectKeys } from './projects.ts';
+
+export type Platform = { os?: string; architecture?: string; variant?: string; 'os.version'?: string };
+
+export type Tag = { id: number; repository_id: number; artifact_id: number; name: string; push_time: string; pull_time: string; immutable: boolean };
+
+/** A signature, SBOM or other artifact whose subject is this one. */
+export type Accessory = {
+  id: number; artifact_id: number; subject_artifact_id: number; subject_artifact_digest: string; subject_artifact_repo: string;
+  size: number; digest: string; type: string; creation_time: string;
+};
+
+/** An index's child: its digest and platform. */
+export type Reference = { parent_id: number; child_id: number; child_digest: string; platform?: Platform; annotations?: Record<string, string>; urls?: string[] };
+
+/** Harbor's Artifact, as far as the console reads it. */
+export type Artifact = {
+  id: number;
+  type: string;
+  media_type: string;
+  manifest_media_type: string;
+  artifact_type: string;
+  project_id: number;
+  repository_id: number;
+  repository_name: string;
+  digest: string;
+  size: number;
+  push_time: string;
+  pull_time: string;
+  extra_attrs: Record<string, unknown>;
+  annotations: Record<string, string>;
+  references?: Reference[];
+  tags?: Tag[];
+  labels?: Label[];
+  accessories?: Accessory[];
+  addition_links: Record<string, { href: string; absolute: boolean }>;
+};
+
+export type ArtifactListParams = { page: number; pageSize: number; sort?: string; tag?: string };
+
+/** Every artifact query of a repository sits under `repository(project, repo)`, so one invalidation refreshes them all. */
+export const artifactKeys = {
+  all: ['artifacts'] as const,
+  repository: (project: string, repo: string) => ['artifacts', project, repo] as const,
+  lists: (project: string, repo: string) => ['artifacts', project, repo, 'list'] as const,
+  list: (project: string, repo: string, p: ArtifactListParams) => ['artifacts', project, repo, 'list', p] as const,
+  detail: (project: string, repo: string, reference: string) => ['artifacts', project, repo, 'detail', reference] as const,
+  byDigest: (project: string, repo: string, digests: string[]) => ['artifacts', project, repo, 'by-digest', digests] as const,
+  addition: (project: string, repo: string, reference: string, name: string) => ['artifacts', project, repo, 'addition', reference, name] as const,
+  content: (project: string, repo: string, reference: string) => ['artifacts', project, repo, 'content', reference] as const,
+};
+
+/** An artifact in an API path (Harbor's by default, or the console's own endpoints under `/api/console`). */
+export const artifactPath = (project: string, repo: string, reference: string, base?: ApiBase) =>
+  `${repositoryPath(project, repo, base)}/artifacts/${encodeURIComponent(reference)}`;
+
+/** Tags, labels and accessories come with each artifact: one request draws the whole page. */
+const withAll = { with_tag: true, with_label: true, with_accessory: true };
+
+// ---- list
+export const getArtifacts = (project: string, repo: string, p: ArtifactListParams) =>
+  api.page<Artifact>(`${repositoryPath(project, repo)}/artifacts${query({
+    ...withAll, page: p.page, page_size: p.pageSize, sort: p.sort, q: harborQ({ tags: match.fuzzy(p.tag) }),
+  })}`);
+
+export const artifactsQuery = (project: string, repo: string, p: ArtifactListParams) => {
+  const queryKey = artifactKeys.list(project, repo, p);
+  return queryOptions({ queryKey, queryFn: () => getArtifacts(project, repo, p), placeholderData: keepPageOf(queryKey, ['tag']) });
+};
+
+export const useArtifacts = (project: string, repo: string, p: ArtifactListParams) => useQuery(artifactsQuery(project, repo, p));
+
+// ---- several by digest (an index's children), in one request
+export const getArtifactsByDigest = (project: string, repo: string, digests: string[]) =>
+  api.page<Artifact>(`${repositoryPath(project, repo)}/artifacts${query({
+    with_tag: false, page: 1, page_size: Math.min(100, Math.max(1, digests.length)), q: harborQ({ base: '*', digest: match.anyOf(digests) }),
+  })}`);
+
+export const artifactsByDigestQuery = (project: string, repo: string, digests: string[]) =>
+  queryOptions({ queryKey: artifactKeys.byDigest(project, repo, digests), queryFn: () => getArtifactsByDigest(project, repo, digests), staleTime: 60_000 });
+
+export const useArtifactsByDigest = (project: string, repo: string, digests: string[], enabled = true) =>
+  useQuery({ ...artifactsByDigestQuery(project, repo, digests), enabled: enabled && digests.length > 0 });
+
+// ---- one
+export const getArtifact = (project: string, repo: string, reference: string) =>
+  api.get<Artifact>(`${artifactPath(project, repo, reference)}${query(withAll)}`);
+
+export const artifactQuery = (project: string, repo: string, reference: string) =>
+  queryOptions({ queryKey: artifactKeys.detail(project, repo, reference), queryFn: () => getArtifact(project, repo, reference) });
+
+export const useArtifact = (project: string, repo: string, reference: string) => useQuery(artifactQuery(project, repo, reference));
+
+// ---- after a change to one artifact's tags or labels
+
+/**
+ * Refreshes what shows an artifact's tags and labels: the repository's artifact lists and that artifact's detail
+ * (under its digest, or under a tag: any detail whose artifact is this digest). Its manifest, config and additions
+ * do not change, so they are not asked again. Resolves when the shown queries have answered.
+ */
+export const refreshArtifact = (qc: QueryClient, project: string, repo: string, digest: string) => Promise.all([
+  qc.invalidateQueries({ queryKey: artifactKeys.lists(project, repo) }),
+  qc.invalidateQueries({
+    queryKey: [...artifactKeys.repository(project, repo), 'detail'],
+    predicate: (q) => q.queryKey[4] === digest || (q.state.data as Artifact | undefined)?.digest === digest,
+  }),
+]);
+
+/**
+ * Forgets everything read through a tag that no longer exists (detail, content, additions): asked again it would
+ * only answer 404, e.g. on the artifact page named by that tag while it moves to the digest.
+ */
+export const forgetReference = (qc: QueryClient, project: string, repo: string, reference: string) =>
+  qc.removeQueries({
+    queryKey: artifactKeys.repository(project, repo),
+    predicate: (q) => ['detail', 'content', 'addition'].includes(q.queryKey[3] as string) && q.queryKey[4] === reference,
+  });
+
+// ---- delete
+export const deleteArtifact = (project: string, repo: string, digest: string) => api.send('DELETE', artifactPath(project, repo, digest));
+
+export function useDeleteArtifact(project: string, repo: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (digest: string) => deleteArtifact(project, repo, digest),
+    // The repository's artifact count and the project's storage change too. Not awaited: the artifact page leaves
+    // at once rather than wait for its own artifact to answer 404.
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: artifactKeys.repository(project, repo) });
+      void qc.invalidateQueries({ queryKey: repositoryKeys.all });
+      void qc.invalidateQueries({ queryKey: projectKeys.all });
+    },
+  });
+}

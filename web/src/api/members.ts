@@ -1,0 +1,79 @@
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { api, query } from './client.ts';
+import { keepPageOf } from './list-placeholder.ts';
+import { permissionKeys } from './permissions.ts';
+import { projectKeys } from './projects.ts';
+
+/** Harbor's ProjectMemberEntity; `entity_type` 'u' for a user, 'g' for a group. */
+export type Member = {
+  id: number;
+  project_id: number;
+  entity_name: string;
+  entity_type: string;
+  entity_id: number;
+  role_id: number;
+  role_name: string;
+};
+
+/** Harbor's roles: 1 project admin, 4 maintainer, 2 developer, 3 guest, 5 limited guest (in the order the console lists them). */
+export const roleIds = [1, 4, 2, 3, 5] as const;
+
+export type MemberListParams = { page: number; pageSize: number; entityname?: string };
+
+export const memberKeys = {
+  all: ['members'] as const,
+  list: (projectId: number, p: MemberListParams) => ['members', projectId, p] as const,
+  userSearch: (part: string) => ['members', 'user-search', part] as const,
+};
+
+// Projects are addressed by id: an all-digit project name would otherwise be read as an id.
+export const getMembers = (projectId: number, p: MemberListParams) =>
+  api.page<Member>(`/api/v2.0/projects/${projectId}/members${query({ page: p.page, page_size: p.pageSize, entityname: p.entityname })}`);
+
+export const membersQuery = (projectId: number, p: MemberListParams) => {
+  const queryKey = memberKeys.list(projectId, p);
+  return queryOptions({ queryKey, queryFn: () => getMembers(projectId, p), placeholderData: keepPageOf(queryKey, ['entityname']) });
+};
+
+export const useMembers = (projectId: number | undefined, p: MemberListParams) =>
+  useQuery({ ...membersQuery(projectId ?? 0, p), enabled: projectId !== undefined });
+
+/** Usernames containing `part` (Harbor's `/users/search`, open to every signed-in user), for the add-member suggestions. */
+export const searchUsers = (part: string) =>
+  api.page<{ user_id: number; username: string }>(`/api/v2.0/users/search${query({ username: part, page_size: 10 })}`);
+
+// Suggestions have no scope (only the typed part changes), so the previous ones may always stay while the next load.
+export const userSearchQuery = (part: string) =>
+  queryOptions({ queryKey: memberKeys.userSearch(part), queryFn: () => searchUsers(part), staleTime: 30_000, placeholderData: keepPreviousData });
+
+export const useUserSearch = (part: string) => useQuery({ ...userSearchQuery(part), enabled: part.length > 0 });
+
+/** Harbor's ProjectMember for a user. */
+export const memberCreationSchema = z.object({ username: z.string().min(1), role_id: z.number().int().min(1).max(5) });
+export type MemberCreation = z.infer<typeof memberCreationSchema>;
+
+export const addMember = (projectId: number, m: MemberCreation) => {
+  const { username, role_id } = memberCreationSchema.parse(m);
+  return api.send('POST', `/api/v2.0/projects/${projectId}/members`, { role_id, member_user: { username } });
+};
+
+export const setMemberRole = (projectId: number, memberId: number, roleId: number) =>
+  api.send('PUT', `/api/v2.0/projects/${projectId}/members/${memberId}`, { role_id: roleId });
+
+export const removeMember = (projectId: number, memberId: number) =>
+  api.send('DELETE', `/api/v2.0/projects/${projectId}/members/${memberId}`);
+
+/** Members change the member list, the summary's counts by role, the roles the project list shows, and (for oneself) permissions. */
+function useMemberMutation<V>(fn: (v: V) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => Promise.all([memberKeys.all, projectKeys.all, permissionKeys.all].map((queryKey) => qc.invalidateQueries({ queryKey }))),
+  });
+}
+
+export const useAddMember = (projectId: number) => useMemberMutation((m: MemberCreation) => addMember(projectId, m));
+export const useSetMemberRole = (projectId: number) =>
+  useMemberMutation((v: { memberId: number; roleId: number }) => setMemberRole(projectId, v.memberId, v.roleId));
+export const useRemoveMember = (projectId: number) => useMemberMutation((memberId: number) => removeMember(projectId, memberId));

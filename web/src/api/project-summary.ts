@@ -1,0 +1,40 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, query } from './client.ts';
+import { projectKeys } from './projects.ts';
+import type { StorageQuota } from './quotas.ts';
+
+/**
+ * Harbor's ProjectSummary: member counts only for those who may list members, the quota only for those who may read it.
+ */
+export type ProjectSummary = {
+  repo_count: number;
+  project_admin_count?: number;
+  maintainer_count?: number;
+  developer_count?: number;
+  guest_count?: number;
+  limited_guest_count?: number;
+  quota?: StorageQuota;
+};
+
+/** By name (`X-Is-Resource-Name`, so an all-digit name is not read as an id): it needs nothing else first. */
+export const getProjectSummary = (name: string) =>
+  api.get<ProjectSummary>(`/api/v2.0/projects/${encodeURIComponent(name)}/summary`, { 'X-Is-Resource-Name': 'true' });
+
+export const projectSummaryQuery = (name: string) =>
+  queryOptions({ queryKey: projectKeys.summary(name), queryFn: () => getProjectSummary(name) });
+
+export const useProjectSummary = (name: string) => useQuery(projectSummaryQuery(name));
+
+/** The console's activity endpoint: pushes and pulls per UTC day (oldest first), and the most-pulled repositories. */
+export type ProjectActivity = {
+  days: { date: string; pushes: number; pulls: number }[];
+  top_repositories: { name: string; pull_count: number }[];
+};
+
+export const getProjectActivity = (name: string, days: number) =>
+  api.get<ProjectActivity>(`/api/console/projects/${encodeURIComponent(name)}/activity${query({ days })}`);
+
+export const projectActivityQuery = (name: string, days: number) =>
+  queryOptions({ queryKey: projectKeys.activity(name, days), queryFn: () => getProjectActivity(name, days) });
+
+export const useProjectActivity = (name: string, days = 30) => useQuery(projectActivityQuery(name, days));

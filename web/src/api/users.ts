@@ -1,0 +1,76 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { z } from 'zod';
+import { api, harborQ, match, query } from './client.ts';
+import { keepPageOf } from './list-placeholder.ts';
+
+/** Harbor's UserResp (also what `/users/current` answers: session.ts's CurrentUser is this type). */
+export type User = {
+  user_id: number;
+  username: string;
+  email: string;
+  realname: string;
+  comment: string;
+  sysadmin_flag: boolean;
+  creation_time: string;
+  update_time: string;
+};
+
+export type UserListParams = { page: number; pageSize: number; username?: string; sort?: string };
+
+export const userKeys = {
+  all: ['users'] as const,
+  list: (p: UserListParams) => ['users', 'list', p] as const,
+};
+
+export const getUsers = (p: UserListParams) =>
+  api.page<User>(`/api/v2.0/users${query({ page: p.page, page_size: p.pageSize, q: harborQ({ username: match.fuzzy(p.username) }), sort: p.sort })}`);
+
+export const usersQuery = (p: UserListParams) => {
+  const queryKey = userKeys.list(p);
+  return queryOptions({ queryKey, queryFn: () => getUsers(p), placeholderData: keepPageOf(queryKey, ['username']) });
+};
+
+export const useUsers = (p: UserListParams) => useQuery(usersQuery(p));
+
+/** Harbor's UserCreationReq; the server checks every rule, the form only hints. */
+export const userCreationSchema = z.object({
+  username: z.string().min(1),
+  email: z.string().min(1),
+  realname: z.string().min(1),
+  password: z.string().min(1),
+  comment: z.string().optional(),
+});
+export type UserCreation = z.infer<typeof userCreationSchema>;
+
+export const createUser = (u: UserCreation) => api.send('POST', '/api/v2.0/users', userCreationSchema.parse(u));
+
+export const setSysadmin = (id: number, sysadmin: boolean) =>
+  api.send('PUT', `/api/v2.0/users/${id}/sysadmin`, { sysadmin_flag: sysadmin });
+
+/** As a system admin: no old password needed. */
+export const resetPassword = (id: number, newPassword: string) =>
+  api.send('PUT', `/api/v2.0/users/${id}/password`, { new_password: newPassword });
+
+export const deleteUser = (id: number) => api.send('DELETE', `/api/v2.0/users/${id}`);
+
+/** A mutation that refreshes every user list when it succeeds. */
+function useUserMutation<V>(fn: (v: V) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: userKeys.all }) });
+}
+
+export const useCreateUser = () => useUserMutation(createUser);
+export const useSetSysadmin = () => useUserMutation((v: { id: number; sysadmin: boolean }) => setSysadmin(v.id, v.sysadmin));
+export const useResetPassword = () => useUserMutation((v: { id: number; password: string }) => resetPassword(v.id, v.password));
+export const useDeleteUser = () => useUserMutation(deleteUser);
+
+/**
+ * Harbor's password rule (8–128 characters with an upper-case letter, a lower-case letter and a digit) as hints shown
+ * while typing; the server decides.
+ */
+export const passwordHints = (pw: string) => ({
+  length: pw.length >= 8 && pw.length <= 128,
+  upper: /[A-Z]/.test(pw),
+  lower: /[a-z]/.test(pw),
+  digit: /[0-9]/.test(pw),
+});

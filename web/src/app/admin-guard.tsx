@@ -1,0 +1,9 @@
+import { Outlet } from 'react-router';
+import { useCurrentUser } from '../api/session.ts';
+import NotFoundPage from '../pages/not-found-page.tsx';
+
+/** Administration is for system admins; anyone else sees "not found", as for a page that is not there. */
+export function AdminGuard() {
+  const { data: user } = useCurrentUser();
+  return user?.sysadmin_flag ? <Outlet /> : <NotFoundPage />;
+}

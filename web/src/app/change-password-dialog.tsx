@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useChangePassword } from '../api/session.ts';
+import { Button } from '../components/button.tsx';
+import { Dialog } from '../components/dialog.tsx';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { Field } from '../components/field.tsx';
+import { PasswordChecklist, meetsPasswordRules } from '../components/password-checklist.tsx';
+
+/**
+ * Changing one's own password: the current one, the new one with Harbor's rule as a checklist filled in while typing,
+ * and its confirmation. The server decides; its message is shown when it refuses (a wrong current password, say).
+ */
+export default function ChangePasswordDialog({ userId, open, onClose }: { userId: number; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const change = useChangePassword();
+  const [current, setCurrent] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const mismatch = confirm !== '' && confirm !== password;
+  const ready = current !== '' && meetsPasswordRules(password) && password === confirm;
+
+  const close = () => {
+    setCurrent(''); setPassword(''); setConfirm('');
+    change.reset();
+    onClose();
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (ready) change.mutate({ userId, old_password: current, new_password: password });
+  };
+
+  return (
+    <Dialog open={open} title={t('user.password.title')} onClose={close}>
+      {change.isSuccess ? (
+        <div>
+          <p role="status" className="mb-4 text-sm">{t('user.password.changed')}</p>
+          <div className="flex justify-end"><Button onClick={close}>{t('common.close')}</Button></div>
+        </div>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Field label={t('user.password.current')} type="password" autoComplete="current-password" required
+            value={current} onChange={(e) => setCurrent(e.target.value)} />
+          <Field label={t('user.password.new')} type="password" autoComplete="new-password" required
+            value={password} onChange={(e) => setPassword(e.target.value)} />
+          <PasswordChecklist password={password} />
+          <Field label={t('user.password.confirm')} type="password" autoComplete="new-password" required
+            value={confirm} onChange={(e) => setConfirm(e.target.value)} error={mismatch ? t('user.password.mismatch') : null} />
+          <ErrorMessage error={change.error} />
+          <div className="mt-4 flex justify-end gap-2">
+            <Button variant="secondary" onClick={close}>{t('common.cancel')}</Button>
+            <Button type="submit" disabled={!ready || change.isPending}>
+              {change.isPending ? t('user.password.working') : t('user.password.submit')}
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

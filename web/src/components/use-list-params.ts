@@ -1,0 +1,29 @@
+import { useCallback } from 'react';
+import { useSearchParams } from 'react-router';
+
+/**
+ * A list's page, page size, filter and sort, kept in the URL so a copied link reproduces the view.
+ * `sort` is Harbor's syntax (`name`, `-creation_time`); `filters` are any other named URL parameters.
+ */
+export function useListParams(defaults: { pageSize?: number; sort?: string } = {}) {
+  const [params, setParams] = useSearchParams();
+  const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
+  const pageSize = Math.min(100, Math.max(1, Number(params.get('page_size') ?? defaults.pageSize ?? 15) || 15));
+  const sort = params.get('sort') ?? defaults.sort ?? '';
+  const filter = (name: string) => params.get(name) ?? '';
+
+  /** Changes some parameters; any change but the page itself goes back to page 1. */
+  const update = useCallback((changes: Record<string, string | number | undefined>) => {
+    setParams((prev) => {
+      const next = new URLSearchParams(prev);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === '') next.delete(k);
+        else next.set(k, String(v));
+      }
+      if (!('page' in changes)) next.delete('page');
+      return next;
+    }, { replace: true });
+  }, [setParams]);
+
+  return { page, pageSize, sort, filter, update, setPage: (p: number) => update({ page: p }) };
+}

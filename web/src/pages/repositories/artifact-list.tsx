@@ -1,0 +1,124 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useArtifacts, useDeleteArtifact, type Artifact } from '../../api/artifacts.ts';
+import { paths } from '../../app/paths.ts';
+import { Button } from '../../components/button.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
+import { DataTable, type Column } from '../../components/data-table.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { FilterInput } from '../../components/filter-input.tsx';
+import { formatBytes, formatTime, shortDigest } from '../../components/format.ts';
+import { useListParams } from '../../components/use-list-params.ts';
+import { LabelEditor } from './label-editor.tsx';
+import { PlatformList } from './platform-list.tsx';
+import { PullCommandButton } from './pull-command.tsx';
+import { TagEditor } from './tag-editor.tsx';
+
+export type ArtifactPermissions = {
+  deleteArtifact: boolean; createTag: boolean; deleteTag: boolean; addLabel: boolean; removeLabel: boolean;
+};
+
+export const isSigned = (a: Artifact) => !!a.accessories?.some((x) => x.type.startsWith('signature.'));
+
+/**
+ * A repository's artifacts, one request per page (tags, labels and accessories included): digest, tags, type, size,
+ * labels, signed, push and pull time; an index opens to its platforms; pull commands, tags, labels and delete where
+ * the user may.
+ */
+export function ArtifactList({ project, repo, projectId, can }: { project: string; repo: string; projectId: number | undefined; can: ArtifactPermissions }) {
+  const { t, i18n } = useTranslation();
+  const list = useListParams({ pageSize: 15, sort: '-push_time' });
+  const tagFilter = list.filter('tag');
+  const q = useArtifacts(project, repo, { page: list.page, pageSize: list.pageSize, sort: list.sort, tag: tagFilter || undefined });
+  const [open, setOpen] = useState<Set<number>>(new Set());
+  const [deleting, setDeleting] = useState<Artifact | null>(null);
+  const del = useDeleteArtifact(project, repo);
+  const toggle = (id: number) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
+
+  const columns = useMemo<Column<Artifact>[]>(() => [
+    {
+      id: 'digest', header: t('artifacts.col.digest'), meta: { sortKey: 'digest' },
+      cell: ({ row: { original: a } }) => (
+        <div className="flex items-center gap-2 whitespace-nowrap">
+          {a.references?.length ? (
+            <button type="button" aria-expanded={open.has(a.id)} onClick={() => toggle(a.id)}
+              aria-label={t('artifacts.platforms.toggle', { count: a.references.length, digest: a.digest })}
+              className="w-5 rounded text-center hover:bg-slate-200 dark:hover:bg-slate-800">{open.has(a.id) ? '▾' : '▸'}</button>
+          ) : <span className="w-5" />}
+          <Link to={paths.artifact.href(project, repo, a.digest)} title={a.digest}
+            className="font-mono text-xs text-[#0f4c81] underline dark:text-sky-300">{shortDigest(a.digest)}</Link>
+          <CopyButton text={a.digest} label={t('artifacts.copyDigest')} />
+        </div>
+      ),
+    },
+    {
+      id: 'tags', header: t('artifacts.col.tags'),
+      cell: ({ row: { original: a } }) => (
+        <TagEditor project={project} repo={repo} digest={a.digest} tags={(a.tags ?? []).map((x) => x.name)}
+          canCreate={can.createTag} canDelete={can.deleteTag} />
+      ),
+    },
+    {
+      id: 'type', header: t('artifacts.col.type'), meta: { sortKey: 'type' },
+      cell: ({ row: { original: a } }) => (
+        <span className="whitespace-nowrap">
+          {a.type}
+          {a.references?.length ? <span className="ml-1 text-xs text-slate-600 dark:text-slate-300">{t('artifacts.platforms.count', { count: a.references.length })}</span> : null}
+        </span>
+      ),
+    },
+    { id: 'size', header: t('artifacts.col.size'), meta: { sortKey: 'size', className: 'whitespace-nowrap' }, cell: ({ row }) => formatBytes(row.original.size) },
+    {
+      id: 'labels', header: t('artifacts.col.labels'),
+      cell: ({ row: { original: a } }) => (
+        <LabelEditor project={project} repo={repo} projectId={projectId} digest={a.digest} labels={a.labels ?? []}
+          canAdd={can.addLabel} canRemove={can.removeLabel} />
+      ),
+    },
+    {
+      id: 'signed', header: t('artifacts.col.signed'),
+      cell: ({ row: { original: a } }) => isSigned(a)
+        ? <span className="whitespace-nowrap text-green-800 dark:text-green-300">✓ {t('artifacts.signed')}</span>
+        : <span className="whitespace-nowrap text-slate-600 dark:text-slate-300">{t('artifacts.unsigned')}</span>,
+    },
+    { id: 'push_time', header: t('artifacts.col.pushed'), meta: { sortKey: 'push_time' }, cell: ({ row }) => formatTime(row.original.push_time, i18n.language) },
+    { id: 'pull_time', header: t('artifacts.col.pulled'), meta: { sortKey: 'pull_time' }, cell: ({ row }) => formatTime(row.original.pull_time, i18n.language) },
+    {
+      id: 'actions', header: () => <span className="sr-only">{t('common.actions')}</span>,
+      cell: ({ row: { original: a } }) => (
+        <div className="flex flex-col items-stretch gap-1 whitespace-nowrap">
+          <PullCommandButton target={{ project, repo, digest: a.digest, tags: (a.tags ?? []).map((x) => x.name), type: a.type }} />
+          {can.deleteArtifact && (
+            <Button variant="secondary" className="px-2! py-0.5! text-xs" onClick={() => { del.reset(); setDeleting(a); }}>
+              {t('common.delete')}<span className="sr-only"> {shortDigest(a.digest)}</span>
+            </Button>
+          )}
+        </div>
+      ),
+    },
+  ], [t, i18n.language, project, repo, projectId, can, open]);
+
+  return (
+    <div>
+      <div className="mb-3">
+        <FilterInput label={t('artifacts.filterByTag')} value={tagFilter} onCommit={(v) => list.update({ tag: v })} />
+      </div>
+      <DataTable label={t('artifacts.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(a) => a.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
+        error={q.error} total={q.data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
+        sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="artifact-row"
+        expanded={(a) => (a.references?.length && open.has(a.id)
+          ? <PlatformList project={project} repo={repo} index={a.digest} references={a.references} /> : null)}
+        empty={<EmptyState title={tagFilter ? t('artifacts.emptyFiltered') : t('artifacts.empty')}>
+          {!tagFilter && <p>{t('artifacts.emptyHint')}</p>}
+        </EmptyState>} />
+      <ConfirmDialog open={deleting !== null} title={t('artifacts.deleteTitle')} confirmLabel={t('common.delete')}
+        pending={del.isPending} error={del.error} onClose={() => setDeleting(null)}
+        onConfirm={() => deleting && del.mutate(deleting.digest, { onSuccess: () => setDeleting(null) })}>
+        <p>{t('artifacts.deleteBody', { digest: deleting?.digest ?? '' })}</p>
+        {deleting?.tags?.length ? <p className="mt-2">{t('artifacts.deleteTags', { tags: deleting.tags.map((x) => x.name).join(', ') })}</p> : null}
+      </ConfirmDialog>
+    </div>
+  );
+}

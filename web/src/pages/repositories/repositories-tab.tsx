@@ -1,0 +1,76 @@
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useProjectPermissions } from '../../api/permissions.ts';
+import { useProject } from '../../api/projects.ts';
+import { useDeleteRepository, useRepositories, type Repository } from '../../api/repositories.ts';
+import { useRegistryAddress } from '../../api/system-info.ts';
+import { paths, repoInProject } from '../../app/paths.ts';
+import { Button } from '../../components/button.tsx';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { DataTable, type Column } from '../../components/data-table.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { FilterInput } from '../../components/filter-input.tsx';
+import { formatTime } from '../../components/format.ts';
+import { useListParams } from '../../components/use-list-params.ts';
+
+/** The project's repositories: search by name, sort, page (all in the URL), open one, delete one where allowed. */
+export default function RepositoriesTab() {
+  const { t, i18n } = useTranslation();
+  const { project = '' } = useParams();
+  const projectQ = useProject(project);
+  const perms = useProjectPermissions(projectQ.data?.project_id);
+  const canDelete = perms.can('repository', 'delete');
+  const list = useListParams({ pageSize: 15, sort: '-update_time' });
+  const nameFilter = list.filter('q');
+  const q = useRepositories(project, { page: list.page, pageSize: list.pageSize, sort: list.sort || undefined, name: nameFilter || undefined });
+  const [deleting, setDeleting] = useState<Repository | null>(null);
+  const del = useDeleteRepository(project);
+  const address = useRegistryAddress();
+
+  const columns = useMemo<Column<Repository>[]>(() => [
+    {
+      id: 'name', header: t('repositories.col.name'), meta: { sortKey: 'name' },
+      cell: ({ row: { original: r } }) => (
+        <Link to={paths.repository.href(project, repoInProject(project, r.name))} className="break-all font-medium text-[#0f4c81] underline dark:text-sky-300">
+          {repoInProject(project, r.name)}
+        </Link>
+      ),
+    },
+    { id: 'artifacts', header: t('repositories.col.artifacts'), cell: ({ row }) => row.original.artifact_count },
+    { id: 'pulls', header: t('repositories.col.pulls'), meta: { sortKey: 'pull_count' }, cell: ({ row }) => row.original.pull_count },
+    {
+      id: 'update_time', header: t('repositories.col.updated'), meta: { sortKey: 'update_time', className: 'whitespace-nowrap' },
+      cell: ({ row }) => formatTime(row.original.update_time, i18n.language),
+    },
+    ...(canDelete ? [{
+      id: 'actions', header: () => <span className="sr-only">{t('common.actions')}</span>,
+      cell: ({ row: { original: r } }) => (
+        <Button variant="ghost" aria-label={t('repositories.deleteNamed', { name: repoInProject(project, r.name) })}
+          onClick={() => { del.reset(); setDeleting(r); }}>{t('common.delete')}</Button>
+      ),
+    } satisfies Column<Repository>] : []),
+  // `del.reset` is stable; the table changes with the language, the project and what the user may do.
+  ], [t, i18n.language, project, canDelete, del.reset]);
+
+  const pushHint = address.data ? `${address.data.host}/${project}/REPOSITORY:TAG` : `${project}/REPOSITORY:TAG`;
+  return (
+    <div>
+      <h2 className="mb-3 text-lg font-semibold">{t('project.tab.repositories')}</h2>
+      <div className="mb-3">
+        <FilterInput label={t('repositories.search')} value={nameFilter} onCommit={(v) => list.update({ q: v })} className="w-72" />
+      </div>
+      <DataTable label={t('repositories.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(r) => r.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
+        error={q.error} total={q.data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
+        sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="repository-row"
+        empty={<EmptyState title={nameFilter ? t('repositories.emptyFiltered') : t('repositories.empty')}>
+          {!nameFilter && <p>{t('repositories.emptyHint')} <code className="break-all font-mono">{pushHint}</code></p>}
+        </EmptyState>} />
+      <ConfirmDialog open={deleting !== null} title={t('repositories.deleteTitle')} confirmLabel={t('common.delete')}
+        pending={del.isPending} error={del.error} onClose={() => setDeleting(null)}
+        onConfirm={() => deleting && del.mutate(repoInProject(project, deleting.name), { onSuccess: () => setDeleting(null) })}>
+        {t('repositories.deleteBody', { name: deleting?.name ?? '', count: deleting?.artifact_count ?? 0 })}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -139,6 +139,23 @@ describe.each(engines)('blob uploads and pulls on %s', (engine) => {
     expect(Buffer.from(await get.arrayBuffer()).equals(data)).toBe(true);
   });
 
+  it('serves a blob of several send buffers byte for byte, also right after a client left in the middle of it', async () => {
+    const repo = uniqueRepo('big');
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    const digest = await c.pushBlob(repo, data);
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(`${s.url}/v2/${repo}/blobs/${digest}`, { headers: { Authorization: adminAuth } }, (res) => {
+        res.once('data', () => { req.destroy(); resolve(); });
+      });
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+    });
+    for (let i = 0; i < 2; i++) {
+      const get = await c.call(`/v2/${repo}/blobs/${digest}`);
+      expect(get.status).toBe(200);
+      expect(Buffer.from(await get.arrayBuffer()).equals(data)).toBe(true);
+    }
+  });
+
   it('answers a Range request with 206 and Content-Range, and an unsatisfiable range with 416', async () => {
     const repo = uniqueRepo('range');
     const data = randomBytes(1000);

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { RegistryError, unknownBlob } from '../errors.ts';
 import { parseDigest, type DigestAlgorithm } from '../digest.ts';
 import { parseRepositoryName } from '../names.ts';
@@ -50,8 +49,7 @@ export async function blob(r: RepoRequest, digestParam: string) {
     res.status(200).set('Content-Length', String(size));
   }
   if (req.method === 'HEAD') { res.end(); return; }
-  const source = await r.services.storage.read(digest, range);
-  await pipeline(source, res, { signal: clientGone(req, res) }).catch(() => res.destroy());
+  await r.services.storage.send(digest, res, { range, signal: clientGone(req, res) });
 }
 
 // RFC 9110 §15.5.17: a 416 names the blob's length, so a client can ask again within it.

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export type ByteRange = { start: number; end: number }; // inclusive, as HTTP ranges
 
@@ -11,6 +11,11 @@ export interface StorageDriver {
   stat(digest: string): Promise<{ size: number } | null>;
   /** Streams a committed blob, or the given inclusive range of it. */
   read(digest: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Sends a committed blob, or an inclusive range of it, into `sink` and ends it: what a blob GET does. Rejects, with
+   * nothing written, when the bytes are gone; a failure once bytes have gone out destroys the sink instead.
+   */
+  send(digest: string, sink: Writable, opts?: { range?: ByteRange; signal?: AbortSignal }): Promise<void>;
   /** Writes a small blob whole (manifests), durably, under its digest; idempotent. */
   put(digest: string, data: Buffer): Promise<void>;
   delete(digest: string): Promise<void>;

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { ByteRange, StorageDriver } from './driver.ts';
+import { sendFileRange } from './send-file.ts';
 
 /** Blobs under `<root>/blobs/<algorithm>/<2 hex>/<hex>`, uploads under `<root>/uploads/<id>`. */
 export function createFilesystemDriver(root: string): StorageDriver {
@@ -41,6 +42,18 @@ export function createFilesystemDriver(root: string): StorageDriver {
       const file = blobPath(digest);
       const handle = await open(file, 'r'); // fail here, before headers are sent, if the bytes are gone
       return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    },
+    async send(digest, sink, { range, signal } = {}) {
+      const handle = await open(blobPath(digest), 'r');
+      try {
+        const end = range ? range.end + 1 : (await handle.stat()).size;
+        await sendFileRange(handle, sink, range?.start ?? 0, end, signal);
+        sink.end();
+      } catch {
+        sink.destroy();
+      } finally {
+        await handle.close();
+      }
     },
     async put(digest, data) {
       await mkdir(path.join(root, 'uploads'), { recursive: true });

@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFilesystemDriver } from './filesystem.ts';
+import type { StorageDriver } from './driver.ts';
+
+/** A sink that keeps what it is sent, slowly, so the sender has to wait for flushes and reuse its buffers. */
+function slowSink() {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _e, done) { chunks.push(Buffer.from(chunk)); setImmediate(done); },
+  });
+  const finished = new Promise<void>((resolve, reject) => { sink.on('finish', resolve); sink.on('error', reject); });
+  return { sink, finished, bytes: () => Buffer.concat(chunks) };
+}
+
+describe('the filesystem driver sends a blob', () => {
+  let root: string;
+  let storage: StorageDriver;
+  // Several megabytes and not a multiple of the 1 MiB buffers: every buffer is reused, and the last read is short.
+  const data = randomBytes(5 * (1 << 20) + 12_345);
+  const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'wharf-storage-'));
+    storage = createFilesystemDriver(root);
+    await storage.put(digest, data);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('whole, byte for byte, and ends the sink', async () => {
+    const { sink, finished, bytes } = slowSink();
+    await storage.send(digest, sink);
+    await finished;
+    expect(bytes().equals(data)).toBe(true);
+  });
+
+  it('as an inclusive range that spans buffers', async () => {
+    const range = { start: (1 << 20) - 7, end: 3 * (1 << 20) + 99 };
+    const { sink, finished, bytes } = slowSink();
+    await storage.send(digest, sink, { range });
+    await finished;
+    expect(bytes().equals(data.subarray(range.start, range.end + 1))).toBe(true);
+  });
+
+  it('rejects with nothing written when the bytes are gone', async () => {
+    const sink = new PassThrough();
+    await expect(storage.send(`sha256:${'0'.repeat(64)}`, sink)).rejects.toThrow(/ENOENT/);
+    expect(sink.destroyed).toBe(false);
+    expect(sink.writableLength + sink.readableLength).toBe(0);
+  });
+
+  it('stops and destroys the sink when the receiver goes away midway, without hanging', async () => {
+    const ac = new AbortController();
+    let received = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _e, done) {
+        received += chunk.length;
+        if (received >= 2 << 20) ac.abort(new Error('client disconnected'));
+        else setImmediate(done); // after the abort the write never completes, as on a dead socket
+      },
+    });
+    await storage.send(digest, sink, { signal: ac.signal });
+    expect(sink.destroyed).toBe(true);
+    expect(received).toBeLessThan(data.length);
+  });
+});

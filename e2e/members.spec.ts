@@ -95,6 +95,8 @@ test('a guest added through the console sees the narrower view, and the server s
     await guestPage.goto(`/projects?q=${project}`);
     const row = guestPage.getByTestId('project-row');
     await expect(row).toContainText('Guest');
+    // The quota and the permissions come in one answer: once the quota shows, what is offered is decided.
+    await expect(row).toContainText('0 B / unlimited');
     await expect(row.getByRole('button', { name: /Delete/ })).toHaveCount(0);
 
     await row.getByRole('link', { name: project }).click();

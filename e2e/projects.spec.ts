@@ -213,3 +213,23 @@ test('the configuration tab saves the public flag and the switches as Harbor str
   await screenshot(page, 'project-configuration');
   await expectAccessible(page);
 });
+
+test('the list offers Delete where the policy allows it: to a project admin on their project, not on a public one of others', async ({ page, request }) => {
+  const admin = adminApi(request);
+  const prefix = unique('e2e-own');
+  const owned = `${prefix}-mine`;
+  const other = `${prefix}-public`;
+  await admin.createProject(owned);
+  await admin.createProject(other, { public: true });
+  const user = await admin.createUser(unique('padmin'));
+  await admin.addMember(owned, user.username, 1);
+
+  await signIn(page, user.username, user.password);
+  await page.goto(`/projects?q=${prefix}`);
+  const mine = page.getByTestId('project-row').filter({ hasText: owned });
+  const theirs = page.getByTestId('project-row').filter({ hasText: other });
+  await expect(mine.getByRole('button', { name: `Delete project ${owned}` })).toBeVisible();
+  // The public project's row is decided once its permissions are in (the owned row's button shows they are).
+  await expect(theirs).toContainText('Public');
+  await expect(theirs.getByRole('button', { name: /Delete/ })).toHaveCount(0);
+});

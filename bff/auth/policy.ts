@@ -119,6 +119,10 @@ export const projectActions = (): { resource: string; action: Action }[] => {
   return [...all].flatMap(([resource, acts]) => [...acts].map((action) => ({ resource, action })));
 };
 
+/** What the principal may do in a project it can see: Harbor's relative permissions (`/users/current/permissions`). */
+export const allowedInProject = (principal: Principal, standing: ProjectStanding) =>
+  projectActions().filter((p) => allowed(principal, standing, p.resource, p.action));
+
 /** Registry actions (`pull`, `push`, `delete` in token scopes) mapped onto the matrix. */
 export function registryActionAllowed(principal: Principal, standing: ProjectStanding | null, action: string): boolean {
   if (action === 'pull') return allowed(principal, standing, 'repository', 'pull');

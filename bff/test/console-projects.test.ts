@@ -4,11 +4,11 @@ import { client } from './distribution-helpers.ts';
 import { addProject, addUser, api } from './api-fixtures.ts';
 
 type Activity = { days: { date: string; pushes: number; pulls: number }[]; top_repositories: { name: string; pull_count: number }[] };
-type ProjectQuota = { project_id: number; hard: { storage: number }; used: { storage: number } };
+type ProjectRow = { project_id: number; quota: { hard: { storage: number }; used: { storage: number } } | null; permissions: { resource: string; action: string }[] };
 
 const day = (back: number) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
 
-/** The console's project endpoints: activity for the summary charts, and quotas for a page of the project list. */
+/** The console's project endpoints: activity for the summary charts, and quotas and permissions for a page of the project list. */
 describe.each(engines)('console project activity and quotas on %s', (engine) => {
   let s: TestServer;
   let guest: { id: number; auth: string };
@@ -100,26 +100,47 @@ describe.each(engines)('console project activity and quotas on %s', (engine) => 
     expect((await consoleApi('/projects/team/activity', null)).status).toBe(401);
   });
 
-  it('answers the quotas of a page of projects in one request, only where the caller may read them', async () => {
+  it('answers a page of projects\' quotas and the caller\'s permissions in one request, only where the caller may know them', async () => {
     await api(s)(`/quotas/${teamId}`, { method: 'PUT', json: { hard: { storage: 1024 * 1024 } } });
     const get = async (auth: string, ids: number[]) => {
-      const r = await consoleApi(`/project-quotas?project_id=${ids.join(',')}`, auth);
+      const r = await consoleApi(`/project-rows?project_id=${ids.join(',')}`, auth);
       expect(r.status, await r.clone().text()).toBe(200);
-      return ((await r.json()) as ProjectQuota[]).sort((a, b) => a.project_id - b.project_id);
+      return new Map(((await r.json()) as ProjectRow[]).map((row) => [row.project_id, row]));
     };
-    const all = await get(adminAuth, [teamId, openId, emptyId]);
-    expect(all.map((q) => q.project_id)).toEqual([teamId, openId, emptyId].sort((a, b) => a - b));
-    const team = all.find((q) => q.project_id === teamId)!;
-    expect(team.hard.storage).toBe(1024 * 1024);
+    const may = (row: ProjectRow | undefined, resource: string, action: string) =>
+      !!row?.permissions.some((p) => p.resource === resource && p.action === action);
+    const ids = [teamId, openId, emptyId];
+
+    const all = await get(adminAuth, ids);
+    expect([...all.keys()].sort()).toEqual([...ids].sort());
+    const team = all.get(teamId)!;
+    expect(team.quota!.hard.storage).toBe(1024 * 1024);
     // The same bytes Harbor's quota API reports.
     const harbor = (await (await api(s)(`/quotas/${teamId}`)).json()) as { used: { storage: number } };
-    expect(team.used.storage).toBe(harbor.used.storage);
-    expect(team.used.storage).toBeGreaterThan(0);
-    expect(all.find((q) => q.project_id === emptyId)).toEqual({ project_id: emptyId, hard: { storage: -1 }, used: { storage: 0 } });
+    expect(team.quota!.used.storage).toBe(harbor.used.storage);
+    expect(team.quota!.used.storage).toBeGreaterThan(0);
+    expect(all.get(emptyId)!.quota).toEqual({ hard: { storage: -1 }, used: { storage: 0 } });
+    expect(may(team, 'project', 'delete')).toBe(true);
+    // The permissions are Harbor's relative ones, as /users/current/permissions answers them for the project.
+    const harborPermissions = await (await api(s)(`/users/current/permissions?scope=/project/${teamId}&relative=true`)).json();
+    expect(team.permissions).toEqual(harborPermissions);
 
-    // A guest reads the quotas of its projects; a public project's quota is for its members only, as in Harbor.
-    expect((await get(guest.auth, [teamId, openId, emptyId])).map((q) => q.project_id)).toEqual([teamId, emptyId].sort((a, b) => a - b));
-    expect(await get(outsider.auth, [teamId, openId, emptyId])).toEqual([]);
-    expect((await consoleApi('/project-quotas?project_id=1;drop', adminAuth)).status).toBe(400);
+    // A guest reads its projects' quotas and may not delete them; a public project's quota is for its members only,
+    // as in Harbor, but the project itself is there, with what anyone may do in it.
+    const asGuest = await get(guest.auth, ids);
+    expect([...asGuest.keys()].sort()).toEqual([...ids].sort());
+    expect(asGuest.get(teamId)!.quota).not.toBeNull();
+    expect(may(asGuest.get(teamId), 'project', 'delete')).toBe(false);
+    expect(may(asGuest.get(teamId), 'repository', 'pull')).toBe(true);
+    expect(asGuest.get(openId)!.quota).toBeNull();
+    expect(may(asGuest.get(openId), 'repository', 'pull')).toBe(true);
+    expect(may(asGuest.get(openId), 'repository', 'push')).toBe(false);
+
+    // An outsider learns nothing of the private projects, not even that they exist.
+    const asOutsider = await get(outsider.auth, ids);
+    expect([...asOutsider.keys()]).toEqual([openId]);
+    expect(asOutsider.get(openId)!.quota).toBeNull();
+    expect(may(asOutsider.get(openId), 'project', 'delete')).toBe(false);
+    expect((await consoleApi('/project-rows?project_id=1;drop', adminAuth)).status).toBe(400);
   });
 });

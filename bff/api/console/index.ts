@@ -4,7 +4,7 @@ import { notFound } from '../errors.ts';
 import { readOnlyApi } from '../configurations/read-only.ts';
 import { createProjectActivityRouter } from './project-activity.ts';
 import { createArtifactContentRouter } from './artifact-content.ts';
-import { createProjectQuotasRouter } from './project-quotas.ts';
+import { createProjectRowsRouter } from './project-rows.ts';
 
 /**
  * `/api/console`: what the console needs beside Harbor's `/api/v2.0` so a page takes one or two requests.
@@ -16,7 +16,7 @@ export function createConsoleRouter(deps: ApiDeps): Router {
   router.use(readOnlyApi(deps));
   router.use(createProjectActivityRouter(deps));
   router.use(createArtifactContentRouter(deps));
-  router.use(createProjectQuotasRouter(deps));
+  router.use(createProjectRowsRouter(deps));
   router.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Db } from '../../db/database.ts';
 import type { ProjectAccess } from '../../auth/project-access.ts';
-import { allowed, anonymous, canSeeProject, projectActions, systemAllowed } from '../../auth/policy.ts';
+import { allowedInProject, anonymous, canSeeProject, systemAllowed } from '../../auth/policy.ts';
 import { systemGrantable } from '../../auth/robot-grants.ts';
 import { findProject } from '../project-guard.ts';
 
@@ -19,6 +19,6 @@ export async function currentPermissions(deps: { db: Db; access: ProjectAccess }
   if (!m) return [];
   const project = await findProject(deps.db, req, decodeURIComponent(m[1]));
   const standing = project ? await deps.access.standingIn(principal, project) : null;
-  if (!canSeeProject(principal, standing)) return [];
-  return shape(trimmed, projectActions().filter((p) => allowed(principal, standing, p.resource, p.action)));
+  if (!standing || !canSeeProject(principal, standing)) return [];
+  return shape(trimmed, allowedInProject(principal, standing));
 }

@@ -29,7 +29,7 @@ export const projectKeys = {
   deletable: (id: number) => ['projects', 'deletable', id] as const,
   summary: (name: string) => ['projects', 'summary', name] as const,
   activity: (name: string, days: number) => ['projects', 'activity', name, days] as const,
-  quotas: (ids: number[]) => ['projects', 'quotas', ids] as const,
+  rows: (ids: number[]) => ['projects', 'rows', ids] as const,
 };
 
 // Harbor's own `name` parameter (a substring match) rather than `q`, so any character in the search is just text.

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useProjects, type Project } from '../../api/projects.ts';
-import { useProjectQuotas } from '../../api/project-quotas.ts';
+import { useProjectRows } from '../../api/project-rows.ts';
 import { useCreationRestriction } from '../../api/project-creation.ts';
 import { useCurrentUser } from '../../api/session.ts';
 import { paths } from '../../app/paths.ts';
@@ -20,8 +20,8 @@ const inputClass = 'rounded border border-slate-300 bg-white px-2 py-1.5 text-sm
 
 /**
  * The project list: name search, access filter, sort and page kept in the URL and answered by the server; the page's
- * quotas come in one more request. Creating is offered to those the creation restriction allows, deleting to system
- * admins and the project's admins (the server decides either way).
+ * quotas and the caller's permissions come in one more request. Creating is offered to those the creation restriction
+ * allows, deleting where the policy allows it (the server decides either way).
  */
 export default function ProjectsPage() {
   const { t, i18n } = useTranslation();
@@ -30,7 +30,7 @@ export default function ProjectsPage() {
   const access = list.filter('public');
   const { data, isPending, isPlaceholderData, error } = useProjects({ page: list.page, pageSize: list.pageSize, q, public: access || undefined, sort: list.sort });
   const ids = useMemo(() => data?.items.map((p) => p.project_id) ?? [], [data]);
-  const quotas = useProjectQuotas(ids);
+  const rows = useProjectRows(ids);
   const { data: user } = useCurrentUser();
   const restriction = useCreationRestriction();
   const isAdmin = !!user?.sysadmin_flag;
@@ -53,17 +53,15 @@ export default function ProjectsPage() {
     {
       id: 'quota', header: t('projects.quota'), meta: { className: 'w-48' },
       cell: ({ row }) => {
-        if (quotas.isPending) return <div aria-hidden="true" className="h-2 w-32 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
-        const quota = quotas.data?.get(row.original.project_id);
+        if (rows.isPending) return <div aria-hidden="true" className="h-2 w-32 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
+        const quota = rows.data?.get(row.original.project_id)?.quota;
         return quota ? <QuotaBar used={quota.used.storage} limit={quota.hard.storage} /> : <span className="text-slate-600 dark:text-slate-300">—</span>;
       },
     },
     { id: 'created', header: t('projects.created'), meta: { sortKey: 'creation_time' }, cell: ({ row }) => formatTime(row.original.creation_time, i18n.language) },
     {
       id: 'actions', header: () => <span className="sr-only">{t('common.actions')}</span>,
-      // Still Harbor's rule, copied (system admin or project admin): the server's permissions come one project per
-      // request, and asking per row is worse; one answer for the page needs an aggregated endpoint. The server decides.
-      cell: ({ row }) => (isAdmin || row.original.current_user_role_id === 1) && (
+      cell: ({ row }) => rows.can(row.original.project_id, 'project', 'delete') && (
         <Button variant="ghost" aria-label={t('projects.delete.label', { name: row.original.name })} onClick={() => setDeleting(row.original)}>
           {t('common.delete')}
         </Button>

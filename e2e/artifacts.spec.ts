@@ -117,6 +117,12 @@ test('a multi-arch index opens to its platforms with their own digests and sizes
   await expect(page.getByTestId('parent-index')).toContainText(`Part of index ${shortDigest(multiDigest)}`);
   await expect(page.getByRole('button', { name: 'Delete artifact' })).toHaveCount(0);
   await expect(page.getByText('A platform of an index is deleted with its index.')).toBeVisible();
+
+  // Opened by its own link, without the index in the URL, the platform page still knows its index.
+  await page.goto(page.url().split('?')[0]);
+  await expect(page.getByTestId('layer-row')).toHaveCount(2);
+  await expect(page.getByTestId('parent-index')).toContainText(`Part of index ${shortDigest(multiDigest)}`);
+  await expect(page.getByRole('button', { name: 'Delete artifact' })).toHaveCount(0);
   await page.getByRole('link', { name: '(back to the index)' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`app@${shortDigest(multiDigest)}`);
 });

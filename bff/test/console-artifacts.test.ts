@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client, descriptor, imageIndex, imageManifest, mt } from './distribution-helpers.ts';
+import { client, descriptor, imageIndex, imageManifest, mt, sha256 } from './distribution-helpers.ts';
 import { addProject, addUser, helmChart } from './api-fixtures.ts';
 
 type Content = {
+  indexes: string[];
   manifest: Record<string, unknown>;
   manifestMediaType: string;
   config: Record<string, unknown> | null;
@@ -45,7 +46,7 @@ describe.each(engines)('console artifact content on %s', (engine) => {
     expect(byDigest).toEqual(c);
   });
 
-  it('gives an index its children in the manifest, and no config or layers', async () => {
+  it('gives an index its children in the manifest, and no config or layers; a child names the indexes that hold it', async () => {
     const a = await reg.pushImage('team/multi', null);
     const index = imageIndex([{ ...descriptor(mt.ociManifest, a.body), platform: { os: 'linux', architecture: 'arm64' } }]);
     expect((await reg.putManifest('team/multi', '1.0', index, mt.ociIndex)).status).toBe(201);
@@ -54,6 +55,11 @@ describe.each(engines)('console artifact content on %s', (engine) => {
     expect(c.manifest.manifests).toEqual([{ mediaType: mt.ociManifest, digest: a.digest, size: a.size, platform: { os: 'linux', architecture: 'arm64' } }]);
     expect(c.config).toBeNull();
     expect(c.layers).toEqual([]);
+    expect(c.indexes).toEqual([]);
+    const indexDigest = sha256(index);
+    const child = (await (await content('multi', a.digest)).json()) as Content;
+    expect(child.indexes).toEqual([indexDigest]);
+    expect(child.layers.length).toBeGreaterThan(0);
   });
 
   it('shows a chart its Chart.yaml config, and leaves out a config over 1 MiB', async () => {

@@ -30,7 +30,7 @@ const parseJson = (b: Buffer): unknown => {
 
 /**
  * `GET /api/console/projects/{project}/repositories/{repo}/artifacts/{reference}/content`: the manifest as pushed
- * (parsed), its config JSON when small, and its layers, in one answer for the artifact page. Reading it is pulling
+ * (parsed), its config JSON when small, its layers and the indexes that hold it, in one answer for the artifact page. Reading it is pulling
  * the artifact, so it needs pull on the repository; a project the caller may not see answers 404 like a missing one.
  */
 export function createArtifactContentRouter(deps: ApiDeps): Router {
@@ -62,7 +62,9 @@ export function createArtifactContentRouter(deps: ApiDeps): Router {
       }
     }
     const layers = !isIndex && Array.isArray(manifest?.layers) ? (manifest.layers as Descriptor[]).map(asDescriptor) : [];
-    res.json({ manifest, manifestMediaType, config, layers });
+    // Deleting an artifact alone is refused while an index holds it: the page says so instead of offering it.
+    const indexes = (await deps.store.parentsOf(pulled.artifact.id)).map((p) => p.digest);
+    res.json({ manifest, manifestMediaType, config, layers, indexes });
   });
 
   return router;

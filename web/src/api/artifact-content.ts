@@ -2,12 +2,16 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
 import { artifactKeys, artifactPath } from './artifacts.ts';
 
-/** The console's `/content`: the manifest as pushed, its config JSON (null when large or absent), and its layers. */
+/**
+ * The console's `/content`: the manifest as pushed, its config JSON (null when large or absent), its layers, and the
+ * digests of the indexes that hold it (it is deleted with them, not alone).
+ */
 export type ArtifactContent = {
   manifest: unknown;
   manifestMediaType: string;
   config: unknown;
   layers: { digest: string; size: number; mediaType: string }[];
+  indexes: string[];
 };
 
 export const getArtifactContent = (project: string, repo: string, reference: string) =>

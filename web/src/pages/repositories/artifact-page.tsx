@@ -43,7 +43,7 @@ export default function ArtifactPage() {
   const isDigestRef = reference.includes(':');
   // Reached from an index's platform list: the index it belongs to (a digest, or nothing).
   const parentParam = useSearchParams()[0].get('index') ?? '';
-  const parentIndex = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/.test(parentParam) ? parentParam : null;
+  const linkedIndex = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-f0-9]{32,}$/.test(parentParam) ? parentParam : null;
   const title = isDigestRef ? `${repo}@${shortDigest(reference)}` : `${repo}:${reference}`;
 
   const missing = [projectQ.error, q.error].some((e) => e instanceof ApiError && e.status === 404);
@@ -59,6 +59,9 @@ export default function ArtifactPage() {
 
   const a = q.data;
   const c = content.data;
+  // The index that holds this artifact: the one it was reached from while that is known to hold it, else any that does
+  // (a platform opened by its own link is still deleted with its index, not alone).
+  const parentIndex = c ? (linkedIndex && c.indexes.includes(linkedIndex) ? linkedIndex : c.indexes[0] ?? null) : linkedIndex;
   const tags = (a?.tags ?? []).map((x) => x.name);
   const isIndex = !!a?.references?.length || (c && Array.isArray((c.manifest as { manifests?: unknown })?.manifests));
   return (
@@ -77,7 +80,7 @@ export default function ArtifactPage() {
           {a && (isSigned(a)
             ? <span className="rounded bg-green-100 px-2 py-0.5 text-xs font-medium text-green-900 dark:bg-green-900 dark:text-green-100">✓ {t('artifacts.signed')}</span>
             : <span className="text-xs text-slate-600 dark:text-slate-300">{t('artifacts.unsigned')}</span>)}
-          {a && perms.can('artifact', 'delete') && !parentIndex && (
+          {a && c && perms.can('artifact', 'delete') && !parentIndex && (
             <Button variant="danger" className="ml-auto" onClick={() => { del.reset(); setDeleting(true); }}>{t('artifacts.delete')}</Button>
           )}
           {a && perms.can('artifact', 'delete') && parentIndex && (

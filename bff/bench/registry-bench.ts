@@ -6,7 +6,8 @@
  * baseline/wharf) and the targets. A script, not a test: it asserts nothing and never runs in `npm test`.
  *
  *   1. push and pull MB/s (10^6 bytes/s) of a 3 × 64 MiB-layer image with skopeo, several repetitions, a fresh image
- *      and repository per repetition (skopeo's blob-info cache would otherwise mount blobs instead of sending them);
+ *      and repository per repetition (skopeo's blob-info cache would otherwise mount blobs instead of sending them),
+ *      then, as a diagnostic, one 64 MiB layer fetched with curl: the send path without skopeo's own work;
  *   2. manifest GET requests/s at concurrency 32 for ~10 s (wrk, or a Node load generator), Wharf with basic
  *      credentials and with a bearer token from /service/token, plus Wharf's core without the BFF hop as a diagnostic;
  *   3. peak resident memory (VmHWM, reset before the phase, cross-checked by sampling VmRSS) while a 1 GiB layer is
@@ -17,7 +18,7 @@
  *
  * Knobs (environment):
  *   BENCH_REPS (5), BENCH_LAYERS (3), BENCH_LAYER_MIB (64), BENCH_BIG_MIB (1024), BENCH_RPS_SECONDS (10),
- *   BENCH_CONCURRENCY (32), BENCH_LOADGEN (wrk | node; default wrk when installed), BENCH_PHASES (push,rps,big),
+ *   BENCH_CONCURRENCY (32), BENCH_LOADGEN (wrk | node; default wrk when installed), BENCH_PHASES (push,blob,rps,big; blob needs push),
  *   BENCH_RPS_TARGETS (baseline,basic,bearer,core), BENCH_RPS_WARMUP_S (2),
  *   BENCH_BUDGET_S (270: later repetitions are skipped past about half of it),
  *   BENCH_WHARF_ROOT (another checkout to run Wharf from, for before/after comparisons; default this one),
@@ -53,7 +54,7 @@ const cfg = {
   concurrency: int('BENCH_CONCURRENCY', 32, 1, 1024),
   budgetS: int('BENCH_BUDGET_S', 270, 30, 3600),
   loadgen: process.env.BENCH_LOADGEN === 'node' ? 'node' : process.env.BENCH_LOADGEN === 'wrk' ? 'wrk' : haveWrk() ? 'wrk' : 'node',
-  phases: new Set((process.env.BENCH_PHASES ?? 'push,rps,big').split(',').map((s) => s.trim())),
+  phases: new Set((process.env.BENCH_PHASES ?? 'push,blob,rps,big').split(',').map((s) => s.trim())),
   rpsTargets: new Set((process.env.BENCH_RPS_TARGETS ?? 'baseline,basic,bearer,core').split(',').map((s) => s.trim())),
   rpsWarmupS: int('BENCH_RPS_WARMUP_S', 2, 0, 30),
   wharfRoot: path.resolve(process.env.BENCH_WHARF_ROOT ?? repoRoot),
@@ -87,15 +88,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => { log(`${sig}: cleaning up`); void cleanup().finally(() => process.exit(130)); });
 }
 
-// ---------------------------------------------------------------- skopeo
-let authFiles = 0;
-/** One skopeo call with its own empty auth file; returns its wall time in seconds. */
-async function skopeo(args: string[], timeoutS: number): Promise<number> {
-  const authfile = path.join(root, `auth-${++authFiles}.json`);
-  await writeFile(authfile, '{"auths":{}}\n');
+// ---------------------------------------------------------------- skopeo and curl
+/** Runs a client tool to its end (killed after `timeoutS`); returns its wall time in seconds. */
+async function runTool(cmd: string, args: string[], timeoutS: number, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REGISTRY_AUTH_FILE: authfile } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     tools.add(child);
     let err = '';
     child.stderr.on('data', (c: Buffer) => { if (err.length < 8000) err += c.toString(); });
@@ -105,10 +103,18 @@ async function skopeo(args: string[], timeoutS: number): Promise<number> {
       clearTimeout(killer);
       tools.delete(child);
       if (code === 0) resolve();
-      else reject(new Error(`skopeo ${args.slice(0, 3).join(' ')} failed (${code ?? signal}): ${err.trim().slice(-2000)}`));
+      else reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed (${code ?? signal}): ${err.trim().slice(-2000)}`));
     });
   });
   return (performance.now() - started) / 1000;
+}
+
+let authFiles = 0;
+/** One skopeo call with its own empty auth file; returns its wall time in seconds. */
+async function skopeo(args: string[], timeoutS: number): Promise<number> {
+  const authfile = path.join(root, `auth-${++authFiles}.json`);
+  await writeFile(authfile, '{"auths":{}}\n');
+  return runTool('skopeo', args, timeoutS, { ...process.env, REGISTRY_AUTH_FILE: authfile });
 }
 
 /**
@@ -205,6 +211,24 @@ async function phasePushPull(baseline: Server, wharf: Server): Promise<string | 
     details.push(`${dir} MB/s each repetition: wharf ${speeds[dir].wharf.map((x) => x.toFixed(1)).join(', ')}; baseline ${speeds[dir].baseline.map((x) => x.toFixed(1)).join(', ')}`);
   }
   return firstRepo;
+}
+
+/**
+ * Diagnostic: one layer of the pushed image fetched whole with curl into /dev/null, alternating registries: the
+ * server's send path alone, without skopeo's hashing and writing (which bound the pull figure above on 2 cores).
+ */
+async function phaseBlobGet(baseline: Server, wharf: Server, repo: string) {
+  const manifest = await fetch(`${wharf.base}/v2/library/${repo}/manifests/1`, { headers: { Accept: accept, Authorization: basicHeader } });
+  const layer = ((await manifest.json()) as { layers: { digest: string; size: number }[] }).layers[0];
+  const speeds = { wharf: [] as number[], baseline: [] as number[] };
+  for (let i = 0; i < 10; i++) {
+    for (const s of i % 2 === 0 ? [baseline, wharf] : [wharf, baseline]) {
+      const t = await runTool('curl', ['-sf', '-o', '/dev/null', ...(isWharf(s) ? ['-u', creds] : []), `${s.base}/v2/library/${repo}/blobs/${layer.digest}`], 60);
+      speeds[isWharf(s) ? 'wharf' : 'baseline'].push(layer.size / MB / t);
+    }
+  }
+  rows.push({ metric: `diag: blob GET MB/s, curl (median of 10)`, wharf: median(speeds.wharf), baseline: median(speeds.baseline), unit: 'MB/s', target: '(diagnostic)', pass: null });
+  details.push(`blob GET of ${(layer.size / MB).toFixed(0)} MB with curl, each: wharf ${speeds.wharf.map((x) => x.toFixed(0)).join(', ')}; baseline ${speeds.baseline.map((x) => x.toFixed(0)).join(', ')}`);
 }
 
 async function ensureSmallImage(baseline: Server, wharf: Server): Promise<string> {
@@ -363,6 +387,7 @@ async function main() {
 
   let repo: string | null = null;
   if (cfg.phases.has('push')) repo = await phasePushPull(baseline, wharf);
+  if (repo && cfg.phases.has('blob')) await phaseBlobGet(baseline, wharf, repo);
   // The 1 GiB phase runs before the manifest storm: its peak is then what a big transfer costs a process that has
   // served pushes and pulls, not the heap a 32-way GET storm left behind (reported below as the lifetime peak).
   if (cfg.phases.has('big')) await phaseBigLayer(baseline, wharf);

@@ -244,6 +244,9 @@ test.describe('sessions', () => {
     await mainNav(page).getByRole('link', { name: 'Administration' }).click();
     await expect(page).toHaveURL(/\/sign-in\?redirect=%2Fadmin%2Fusers$/);
     await expect(page.getByRole('status')).toHaveText('Your session has ended. Sign in to continue.');
+    // The notice travels in the page's history entry, so a reload keeps it (and the way back).
+    await page.reload();
+    await expect(page.getByRole('status')).toHaveText('Your session has ended. Sign in to continue.');
     await signIn(page);
     await expect(page).toHaveURL(/\/admin\/users$/);
   });

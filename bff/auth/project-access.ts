@@ -12,16 +12,12 @@ export function createProjectAccess(db: Db) {
     const name = project.name ?? (principal.kind === 'robot'
       ? (await db.selectFrom('projects').select('name').where('id', '=', project.id).executeTakeFirst())?.name
       : undefined);
-    // Robots hold no membership: only their grants (by project name) count.
-    if (principal.kind !== 'user') return { public: project.public === 1, role: null, name };
-    const member = await db.selectFrom('members').select('role')
-      .where('project_id', '=', project.id).where('entity_type', '=', 'u').where('entity_id', '=', principal.id)
-      .executeTakeFirst();
-    return { public: project.public === 1, role: member?.role ?? null, name };
+    return (await standingsIn(principal, [{ ...project, name }])).get(project.id)!;
   }
   /** Where the principal stands in each of several project rows: one membership query for them all. */
-  async function standingsIn(principal: Principal, projects: { id: number; public: number; name: string }[]): Promise<Map<number, ProjectStanding>> {
+  async function standingsIn(principal: Principal, projects: { id: number; public: number; name?: string }[]): Promise<Map<number, ProjectStanding>> {
     const roleOf = new Map<number, number>();
+    // Robots hold no membership: only their grants (by project name) count.
     if (principal.kind === 'user' && projects.length) {
       const rows = await db.selectFrom('members').select(['project_id', 'role'])
         .where('project_id', 'in', projects.map((p) => p.id)).where('entity_type', '=', 'u').where('entity_id', '=', principal.id).execute();

@@ -13,8 +13,8 @@
  *   3. peak resident memory (VmHWM, reset before the phase, cross-checked by sampling VmRSS) while a 1 GiB layer is
  *      pushed and pulled (run before 2, whose 32-way load grows Node's heap; the end-of-run VmHWM shows that too).
  *
- * Wharf runs as `node --import tsx bff/main.ts` (what `npx tsx bff/main.ts` starts, without the tsx CLI's extra
- * parent process), so its pid is the server's own for /proc/<pid>/status. Rows marked "diag" carry no target.
+ * Wharf runs as `npm start` runs it, `node dist/server/main.mjs` (bundled first), started directly so its pid is the
+ * server's own for /proc/<pid>/status. Rows marked "diag" carry no target.
  *
  * Knobs (environment):
  *   BENCH_REPS (5), BENCH_LAYERS (3), BENCH_LAYER_MIB (64), BENCH_BIG_MIB (1024), BENCH_RPS_SECONDS (10),

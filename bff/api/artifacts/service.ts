@@ -221,7 +221,7 @@ export function createArtifactService(deps: {
     async deleteTag(repo: RepositoryRef, project: string, artifact: ArtifactRow, name: string, operator: string) {
       const tag = await store.findTag(repo.id, name);
       if (!tag || tag.artifact_id !== artifact.id) throw notFound(`tag ${name} not found on ${repo.name}@${artifact.digest}`);
-      await store.deleteTag(tag.id);
+      await registry.deleteTag(repo.id, name);
       audit.record({ project, operator, resource: `${repo.name}:${name}`, resourceType: 'tag', operation: 'delete' });
     },
 

@@ -6,7 +6,6 @@ import { badRequest } from '../errors.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 import { cosignTagOf, refreshTopLevel, tagged } from '../../core/top-level.ts';
 
-
 type ArtifactsEb = ExpressionBuilder<Database, 'artifacts'>;
 
 const one = sql<number>`1`.as('one');
@@ -236,12 +235,6 @@ export function createArtifactStore(db: Db) {
           .returning('id').executeTakeFirstOrThrow();
         await refreshTopLevel(tx, [artifactId]);
         return row;
-      }),
-
-    deleteTag: (tagId: number) =>
-      db.transaction().execute(async (tx) => {
-        const row = await tx.deleteFrom('tags').where('id', '=', tagId).returning('artifact_id').executeTakeFirst();
-        if (row) await refreshTopLevel(tx, [row.artifact_id]);
       }),
 
     // ---- labels on artifacts

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 
-/** The SQL behind the console's project activity and quota endpoints. */
+/** The SQL behind the console's project activity endpoint. */
 export function createProjectActivityStore(db: Db) {
   return {
     /**

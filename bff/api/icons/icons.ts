@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestOf } from '../../core/digest.ts';
 
 /**
  * The built-in artifact icons, one per Harbor artifact type, addressed by the digest of their bytes (what the
@@ -17,12 +17,12 @@ const byType: Record<string, string> = {
   UNKNOWN: badge('#475569', '?'),
 };
 
-const icons = new Map<string, { type: string; bytes: Buffer }>();
+const icons = new Map<string, Buffer>();
 const digestOfType = new Map<string, string>();
 for (const [type, svg] of Object.entries(byType)) {
   const bytes = Buffer.from(svg);
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  icons.set(digest, { type, bytes });
+  const digest = digestOf(bytes);
+  icons.set(digest, bytes);
   digestOfType.set(type, digest);
 }
 
@@ -32,5 +32,5 @@ export const iconOf = (type: string) => digestOfType.get(type) ?? digestOfType.g
 /** Harbor's Icon model: the content type and the base64 content; undefined for a digest that is no icon. */
 export function iconJson(digest: string): { 'content-type': string; content: string } | undefined {
   const icon = icons.get(digest);
-  return icon && { 'content-type': 'image/svg+xml', content: icon.bytes.toString('base64') };
+  return icon && { 'content-type': 'image/svg+xml', content: icon.toString('base64') };
 }

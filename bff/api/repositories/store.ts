@@ -45,11 +45,14 @@ function condition(eb: ReposEb, c: Condition): Expression<SqlBool> {
   throw badRequest('name takes a name, ~part or {a b}');
 }
 
+/** A repository's `artifact_count`: its artifacts in Harbor's default collection (see bff/core/top-level.ts). */
+export const artifactCount = (eb: ExpressionBuilder<Database, 'repositories'>) => eb.selectFrom('artifacts')
+  .select((e) => e.fn.countAll<number>().as('n')).whereRef('artifacts.repository_id', '=', 'repositories.id').where('artifacts.top_level', '=', 1)
+  .as('artifact_count');
+
 /** SQL for the repository API. */
 export function createRepositoryStore(db: Db) {
-  const withCount = () => db.selectFrom('repositories').select(columns).select((eb) => eb.selectFrom('artifacts')
-    .select((e) => e.fn.countAll<number>().as('n')).whereRef('artifacts.repository_id', '=', 'repositories.id').where('artifacts.top_level', '=', 1)
-    .as('artifact_count'));
+  const withCount = () => db.selectFrom('repositories').select(columns).select(artifactCount);
 
   return {
     async list(scope: { projectId: number } | RepositoryVisibility, conditions: Condition[], sort: SortKey[], limit: number, offset: number) {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
+import { artifactCount } from '../repositories/store.ts';
 import { visibleProjects, type ProjectVisibility } from '../projects/visibility.ts';
 
 /** SQL for search and statistics, always within what the caller may see. */
@@ -11,8 +12,7 @@ export function createSearchStore(db: Db) {
         .innerJoin('projects', 'projects.id', 'repositories.project_id')
         .select(['projects.id as project_id', 'projects.name as project_name', 'projects.public as project_public',
           'repositories.name as repository_name', 'repositories.pull_count'])
-        .select((eb) => eb.selectFrom('artifacts').select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('artifacts.repository_id', '=', 'repositories.id').where('artifacts.top_level', '=', 1).as('artifact_count'))
+        .select(artifactCount)
         .where((eb) => visibleProjects(eb, visibility))
         .where(containsIgnoringCase('repositories.name', q))
         .orderBy('repositories.name').limit(limit).execute();

@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
 import { artifactKeys, artifactPath } from './artifacts.ts';
 
@@ -8,39 +8,31 @@ export type HistoryEntry = { created?: string; created_by?: string; author?: str
 /** A chart's dependency (Chart.yaml `dependencies`). */
 export type ChartDependency = { name: string; version: string; repository?: string };
 
-/** Harbor's additions: build history for images, README, values and dependencies for charts. */
-export type AdditionName = 'build_history' | 'readme.md' | 'values.yaml' | 'dependencies';
+const json = <T>() => (path: string) => api.get<T>(path);
+const text = (path: string) => api.text(path);
 
-const additionPath = (project: string, repo: string, reference: string, name: AdditionName) =>
-  `${artifactPath(project, repo, reference)}/additions/${name}`;
+/**
+ * Harbor's additions and how each is read: build history for images, README, values and dependencies for charts.
+ * README and values come as text, shown as written.
+ */
+const additions = {
+  build_history: json<HistoryEntry[]>(),
+  dependencies: json<ChartDependency[]>(),
+  'readme.md': text,
+  'values.yaml': text,
+};
 
-export const getBuildHistory = (project: string, repo: string, reference: string) =>
-  api.get<HistoryEntry[]>(additionPath(project, repo, reference, 'build_history'));
+export type AdditionName = keyof typeof additions;
 
-export const getChartDependencies = (project: string, repo: string, reference: string) =>
-  api.get<ChartDependency[]>(additionPath(project, repo, reference, 'dependencies'));
+/** What an addition answers: build history and dependencies as JSON, README and values as text. */
+export type Addition<N extends AdditionName> = Awaited<ReturnType<(typeof additions)[N]>>;
 
-/** README and values come as text, shown as written. */
-export const getAdditionText = (project: string, repo: string, reference: string, name: 'readme.md' | 'values.yaml') =>
-  api.text(additionPath(project, repo, reference, name));
+const getAddition = <N extends AdditionName>(project: string, repo: string, reference: string, name: N) =>
+  (additions[name] as (path: string) => Promise<Addition<N>>)(`${artifactPath(project, repo, reference)}/additions/${name}`);
 
-export const buildHistoryQuery = (project: string, repo: string, reference: string) => queryOptions({
-  queryKey: artifactKeys.addition(project, repo, reference, 'build_history'),
-  queryFn: () => getBuildHistory(project, repo, reference), staleTime: Infinity,
-});
-export const useBuildHistory = (project: string, repo: string, reference: string, enabled: boolean) =>
-  useQuery({ ...buildHistoryQuery(project, repo, reference), enabled });
-
-export const chartDependenciesQuery = (project: string, repo: string, reference: string) => queryOptions({
-  queryKey: artifactKeys.addition(project, repo, reference, 'dependencies'),
-  queryFn: () => getChartDependencies(project, repo, reference), staleTime: Infinity,
-});
-export const useChartDependencies = (project: string, repo: string, reference: string, enabled: boolean) =>
-  useQuery({ ...chartDependenciesQuery(project, repo, reference), enabled });
-
-export const additionTextQuery = (project: string, repo: string, reference: string, name: 'readme.md' | 'values.yaml') => queryOptions({
-  queryKey: artifactKeys.addition(project, repo, reference, name),
-  queryFn: () => getAdditionText(project, repo, reference, name), staleTime: Infinity,
-});
-export const useAdditionText = (project: string, repo: string, reference: string, name: 'readme.md' | 'values.yaml', enabled: boolean) =>
-  useQuery({ ...additionTextQuery(project, repo, reference, name), enabled });
+/** One addition of an artifact (`name` says which, and so what it answers); read once, not asked again while cached. */
+export const useAddition = <N extends AdditionName>(project: string, repo: string, reference: string, name: N, enabled: boolean) =>
+  useQuery({
+    queryKey: artifactKeys.addition(project, repo, reference, name),
+    queryFn: () => getAddition(project, repo, reference, name), staleTime: Infinity, enabled,
+  });

@@ -1,9 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, harborQ, match, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
 import type { Label } from './labels.ts';
-import { repositoryKeys, repositoryPath, type ApiBase } from './repositories.ts';
-import { projectKeys } from './projects.ts';
+import { repositoryKeys, repositoryPath } from './repositories.ts';
+import { projectKeys, type ApiBase } from './projects.ts';
 
 export type Platform = { os?: string; architecture?: string; variant?: string; 'os.version'?: string };
 
@@ -41,11 +41,10 @@ export type Artifact = {
   addition_links: Record<string, { href: string; absolute: boolean }>;
 };
 
-export type ArtifactListParams = { page: number; pageSize: number; sort?: string; tag?: string };
+export type ArtifactListParams = PageParams & { tag?: string };
 
 /** Every artifact query of a repository sits under `repository(project, repo)`, so one invalidation refreshes them all. */
 export const artifactKeys = {
-  all: ['artifacts'] as const,
   repository: (project: string, repo: string) => ['artifacts', project, repo] as const,
   lists: (project: string, repo: string) => ['artifacts', project, repo, 'list'] as const,
   list: (project: string, repo: string, p: ArtifactListParams) => ['artifacts', project, repo, 'list', p] as const,
@@ -65,13 +64,11 @@ const withAll = { with_tag: true, with_label: true, with_accessory: true };
 // ---- list
 export const getArtifacts = (project: string, repo: string, p: ArtifactListParams) =>
   api.page<Artifact>(`${repositoryPath(project, repo)}/artifacts${query({
-    ...withAll, page: p.page, page_size: p.pageSize, sort: p.sort, q: harborQ({ tags: match.fuzzy(p.tag) }),
+    ...withAll, ...pageQuery(p), q: harborQ({ tags: match.fuzzy(p.tag) }),
   })}`);
 
-export const artifactsQuery = (project: string, repo: string, p: ArtifactListParams) => {
-  const queryKey = artifactKeys.list(project, repo, p);
-  return queryOptions({ queryKey, queryFn: () => getArtifacts(project, repo, p), placeholderData: keepPageOf(queryKey, ['tag']) });
-};
+export const artifactsQuery = (project: string, repo: string, p: ArtifactListParams) =>
+  listQuery(artifactKeys.list(project, repo, p), () => getArtifacts(project, repo, p), ['tag']);
 
 export const useArtifacts = (project: string, repo: string, p: ArtifactListParams) => useQuery(artifactsQuery(project, repo, p));
 

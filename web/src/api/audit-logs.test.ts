@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../bff/api/harbor-query.ts';
-import { auditFilterChoices, auditOperations, auditQ } from './audit-logs.ts';
+import { auditFilterChoices, auditQ } from './audit-logs.ts';
 
 describe('auditFilterChoices', () => {
   it('offers the server\'s event types split into operation and resource type, then every operation the server records', () => {
@@ -12,7 +12,7 @@ describe('auditFilterChoices', () => {
   });
 
   it('falls back to the recorded operations when the server\'s list cannot be read', () => {
-    expect(auditFilterChoices(undefined).operations).toEqual([...auditOperations]);
+    expect(auditFilterChoices(undefined).operations).toEqual(['create', 'update', 'delete', 'pull', 'disable', 'login_failed']);
   });
 });
 

@@ -1,7 +1,8 @@
 import { useMemo } from 'react';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, harborQ, match, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
+import { projectPath } from './projects.ts';
 import { useCurrentUser } from './session.ts';
 
 /** Harbor 2.13's AuditLogExt: the legacy AuditLog plus a description and the result. */
@@ -27,10 +28,9 @@ export type AuditFilters = {
 };
 
 /** `project` set: that project's logs; otherwise the system-wide log. `sort`: `op_time` or `-op_time`. */
-export type AuditListParams = { project?: string; page: number; pageSize: number; sort?: string; filters: AuditFilters };
+export type AuditListParams = PageParams & { project?: string; filters: AuditFilters };
 
 export const auditLogKeys = {
-  all: ['audit-logs'] as const,
   list: (p: AuditListParams) => ['audit-logs', 'list', p] as const,
   events: ['audit-logs', 'events'] as const,
 };
@@ -48,15 +48,12 @@ export const auditQ = (f: AuditFilters): string | undefined => harborQ({
 });
 
 export const getAuditLogs = (p: AuditListParams) => {
-  const base = p.project ? `/api/v2.0/projects/${encodeURIComponent(p.project)}/auditlog-exts` : '/api/v2.0/auditlog-exts';
-  return api.page<AuditLog>(`${base}${query({ page: p.page, page_size: p.pageSize, sort: p.sort, q: auditQ(p.filters) })}`);
+  const base = p.project ? `${projectPath(p.project)}/auditlog-exts` : '/api/v2.0/auditlog-exts';
+  return api.page<AuditLog>(`${base}${query({ ...pageQuery(p), q: auditQ(p.filters) })}`);
 };
 
 /** The project is the list's scope: one project's log never stands in for another's (or for the system-wide log). */
-export const auditLogsQuery = (p: AuditListParams) => {
-  const queryKey = auditLogKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getAuditLogs(p), placeholderData: keepPageOf(queryKey, ['filters']) });
-};
+export const auditLogsQuery = (p: AuditListParams) => listQuery(auditLogKeys.list(p), () => getAuditLogs(p), ['filters']);
 
 export const useAuditLogs = (p: AuditListParams) => useQuery(auditLogsQuery(p));
 

@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { systemInfoKeys } from './system-info.ts';
 import { api } from './client.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
 
 /** Harbor's ConfigurationsResponse: every setting with its value and whether the API may change it. */
 export type ConfigValue = string | number | boolean;
@@ -17,11 +18,5 @@ export const useConfigurations = () => useQuery(configurationsQuery);
 /** A flat `{key: value}` of the changed settings; the server applies all or none. */
 export const updateConfigurations = (changes: Record<string, ConfigValue>) => api.send('PUT', '/api/v2.0/configurations', changes);
 
-export function useUpdateConfigurations() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: updateConfigurations,
-    // The banner and read-only mode are shown by the shell from systeminfo.
-    onSuccess: () => Promise.all([configurationKeys.all, systemInfoKeys.current].map((queryKey) => qc.invalidateQueries({ queryKey }))),
-  });
-}
+// The banner and read-only mode are shown by the shell from systeminfo.
+export const useUpdateConfigurations = () => useInvalidatingMutation(updateConfigurations, [configurationKeys.all, systemInfoKeys.current]);

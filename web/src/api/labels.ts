@@ -1,7 +1,8 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, type PageParams } from './list-placeholder.ts';
 
 /** Harbor's Label: global (`g`) or of one project (`p`). */
 export type Label = {
@@ -15,7 +16,7 @@ export type Label = {
   update_time: string;
 };
 
-export type LabelListParams = { scope: 'g' | 'p'; projectId?: number; page: number; pageSize: number; name?: string; sort?: string };
+export type LabelListParams = PageParams & { scope: 'g' | 'p'; projectId?: number; name?: string };
 
 export const labelKeys = {
   all: ['labels'] as const,
@@ -26,10 +27,7 @@ export const getLabels = (p: LabelListParams) =>
   api.page<Label>(`/api/v2.0/labels${query({ scope: p.scope, project_id: p.projectId, page: p.page, page_size: p.pageSize, name: p.name, sort: p.sort })}`);
 
 /** The scope and project are the list's scope: global labels never stand in for a project's. */
-export const labelsQuery = (p: LabelListParams) => {
-  const queryKey = labelKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getLabels(p), placeholderData: keepPageOf(queryKey, ['name']) });
-};
+export const labelsQuery = (p: LabelListParams) => listQuery(labelKeys.list(p), () => getLabels(p), ['name']);
 
 export const useLabels = (p: LabelListParams, enabled = true) => useQuery({ ...labelsQuery(p), enabled });
 
@@ -49,10 +47,7 @@ export const updateLabel = (id: number, input: LabelInput) => api.send('PUT', `/
 export const deleteLabel = (id: number) => api.send('DELETE', `/api/v2.0/labels/${id}`);
 
 /** Label changes show wherever labels are listed (artifact lists refetch their labels when next shown). */
-function useLabelMutation<V>(fn: (v: V) => Promise<unknown>) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: labelKeys.all }) });
-}
+const useLabelMutation = <V, R>(fn: (v: V) => Promise<R>) => useInvalidatingMutation(fn, [labelKeys.all]);
 
 export const useCreateLabel = () =>
   useLabelMutation((v: { scope: Parameters<typeof createLabel>[0]; input: LabelInput }) => createLabel(v.scope, v.input));

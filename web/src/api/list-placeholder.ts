@@ -1,4 +1,5 @@
-import { hashKey, type QueryKey } from '@tanstack/react-query';
+import { hashKey, queryOptions, type QueryKey } from '@tanstack/react-query';
+import type { Paged } from './client.ts';
 
 /** What only changes the view of one list: its page, page size and sort. A list names its filters on top. */
 const paging = ['page', 'pageSize', 'sort'];
@@ -24,3 +25,20 @@ export const sameScope = (a: QueryKey | undefined, b: QueryKey, view: readonly s
 export const keepPageOf = <T>(key: QueryKey, filters: readonly string[] = []) =>
   (previous: T | undefined, previousQuery: { queryKey: QueryKey } | undefined): T | undefined =>
     sameScope(previousQuery?.queryKey, key, filters) ? previous : undefined;
+
+/** What every paged list takes: the page (from 1), its size and Harbor's sort (`name`, `-creation_time`). */
+export type PageParams = { page: number; pageSize: number; sort?: string };
+
+/** The paging part of a list's query string, in Harbor's names (undefined values are left out by `query`). */
+export const pageQuery = (p: PageParams) => ({ page: p.page, page_size: p.pageSize, sort: p.sort });
+
+/** The params of a list key: its last element. */
+type ParamsOf<K> = K extends readonly [...unknown[], infer P] ? P : never;
+
+/**
+ * A list query: its key (whose last element is the list's params), how to fetch a page, and which params only filter
+ * the list (checked against the params' type); the previous page stands in while the next loads, as `keepPageOf` says.
+ */
+export const listQuery = <K extends readonly [...unknown[], PageParams], T>(
+  queryKey: K, queryFn: () => Promise<Paged<T>>, filters: (keyof ParamsOf<K> & string)[],
+) => queryOptions({ queryKey, queryFn, placeholderData: keepPageOf<Paged<T>>(queryKey, filters) });

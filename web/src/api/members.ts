@@ -1,7 +1,8 @@
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery } from './list-placeholder.ts';
 import { permissionKeys } from './permissions.ts';
 import { projectKeys } from './projects.ts';
 
@@ -31,10 +32,8 @@ export const memberKeys = {
 export const getMembers = (projectId: number, p: MemberListParams) =>
   api.page<Member>(`/api/v2.0/projects/${projectId}/members${query({ page: p.page, page_size: p.pageSize, entityname: p.entityname })}`);
 
-export const membersQuery = (projectId: number, p: MemberListParams) => {
-  const queryKey = memberKeys.list(projectId, p);
-  return queryOptions({ queryKey, queryFn: () => getMembers(projectId, p), placeholderData: keepPageOf(queryKey, ['entityname']) });
-};
+export const membersQuery = (projectId: number, p: MemberListParams) =>
+  listQuery(memberKeys.list(projectId, p), () => getMembers(projectId, p), ['entityname']);
 
 export const useMembers = (projectId: number | undefined, p: MemberListParams) =>
   useQuery({ ...membersQuery(projectId ?? 0, p), enabled: projectId !== undefined });
@@ -65,13 +64,8 @@ export const removeMember = (projectId: number, memberId: number) =>
   api.send('DELETE', `/api/v2.0/projects/${projectId}/members/${memberId}`);
 
 /** Members change the member list, the summary's counts by role, the roles the project list shows, and (for oneself) permissions. */
-function useMemberMutation<V>(fn: (v: V) => Promise<unknown>) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: fn,
-    onSuccess: () => Promise.all([memberKeys.all, projectKeys.all, permissionKeys.all].map((queryKey) => qc.invalidateQueries({ queryKey }))),
-  });
-}
+const useMemberMutation = <V, R>(fn: (v: V) => Promise<R>) =>
+  useInvalidatingMutation(fn, [memberKeys.all, projectKeys.all, permissionKeys.all]);
 
 export const useAddMember = (projectId: number) => useMemberMutation((m: MemberCreation) => addMember(projectId, m));
 export const useSetMemberRole = (projectId: number) =>

@@ -7,14 +7,14 @@ export type Permission = { resource: string; action: string };
 export const permissionKeys = {
   all: ['permissions'] as const,
   project: (projectId: number) => ['permissions', 'project', projectId] as const,
-  system: ['permissions', 'system'] as const,
 };
 
 export const getProjectPermissions = (projectId: number) =>
   api.get<Permission[]>(`/api/v2.0/users/current/permissions${query({ scope: `/project/${projectId}`, relative: true })}`);
 
-export const getSystemPermissions = () =>
-  api.get<Permission[]>(`/api/v2.0/users/current/permissions${query({ scope: '/system', relative: true })}`);
+/** Whether `perms` (none while loading) grant `action` on `resource`. */
+export const allows = (perms: readonly Permission[] | undefined, resource: string, action: string) =>
+  !!perms?.some((p) => p.resource === resource && p.action === action);
 
 export const projectPermissionsQuery = (projectId: number) =>
   queryOptions({ queryKey: permissionKeys.project(projectId), queryFn: () => getProjectPermissions(projectId), staleTime: 30_000 });
@@ -25,6 +25,6 @@ export const projectPermissionsQuery = (projectId: number) =>
  */
 export function useProjectPermissions(projectId: number | undefined) {
   const q = useQuery({ ...projectPermissionsQuery(projectId ?? 0), enabled: projectId !== undefined });
-  const can = (resource: string, action: string) => !!q.data?.some((p) => p.resource === resource && p.action === action);
+  const can = (resource: string, action: string) => allows(q.data, resource, action);
   return { ...q, can };
 }

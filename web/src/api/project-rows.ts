@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './client.ts';
 import { projectKeys } from './projects.ts';
-import type { Permission } from './permissions.ts';
+import { allows, type Permission } from './permissions.ts';
 import type { StorageQuota } from './quotas.ts';
 
 /**
@@ -24,7 +24,6 @@ export const projectRowsQuery = (ids: number[]) =>
 /** `can(id, 'project', 'delete')` is false while loading, so nothing is offered before it is known. */
 export function useProjectRows(ids: number[]) {
   const q = useQuery({ ...projectRowsQuery(ids), enabled: ids.length > 0 });
-  const can = (projectId: number, resource: string, action: string) =>
-    !!q.data?.get(projectId)?.permissions.some((p) => p.resource === resource && p.action === action);
+  const can = (projectId: number, resource: string, action: string) => allows(q.data?.get(projectId)?.permissions, resource, action);
   return { ...q, can };
 }

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, query } from './client.ts';
-import { projectKeys } from './projects.ts';
+import { byName, projectKeys, projectPath } from './projects.ts';
 import type { StorageQuota } from './quotas.ts';
 
 /**
@@ -18,7 +18,7 @@ export type ProjectSummary = {
 
 /** By name (`X-Is-Resource-Name`, so an all-digit name is not read as an id): it needs nothing else first. */
 export const getProjectSummary = (name: string) =>
-  api.get<ProjectSummary>(`/api/v2.0/projects/${encodeURIComponent(name)}/summary`, { 'X-Is-Resource-Name': 'true' });
+  api.get<ProjectSummary>(`${projectPath(name)}/summary`, byName);
 
 export const projectSummaryQuery = (name: string) =>
   queryOptions({ queryKey: projectKeys.summary(name), queryFn: () => getProjectSummary(name) });
@@ -32,7 +32,7 @@ export type ProjectActivity = {
 };
 
 export const getProjectActivity = (name: string, days: number) =>
-  api.get<ProjectActivity>(`/api/console/projects/${encodeURIComponent(name)}/activity${query({ days })}`);
+  api.get<ProjectActivity>(`${projectPath(name, '/api/console')}/activity${query({ days })}`);
 
 export const projectActivityQuery = (name: string, days: number) =>
   queryOptions({ queryKey: projectKeys.activity(name, days), queryFn: () => getProjectActivity(name, days) });

@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, type PageParams } from './list-placeholder.ts';
 
 /** Harbor's Project, as far as the console reads it. */
 export type Project = {
@@ -19,7 +20,7 @@ export type Project = {
 };
 
 /** `q`: part of the name; `public`: 'true' / 'false' / undefined for both; `sort`: Harbor's (`name`, `-creation_time`). */
-export type ProjectListParams = { page: number; pageSize: number; q?: string; public?: string; sort?: string };
+export type ProjectListParams = PageParams & { q?: string; public?: string };
 
 /** Every project query hangs under `projects`, so a change to a project can refresh all it shows. */
 export const projectKeys = {
@@ -38,16 +39,24 @@ export const getProjects = (p: ProjectListParams) =>
     page: p.page, page_size: p.pageSize, name: p.q, public: p.public, sort: p.sort, with_detail: true,
   })}`);
 
-export const projectsQuery = (p: ProjectListParams) => {
-  const queryKey = projectKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getProjects(p), placeholderData: keepPageOf(queryKey, ['q', 'public']) });
-};
+export const projectsQuery = (p: ProjectListParams) => listQuery(projectKeys.list(p), () => getProjects(p), ['q', 'public']);
 
 export const useProjects = (p: ProjectListParams) => useQuery(projectsQuery(p));
 
-/** One project by name (`X-Is-Resource-Name`); a project the user may not see answers 404, like a missing one. */
-export const getProject = (name: string) =>
-  api.get<Project>(`/api/v2.0/projects/${encodeURIComponent(name)}`, { 'X-Is-Resource-Name': 'true' });
+/** Harbor's API, or the console's own endpoints (same project/repository paths, same encoding). */
+export type ApiBase = '/api/v2.0' | '/api/console';
+
+/**
+ * A project in an API path, by name. Harbor reads an all-digit name there as an id unless the request carries
+ * `byName` (`X-Is-Resource-Name`); a path by id is written with the id itself.
+ */
+export const projectPath = (name: string, base: ApiBase = '/api/v2.0') => `${base}/projects/${encodeURIComponent(name)}`;
+
+/** The header that makes Harbor read the project in the path as a name, never as an id. */
+export const byName = { 'X-Is-Resource-Name': 'true' } as const;
+
+/** One project by name; a project the user may not see answers 404, like a missing one. */
+export const getProject = (name: string) => api.get<Project>(projectPath(name), byName);
 
 export const projectQuery = (name: string) => queryOptions({ queryKey: projectKeys.detail(name), queryFn: () => getProject(name) });
 
@@ -63,10 +72,7 @@ export type ProjectCreation = z.infer<typeof projectCreationSchema>;
 
 export const createProject = (p: ProjectCreation) => api.send('POST', '/api/v2.0/projects', projectCreationSchema.parse(p));
 
-export function useCreateProject() {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: createProject, onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }) });
-}
+export const useCreateProject = () => useInvalidatingMutation(createProject, [projectKeys.all]);
 
 /** Whether the project may be deleted now and, if not, why (Harbor: it still holds repositories). */
 export type Deletable = { deletable: boolean; message?: string };
@@ -75,7 +81,7 @@ export type Deletable = { deletable: boolean; message?: string };
 export const getProjectDeletable = (id: number) => api.get<Deletable>(`/api/v2.0/projects/${id}/_deletable`);
 
 export const projectDeletableQuery = (id: number) =>
-  queryOptions({ queryKey: projectKeys.deletable(id), queryFn: () => getProjectDeletable(id), staleTime: 0 });
+  queryOptions({ queryKey: projectKeys.deletable(id), queryFn: () => getProjectDeletable(id) });
 
 export const useProjectDeletable = (id: number | undefined) =>
   useQuery({ ...projectDeletableQuery(id ?? 0), enabled: id !== undefined });
@@ -110,10 +116,5 @@ export type ProjectMetadata = z.infer<typeof projectMetadataSchema>;
 export const updateProject = (id: number, metadata: ProjectMetadata) =>
   api.send('PUT', `/api/v2.0/projects/${id}`, { metadata: projectMetadataSchema.parse(metadata) });
 
-export function useUpdateProject() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (v: { id: number; metadata: ProjectMetadata }) => updateProject(v.id, v.metadata),
-    onSuccess: () => qc.invalidateQueries({ queryKey: projectKeys.all }),
-  });
-}
+export const useUpdateProject = () =>
+  useInvalidatingMutation((v: { id: number; metadata: ProjectMetadata }) => updateProject(v.id, v.metadata), [projectKeys.all]);

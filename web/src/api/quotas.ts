@@ -1,6 +1,7 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, ApiError, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
 import { getProject, projectKeys } from './projects.ts';
 
 /** A quota's limit and use: storage is the only resource Wharf limits, in bytes; -1 is unlimited. */
@@ -16,7 +17,7 @@ export type Quota = StorageQuota & {
 
 /** `sort`: Harbor's keys `used.storage` / `hard.storage`, `-` for descending. */
 /** `project`: one project by its exact name (the quota list filters only by project id). */
-export type QuotaListParams = { page: number; pageSize: number; sort?: string; project?: string };
+export type QuotaListParams = PageParams & { project?: string };
 
 export const quotaKeys = {
   all: ['quotas'] as const,
@@ -33,23 +34,15 @@ export async function getQuotas(p: QuotaListParams) {
       throw e;
     }
   }
-  return api.page<Quota>(`/api/v2.0/quotas${query({ reference: 'project', reference_id: referenceId, page: p.page, page_size: p.pageSize, sort: p.sort })}`);
+  return api.page<Quota>(`/api/v2.0/quotas${query({ reference: 'project', reference_id: referenceId, ...pageQuery(p) })}`);
 }
 
-export const quotasQuery = (p: QuotaListParams) => {
-  const queryKey = quotaKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getQuotas(p), placeholderData: keepPageOf(queryKey, ['project']) });
-};
+export const quotasQuery = (p: QuotaListParams) => listQuery(quotaKeys.list(p), () => getQuotas(p), ['project']);
 
 export const useQuotas = (p: QuotaListParams) => useQuery(quotasQuery(p));
 
 export const updateQuota = (id: number, storage: number) => api.send('PUT', `/api/v2.0/quotas/${id}`, { hard: { storage } });
 
 /** Changes a project's limit; project lists show the quota too, so they are refreshed as well. */
-export function useUpdateQuota() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (v: { id: number; storage: number }) => updateQuota(v.id, v.storage),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: quotaKeys.all }), qc.invalidateQueries({ queryKey: projectKeys.all })]),
-  });
-}
+export const useUpdateQuota = () =>
+  useInvalidatingMutation((v: { id: number; storage: number }) => updateQuota(v.id, v.storage), [quotaKeys.all, projectKeys.all]);

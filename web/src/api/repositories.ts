@@ -1,8 +1,9 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, ApiError, harborQ, match, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
-import { projectKeys } from './projects.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, type PageParams } from './list-placeholder.ts';
+import { projectKeys, projectPath, type ApiBase } from './projects.ts';
 
 /** Harbor's Repository; `name` includes the project (`library/team/api`). */
 export type Repository = {
@@ -16,17 +17,14 @@ export type Repository = {
   update_time: string;
 };
 
-export type RepositoryListParams = { page: number; pageSize: number; name?: string; sort?: string };
-
-/** Harbor's API, or the console's own endpoints (same project/repository paths, same encoding). */
-export type ApiBase = '/api/v2.0' | '/api/console';
+export type RepositoryListParams = PageParams & { name?: string };
 
 /**
  * A repository in an API path: its name without the project, encoded twice (Harbor's rule: `a/b` → `a%252Fb`),
  * so the slash survives the server's one decoding. The one place that encoding is written.
  */
-export const repositoryPath = (project: string, repo: string, base: ApiBase = '/api/v2.0') =>
-  `${base}/projects/${encodeURIComponent(project)}/repositories/${encodeURIComponent(encodeURIComponent(repo))}`;
+export const repositoryPath = (project: string, repo: string, base?: ApiBase) =>
+  `${projectPath(project, base)}/repositories/${encodeURIComponent(encodeURIComponent(repo))}`;
 
 export const repositoryKeys = {
   all: ['repositories'] as const,
@@ -37,14 +35,12 @@ export const repositoryKeys = {
 
 // ---- list
 export const getRepositories = (project: string, p: RepositoryListParams) =>
-  api.page<Repository>(`/api/v2.0/projects/${encodeURIComponent(project)}/repositories${query({
+  api.page<Repository>(`${projectPath(project)}/repositories${query({
     page: p.page, page_size: p.pageSize, q: harborQ({ name: match.fuzzy(p.name) }), sort: p.sort,
   })}`);
 
-export const repositoriesQuery = (project: string, p: RepositoryListParams) => {
-  const queryKey = repositoryKeys.list(project, p);
-  return queryOptions({ queryKey, queryFn: () => getRepositories(project, p), placeholderData: keepPageOf(queryKey, ['name']) });
-};
+export const repositoriesQuery = (project: string, p: RepositoryListParams) =>
+  listQuery(repositoryKeys.list(project, p), () => getRepositories(project, p), ['name']);
 
 export const useRepositories = (project: string, p: RepositoryListParams) => useQuery(repositoriesQuery(project, p));
 
@@ -58,7 +54,7 @@ export async function getRepository(project: string, repo: string): Promise<Repo
     return await api.get<Repository>(repositoryPath(project, repo));
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 403)) throw e;
-    const list = await api.page<Repository>(`/api/v2.0/projects/${encodeURIComponent(project)}/repositories${query({
+    const list = await api.page<Repository>(`${projectPath(project)}/repositories${query({
       page: 1, page_size: 1, q: harborQ({ name: `${project}/${repo}` }),
     })}`);
     const found = list.items.find((r) => r.name === `${project}/${repo}`);
@@ -79,28 +75,14 @@ export type RepositoryUpdate = z.infer<typeof repositoryUpdateInput>;
 export const updateRepository = (project: string, repo: string, body: RepositoryUpdate) =>
   api.send('PUT', repositoryPath(project, repo), body);
 
-export function useUpdateRepository(project: string, repo: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: RepositoryUpdate) => updateRepository(project, repo, repositoryUpdateInput.parse(body)),
-    onSuccess: () => Promise.all([
-      qc.invalidateQueries({ queryKey: repositoryKeys.detail(project, repo) }),
-      qc.invalidateQueries({ queryKey: repositoryKeys.lists(project) }),
-    ]),
-  });
-}
+export const useUpdateRepository = (project: string, repo: string) => useInvalidatingMutation(
+  (body: RepositoryUpdate) => updateRepository(project, repo, repositoryUpdateInput.parse(body)),
+  [repositoryKeys.detail(project, repo), repositoryKeys.lists(project)],
+);
 
 // ---- delete
 export const deleteRepository = (project: string, repo: string) => api.send('DELETE', repositoryPath(project, repo));
 
-export function useDeleteRepository(project: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (repo: string) => deleteRepository(project, repo),
-    // The project's repository count and quota change too.
-    onSuccess: () => Promise.all([
-      qc.invalidateQueries({ queryKey: repositoryKeys.all }),
-      qc.invalidateQueries({ queryKey: projectKeys.all }),
-    ]),
-  });
-}
+// The project's repository count and quota change too.
+export const useDeleteRepository = (project: string) =>
+  useInvalidatingMutation((repo: string) => deleteRepository(project, repo), [repositoryKeys.all, projectKeys.all]);

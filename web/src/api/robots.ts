@@ -1,7 +1,8 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, harborQ, match, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
 import type { Permission } from './permissions.ts';
 
 /** One grant: a resource and an action on it (Harbor's Access, the same shape as a user's permission). */
@@ -31,17 +32,13 @@ export type RobotCreated = { id: number; name: string; secret: string; creation_
 /** What a robot may be granted, as the server lists it (`GET /permissions`). */
 export type Grantable = { system: RobotAccess[]; project: RobotAccess[] };
 
-export type RobotListParams = {
+export type RobotListParams = PageParams & {
   level: 'system' | 'project';
   projectId?: number;
-  page: number;
-  pageSize: number;
   name?: string;
-  sort?: string;
 };
 
 export const robotKeys = {
-  all: ['robots'] as const,
   lists: ['robots', 'list'] as const,
   list: (p: RobotListParams) => ['robots', 'list', p] as const,
   grantable: ['robots', 'grantable'] as const,
@@ -51,13 +48,10 @@ export const robotKeys = {
 const robotQuery = (p: RobotListParams) => harborQ({ Level: p.level, ProjectID: p.projectId, name: match.fuzzy(p.name) });
 
 export const getRobots = (p: RobotListParams) =>
-  api.page<Robot>(`/api/v2.0/robots${query({ q: robotQuery(p), page: p.page, page_size: p.pageSize, sort: p.sort })}`);
+  api.page<Robot>(`/api/v2.0/robots${query({ q: robotQuery(p), ...pageQuery(p) })}`);
 
 /** The level and project are the list's scope: another project's robots never stand in for this one's. */
-export const robotsQuery = (p: RobotListParams) => {
-  const queryKey = robotKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getRobots(p), placeholderData: keepPageOf(queryKey, ['name']) });
-};
+export const robotsQuery = (p: RobotListParams) => listQuery(robotKeys.list(p), () => getRobots(p), ['name']);
 
 export const useRobots = (p: RobotListParams, enabled = true) => useQuery({ ...robotsQuery(p), enabled });
 
@@ -105,10 +99,7 @@ export const refreshRobotSecret = (id: number, secret?: string) =>
 export const deleteRobot = (id: number) => api.send('DELETE', `/api/v2.0/robots/${id}`);
 
 /** Every robot mutation changes robot lists only. */
-function useRobotMutation<V, R>(fn: (v: V) => Promise<R>) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: robotKeys.lists }) });
-}
+const useRobotMutation = <V, R>(fn: (v: V) => Promise<R>) => useInvalidatingMutation(fn, [robotKeys.lists]);
 
 export const useCreateRobot = () => useRobotMutation(createRobot);
 export const useUpdateRobot = () =>

@@ -19,7 +19,6 @@ export type SearchResult = { project: Project[]; repository: SearchRepository[] 
 export const searchLimit = 100;
 
 export const searchKeys = {
-  all: ['search'] as const,
   query: (q: string) => ['search', q] as const,
 };
 

@@ -1,7 +1,8 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api, harborQ, match, query } from './client.ts';
-import { keepPageOf } from './list-placeholder.ts';
+import { useInvalidatingMutation } from './invalidating-mutation.ts';
+import { listQuery, type PageParams } from './list-placeholder.ts';
 
 /** Harbor's UserResp (also what `/users/current` answers: session.ts's CurrentUser is this type). */
 export type User = {
@@ -15,7 +16,7 @@ export type User = {
   update_time: string;
 };
 
-export type UserListParams = { page: number; pageSize: number; username?: string; sort?: string };
+export type UserListParams = PageParams & { username?: string };
 
 export const userKeys = {
   all: ['users'] as const,
@@ -25,10 +26,7 @@ export const userKeys = {
 export const getUsers = (p: UserListParams) =>
   api.page<User>(`/api/v2.0/users${query({ page: p.page, page_size: p.pageSize, q: harborQ({ username: match.fuzzy(p.username) }), sort: p.sort })}`);
 
-export const usersQuery = (p: UserListParams) => {
-  const queryKey = userKeys.list(p);
-  return queryOptions({ queryKey, queryFn: () => getUsers(p), placeholderData: keepPageOf(queryKey, ['username']) });
-};
+export const usersQuery = (p: UserListParams) => listQuery(userKeys.list(p), () => getUsers(p), ['username']);
 
 export const useUsers = (p: UserListParams) => useQuery(usersQuery(p));
 
@@ -54,10 +52,7 @@ export const resetPassword = (id: number, newPassword: string) =>
 export const deleteUser = (id: number) => api.send('DELETE', `/api/v2.0/users/${id}`);
 
 /** A mutation that refreshes every user list when it succeeds. */
-function useUserMutation<V>(fn: (v: V) => Promise<unknown>) {
-  const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: userKeys.all }) });
-}
+const useUserMutation = <V, R>(fn: (v: V) => Promise<R>) => useInvalidatingMutation(fn, [userKeys.all]);
 
 export const useCreateUser = () => useUserMutation(createUser);
 export const useSetSysadmin = () => useUserMutation((v: { id: number; sysadmin: boolean }) => setSysadmin(v.id, v.sysadmin));

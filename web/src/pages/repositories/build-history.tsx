@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { useBuildHistory } from '../../api/artifact-additions.ts';
+import { useAddition } from '../../api/artifact-additions.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatTime } from '../../components/format.ts';
 
 /** How the image was built, step by step, from its config's history. */
 export function BuildHistory({ project, repo, digest }: { project: string; repo: string; digest: string }) {
   const { t, i18n } = useTranslation();
-  const q = useBuildHistory(project, repo, digest, true);
+  const q = useAddition(project, repo, digest, 'build_history', true);
   if (q.isPending) return <p className="text-sm">{t('common.loading')}</p>;
   if (q.error) return <ErrorMessage error={q.error} />;
   if (q.data.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-300">{t('artifacts.history.none')}</p>;

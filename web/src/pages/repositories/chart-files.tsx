@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useAdditionText, useChartDependencies } from '../../api/artifact-additions.ts';
+import { useAddition } from '../../api/artifact-additions.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Markdown } from '../../components/markdown.tsx';
 import { Section } from './section.tsx';
@@ -9,9 +9,9 @@ type Props = { project: string; repo: string; digest: string };
 /** A Helm chart's README (Markdown, rendered safely), values.yaml as written, and its dependencies. */
 export function ChartFiles({ project, repo, digest }: Props) {
   const { t } = useTranslation();
-  const readme = useAdditionText(project, repo, digest, 'readme.md', true);
-  const values = useAdditionText(project, repo, digest, 'values.yaml', true);
-  const deps = useChartDependencies(project, repo, digest, true);
+  const readme = useAddition(project, repo, digest, 'readme.md', true);
+  const values = useAddition(project, repo, digest, 'values.yaml', true);
+  const deps = useAddition(project, repo, digest, 'dependencies', true);
   return (
     <>
       <Section id="chart-readme" title={t('artifacts.chart.readme')}>

@@ -203,6 +203,9 @@ test('an admin changes a configuration setting, and it is kept after a reload', 
     await page.getByLabel('Robot account expiry').fill('0');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByRole('alert')).toContainText('robot_token_duration');
+    const kept = await api.get<Record<string, { value: unknown }>>('/configurations');
+    expect(kept.robot_token_duration.value).toBe(changed);
+    expect(kept.self_registration.value).toBe(!wasChecked);
 
     // Back as it was, through the page: other specs share this server.
     await page.getByRole('button', { name: 'Discard changes' }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { adminApi, baseURL, expectAccessible, registryClient, screenshot, signIn, unique } from './fixtures.ts';
+import { adminApi, basic, baseURL, expectAccessible, registryClient, screenshot, signIn, unique } from './fixtures.ts';
 
 /**
  * In a project of its own: the admin pushes app:v1, a developer tags it v2 through the API, the admin pushes app:old
@@ -23,8 +23,7 @@ test.beforeAll(async ({ playwright }) => {
       const r = await client.pushImage(ref);
       expect(r.ok, r.stderr).toBe(true);
     }
-    const basic = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
-    const tagged = await request.post(`/api/v2.0/projects/${project}/repositories/app/artifacts/v1/tags`, { headers: { Authorization: basic }, data: { name: 'v2' } });
+    const tagged = await request.post(`/api/v2.0/projects/${project}/repositories/app/artifacts/v1/tags`, { headers: { Authorization: basic(user.username, user.password) }, data: { name: 'v2' } });
     expect(tagged.status(), await tagged.text()).toBe(201);
     const old = await client.pushImage(`${project}/app:old`);
     expect(old.ok, old.stderr).toBe(true);
@@ -98,6 +97,9 @@ test('the audit log shows the push, the tag and the deletion, and its filters na
   // By user: only what the developer did.
   await page.getByLabel('Operation', { exact: true }).selectOption('');
   await page.getByRole('searchbox', { name: 'User', exact: true }).fill(tagger);
+  // Once the filters are in the URL (the user box writes it after a pause), not while the last list still shows.
+  await expect(page).toHaveURL(new RegExp(`[?&]username=${tagger}`));
+  await expect(page).not.toHaveURL(/[?&]operation=/);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page)).toContainText(`${project}/app:v2`);
 

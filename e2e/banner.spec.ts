@@ -1,5 +1,20 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { adminApi, expectAccessible, signIn, unique } from './fixtures.ts';
+
+type SystemInfo = { banner_message?: string; read_only?: boolean };
+
+/** Reloads the page and returns the systeminfo it loads (the banners are drawn from it), once its body has arrived. */
+async function reloadWithSystemInfo(page: Page): Promise<SystemInfo> {
+  const [info] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v2.0/systeminfo' && r.request().method() === 'GET'),
+    page.reload(),
+  ]);
+  expect(info.status()).toBe(200);
+  const body = (await info.json()) as SystemInfo;
+  // Two frames for the page to draw what it received.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return body;
+}
 
 /** System settings are shared by every spec: whatever this file turns on, it turns off again. */
 test.afterAll(async ({ request }) => {
@@ -20,7 +35,9 @@ test('the administrator\'s banner shows to every user as text, and a closable on
   await expectAccessible(page);
   await banner.getByRole('button', { name: 'Dismiss this message' }).click();
   await expect(banner).toHaveCount(0);
-  await page.reload();
+  // After a reload the server still sends the banner: it is this browser's dismissal that keeps it hidden.
+  const info = await reloadWithSystemInfo(page);
+  expect(JSON.parse(info.banner_message ?? '{}')).toMatchObject({ message, closable: true });
   await expect(page.getByTestId('current-user')).toBeVisible();
   await expect(page.getByTestId('system-banner')).toHaveCount(0);
 });
@@ -28,6 +45,7 @@ test('the administrator\'s banner shows to every user as text, and a closable on
 test('read-only mode is announced on every page while it is on', async ({ page, request }) => {
   const api = adminApi(request);
   await signIn(page);
+  expect((await reloadWithSystemInfo(page)).read_only).toBe(false);
   await expect(page.getByTestId('read-only-banner')).toHaveCount(0);
   await api.put('/configurations', { read_only: true });
   try {
@@ -36,7 +54,7 @@ test('read-only mode is announced on every page while it is on', async ({ page, 
   } finally {
     await api.put('/configurations', { read_only: false });
   }
-  await page.reload();
+  expect((await reloadWithSystemInfo(page)).read_only).toBe(false);
   await expect(page.getByTestId('current-user')).toBeVisible();
   await expect(page.getByTestId('read-only-banner')).toHaveCount(0);
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page, type Request } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { makeOciLayout, type LayoutOptions } from '../bff/test/fixtures/oci-layout.ts';
 import { clientSandbox } from '../bff/test/clients.ts';
@@ -8,7 +8,9 @@ import { adminPassword, baseURL } from './playwright.config.ts';
 
 export { adminPassword, baseURL };
 export const registryHost = new URL(baseURL).host;
-export const adminBasic = `Basic ${Buffer.from(`admin:${adminPassword}`).toString('base64')}`;
+/** An HTTP basic Authorization header value for `user`. */
+export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+export const adminBasic = basic('admin', adminPassword);
 
 /** A name no other spec or run uses. */
 export const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
@@ -52,6 +54,41 @@ export async function expectFilterStaysCleared(page: Page, box: Locator, param: 
   await page.waitForTimeout(700); // longer than the box's pause
   await expect(page).not.toHaveURL(inUrl);
   await expect(box).toHaveValue('');
+}
+
+/** Opens the command palette from the keyboard, as a user would, and waits for it to take typing. */
+export async function openPalette(page: Page, keys = 'Control+k'): Promise<Locator> {
+  await page.keyboard.press(keys);
+  const palette = page.getByRole('dialog', { name: 'Go to a page, project or repository' });
+  await expect(palette).toBeVisible();
+  await expect(palette.getByRole('combobox')).toBeFocused();
+  return palette;
+}
+
+/**
+ * Tracks the page's requests from now on; `settled()` resolves once none has been in flight for `quietMs`.
+ * (`page.waitForLoadState('networkidle')` does not do this after the first load: Playwright fires that state once per
+ * document, so after in-page navigation and clicks it returns at once.)
+ */
+export function trackRequests(page: Page) {
+  const inFlight = new Set<Request>();
+  let lastChange = Date.now();
+  const started = (r: Request) => { inFlight.add(r); lastChange = Date.now(); };
+  const ended = (r: Request) => { if (inFlight.delete(r)) lastChange = Date.now(); };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  return {
+    async settled(quietMs = 500, timeout = 10_000) {
+      const busy = () => (inFlight.size ? [...inFlight].map((r) => r.url()) : Date.now() - lastChange < quietMs ? ['(quiet for too short a time)'] : []);
+      await expect.poll(busy, { message: 'the page\'s requests never settled', timeout, intervals: [100] }).toEqual([]);
+    },
+    stop() {
+      page.off('request', started);
+      page.off('requestfinished', ended);
+      page.off('requestfailed', ended);
+    },
+  };
 }
 
 /** No serious or critical axe violation on the page as it is now. */
@@ -104,6 +141,10 @@ export async function registryClient() {
       const made = await makeOciLayout(layout, opts);
       const r = await sandbox.skopeo('copy', '--all', '--dest-tls-verify=false', '--dest-creds', creds, `oci:${layout}`, `docker://${registryHost}/${ref}`);
       return { ...r, ...made };
+    },
+    /** Pulls `ref` with skopeo (as admin unless told) into a fresh OCI layout. */
+    pullImage(ref: string, creds = `admin:${adminPassword}`) {
+      return sandbox.skopeo('copy', '--src-tls-verify=false', '--src-creds', creds, `docker://${registryHost}/${ref}`, `oci:${path.join(sandbox.dir, unique('pulled'))}`);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { adminApi, adminBasic, adminPassword, expectAccessible, registryClient, registryHost, screenshot, signIn, unique, expectFilterStaysCleared } from './fixtures.ts';
+import { adminApi, adminBasic, expectAccessible, registryClient, screenshot, signIn, unique, expectFilterStaysCleared } from './fixtures.ts';
 
 type Activity = { days: { pushes: number; pulls: number }[]; top_repositories: { name: string; pull_count: number }[] };
 
@@ -158,8 +158,7 @@ test('the summary shows counts, quota, members by role and charts after a push a
   await admin.createProject(project, { storageLimit: 64 * 1024 * 1024 });
   const pushed = await reg.pushImage(`${project}/web:1.0`, { layerBytes: 4096 });
   expect(pushed.ok, pushed.stderr).toBe(true);
-  const pulled = await reg.skopeo('copy', '--src-tls-verify=false', '--src-creds', `admin:${adminPassword}`,
-    `docker://${registryHost}/${project}/web:1.0`, `oci:${reg.dir}/pulled-${project}`);
+  const pulled = await reg.pullImage(`${project}/web:1.0`);
   expect(pulled.ok, pulled.stderr).toBe(true);
   await activityOf(request, project, (a) => a.days.at(-1)!.pulls > 0 && a.top_repositories.length > 0);
 

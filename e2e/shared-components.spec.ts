@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
-import { adminApi, baseURL, registryClient, signIn, unique } from './fixtures.ts';
+import { adminApi, baseURL, registryClient, signIn, trackRequests, unique } from './fixtures.ts';
 
 /** The shared pieces (dialog, table, copy button) and the API layer's cache rules, seen through the pages that use them. */
 const project = unique('shared');
@@ -77,6 +77,7 @@ test('a label toggled on the artifact page refreshes the artifact, not its manif
   await expect(page.getByTestId('layer-row')).toHaveCount(1);
   const content = requestsTo(page, /\/(content|additions\/[^/]+)$/);
   const detail = requestsTo(page, /\/artifacts\/1\.0$/);
+  const network = trackRequests(page);
   await page.getByRole('button', { name: `Labels… for ${digest}` }).click();
   const picker = page.getByRole('dialog', { name: 'Labels of this artifact' });
   await expect(picker.getByLabel('Filter labels')).toBeFocused();
@@ -85,10 +86,13 @@ test('a label toggled on the artifact page refreshes the artifact, not its manif
   await expect(picker.getByRole('checkbox', { name: new RegExp(label) })).toBeChecked();
   await picker.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByRole('main').getByText(label)).toBeVisible();
+  // Not the moment the chip shows: once the page's requests have settled, so a late refetch would be seen.
+  await network.settled();
   expect(detail.seen.length).toBeGreaterThan(0);
   expect(content.seen).toEqual([]);
   content.stop();
   detail.stop();
+  network.stop();
 });
 
 test('deleting the tag that names the artifact page moves to its digest without asking for the deleted tag again', async ({ page }) => {
@@ -96,6 +100,7 @@ test('deleting the tag that names the artifact page moves to its digest without 
   await page.goto(paths.artifact.href(project, 'tool', 'qa'));
   await expect(page.getByRole('heading', { level: 1, name: 'tool:qa' })).toBeVisible();
   const byTag = requestsTo(page, /\/artifacts\/qa(\/.*)?$/);
+  const network = trackRequests(page);
   await page.getByRole('button', { name: 'Remove tag qa' }).click();
   await page.getByRole('dialog', { name: 'Delete tag?' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(paths.artifact.href(project, 'tool', digest));
@@ -103,8 +108,10 @@ test('deleting the tag that names the artifact page moves to its digest without 
   await expect(page.getByRole('button', { name: 'Remove tag 1.0' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Remove tag qa' })).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveCount(0);
+  await network.settled();
   expect(byTag.seen).toEqual([]);
   byTag.stop();
+  network.stop();
 });
 
 test('emptying the last page keeps the pagination and offers the way back instead of an empty list', async ({ page, request }) => {

@@ -1,19 +1,10 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
-  adminApi, adminBasic, chooseLanguage, expectAccessible, openUserMenu, registryClient, screenshot, signIn, signOut, unique,
+  adminApi, adminBasic, chooseLanguage, expectAccessible, openPalette, openUserMenu, registryClient, screenshot, signIn, signOut, unique,
 } from './fixtures.ts';
 
 const paletteName = 'Go to a page, project or repository';
 const adminPageNames = ['Users', 'Robot accounts', 'Labels', 'Project quotas', 'Configuration', 'Audit log'];
-
-/** Opens the palette from the keyboard, as a user would. */
-async function openPalette(page: Page, keys = 'Control+k'): Promise<Locator> {
-  await page.keyboard.press(keys);
-  const palette = page.getByRole('dialog', { name: paletteName });
-  await expect(palette).toBeVisible();
-  await expect(palette.getByRole('combobox')).toBeFocused();
-  return palette;
-}
 
 const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search projects and repositories' });
 const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });

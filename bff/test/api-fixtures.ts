@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { createUserService } from '../auth/users.ts';
 import { now } from '../db/database.ts';
-import { adminAuth, basic, type TestServer } from './harness.ts';
+import { adminAuth, adminPassword, basic, type TestServer } from './harness.ts';
 
 /**
  * What the management-API tests set up: users, projects with members, calls to `/api/v2.0`, and a Helm chart made
@@ -41,6 +41,14 @@ export function api(s: TestServer) {
       body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
     });
   };
+}
+
+/** Signs in to the console as a browser does (`POST /c/login`, a form); the answer carries the session cookie. */
+export function login(s: TestServer, principal = 'admin', password = adminPassword) {
+  return fetch(`${s.url}/c/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ principal, password }),
+  });
 }
 
 /** A chart archive as `helm package` makes it: `<name>/Chart.yaml`, `values.yaml`, `README.md`, gzipped. */

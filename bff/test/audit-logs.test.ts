@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client } from './distribution-helpers.ts';
+import { client, sleep } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
 import { addProject } from './api-fixtures.ts';
 
@@ -38,7 +38,7 @@ describe.each(engines)('the audit log on %s', (engine) => {
     const refused = await fetch(`${s.url}/c/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ principal: 'intruder', password: 'nope' }) });
     expect(refused.status).toBe(401);
     // The writer batches a few times a second.
-    for (let i = 0; i < 50 && (await logs('?q=operation=login_failed')).total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await logs('?q=operation=login_failed')).total === 0; i++) await sleep(100);
   });
   afterAll(() => stopTestServer(s));
 
@@ -139,7 +139,7 @@ describe.each(engines)('the audit log on %s', (engine) => {
       method: 'POST', headers: { Authorization: adminAuth, 'Content-Type': 'application/json' }, body: JSON.stringify({ project_name: '4242' }),
     });
     expect(created.status).toBe(201);
-    for (let i = 0; i < 50 && (await logs('?q=resource=4242')).total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await logs('?q=resource=4242')).total === 0; i++) await sleep(100);
     for (const path of ['/projects/4242/logs', '/projects/4242/auditlog-exts']) {
       const r = await get(path);
       expect(r.status, path).toBe(200);

@@ -3,8 +3,10 @@ import { statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { adminAuth, adminPassword, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { sleep } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
 import { now } from '../db/database.ts';
+import { login } from './api-fixtures.ts';
 
 const tokenUrl = (s: TestServer, scope?: string) =>
   `${s.url}/service/token?service=harbor-registry${scope ? `&scope=${encodeURIComponent(scope)}` : ''}`;
@@ -93,7 +95,7 @@ describe.each(engines)('the token service and /v2 auth on %s', (engine) => {
     let last = 0;
     for (let i = 0; i < 12; i++) last = (await token(s, undefined, basic('victim', `guess${i}`))).status;
     expect(last).toBe(429);
-    await new Promise((r) => setTimeout(r, 400)); // the audit log is written in batches
+    await sleep(400); // the audit log is written in batches
     const rows = await s.db.selectFrom('audit_logs').selectAll().where('username', '=', 'victim').where('operation', '=', 'login_failed').execute();
     expect(rows.length).toBeGreaterThanOrEqual(10);
   });
@@ -104,15 +106,8 @@ describe('console sessions', () => {
   beforeAll(async () => { s = await startTestServer('sqlite'); });
   afterAll(() => stopTestServer(s));
 
-  async function login(principal: string, password: string) {
-    return fetch(`${s.url}/c/login`, {
-      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ principal, password }),
-    });
-  }
-
   it('signs in with an http-only cookie, serves the current user, and signs out', async () => {
-    const r = await login('admin', adminPassword);
+    const r = await login(s, 'admin', adminPassword);
     expect(r.status).toBe(200);
     const setCookie = r.headers.get('set-cookie')!;
     expect(setCookie).toMatch(/^sid=[^;]+;.*HttpOnly/i);
@@ -129,7 +124,7 @@ describe('console sessions', () => {
   });
 
   it('refuses a session-authenticated write without the CSRF token, and accepts it with the token', async () => {
-    const r = await login('admin', adminPassword);
+    const r = await login(s, 'admin', adminPassword);
     const cookie = r.headers.get('set-cookie')!.split(';')[0];
     const csrf = r.headers.get('x-harbor-csrf-token')!;
     const without = await fetch(`${s.url}/api/v2.0/users/current`, { method: 'PUT', headers: { Cookie: cookie } });
@@ -140,7 +135,7 @@ describe('console sessions', () => {
   });
 
   it('answers a wrong password with 401 in Harbor\'s error body', async () => {
-    const r = await login('admin', 'nope');
+    const r = await login(s, 'admin', 'nope');
     expect(r.status).toBe(401);
     expect(await r.json()).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] });
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { adminAuth, adminPassword, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client } from './distribution-helpers.ts';
+import { client, sleep } from './distribution-helpers.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
 import { makeOciLayout } from './fixtures/oci-layout.ts';
 import { createUserService } from '../auth/users.ts';
@@ -85,7 +85,7 @@ describe.each(engines)('system configuration and read-only mode on %s', (engine)
 
     let logs: { username: string; resource: string; operation: string }[] = [];
     for (let i = 0; i < 50 && logs.length === 0; i++) {
-      await new Promise((res) => setTimeout(res, 100));
+      await sleep(100);
       logs = await (await api('/audit-logs?q=resource_type=configuration')).json();
     }
     expect(logs[0]).toMatchObject({ username: 'admin', operation: 'update', resource: expect.stringContaining('self_registration') });

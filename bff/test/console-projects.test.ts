@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client } from './distribution-helpers.ts';
+import { client, sleep } from './distribution-helpers.ts';
 import { addProject, addUser, api } from './api-fixtures.ts';
 
 type Activity = { days: { date: string; pushes: number; pulls: number }[]; top_repositories: { name: string; pull_count: number }[] };
@@ -43,6 +44,9 @@ describe.each(engines)('console project activity and quotas on %s', (engine) => 
     // A HEAD is not a pull.
     expect((await reg.call('/v2/team/web/manifests/v1', { method: 'HEAD' })).status).toBe(200);
     await reg.pushImage('open/tool', 'latest');
+    // A pull after the HEAD (in another project): pulls are written in order, so once this one is counted, the HEAD
+    // would have been too, had it counted.
+    expect((await reg.call('/v2/open/tool/manifests/latest')).status).toBe(200);
 
     // Older events, written as the audit writer writes them: two days ago, and one beyond the 30 days.
     await s.db.insertInto('audit_logs').values([
@@ -54,12 +58,22 @@ describe.each(engines)('console project activity and quotas on %s', (engine) => 
       { project_id: teamId, username: 'admin', resource: 'team/app:0.1', resource_type: 'artifact', operation: 'pull', op_time: `${day(40)}T11:00:00.000Z` },
     ]).execute();
 
-    // The audit log and the pull counts are written a few times a second: wait until both are in.
-    for (let i = 0; i < 50; i++) {
-      const a = await activity('team');
-      if (today(a).pulls === 4 && a.top_repositories[0]?.pull_count === 3 && today(await activity('open')).pushes === 1) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // The audit log and the pull counts are written a few times a second: wait until both are in, up to the pull
+    // made last; a timeout fails here, saying which count is off.
+    const counts = async () => {
+      const [a, o] = [await activity('team'), await activity('open')];
+      return {
+        teamPulls: today(a).pulls, appPullCount: a.top_repositories[0]?.pull_count,
+        openPushes: today(o).pushes, openPulls: today(o).pulls, toolPullCount: o.top_repositories[0]?.pull_count,
+      };
+    };
+    const expected = { teamPulls: 4, appPullCount: 3, openPushes: 1, openPulls: 1, toolPullCount: 1 };
+    let seen = await counts();
+    for (let i = 0; i < 50 && !isDeepStrictEqual(seen, expected); i++) {
+      await sleep(100);
+      seen = await counts();
     }
+    expect(seen).toEqual(expected);
   }, 60_000);
   afterAll(() => stopTestServer(s));
 

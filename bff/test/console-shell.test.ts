@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminPassword, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { login } from './api-fixtures.ts';
 
 /** What the console's shell relies on from sessions: the cookie lives as long as the session it carries. */
 describe.each(engines)('console sessions for the shell (%s)', (engine) => {
@@ -7,13 +8,8 @@ describe.each(engines)('console sessions for the shell (%s)', (engine) => {
   beforeAll(async () => { s = await startTestServer(engine); });
   afterAll(() => stopTestServer(s));
 
-  const login = () => fetch(`${s.url}/c/login`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ principal: 'admin', password: adminPassword }),
-  });
-
   it('renews the cookie when it slides the session, so an active user is not signed out at the first expiry', async () => {
-    const signedIn = await login();
+    const signedIn = await login(s);
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
     const maxAge = Number(/Max-Age=(\d+)/i.exec(signedIn.headers.get('set-cookie')!)![1]);
 
@@ -34,7 +30,7 @@ describe.each(engines)('console sessions for the shell (%s)', (engine) => {
   });
 
   it('sends the CSRF token on every answer to a signed-in caller, and none once the session is gone', async () => {
-    const signedIn = await login();
+    const signedIn = await login(s);
     const cookie = signedIn.headers.get('set-cookie')!.split(';')[0];
     // The console takes an answer without the token as the sign that its session ended (web/src/api/client.ts).
     for (const path of ['/api/v2.0/search?q=lib', '/api/v2.0/projects', '/api/v2.0/no-such-thing']) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOciLayout } from './fixtures/oci-layout.ts';
 import { adminPassword } from './harness.ts';
+import { sleep } from './distribution-helpers.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -64,7 +65,7 @@ describe('a crash mid-push', () => {
 
     const push = c.skopeo('copy', `oci:${layout}`, target, '--dest-tls-verify=false', '--dest-creds', creds);
     const deadline = Date.now() + 60_000;
-    while (!(await uploadsInFlight(dataDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!(await uploadsInFlight(dataDir)) && Date.now() < deadline) await sleep(20);
     child.kill('SIGKILL');
     const interrupted = await push;
     expect(interrupted.ok).toBe(false);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { sleep } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
 import { now } from '../db/database.ts';
 
@@ -93,7 +94,7 @@ describe.each(engines)('project members on %s', (engine) => {
     expect((await add({ role_id: 1, member_user: { username: 'newbie' } })).status).toBe(201);
     const r = await add({ role_id: 3, member_user: { username: 'outsider' } }, as('newbie'));
     expect(r.status).toBe(201);
-    await new Promise((done) => setTimeout(done, 400)); // the audit log is written in batches
+    await sleep(400); // the audit log is written in batches
     const rows = await s.db.selectFrom('audit_logs').select(['username', 'operation', 'resource_type', 'project_id'])
       .where('resource', '=', 'team/outsider').execute();
     expect(rows).toEqual([{ username: 'newbie', operation: 'create', resource_type: 'member', project_id: projectId }]);

@@ -60,7 +60,15 @@ describe.each(engines)('project quotas on %s', (engine) => {
     expect(copy.status).toBe(403);
     expect((await copy.json()).errors[0].message).toMatch(/exceed the configured upper limit of 100B/);
     expect(pushed.digest).toMatch(/^sha256:/);
+    // The source is still there, and the target got no repository.
+    const source = await api('/projects/library/repositories/big/artifacts/v1');
+    expect(source.status).toBe(200);
+    expect((await source.json()).digest).toBe(pushed.digest);
+    expect((await api('/projects/library/repositories/big')).status).toBe(200);
     expect((await api(`/projects/${tinyName}/repositories/big`)).status).toBe(404);
+    const targetRepos = await api(`/projects/${tinyName}/repositories`);
+    expect(targetRepos.status).toBe(200);
+    expect(await targetRepos.json()).toEqual([]);
     expect((await (await api(tiny.headers.get('location')!.replace('/api/v2.0', '').replace('/projects/', '/quotas/'))).json()).used.storage).toBe(0);
   });
 

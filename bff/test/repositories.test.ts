@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client } from './distribution-helpers.ts';
+import { client, sleep } from './distribution-helpers.ts';
 import { addProject, addUser, api } from './api-fixtures.ts';
 
 type Repository = { id: number; project_id: number; name: string; description: string; artifact_count: number; pull_count: number; creation_time: string; update_time: string };
@@ -47,7 +47,7 @@ describe.each(engines)('repositories API on %s', (engine) => {
     expect((await call(path, { method: 'DELETE' })).status).toBe(200);
     expect((await call(path)).status).toBe(404);
     expect((await reg.call('/v2/library/tools/lint/manifests/v1')).status).toBe(404);
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     const log = await s.db.selectFrom('audit_logs').selectAll().where('resource_type', '=', 'repository').execute();
     expect(log).toMatchObject([{ resource: 'library/tools/lint', operation: 'delete', username: 'admin' }]);
   });

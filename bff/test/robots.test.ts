@@ -3,6 +3,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { makeOciLayout } from './fixtures/oci-layout.ts';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { sleep } from './distribution-helpers.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
 import { createUserService } from '../auth/users.ts';
 import { now } from '../db/database.ts';
@@ -118,7 +119,7 @@ describe.each(engines)('robot accounts on %s', (engine) => {
     const pulled = await pull(`robot$library+flaky:${secret}`, 'v1');
     expect(pulled.ok).toBe(false);
     expect((await api('/robots', { auth: basic('robot$library+flaky', secret) })).status).toBe(401);
-    await new Promise((done) => setTimeout(done, 400)); // the audit log is written in batches
+    await sleep(400); // the audit log is written in batches
     const ops = await s.db.selectFrom('audit_logs').select('operation').where('resource', '=', 'robot$library+flaky').orderBy('id').execute();
     expect(ops.map((o) => o.operation)).toEqual(['create', 'disable']);
   });

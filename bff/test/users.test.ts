@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { sleep } from './distribution-helpers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -150,7 +151,7 @@ describe.each(engines)('the user API on %s', (engine) => {
     expect((await api(`/users/${doomed}`, { method: 'DELETE' })).status).toBe(200);
     expect((await api(`/users/${doomed}`)).status).toBe(404);
     expect((await api('/users/current', { auth: basic('doomed', 'Passw0rdX') })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 400)); // the audit log is written in batches
+    await sleep(400); // the audit log is written in batches
     const ops = await s.db.selectFrom('audit_logs').select(['operation', 'resource_type']).where('resource', '=', 'doomed').orderBy('id').execute();
     expect(ops).toEqual([{ operation: 'create', resource_type: 'user' }, { operation: 'delete', resource_type: 'user' }]);
   });

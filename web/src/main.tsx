@@ -8,7 +8,7 @@ import { Layout } from './app/layout.tsx';
 import { AuthGuard } from './app/auth-guard.tsx';
 import { AdminGuard } from './app/admin-guard.tsx';
 import NotFoundPage from './pages/not-found-page.tsx';
-import { paths } from './app/paths.ts';
+import { adminPages, paths, projectTabs, type AdminPage, type ProjectTab } from './app/paths.ts';
 import { applyTheme } from './app/theme.ts';
 import { setUnauthorizedHandler, ApiError } from './api/client.ts';
 import { sessionKeys } from './api/session.ts';
@@ -25,9 +25,32 @@ const queryClient = new QueryClient({
   },
 });
 
+type Load = () => Promise<{ default: React.ComponentType }>;
+
 /** A route whose page is split out and loaded when first visited. */
-const page = (path: string | undefined, load: () => Promise<{ default: React.ComponentType }>): RouteObject =>
+const page = (path: string | undefined, load: Load): RouteObject =>
   ({ ...(path === undefined ? { index: true } : { path }), lazy: async () => ({ Component: (await load()).default }) });
+
+/** Each project tab's page (paths.ts lists the tabs): a tab left out here fails the type check. */
+const projectTabLoaders: Record<ProjectTab, Load> = {
+  summary: () => import('./pages/project/summary-tab.tsx'),
+  repositories: () => import('./pages/repositories/repositories-tab.tsx'),
+  members: () => import('./pages/project/members-tab.tsx'),
+  labels: () => import('./pages/labels/project-labels-tab.tsx'),
+  robots: () => import('./pages/robots/project-robots-tab.tsx'),
+  logs: () => import('./pages/audit/project-logs-tab.tsx'),
+  configuration: () => import('./pages/project/configuration-tab.tsx'),
+};
+
+/** Each Administration page (paths.ts lists them): a page left out here fails the type check. */
+const adminPageLoaders: Record<AdminPage, Load> = {
+  users: () => import('./pages/admin/users-page.tsx'),
+  robots: () => import('./pages/robots/system-robots-page.tsx'),
+  labels: () => import('./pages/labels/global-labels-page.tsx'),
+  quotas: () => import('./pages/admin/quotas-page.tsx'),
+  configuration: () => import('./pages/admin/configuration-page.tsx'),
+  'audit-log': () => import('./pages/audit/audit-log-page.tsx'),
+};
 
 // A page that fails to load or throws shows RouteError: inside the shell (the pathless route under Layout) for the
 // console's pages, on its own for sign-in and the shell itself.
@@ -56,27 +79,16 @@ const router = createBrowserRouter([
             path: paths.project.path,
             lazy: async () => ({ Component: (await import('./pages/project/project-page.tsx')).default }),
             children: [
-              { index: true, element: <Navigate to="summary" replace /> },
-              page('summary', () => import('./pages/project/summary-tab.tsx')),
-              page('repositories', () => import('./pages/repositories/repositories-tab.tsx')),
-              page('members', () => import('./pages/project/members-tab.tsx')),
-              page('labels', () => import('./pages/labels/project-labels-tab.tsx')),
-              page('robots', () => import('./pages/robots/project-robots-tab.tsx')),
-              page('logs', () => import('./pages/audit/project-logs-tab.tsx')),
-              page('configuration', () => import('./pages/project/configuration-tab.tsx')),
+              { index: true, element: <Navigate to={projectTabs[0]} replace /> },
+              ...projectTabs.map((tab) => page(tab, projectTabLoaders[tab])),
             ],
           },
           {
-            path: '/admin',
+            path: paths.admin.path,
             element: <AdminGuard />,
             children: [
-              { index: true, element: <Navigate to={paths.admin.href('users')} replace /> },
-              page('users', () => import('./pages/admin/users-page.tsx')),
-              page('robots', () => import('./pages/robots/system-robots-page.tsx')),
-              page('labels', () => import('./pages/labels/global-labels-page.tsx')),
-              page('quotas', () => import('./pages/admin/quotas-page.tsx')),
-              page('configuration', () => import('./pages/admin/configuration-page.tsx')),
-              page('audit-log', () => import('./pages/audit/audit-log-page.tsx')),
+              { index: true, element: <Navigate to={paths.admin.href(adminPages[0])} replace /> },
+              ...adminPages.map((name) => page(name, adminPageLoaders[name])),
             ],
           },
           { path: '*', Component: NotFoundPage },

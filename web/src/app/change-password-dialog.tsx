@@ -2,10 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChangePassword } from '../api/session.ts';
 import { Button } from '../components/button.tsx';
-import { Dialog } from '../components/dialog.tsx';
-import { ErrorMessage } from '../components/error-message.tsx';
+import { Dialog, DialogActions } from '../components/dialog.tsx';
 import { Field } from '../components/field.tsx';
-import { PasswordChecklist, meetsPasswordRules } from '../components/password-checklist.tsx';
+import { PasswordFields, passwordReady } from '../components/password-fields.tsx';
 
 /**
  * Changing one's own password: the current one, the new one with Harbor's rule as a checklist filled in while typing,
@@ -17,8 +16,7 @@ export default function ChangePasswordDialog({ userId, open, onClose }: { userId
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const mismatch = confirm !== '' && confirm !== password;
-  const ready = current !== '' && meetsPasswordRules(password) && password === confirm;
+  const ready = current !== '' && passwordReady(password, confirm);
 
   const close = () => {
     setCurrent(''); setPassword(''); setConfirm('');
@@ -41,18 +39,10 @@ export default function ChangePasswordDialog({ userId, open, onClose }: { userId
         <form onSubmit={submit} noValidate>
           <Field label={t('user.password.current')} type="password" autoComplete="current-password" required
             value={current} onChange={(e) => setCurrent(e.target.value)} />
-          <Field label={t('user.password.new')} type="password" autoComplete="new-password" required
-            value={password} onChange={(e) => setPassword(e.target.value)} />
-          <PasswordChecklist password={password} />
-          <Field label={t('user.password.confirm')} type="password" autoComplete="new-password" required
-            value={confirm} onChange={(e) => setConfirm(e.target.value)} error={mismatch ? t('user.password.mismatch') : null} />
-          <ErrorMessage error={change.error} />
-          <div className="mt-4 flex justify-end gap-2">
-            <Button variant="secondary" onClick={close}>{t('common.cancel')}</Button>
-            <Button type="submit" disabled={!ready || change.isPending}>
-              {change.isPending ? t('user.password.working') : t('user.password.submit')}
-            </Button>
-          </div>
+          <PasswordFields label={t('user.password.new')} confirmLabel={t('user.password.confirm')} mismatchMessage={t('user.password.mismatch')}
+            password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} />
+          <DialogActions error={change.error} pending={change.isPending} disabled={!ready} onCancel={close}
+            submitLabel={change.isPending ? t('user.password.working') : t('user.password.submit')} />
         </form>
       )}
     </Dialog>

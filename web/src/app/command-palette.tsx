@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { Command } from 'cmdk';
 import { useSearch } from '../api/search.ts';
+import { useDebounced } from '../components/use-debounced.ts';
+import { useModalDialog } from '../components/use-modal-dialog.ts';
 import { visibleSections } from './nav.ts';
 import { paths, repoInProject } from './paths.ts';
-import { useDebounced } from './use-debounced.ts';
 
 /** Results per kind in the palette; the search page shows them all. */
 const shown = 8;
@@ -19,20 +20,12 @@ type Entry = { value: string; label: string; detail?: string; href: string };
  */
 export default function CommandPalette({ open, onClose, sysadmin }: { open: boolean; onClose: () => void; sysadmin: boolean }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      d.showModal();
-      d.querySelector('input')?.focus(); // React's autoFocus runs before the dialog is shown, so focus once it is
-    }
-    if (!open && d.open) d.close();
-  }, [open]);
+  // Shown and hidden with `open`, its search box focused once shown; on closing, the focus is left to the browser
+  // (no explicit return as in Dialog: after Enter the palette has navigated away).
+  const modal = useModalDialog(open, { onClose });
 
   return (
-    <dialog ref={ref} onClose={onClose} aria-label={t('palette.title')}
+    <dialog ref={modal.ref} onClose={modal.onClose} aria-label={t('palette.title')}
       // A click on the backdrop (the dialog itself, outside its content) closes it.
       onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}
       className="mx-auto mt-[12vh] w-[36rem] max-w-[95vw] rounded-lg bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-black/40 dark:bg-slate-900 dark:text-slate-100">

@@ -23,12 +23,12 @@ export type NavSection = NavPage & {
 };
 
 export const navSections: NavSection[] = [
-  { id: 'projects', label: 'nav.projects', href: paths.projects.href(), prefix: '/projects' },
+  { id: 'projects', label: 'nav.projects', href: paths.projects.href(), prefix: paths.projects.path },
   {
     id: 'administration',
     label: 'nav.administration',
     href: paths.admin.href(adminPages[0]),
-    prefix: '/admin',
+    prefix: paths.admin.path,
     adminOnly: true,
     pages: adminPages.map((page) => ({ id: `admin-${page}`, label: `nav.admin.${page}`, href: paths.admin.href(page) })),
   },

@@ -14,7 +14,8 @@ export const paths = {
   signIn: { path: '/sign-in', href: (redirect?: string) => `/sign-in${redirect ? `?redirect=${seg(redirect)}` : ''}` },
   projects: { path: '/projects', href: () => '/projects' },
   project: { path: '/projects/:project', href: (project: string) => `/projects/${seg(project)}` },
-  projectTab: { path: '/projects/:project/:tab', href: (project: string, tab: ProjectTab) => `/projects/${seg(project)}/${tab}` },
+  /** No route pattern of its own: each tab is a child route of `project`, its path the tab's name. */
+  projectTab: { href: (project: string, tab: ProjectTab) => `/projects/${seg(project)}/${tab}` },
   repository: {
     path: '/projects/:project/repositories/:repo',
     href: (project: string, repo: string) => `/projects/${seg(project)}/repositories/${seg(repo)}`,
@@ -24,7 +25,8 @@ export const paths = {
     href: (project: string, repo: string, reference: string) =>
       `/projects/${seg(project)}/repositories/${seg(repo)}/artifacts/${seg(reference)}`,
   },
-  admin: { path: '/admin/:page', href: (page: AdminPage) => `/admin/${page}` },
+  /** `path` is the section's route; each page is a child route of it, its path the page's name. */
+  admin: { path: '/admin', href: (page: AdminPage) => `/admin/${page}` },
   search: { path: '/search', href: (q: string) => `/search?q=${seg(q)}` },
 } as const;
 

@@ -3,6 +3,7 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tan
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from './error-message.tsx';
 import { Pagination } from './pagination.tsx';
+import { Skeleton } from './skeleton.tsx';
 
 /** A column may name the Harbor `sort` key it sorts by; clicking its header toggles ascending/descending. */
 export type Column<T> = ColumnDef<T, unknown> & { meta?: { sortKey?: string; className?: string } };
@@ -76,7 +77,7 @@ export function DataTable<T>(p: Props<T>) {
           <tbody aria-busy={stale || undefined} className={stale ? 'opacity-60 transition-opacity' : undefined}>
             {p.isPending && Array.from({ length: 5 }, (_, i) => (
               <tr key={`skeleton-${i}`} aria-hidden="true" data-testid="skeleton-row">
-                <td colSpan={colCount} className="py-2"><div className="h-4 animate-pulse rounded bg-slate-200 dark:bg-slate-800" /></td>
+                <td colSpan={colCount} className="py-2"><Skeleton className="h-4" /></td>
               </tr>
             ))}
             {!p.isPending && table.getRowModel().rows.map((row) => {

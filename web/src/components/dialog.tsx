@@ -1,11 +1,8 @@
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-
-/** What a dialog focuses first: a field marked `data-autofocus`, else its first field (never the close button). */
-const firstField = (body: HTMLElement | null) =>
-  body?.querySelector<HTMLElement>('[data-autofocus]')
-  ?? body?.querySelector<HTMLElement>('input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])')
-  ?? null;
+import { Button } from './button.tsx';
+import { ErrorMessage } from './error-message.tsx';
+import { useModalDialog } from './use-modal-dialog.ts';
 
 /**
  * A modal on the native <dialog>: focus trapped and Escape handled by the browser. Opening focuses the first field
@@ -15,48 +12,12 @@ const firstField = (body: HTMLElement | null) =>
  */
 export function Dialog({ open, title, onClose, children, wide }: { open: boolean; title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
-  const body = useRef<HTMLDivElement>(null);
-  const returnTo = useRef<HTMLElement | null>(null);
-  const mounted = useRef(true);
-
-  const restoreFocus = () => {
-    const target = returnTo.current;
-    returnTo.current = null;
-    if (target?.isConnected) target.focus();
-  };
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      d.showModal();
-      firstField(body.current)?.focus();
-    }
-    if (!open && d.open) {
-      d.close();
-      restoreFocus();
-    }
-  }, [open]);
-
-  // Removed while open (`{x && <Dialog open />}`): close it first (elements outside a modal dialog cannot take the
-  // focus), then give the focus back. A layout effect, so this runs before the dialog leaves the page.
-  useLayoutEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-      const d = ref.current;
-      if (d?.open) d.close();
-      restoreFocus();
-    };
-  }, []);
+  const modal = useModalDialog(open, { onClose, returnFocus: true });
 
   return (
-    <dialog ref={ref} aria-label={title}
-      // Escape (or a form's method="dialog") closes the dialog natively: give the focus back, then tell the owner
-      // (unless the owner removed the dialog: the close event of that removal comes after it).
-      onClose={() => { restoreFocus(); if (mounted.current) onClose(); }}
+    <dialog ref={modal.ref} aria-label={title}
+      // Escape (or a form's method="dialog") closes the dialog natively: the focus goes back, then the owner is told.
+      onClose={modal.onClose}
       className={`m-auto rounded-lg bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/40 dark:bg-slate-900 dark:text-slate-100 ${wide ? 'w-[48rem]' : 'w-[28rem]'} max-w-[95vw]`}>
       {open && (
         <div className="p-5">
@@ -64,9 +25,29 @@ export function Dialog({ open, title, onClose, children, wide }: { open: boolean
             <h2 className="text-lg font-semibold">{title}</h2>
             <button type="button" onClick={onClose} aria-label={t('common.close')} className="rounded px-2 hover:bg-slate-100 dark:hover:bg-slate-800">✕</button>
           </div>
-          <div ref={body}>{children}</div>
+          <div>{children}</div>
         </div>
       )}
     </dialog>
+  );
+}
+
+/**
+ * A dialog's foot: the server's refusal (if any), then Cancel and the dialog's action. The action submits the dialog's
+ * form, unless `onSubmit` is given (a dialog without a form); it is disabled while `pending` or when `disabled`.
+ */
+export function DialogActions({ error, pending, disabled, submitLabel, onCancel, onSubmit, variant = 'primary', spacing = 'mt-4' }: {
+  error: unknown; pending?: boolean; disabled?: boolean; submitLabel: ReactNode; onCancel: () => void; onSubmit?: () => void;
+  variant?: 'primary' | 'danger'; spacing?: 'mt-4' | 'mt-5';
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <ErrorMessage error={error} />
+      <div className={`${spacing} flex justify-end gap-2`}>
+        <Button variant="secondary" onClick={onCancel}>{t('common.cancel')}</Button>
+        <Button type={onSubmit ? 'button' : 'submit'} variant={variant} onClick={onSubmit} disabled={pending || disabled}>{submitLabel}</Button>
+      </div>
+    </>
   );
 }

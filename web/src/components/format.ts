@@ -9,10 +9,11 @@ export function formatBytes(n: number | null | undefined): string {
   return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }
 
-export function formatTime(iso: string | null | undefined, lang: string): string {
+/** To the minute, or to the second with `seconds` (entries a minute apart, such as the audit log's, are told apart). */
+export function formatTime(iso: string | null | undefined, lang: string, { seconds = false }: { seconds?: boolean } = {}): string {
   if (!iso || iso.startsWith('0001-')) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString(lang, { dateStyle: 'medium', timeStyle: seconds ? 'medium' : 'short' });
 }
 
 /** `sha256:abcdef…` shortened for tables; the full digest stays in a title and the copy button. */

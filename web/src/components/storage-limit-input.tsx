@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { inputClass } from './field.tsx';
 import { storageDraftBytes, storageUnits, type StorageDraft, type StorageUnit } from './storage-limit.ts';
 
 /**
@@ -28,12 +29,12 @@ export function StorageLimitInput({ label, value, onChange, hint }: {
             <label htmlFor={`${id}-amount`} className="sr-only">{t('storageLimit.amount')}</label>
             <input id={`${id}-amount`} type="number" min={0} step="any" value={value.amount} aria-invalid={invalid || undefined}
               aria-describedby={described} onChange={(e) => onChange({ ...value, amount: e.target.value })}
-              className="w-32 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100" />
+              className={`w-32 ${inputClass}`} />
             {invalid && <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-300">{t('storageLimit.invalid')}</p>}
           </div>
           <label htmlFor={`${id}-unit`} className="sr-only">{t('storageLimit.unit')}</label>
           <select id={`${id}-unit`} value={value.unit} onChange={(e) => onChange({ ...value, unit: e.target.value as StorageUnit })}
-            className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100">
+            className={inputClass}>
             {storageUnits.map((u) => <option key={u.name} value={u.name}>{u.name}</option>)}
           </select>
         </div>

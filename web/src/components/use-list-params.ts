@@ -25,5 +25,7 @@ export function useListParams(defaults: { pageSize?: number; sort?: string } = {
     }, { replace: true });
   }, [setParams]);
 
-  return { page, pageSize, sort, filter, update, setPage: (p: number) => update({ page: p }) };
+  /** The DataTable's paging and sorting props, to spread: `<DataTable {...list.tableProps} … />`. */
+  const tableProps = { page, pageSize, onPage: (p: number) => update({ page: p }), sort, onSort: (s: string) => update({ sort: s }) };
+  return { page, pageSize, sort, filter, update, tableProps };
 }

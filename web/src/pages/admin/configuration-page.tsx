@@ -4,8 +4,11 @@ import { useConfigurations, useUpdateConfigurations, type ConfigValue, type Conf
 import { bannerTypes, parseBanner, serializeBanner, type Banner } from '../../api/system-info.ts';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { inputClass as baseInputClass } from '../../components/field.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 import { StorageLimitInput } from '../../components/storage-limit-input.tsx';
 import { storageDraftBytes, toStorageDraft, type StorageDraft } from '../../components/storage-limit.ts';
+import { withCurrent } from '../../components/with-current.ts';
 
 type Kind = 'boolean' | 'number' | 'choice' | 'storage' | 'banner' | 'text';
 type Setting = { key: string; kind: Kind; choices?: string[]; unit?: 'days' | 'minutes' };
@@ -58,7 +61,7 @@ export default function ConfigurationPage() {
       <h1 className="mb-1 text-2xl font-semibold">{t('nav.admin.configuration')}</h1>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('admin.config.intro')}</p>
       <ErrorMessage error={config.error} />
-      {config.isPending && <div className="h-64 animate-pulse rounded bg-slate-200 dark:bg-slate-800" aria-hidden="true" />}
+      {config.isPending && <Skeleton className="h-64" />}
       {/* Keyed by the answer's time: after a save the form starts again from what the server now holds. */}
       {config.data && <SettingsForm key={config.dataUpdatedAt} config={config.data} saved={saved} onSaved={setSaved} />}
     </section>
@@ -119,18 +122,18 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
   );
 }
 
-const inputClass = 'rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 disabled:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:disabled:bg-slate-900';
+const inputClass = `${baseInputClass} disabled:bg-slate-100 dark:disabled:bg-slate-900`;
 
 /** One setting: its control, what it means, and "fixed by the deployment" when the API may not change it. */
 function SettingField({ setting: s, editable, value, onChange, changed }: {
   setting: Setting; editable: boolean; value: Draft; onChange: (d: Draft) => void; changed: boolean;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const id = useId();
-  const label = i18n.exists(`admin.config.${s.key}`) ? t(`admin.config.${s.key}`) : s.key;
+  const label = t(`admin.config.${s.key}`, { defaultValue: s.key });
   const hintKey = `admin.config.${s.key}.hint`;
   const fixed = !editable || (s.kind === 'choice' && (s.choices?.length ?? 0) < 2);
-  const hint = [i18n.exists(hintKey) ? t(hintKey) : '', !editable ? t('admin.config.fixed') : ''].filter(Boolean).join(' ');
+  const hint = [t(hintKey, { defaultValue: '' }), !editable ? t('admin.config.fixed') : ''].filter(Boolean).join(' ');
   const mark = changed ? <span className="ml-2 text-xs font-normal text-amber-800 dark:text-amber-300">{t('admin.config.unsaved')}</span> : null;
   const note = hint ? <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-300">{hint}</p> : null;
   const describedBy = hint ? `${id}-hint` : undefined;
@@ -154,8 +157,8 @@ function SettingField({ setting: s, editable, value, onChange, changed }: {
   if (s.kind === 'choice') {
     control = (
       <select id={id} className={inputClass} value={value as string} disabled={fixed} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
-        {[...new Set([...(s.choices ?? []), value as string])].map((c) => (
-          <option key={c} value={c}>{i18n.exists(`admin.config.choice.${c}`) ? t(`admin.config.choice.${c}`) : c}</option>
+        {withCurrent(s.choices ?? [], value as string).map((c) => (
+          <option key={c} value={c}>{t(`admin.config.choice.${c}`, { defaultValue: c })}</option>
         ))}
       </select>
     );
@@ -189,7 +192,7 @@ function BannerField({ label, value, onChange, mark, note }: { label: string; va
         <span className="flex items-center gap-2 text-sm">
           <label htmlFor={`${id}-type`}>{t('admin.config.banner.type')}</label>
           <select id={`${id}-type`} className={inputClass} value={value.type} onChange={(e) => onChange({ ...value, type: e.target.value })}>
-            {[...new Set([...bannerTypes, value.type])].map((ty) => <option key={ty} value={ty}>{(bannerTypes as readonly string[]).includes(ty) ? t(`admin.config.banner.${ty}`) : ty}</option>)}
+            {withCurrent(bannerTypes, value.type).map((ty) => <option key={ty} value={ty}>{(bannerTypes as readonly string[]).includes(ty) ? t(`admin.config.banner.${ty}`) : ty}</option>)}
           </select>
         </span>
         <label className="flex items-center gap-2 text-sm">

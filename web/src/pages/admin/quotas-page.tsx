@@ -1,13 +1,13 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuotas, useUpdateQuota, type Quota } from '../../api/quotas.ts';
 import { paths } from '../../app/paths.ts';
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { inputClass } from '../../components/field.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { QuotaBar } from '../../components/quota-bar.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
@@ -17,11 +17,13 @@ import { storageDraftBytes, toStorageDraft, type StorageDraft } from '../../comp
 /** /admin/quotas: every project's storage use against its limit, sortable by use, and the limit edited in place. */
 export default function QuotasPage() {
   const { t } = useTranslation();
-  const list = useListParams({ pageSize: 15 });
+  const list = useListParams();
   const project = list.filter('project');
+  // The box holds what is typed; when the URL's project changes (a search, back/forward, "show all") it shows that.
   const [find, setFind] = useState(project);
+  const [findFor, setFindFor] = useState(project);
+  if (findFor !== project) { setFindFor(project); setFind(project); }
   const findId = useId();
-  useEffect(() => setFind(project), [project]); // back/forward and "show all" move the box with the URL
   const quotas = useQuotas({ page: list.page, pageSize: list.pageSize, sort: list.sort || undefined, project: project || undefined });
   const [editing, setEditing] = useState<Quota | null>(null);
 
@@ -48,14 +50,14 @@ export default function QuotasPage() {
         <div className="text-sm">
           <label htmlFor={findId}>{t('admin.quotas.find')}</label>
           <input id={findId} type="search" value={find} onChange={(e) => setFind(e.target.value)}
-            className="mt-1 block w-64 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100" />
+            className={`mt-1 block w-64 ${inputClass}`} />
         </div>
         <Button type="submit" variant="secondary">{t('common.search')}</Button>
-        {project && <Button variant="ghost" onClick={() => { setFind(''); list.update({ project: undefined }); }}>{t('admin.quotas.showAll')}</Button>}
+        {project && <Button variant="ghost" onClick={() => list.update({ project: undefined })}>{t('admin.quotas.showAll')}</Button>}
       </form>
       <DataTable label={t('nav.admin.quotas')} columns={columns} rows={quotas.data?.items} rowKey={(q) => q.id}
-        isPending={quotas.isPending} isPlaceholderData={quotas.isPlaceholderData} error={quotas.error} total={quotas.data?.total} page={list.page} pageSize={list.pageSize}
-        onPage={list.setPage} sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="quota-row"
+        isPending={quotas.isPending} isPlaceholderData={quotas.isPlaceholderData} error={quotas.error} total={quotas.data?.total}
+        {...list.tableProps} rowTestId="quota-row"
         empty={project
           ? <EmptyState title={t('admin.quotas.noProject', { name: project })}>{t('admin.quotas.noProjectHint')}</EmptyState>
           : <EmptyState title={t('admin.quotas.none')}>{t('admin.quotas.noneHint')}</EmptyState>} />
@@ -82,11 +84,7 @@ function EditQuotaDialog({ quota, onClose }: { quota: Quota; onClose: () => void
         {bytes !== null && bytes >= 0 && bytes < quota.used.storage && (
           <p className="mb-3 text-sm text-amber-800 dark:text-amber-300">{t('admin.quotas.belowUsage')}</p>
         )}
-        <ErrorMessage error={update.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={update.isPending || bytes === null}>{t('common.save')}</Button>
-        </div>
+        <DialogActions error={update.error} pending={update.isPending} disabled={bytes === null} submitLabel={t('common.save')} onCancel={onClose} />
       </form>
     </Dialog>
   );

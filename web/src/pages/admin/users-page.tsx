@@ -5,21 +5,21 @@ import { useCreateUser, useDeleteUser, useResetPassword, useSetSysadmin, useUser
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Field } from '../../components/field.tsx';
+import { FilterInput } from '../../components/filter-input.tsx';
 import { formatTime } from '../../components/format.ts';
+import { named } from '../../components/named.tsx';
+import { PasswordFields, passwordReady } from '../../components/password-fields.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
-import { PasswordFields, passwordReady } from './password-fields.tsx';
-import { useDebouncedFilter } from '../../components/use-debounced-filter.ts';
 
 /** /admin/users: search, create, promote/demote, reset passwords, delete. */
 export default function UsersPage() {
   const { t, i18n } = useTranslation();
-  const list = useListParams({ pageSize: 15 });
+  const list = useListParams();
   const username = list.filter('username');
-  const [search, setSearch] = useDebouncedFilter(username, (v) => list.update({ username: v }));
   const users = useUsers({ page: list.page, pageSize: list.pageSize, username, sort: list.sort || undefined });
   const { data: me } = useCurrentUser();
 
@@ -33,9 +33,6 @@ export default function UsersPage() {
   const toggleAdmin = (u: User) => setSysadmin.mutate({ id: u.user_id, sysadmin: !u.sysadmin_flag }, {
     onSuccess: () => setStatus(t(u.sysadmin_flag ? 'admin.users.demoted' : 'admin.users.promoted', { name: u.username })),
   });
-
-  // The visible word stays first in each button's name; the user's name is added for screen readers and tests.
-  const named = (word: string, u: User) => <>{word}<span className="sr-only"> {u.username}</span></>;
 
   const columns: Column<User>[] = [
     { id: 'username', header: t('admin.users.username'), meta: { sortKey: 'username' }, cell: ({ row }) => <span className="font-medium">{row.original.username}</span> },
@@ -58,12 +55,12 @@ export default function UsersPage() {
         return (
           <div className="-my-1.5 flex flex-wrap gap-1">
             <Button variant="ghost" onClick={() => toggleAdmin(u)} disabled={setSysadmin.isPending}>
-              {named(u.sysadmin_flag ? t('admin.users.demote') : t('admin.users.promote'), u)}
+              {named(u.sysadmin_flag ? t('admin.users.demote') : t('admin.users.promote'), u.username)}
             </Button>
-            <Button variant="ghost" onClick={() => setResetting(u)}>{named(t('admin.users.resetPassword'), u)}</Button>
+            <Button variant="ghost" onClick={() => setResetting(u)}>{named(t('admin.users.resetPassword'), u.username)}</Button>
             <button type="button" onClick={() => { remove.reset(); setDeleting(u); }}
               className="rounded px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">
-              {named(t('common.delete'), u)}
+              {named(t('common.delete'), u.username)}
             </button>
           </div>
         );
@@ -76,19 +73,16 @@ export default function UsersPage() {
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('nav.admin.users')}</h1>
         <div className="ml-auto flex items-end gap-2">
-          <label className="text-sm">
-            <span className="sr-only">{t('admin.users.search')}</span>
-            <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder={t('admin.users.search')} aria-label={t('admin.users.search')}
-              className="w-56 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100" />
-          </label>
+          <FilterInput label={t('admin.users.search')} placeholder={t('admin.users.search')} hideLabel className="w-56"
+            value={username} onCommit={(v) => list.update({ username: v })} />
           <Button onClick={() => setCreating(true)}>{t('admin.users.new')}</Button>
         </div>
       </div>
       <p role="status" className="min-h-5 text-sm text-emerald-800 dark:text-emerald-300">{status}</p>
       <ErrorMessage error={setSysadmin.error} />
       <DataTable label={t('nav.admin.users')} columns={columns} rows={users.data?.items} rowKey={(u) => u.user_id}
-        isPending={users.isPending} isPlaceholderData={users.isPlaceholderData} error={users.error} total={users.data?.total} page={list.page} pageSize={list.pageSize}
-        onPage={list.setPage} sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="user-row"
+        isPending={users.isPending} isPlaceholderData={users.isPlaceholderData} error={users.error} total={users.data?.total}
+        {...list.tableProps} rowTestId="user-row"
         empty={<EmptyState title={username ? t('admin.users.noMatch', { q: username }) : t('admin.users.none')}>
           {username ? t('admin.users.noMatchHint') : t('admin.users.noneHint')}
         </EmptyState>} />
@@ -131,13 +125,10 @@ function CreateUserDialog({ open, onClose, onCreated }: { open: boolean; onClose
           hint={t('admin.users.usernameHint')} />
         <Field label={t('admin.users.email')} type="email" autoComplete="off" required value={form.email} onChange={(e) => set('email')(e.target.value)} />
         <Field label={t('admin.users.realname')} autoComplete="off" required value={form.realname} onChange={(e) => set('realname')(e.target.value)} />
-        <PasswordFields password={form.password} confirm={form.confirm} onPassword={set('password')} onConfirm={set('confirm')} />
+        <PasswordFields label={t('admin.users.password')} confirmLabel={t('admin.password.confirm')} mismatchMessage={t('admin.password.mismatch')}
+          password={form.password} confirm={form.confirm} onPassword={set('password')} onConfirm={set('confirm')} />
         {tried && !passwordReady(form.password, form.confirm) && <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-300">{t('admin.password.notReady')}</p>}
-        <ErrorMessage error={create.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={close}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={create.isPending}>{t('common.create')}</Button>
-        </div>
+        <DialogActions error={create.error} pending={create.isPending} submitLabel={t('common.create')} onCancel={close} />
       </form>
     </Dialog>
   );
@@ -158,13 +149,10 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: User; onClose: (
   return (
     <Dialog open title={t('admin.users.resetTitle', { name: user.username })} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <PasswordFields label={t('admin.password.new')} password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} />
+        <PasswordFields label={t('admin.password.new')} confirmLabel={t('admin.password.confirm')} mismatchMessage={t('admin.password.mismatch')}
+          password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} />
         {tried && !passwordReady(password, confirm) && <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-300">{t('admin.password.notReady')}</p>}
-        <ErrorMessage error={reset.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={reset.isPending}>{t('admin.users.resetSubmit')}</Button>
-        </div>
+        <DialogActions error={reset.error} pending={reset.isPending} submitLabel={t('admin.users.resetSubmit')} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -4,8 +4,11 @@ import { useAuditFilterChoices, useAuditLogs, type AuditFilters, type AuditLog }
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { inputClass as baseInputClass } from '../../components/field.tsx';
+import { formatTime } from '../../components/format.ts';
 import { useListParams } from '../../components/use-list-params.ts';
 import { useDebouncedFilter } from '../../components/use-debounced-filter.ts';
+import { withCurrent } from '../../components/with-current.ts';
 
 /** URL parameter names of the filters (a copied link reproduces the view). */
 const filterParams = ['username', 'operation', 'resource', 'resource_type', 'from', 'to'] as const;
@@ -17,13 +20,10 @@ function isoToLocal(iso: string) {
   if (!iso || Number.isNaN(d.getTime())) return '';
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
-/** To the second: entries of one minute are told apart (the shared formatTime stops at minutes). */
-const formatOpTime = (iso: string, lang: string) => new Date(iso).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'medium' });
-
 /** The chosen "to" minute counts whole: the range ends at the start of the next minute. */
 const endOfMinute = (iso: string) => (iso ? new Date(new Date(iso).getTime() + 60_000).toISOString() : undefined);
 
-const inputClass = 'mt-1 w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
+const inputClass = `mt-1 w-full ${baseInputClass}`;
 
 /**
  * The audit log with its filters: the whole system's (`project` unset) or one project's. Filters, sort and page are
@@ -32,7 +32,7 @@ const inputClass = 'mt-1 w-full rounded border border-slate-300 bg-white px-2 py
 export function AuditTable({ project, label }: { project?: string; label: string }) {
   const { t, i18n } = useTranslation();
   const id = useId();
-  const list = useListParams({ pageSize: 15, sort: '-op_time' });
+  const list = useListParams({ sort: '-op_time' });
   const f = (name: (typeof filterParams)[number]) => list.filter(name);
   const filters: AuditFilters = {
     username: f('username'), operation: f('operation'), resource: f('resource'), resourceType: f('resource_type'),
@@ -44,12 +44,15 @@ export function AuditTable({ project, label }: { project?: string; label: string
   const [resource, setResource] = useDebouncedFilter(f('resource'), (v) => list.update({ resource: v }));
   const filtered = filterParams.some((n) => f(n) !== '');
   const clear = () => list.update(Object.fromEntries(filterParams.map((n) => [n, undefined])));
+  // Known operations and resource types in the user's language; anything newer the server records shows as it is.
+  const operationLabel = (op: string) => t(`audit.op.${op}`, { defaultValue: op });
+  const typeLabel = (type: string) => t(`audit.type.${type}`, { defaultValue: type });
 
   const columns: Column<AuditLog>[] = [
-    { id: 'op_time', header: t('audit.time'), meta: { sortKey: 'op_time', className: 'whitespace-nowrap' }, cell: ({ row }) => formatOpTime(row.original.op_time, i18n.language) },
+    { id: 'op_time', header: t('audit.time'), meta: { sortKey: 'op_time', className: 'whitespace-nowrap' }, cell: ({ row }) => formatTime(row.original.op_time, i18n.language, { seconds: true }) },
     { id: 'username', header: t('audit.operator'), cell: ({ row }) => row.original.username },
-    { id: 'operation', header: t('audit.operation'), cell: ({ row }) => operationLabel(t, i18n.exists, row.original.operation) },
-    { id: 'resource_type', header: t('audit.resourceType'), cell: ({ row }) => typeLabel(t, i18n.exists, row.original.resource_type) },
+    { id: 'operation', header: t('audit.operation'), cell: ({ row }) => operationLabel(row.original.operation) },
+    { id: 'resource_type', header: t('audit.resourceType'), cell: ({ row }) => typeLabel(row.original.resource_type) },
     { id: 'resource', header: t('audit.resource'), meta: { className: 'break-all' }, cell: ({ row }) => <span className="font-mono text-xs">{row.original.resource}</span> },
     {
       id: 'result', header: t('audit.result'),
@@ -71,7 +74,7 @@ export function AuditTable({ project, label }: { project?: string; label: string
           <label htmlFor={`${id}-operation`}>{t('audit.operation')}</label>
           <select id={`${id}-operation`} className={inputClass} value={f('operation')} onChange={(e) => list.update({ operation: e.target.value })}>
             <option value="">{t('audit.any')}</option>
-            {withCurrent(choices.operations, f('operation')).map((o) => <option key={o} value={o}>{operationLabel(t, i18n.exists, o)}</option>)}
+            {withCurrent(choices.operations, f('operation')).map((o) => <option key={o} value={o}>{operationLabel(o)}</option>)}
           </select>
         </div>
         <div className="text-sm">
@@ -82,7 +85,7 @@ export function AuditTable({ project, label }: { project?: string; label: string
           <label htmlFor={`${id}-resourceType`}>{t('audit.resourceType')}</label>
           <select id={`${id}-resourceType`} className={inputClass} value={f('resource_type')} onChange={(e) => list.update({ resource_type: e.target.value })}>
             <option value="">{t('audit.any')}</option>
-            {withCurrent(choices.resourceTypes, f('resource_type')).map((o) => <option key={o} value={o}>{typeLabel(t, i18n.exists, o)}</option>)}
+            {withCurrent(choices.resourceTypes, f('resource_type')).map((o) => <option key={o} value={o}>{typeLabel(o)}</option>)}
           </select>
         </div>
         <div className="text-sm">
@@ -100,19 +103,10 @@ export function AuditTable({ project, label }: { project?: string; label: string
         )}
       </form>
       <DataTable label={label} columns={columns} rows={logs.data?.items} rowKey={(r) => r.id} isPending={logs.isPending} isPlaceholderData={logs.isPlaceholderData} error={logs.error}
-        total={logs.data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage} sort={list.sort}
-        onSort={(s) => list.update({ sort: s })} rowTestId="audit-row"
+        total={logs.data?.total} {...list.tableProps} rowTestId="audit-row"
         empty={filtered
           ? <EmptyState title={t('audit.noMatch')}>{t('audit.noMatchHint')}</EmptyState>
           : <EmptyState title={t('audit.none')}>{project ? t('audit.noneProjectHint') : t('audit.noneHint')}</EmptyState>} />
     </div>
   );
 }
-
-type T = (key: string) => string;
-type Exists = (key: string) => boolean;
-/** Known operations and resource types in the user's language; anything newer the server records shows as it is. */
-const operationLabel = (t: T, exists: Exists, op: string) => (exists(`audit.op.${op}`) ? t(`audit.op.${op}`) : op);
-const typeLabel = (t: T, exists: Exists, type: string) => (exists(`audit.type.${type}`) ? t(`audit.type.${type}`) : type);
-/** The select's choices, plus the one a link carries if it is not among them. */
-const withCurrent = (choices: readonly string[], current: string) => (current && !choices.includes(current) ? [...choices, current] : [...choices]);

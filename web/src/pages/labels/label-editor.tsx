@@ -1,9 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelInput, useCreateLabel, useUpdateLabel, type Label } from '../../api/labels.ts';
-import { Button } from '../../components/button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { LabelChip } from '../../components/label-chip.tsx';
 import { palette } from './label-palette.ts';
@@ -59,11 +57,7 @@ export function LabelEditor({ scope, label, onClose }: { scope: LabelScope; labe
           <span className="text-slate-600 dark:text-slate-300">{t('labels.preview')}</span>
           <LabelChip label={{ name: name || t('labels.name'), description, color }} />
         </p>
-        <ErrorMessage error={mutation.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={mutation.isPending}>{label ? t('common.save') : t('common.create')}</Button>
-        </div>
+        <DialogActions error={mutation.error} pending={mutation.isPending} submitLabel={label ? t('common.save') : t('common.create')} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -58,8 +58,7 @@ export function LabelsList({ scope, allowed }: { scope: LabelScope; allowed: All
         {allowed.create && <Button onClick={() => setEditing('new')}>{t('labels.new')}</Button>}
       </div>
       <DataTable<Label> label={t('labels.tableLabel')} columns={columns} rows={data?.items} rowKey={(l) => l.id}
-        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
-        sort={list.sort} onSort={(sort) => list.update({ sort })} rowTestId="label-row"
+        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} {...list.tableProps} rowTestId="label-row"
         empty={(
           <EmptyState title={name ? t('labels.noMatch') : t('labels.empty')}>
             {name ? t('labels.noMatchHint') : allowed.create ? t('labels.emptyHint') : t('labels.emptyReadOnly')}

@@ -5,6 +5,7 @@ import { useProjectPermissions } from '../../api/permissions.ts';
 import { useProject, useUpdateProject, type Project, type ProjectMetadata } from '../../api/projects.ts';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 
 /** The switches Harbor's API has, in the order its portal shows them. */
 const switches = ['public', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation', 'reuse_sys_cve_allowlist'] as const;
@@ -103,7 +104,7 @@ export default function ConfigurationTab() {
       <ErrorMessage error={project.error ?? permissions.error} />
       {project.data && permissions.isSuccess
         ? <ConfigurationForm project={project.data} editable={permissions.can('project', 'update')} />
-        : <div aria-hidden="true" className="h-48 max-w-2xl animate-pulse rounded bg-slate-200 dark:bg-slate-800" />}
+        : <Skeleton className="h-48 max-w-2xl" />}
     </div>
   );
 }

@@ -39,7 +39,7 @@ export default function MembersTab() {
   const project = useProject(name);
   const projectId = project.data?.project_id;
   const { can } = useProjectPermissions(projectId);
-  const list = useListParams({ pageSize: 15 });
+  const list = useListParams();
   const entityname = list.filter('member');
   const members = useMembers(projectId, { page: list.page, pageSize: list.pageSize, entityname: entityname || undefined });
   const remove = useRemoveMember(projectId ?? 0);
@@ -80,8 +80,8 @@ export default function MembersTab() {
         <FilterInput label={t('project.members.search')} value={entityname} onCommit={(v) => list.update({ member: v })} />
       </div>
       <DataTable label={t('project.tab.members')} columns={columns} rows={members.data?.items} rowKey={(m) => m.id} rowTestId="member-row"
-        isPending={members.isPending} isPlaceholderData={members.isPlaceholderData} error={members.error} total={members.data?.total} page={list.page} pageSize={list.pageSize}
-        onPage={list.setPage}
+        isPending={members.isPending} isPlaceholderData={members.isPlaceholderData} error={members.error} total={members.data?.total}
+        {...list.tableProps}
         empty={(
           <EmptyState title={entityname ? t('project.members.noMatch') : t('project.members.empty')}>
             {can('member', 'create') ? t('project.members.emptyHint') : null}

@@ -5,6 +5,7 @@ import { useProject } from '../../api/projects.ts';
 import { useProjectPermissions } from '../../api/permissions.ts';
 import { paths, projectTabs, type ProjectTab } from '../../app/paths.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import NotFoundPage from '../not-found-page.tsx';
 import { tabAllowed } from './tab-access.ts';
@@ -25,8 +26,8 @@ export default function ProjectPage() {
   if (!project.data) {
     return (
       <div aria-hidden="true" data-testid="project-loading">
-        <div className="h-8 w-64 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
-        <div className="mt-6 h-6 w-full animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+        <Skeleton className="h-8 w-64" />
+        <Skeleton className="mt-6 h-6 w-full" />
       </div>
     );
   }
@@ -59,7 +60,7 @@ export default function ProjectPage() {
       <Tabs label={t('project.tabs')} tabs={visible.map((tab: ProjectTab) => ({ to: paths.projectTab.href(p.name, tab), label: t(`project.tab.${tab}`) }))} />
       {blocked ? <p role="alert" className="text-sm">{t('project.tabNotAllowed')}</p>
         : waiting ? (permissions.error ? <ErrorMessage error={permissions.error} />
-          : <div aria-hidden="true" data-testid="tab-loading" className="h-24 w-full animate-pulse rounded bg-slate-200 dark:bg-slate-800" />)
+          : <Skeleton data-testid="tab-loading" className="h-24 w-full" />)
         : <Outlet />}
     </section>
   );

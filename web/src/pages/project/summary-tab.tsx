@@ -5,6 +5,7 @@ import { useProjectActivity, useProjectSummary, type ProjectSummary } from '../.
 import { paths } from '../../app/paths.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { QuotaBar } from '../../components/quota-bar.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 import { ActivityChart, StorageChart, TopRepositoriesChart } from './summary-charts.tsx';
 
 const days = 30;
@@ -25,8 +26,6 @@ function Card({ title, children }: { title: string; children: ReactNode }) {
     </div>
   );
 }
-
-const Skeleton = ({ className }: { className: string }) => <div aria-hidden="true" className={`animate-pulse rounded bg-slate-200 dark:bg-slate-800 ${className}`} />;
 
 /**
  * The project at a glance: repositories, quota and members by role (Harbor's summary, which leaves out what the user

@@ -1,9 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCreateProject } from '../../api/projects.ts';
-import { Button } from '../../components/button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { StorageLimitInput } from '../../components/storage-limit-input.tsx';
 import { storageDraftBytes, type StorageDraft } from '../../components/storage-limit.ts';
@@ -59,11 +57,7 @@ export function CreateProjectDialog({ open, onClose, onCreated, isAdmin }: {
           </label>
         </div>
         {isAdmin && <StorageLimitInput label={t('projects.create.storageLimit')} value={storage} onChange={setStorage} hint={t('projects.create.storageHint')} />}
-        <ErrorMessage error={create.error} />
-        <div className="mt-5 flex justify-end gap-2">
-          <Button variant="secondary" onClick={close}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={create.isPending}>{t('common.create')}</Button>
-        </div>
+        <DialogActions error={create.error} pending={create.isPending} submitLabel={t('common.create')} onCancel={close} spacing="mt-5" />
       </form>
     </Dialog>
   );

@@ -9,14 +9,15 @@ import { paths } from '../../app/paths.ts';
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { inputClass } from '../../components/field.tsx';
 import { FilterInput } from '../../components/filter-input.tsx';
 import { formatTime } from '../../components/format.ts';
 import { QuotaBar } from '../../components/quota-bar.tsx';
+import { Skeleton } from '../../components/skeleton.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { CreateProjectDialog } from './create-project-dialog.tsx';
 import { DeleteProjectDialog } from './delete-project-dialog.tsx';
 
-const inputClass = 'rounded border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
 
 /**
  * The project list: name search, access filter, sort and page kept in the URL and answered by the server; the page's
@@ -25,7 +26,7 @@ const inputClass = 'rounded border border-slate-300 bg-white px-2 py-1.5 text-sm
  */
 export default function ProjectsPage() {
   const { t, i18n } = useTranslation();
-  const list = useListParams({ pageSize: 15, sort: 'name' });
+  const list = useListParams({ sort: 'name' });
   const q = list.filter('q');
   const access = list.filter('public');
   const { data, isPending, isPlaceholderData, error } = useProjects({ page: list.page, pageSize: list.pageSize, q, public: access || undefined, sort: list.sort });
@@ -53,7 +54,7 @@ export default function ProjectsPage() {
     {
       id: 'quota', header: t('projects.quota'), meta: { className: 'w-48' },
       cell: ({ row }) => {
-        if (rows.isPending) return <div aria-hidden="true" className="h-2 w-32 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />;
+        if (rows.isPending) return <Skeleton className="h-2 w-32" />;
         const quota = rows.data?.get(row.original.project_id)?.quota;
         return quota ? <QuotaBar used={quota.used.storage} limit={quota.hard.storage} /> : <span className="text-slate-600 dark:text-slate-300">—</span>;
       },
@@ -95,8 +96,7 @@ export default function ProjectsPage() {
         )}
       </div>
       <DataTable label={t('projects.title')} columns={columns} rows={data?.items} rowKey={(p) => p.project_id} rowTestId="project-row"
-        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
-        sort={list.sort} onSort={(sort) => list.update({ sort })}
+        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} {...list.tableProps}
         empty={(
           <EmptyState title={q || access ? t('projects.noMatch') : t('projects.empty')}>
             {q || access ? t('projects.noMatchHint') : mayCreate ? t('projects.emptyHint') : t('projects.emptyAskAdmin')}

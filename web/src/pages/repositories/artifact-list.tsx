@@ -10,6 +10,7 @@ import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { FilterInput } from '../../components/filter-input.tsx';
 import { formatBytes, formatTime, shortDigest } from '../../components/format.ts';
+import { named } from '../../components/named.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { LabelEditor } from './label-editor.tsx';
 import { PlatformList } from './platform-list.tsx';
@@ -29,7 +30,7 @@ export const isSigned = (a: Artifact) => !!a.accessories?.some((x) => x.type.sta
  */
 export function ArtifactList({ project, repo, projectId, can }: { project: string; repo: string; projectId: number | undefined; can: ArtifactPermissions }) {
   const { t, i18n } = useTranslation();
-  const list = useListParams({ pageSize: 15, sort: '-push_time' });
+  const list = useListParams({ sort: '-push_time' });
   const tagFilter = list.filter('tag');
   const q = useArtifacts(project, repo, { page: list.page, pageSize: list.pageSize, sort: list.sort, tag: tagFilter || undefined });
   const [open, setOpen] = useState<Set<number>>(new Set());
@@ -92,7 +93,7 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
           <PullCommandButton target={{ project, repo, digest: a.digest, tags: (a.tags ?? []).map((x) => x.name), type: a.type }} />
           {can.deleteArtifact && (
             <Button variant="secondary" className="px-2! py-0.5! text-xs" onClick={() => { del.reset(); setDeleting(a); }}>
-              {t('common.delete')}<span className="sr-only"> {shortDigest(a.digest)}</span>
+              {named(t('common.delete'), shortDigest(a.digest))}
             </Button>
           )}
         </div>
@@ -106,8 +107,7 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
         <FilterInput label={t('artifacts.filterByTag')} value={tagFilter} onCommit={(v) => list.update({ tag: v })} />
       </div>
       <DataTable label={t('artifacts.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(a) => a.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
-        error={q.error} total={q.data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
-        sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="artifact-row"
+        error={q.error} total={q.data?.total} {...list.tableProps} rowTestId="artifact-row"
         expanded={(a) => (a.references?.length && open.has(a.id)
           ? <PlatformList project={project} repo={repo} index={a.digest} references={a.references} /> : null)}
         empty={<EmptyState title={tagFilter ? t('artifacts.emptyFiltered') : t('artifacts.empty')}>

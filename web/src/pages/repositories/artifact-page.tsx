@@ -11,6 +11,8 @@ import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { shortDigest } from '../../components/format.ts';
+import { Skeleton } from '../../components/skeleton.tsx';
+import NotFoundPage from '../not-found-page.tsx';
 import { Accessories } from './accessories.tsx';
 import { isSigned } from './artifact-list.tsx';
 import { Breadcrumb } from './breadcrumb.tsx';
@@ -51,8 +53,7 @@ export default function ArtifactPage() {
     return (
       <div>
         <Breadcrumb project={project} repo={repo} />
-        <h1 className="text-2xl font-semibold">{t('notFound.title')}</h1>
-        <p className="mt-2 text-slate-600 dark:text-slate-300">{t('notFound.body')}</p>
+        <NotFoundPage />
       </div>
     );
   }
@@ -90,7 +91,7 @@ export default function ArtifactPage() {
         <ErrorMessage error={q.error ?? projectQ.error} />
       </div>
 
-      {!a && !q.error && <div className="h-64 animate-pulse rounded-lg bg-slate-200 dark:bg-slate-800" aria-hidden="true" />}
+      {!a && !q.error && <Skeleton className="h-64 rounded-lg" />}
 
       {a && (
         <>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useUpdateRepository } from '../../api/repositories.ts';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { inputClass } from '../../components/field.tsx';
 import { Markdown } from '../../components/markdown.tsx';
 
 /** The repository's description, shown as Markdown (raw HTML is never run) and edited as text where allowed. */
@@ -17,7 +18,7 @@ export function DescriptionEditor({ project, repo, description, canEdit }: { pro
       <form onSubmit={(e) => { e.preventDefault(); update.mutate({ description: draft }, { onSuccess: () => setDraft(null) }); }}>
         <label htmlFor={id} className="block text-sm font-medium">{t('repositories.descriptionLabel')}</label>
         <textarea id={id} value={draft} onChange={(e) => setDraft(e.target.value)} rows={8} aria-describedby={`${id}-hint`}
-          className="mt-1 w-full rounded border border-slate-300 bg-white px-2 py-1.5 font-mono text-sm dark:border-slate-600 dark:bg-slate-800" />
+          className={`mt-1 w-full font-mono ${inputClass}`} />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-300">{t('repositories.descriptionHint')}</p>
         <ErrorMessage error={update.error} />
         <div className="mt-2 flex gap-2">

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAddArtifactLabel, useRemoveArtifactLabel } from '../../api/artifact-labels.ts';
 import { useLabels, type Label } from '../../api/labels.ts';
-import { useDebounced } from '../../app/use-debounced.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { inputClass } from '../../components/field.tsx';
 import { LabelChip } from '../../components/label-chip.tsx';
+import { useDebounced } from '../../components/use-debounced.ts';
 
 type Props = { project: string; repo: string; projectId: number | undefined; digest: string; labels: Label[]; canAdd: boolean; canRemove: boolean };
 
@@ -56,7 +57,7 @@ function LabelPicker(p: Props & { onClose: () => void }) {
       <label className="mb-3 block text-sm">
         <span className="font-medium">{t('artifacts.labels.filter')}</span>
         <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} autoFocus
-          className="mt-1 w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800" />
+          className={`mt-1 w-full ${inputClass}`} />
       </label>
       <ErrorMessage error={global.error ?? local.error ?? add.error ?? remove.error} />
       {loading && <p className="text-sm">{t('common.loading')}</p>}

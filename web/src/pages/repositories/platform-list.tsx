@@ -14,7 +14,7 @@ export const platformText = (p: Platform | undefined) =>
  * A platform's page, reached from its index: the index goes along (`?index=`), so that page can link back to it and
  * say that the platform is deleted with its index (deleting it alone is refused while the index holds it).
  */
-export const platformHref = (project: string, repo: string, child: string, index: string) =>
+const platformHref = (project: string, repo: string, child: string, index: string) =>
   `${paths.artifact.href(project, repo, child)}?${new URLSearchParams({ index })}`;
 
 /**

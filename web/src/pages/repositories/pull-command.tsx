@@ -5,6 +5,7 @@ import { CopyButton } from '../../components/copy-button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { Button } from '../../components/button.tsx';
 import { shortDigest } from '../../components/format.ts';
+import { named } from '../../components/named.tsx';
 import { pullCommands, type PullTarget as Target } from './pull-commands.ts';
 
 function CommandLine({ text, label }: { text: string; label: string }) {
@@ -66,7 +67,7 @@ export function PullCommandButton({ target }: { target: Target }) {
   return (
     <>
       <Button variant="secondary" className="px-2! py-0.5! text-xs" onClick={() => setOpen(true)}>
-        {t('artifacts.pull.button')}<span className="sr-only"> {shortDigest(target.digest)}</span>
+        {named(t('artifacts.pull.button'), shortDigest(target.digest))}
       </Button>
       <Dialog open={open} title={t('artifacts.pull.title')} onClose={() => setOpen(false)} wide>
         {open && <PullCommands target={target} />}

@@ -21,7 +21,7 @@ export default function RepositoriesTab() {
   const projectQ = useProject(project);
   const perms = useProjectPermissions(projectQ.data?.project_id);
   const canDelete = perms.can('repository', 'delete');
-  const list = useListParams({ pageSize: 15, sort: '-update_time' });
+  const list = useListParams({ sort: '-update_time' });
   const nameFilter = list.filter('q');
   const q = useRepositories(project, { page: list.page, pageSize: list.pageSize, sort: list.sort || undefined, name: nameFilter || undefined });
   const [deleting, setDeleting] = useState<Repository | null>(null);
@@ -61,8 +61,7 @@ export default function RepositoriesTab() {
         <FilterInput label={t('repositories.search')} value={nameFilter} onCommit={(v) => list.update({ q: v })} className="w-72" />
       </div>
       <DataTable label={t('repositories.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(r) => r.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
-        error={q.error} total={q.data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
-        sort={list.sort} onSort={(s) => list.update({ sort: s })} rowTestId="repository-row"
+        error={q.error} total={q.data?.total} {...list.tableProps} rowTestId="repository-row"
         empty={<EmptyState title={nameFilter ? t('repositories.emptyFiltered') : t('repositories.empty')}>
           {!nameFilter && <p>{t('repositories.emptyHint')} <code className="break-all font-mono">{pushHint}</code></p>}
         </EmptyState>} />

@@ -8,6 +8,8 @@ import { useRepository } from '../../api/repositories.ts';
 import { paths } from '../../app/paths.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatTime } from '../../components/format.ts';
+import { Skeleton } from '../../components/skeleton.tsx';
+import NotFoundPage from '../not-found-page.tsx';
 import { ArtifactList, type ArtifactPermissions } from './artifact-list.tsx';
 import { Breadcrumb } from './breadcrumb.tsx';
 import { DescriptionEditor } from './description-editor.tsx';
@@ -31,8 +33,7 @@ export default function RepositoryPage() {
     return (
       <div>
         <Breadcrumb project={project} />
-        <h1 className="text-2xl font-semibold">{t('notFound.title')}</h1>
-        <p className="mt-2 text-slate-600 dark:text-slate-300">{t('notFound.body')}</p>
+        <NotFoundPage />
       </div>
     );
   }
@@ -58,7 +59,7 @@ export default function RepositoryPage() {
       <section aria-labelledby="repo-description">
         <h2 id="repo-description" className="mb-2 text-lg font-semibold">{t('repositories.description')}</h2>
         {r ? <DescriptionEditor project={project} repo={repo} description={r.description} canEdit={perms.can('repository', 'update')} />
-          : !repoQ.error && <div className="h-10 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />}
+          : !repoQ.error && <Skeleton className="h-10" />}
       </section>
 
       <section aria-labelledby="repo-artifacts">

@@ -1,10 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { tagNamePattern, useAddTag, useDeleteTag } from '../../api/artifact-tags.ts';
-import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { Dialog } from '../../components/dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 
 type Props = {
@@ -69,11 +67,7 @@ function AddTagDialog(p: Props & { onClose: () => void }) {
       <form onSubmit={submit}>
         <Field label={t('artifacts.tags.name')} value={name} onChange={(e) => setName(e.target.value.trim())} autoFocus required
           hint={t('artifacts.tags.hint')} error={invalid ? t('artifacts.tags.invalid') : null} />
-        <ErrorMessage error={add.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={p.onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={!name || invalid || add.isPending}>{t('artifacts.tags.addSubmit')}</Button>
-        </div>
+        <DialogActions error={add.error} pending={add.isPending} disabled={!name || invalid} submitLabel={t('artifacts.tags.addSubmit')} onCancel={p.onClose} />
       </form>
     </Dialog>
   );

@@ -1,13 +1,16 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useProjects } from '../../api/projects.ts';
+import { useDebounced } from '../../components/use-debounced.ts';
 
 /** Picks the projects a system robot covers: search the projects, add them, remove them. */
 export function ProjectChooser({ chosen, onChange }: { chosen: string[]; onChange: (names: string[]) => void }) {
   const { t } = useTranslation();
   const id = useId();
   const [q, setQ] = useState('');
-  const { data, isPending } = useProjects({ page: 1, pageSize: 8, q });
+  // The server is asked once typing pauses, as in the label picker.
+  const settled = useDebounced(q.trim(), 300);
+  const { data, isPending } = useProjects({ page: 1, pageSize: 8, q: settled });
   const small = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800';
   return (
     <div className="mt-2 rounded border border-slate-300 p-2 dark:border-slate-700">

@@ -4,8 +4,7 @@ import {
   robotNamePattern, useCreateRobot, useGrantable, useUpdateRobot,
   type Robot, type RobotAccess, type RobotCreated, type RobotPermission,
 } from '../../api/robots.ts';
-import { Button } from '../../components/button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Field } from '../../components/field.tsx';
 import { accessKey } from './permission-names.ts';
@@ -159,11 +158,7 @@ export function RobotForm({ owner, robot, ownAccess, onCreated, onClose }: {
         )}
         {submitted && problems.permissions && <p className="mb-2 text-xs text-red-700 dark:text-red-300">{problems.permissions}</p>}
 
-        <ErrorMessage error={mutation.error} />
-        <div className="mt-4 flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" disabled={mutation.isPending}>{robot ? t('common.save') : t('common.create')}</Button>
-        </div>
+        <DialogActions error={mutation.error} pending={mutation.isPending} submitLabel={robot ? t('common.save') : t('common.create')} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { FilterInput } from '../../components/filter-input.tsx';
 import { formatTime } from '../../components/format.ts';
+import { named } from '../../components/named.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { accessSummary, coverageSummary } from './permission-names.ts';
 import { RobotForm, type RobotOwner } from './robot-form.tsx';
@@ -51,9 +52,6 @@ export function RobotsList({ owner, allowed, ownAccess }: { owner: RobotOwner; a
   const refresh = useRefreshRobotSecret();
   const remove = useDeleteRobot();
 
-  // The visible word stays first in each button's name; the robot's name is added for screen readers and tests.
-  const named = (word: string, robot: Robot) => <>{word}<span className="sr-only"> {robot.name}</span></>;
-
   const columns: Column<Robot>[] = [
     { id: 'name', header: t('robots.col.name'), meta: { sortKey: 'name' }, cell: ({ row }) => <span className="break-all font-mono text-xs">{row.original.name}</span> },
     { id: 'status', header: t('robots.col.status'), cell: ({ row }) => <Status disabled={row.original.disable} /> },
@@ -79,14 +77,14 @@ export function RobotsList({ owner, allowed, ownAccess }: { owner: RobotOwner; a
         const r = row.original;
         return (
           <div className="flex justify-end">
-            {allowed.update && <Button variant="ghost" onClick={() => setForm({ robot: r })}>{named(t('common.edit'), r)}</Button>}
+            {allowed.update && <Button variant="ghost" onClick={() => setForm({ robot: r })}>{named(t('common.edit'), r.name)}</Button>}
             {allowed.update && (
               <Button variant="ghost" disabled={toggle.isPending} onClick={() => toggle.mutate({ robot: r, changes: { disable: !r.disable } })}>
-                {named(r.disable ? t('robots.enable') : t('robots.disable'), r)}
+                {named(r.disable ? t('robots.enable') : t('robots.disable'), r.name)}
               </Button>
             )}
-            {allowed.update && <Button variant="ghost" onClick={() => setRefreshing(r)}>{named(t('robots.refresh'), r)}</Button>}
-            {allowed.delete && <Button variant="ghost" onClick={() => setDeleting(r)}>{named(t('common.delete'), r)}</Button>}
+            {allowed.update && <Button variant="ghost" onClick={() => setRefreshing(r)}>{named(t('robots.refresh'), r.name)}</Button>}
+            {allowed.delete && <Button variant="ghost" onClick={() => setDeleting(r)}>{named(t('common.delete'), r.name)}</Button>}
           </div>
         );
       },
@@ -101,8 +99,7 @@ export function RobotsList({ owner, allowed, ownAccess }: { owner: RobotOwner; a
       </div>
       <ErrorMessage error={toggle.error} />
       <DataTable<Robot> label={t('robots.tableLabel')} columns={columns} rows={data?.items} rowKey={(r) => r.id}
-        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} page={list.page} pageSize={list.pageSize} onPage={list.setPage}
-        sort={list.sort} onSort={(sort) => list.update({ sort })} rowTestId="robot-row"
+        isPending={isPending} isPlaceholderData={isPlaceholderData} error={error} total={data?.total} {...list.tableProps} rowTestId="robot-row"
         empty={(
           <EmptyState title={name ? t('robots.noMatch') : t('robots.empty')}>
             {name ? t('robots.noMatchHint') : allowed.create ? t('robots.emptyHint') : t('robots.emptyReadOnly')}

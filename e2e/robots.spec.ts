@@ -195,3 +195,28 @@ test('a project maintainer sees the robots but is offered nothing to change', as
   await expect(row.getByRole('button')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'New robot account' })).toHaveCount(0);
 });
+
+test('a robot made without choosing an expiry gets the expiry the administrator configured', async ({ page, request }) => {
+  const admin = adminApi(request);
+  const project = unique('robots-expiry');
+  const projectId = await admin.createProject(project);
+  const original = (await admin.get<Record<string, { value: unknown }>>('/configurations')).robot_token_duration.value;
+  await admin.put('/configurations', { robot_token_duration: 12 });
+  try {
+    await signIn(page);
+    await page.goto(paths.projectTab.href(project, 'robots'));
+    await page.getByRole('button', { name: 'New robot account' }).click();
+    const form = page.getByRole('dialog', { name: 'New robot account' });
+    await form.getByLabel('Name', { exact: true }).fill('nightly');
+    await form.getByRole('checkbox', { name: 'Repository: Pull' }).check();
+    await expect(form.getByRole('radio', { name: 'System default' })).toBeChecked();
+    await form.getByRole('button', { name: 'Create' }).click();
+    const created = await takeSecret(page, 'Robot account created');
+    await created.dialog.getByRole('button', { name: 'I have saved it' }).click();
+
+    const robots = await admin.get<{ name: string; duration: number }[]>(`/robots?q=${encodeURIComponent(`Level=project,ProjectID=${projectId}`)}`);
+    expect(robots.find((r) => r.name === created.name)?.duration).toBe(12);
+  } finally {
+    await admin.put('/configurations', { robot_token_duration: original });
+  }
+});

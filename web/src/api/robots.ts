@@ -68,8 +68,8 @@ export const robotInput = z.object({
   name: z.string().regex(robotNamePattern),
   description: z.string().max(1024),
   level: z.enum(['system', 'project']),
-  /** Days, or -1 for never. */
-  duration: z.number().int().refine((d) => d === -1 || d > 0),
+  /** Days, or -1 for never; left out, the server's configured `robot_token_duration` applies. */
+  duration: z.number().int().refine((d) => d === -1 || d > 0).optional(),
   disable: z.boolean(),
   permissions: z.array(z.object({
     kind: z.enum(['system', 'project']),

@@ -14,9 +14,6 @@ import { ProjectChooser } from './project-chooser.tsx';
 /** Whose robots: one project's, or the system's (which may cover all projects or chosen ones). */
 export type RobotOwner = { level: 'project'; project: { id: number; name: string } } | { level: 'system' };
 
-/** Harbor's `robot_token_duration` default, in days: what a new robot is offered. */
-const defaultDays = 30;
-
 const fromKeys = (keys: Set<string>): RobotAccess[] =>
   [...keys].map((k) => { const i = k.indexOf(':'); return { resource: k.slice(0, i), action: k.slice(i + 1) }; });
 
@@ -26,14 +23,17 @@ const withHeld = (grantable: RobotAccess[], held: Set<string>) => {
   return grantable.concat(fromKeys(new Set([...held].filter((k) => !keys.has(k)))));
 };
 
+type Expiry = 'default' | 'days' | 'never';
+
 /** The form's starting point: a new robot, or what an existing one holds. */
 function initial(robot: Robot | undefined) {
   const project = robot?.permissions.filter((p) => p.kind === 'project') ?? [];
   const system = robot?.permissions.filter((p) => p.kind === 'system') ?? [];
   return {
     description: robot?.description ?? '',
-    never: robot ? robot.duration === -1 : false,
-    days: String(robot && robot.duration > 0 ? robot.duration : defaultDays),
+    // A new robot takes the configured `robot_token_duration` unless the user names a number of days or never.
+    expiry: (!robot ? 'default' : robot.duration === -1 ? 'never' : 'days') as Expiry,
+    days: robot && robot.duration > 0 ? String(robot.duration) : '',
     // A system robot's project grants are edited as one set applied to its projects (Harbor's console does the same).
     projectAccess: new Set(project.flatMap((p) => p.access.map(accessKey))),
     allProjects: robot ? project.some((p) => p.namespace === '*') : true,
@@ -53,7 +53,7 @@ export function RobotForm({ owner, robot, ownAccess, onCreated, onClose }: {
   const start = initial(robot);
   const [name, setName] = useState('');
   const [description, setDescription] = useState(start.description);
-  const [never, setNever] = useState(start.never);
+  const [expiry, setExpiry] = useState(start.expiry);
   const [days, setDays] = useState(start.days);
   const [projectAccess, setProjectAccess] = useState(start.projectAccess);
   const [allProjects, setAllProjects] = useState(start.allProjects);
@@ -74,7 +74,7 @@ export function RobotForm({ owner, robot, ownAccess, onCreated, onClose }: {
   const dayCount = Number(days);
   const problems = {
     name: !robot && !robotNamePattern.test(name) ? t('robots.form.nameRule') : null,
-    days: !never && !(Number.isInteger(dayCount) && dayCount > 0) ? t('robots.form.daysRule') : null,
+    days: expiry === 'days' && !(Number.isInteger(dayCount) && dayCount > 0) ? t('robots.form.daysRule') : null,
     projects: owner.level === 'system' && !allProjects && chosen.length === 0 && projectAccess.size > 0 ? t('robots.form.projectsRule') : null,
     permissions: projectAccess.size + systemAccess.size === 0 ? t('robots.form.permissionsRule') : null,
   };
@@ -93,7 +93,7 @@ export function RobotForm({ owner, robot, ownAccess, onCreated, onClose }: {
     e.preventDefault();
     setSubmitted(true);
     if (Object.values(problems).some(Boolean)) return;
-    const duration = never ? -1 : dayCount;
+    const duration = expiry === 'never' ? -1 : expiry === 'days' ? dayCount : undefined;
     if (robot) {
       update.mutate({ robot, changes: { description, duration, permissions: permissions() } }, { onSuccess: onClose });
     } else {
@@ -119,15 +119,18 @@ export function RobotForm({ owner, robot, ownAccess, onCreated, onClose }: {
         <fieldset className="mb-3">
           <legend className="text-sm font-medium">{t('robots.form.expiry')}</legend>
           <div className="mt-1 flex flex-wrap items-center gap-4 text-sm">
-            <label><input type="radio" name={expiryName} className={radio} checked={!never} onChange={() => setNever(false)} />{t('robots.form.expiresAfter')}</label>
+            {!robot && (
+              <label><input type="radio" name={expiryName} className={radio} checked={expiry === 'default'} onChange={() => setExpiry('default')} />{t('robots.form.expiresDefault')}</label>
+            )}
+            <label><input type="radio" name={expiryName} className={radio} checked={expiry === 'days'} onChange={() => setExpiry('days')} />{t('robots.form.expiresAfter')}</label>
             <label className="flex items-center gap-2">
               <span className="sr-only">{t('robots.form.days')}</span>
-              <input type="number" min={1} step={1} value={days} disabled={never} onChange={(e) => setDays(e.target.value)}
+              <input type="number" min={1} step={1} value={days} disabled={expiry === 'never'} onChange={(e) => { setDays(e.target.value); setExpiry('days'); }}
                 aria-invalid={submitted && problems.days ? true : undefined}
                 className="w-24 rounded border border-slate-300 bg-white px-2 py-1 text-slate-900 disabled:opacity-50 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100" />
               <span aria-hidden="true">{t('robots.form.daysUnit')}</span>
             </label>
-            <label><input type="radio" name={expiryName} className={radio} checked={never} onChange={() => setNever(true)} />{t('robots.form.never')}</label>
+            <label><input type="radio" name={expiryName} className={radio} checked={expiry === 'never'} onChange={() => setExpiry('never')} />{t('robots.form.never')}</label>
           </div>
           {submitted && problems.days && <p className="mt-1 text-xs text-red-700 dark:text-red-300">{problems.days}</p>}
         </fieldset>

@@ -101,6 +101,13 @@ export function systemAllowed(principal: Principal, resource: string, action: Ac
   return principal.kind === 'robot' && robotAllowed(principal.permissions, 'system', null, resource, action);
 }
 
+/**
+ * May the principal change user `userId`'s profile, password or CLI secret? Harbor's `modifiable`: the user itself or a
+ * system administrator, who is a user and never a robot (a robot's `user:update` would otherwise take any account over).
+ */
+export const mayModifyUser = (principal: Principal, userId: number) =>
+  principal.kind === 'user' && (principal.id === userId || principal.sysadmin);
+
 /** May the principal see that the project exists at all? A robot sees the projects it holds any grant in. */
 export const canSeeProject = (principal: Principal, standing: ProjectStanding | null) => {
   if (standing === null) return false;

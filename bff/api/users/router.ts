@@ -6,7 +6,7 @@ import { parseQuery, parseSort } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { requireSignedIn, requireSysadmin } from '../project-guard.ts';
 import { parseWith, pathId } from '../request-body.ts';
-import { anonymous, systemAllowed, type Action } from '../../auth/policy.ts';
+import { anonymous, mayModifyUser, systemAllowed, type Action } from '../../auth/policy.ts';
 import { createUsersService } from './service.ts';
 import { userQueryKeys, userSortKeys } from './store.ts';
 import { currentPermissions } from './permissions.ts';
@@ -26,6 +26,13 @@ function requireSelfOr(req: Request, id: number, action: Action) {
   if (p.kind === 'anonymous') throw unauthorized();
   if (p.kind === 'user' && p.id === id) return;
   if (!systemAllowed(p, 'user', action)) throw forbidden(`not allowed to ${action} user ${id}`);
+}
+
+/** A user's profile, password and CLI secret: the policy's `mayModifyUser`. */
+function requireModifiable(req: Request, id: number) {
+  const p = req.principal ?? anonymous;
+  if (p.kind === 'anonymous') throw unauthorized();
+  if (!mayModifyUser(p, id)) throw forbidden(`user ${id} can be changed only by that user or a system administrator`);
 }
 
 /** The `user` tag: users, the current user, its permissions, and password and admin-flag changes. */
@@ -93,7 +100,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
   router.put('/users/:user_id', async (req, res, next) => {
     try {
       const id = pathId(req.params.user_id, 'user_id');
-      requireSelfOr(req, id, 'update');
+      requireModifiable(req, id);
       await service.updateProfile(id, parseWith(userProfile, req.body));
       res.status(200).end();
     } catch (e) { next(e); }
@@ -120,7 +127,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
   router.put('/users/:user_id/password', async (req, res, next) => {
     try {
       const id = pathId(req.params.user_id, 'user_id');
-      requireSelfOr(req, id, 'update');
+      requireModifiable(req, id);
       await service.changePassword(req.principal!, id, parseWith(passwordReq, req.body));
       res.status(200).end();
     } catch (e) { next(e); }
@@ -130,7 +137,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
   router.put('/users/:user_id/cli_secret', async (req, res, next) => {
     try {
       const id = pathId(req.params.user_id, 'user_id');
-      requireSelfOr(req, id, 'update');
+      requireModifiable(req, id);
       await service.get(id);
       throw new ApiError('PRECONDITION', 'CLI secrets are only available when the authentication mode is OIDC');
     } catch (e) { next(e); }

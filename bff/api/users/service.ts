@@ -98,6 +98,8 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
       if (id === builtInAdmin) throw forbidden('the built-in admin cannot be deleted');
       if (actor.kind === 'user' && actor.id === id) throw forbidden('you cannot delete yourself');
       const u = await mustFind(id);
+      // A robot's `user:delete` covers ordinary accounts: removing the administrators would lock the owners out.
+      if (actor.kind !== 'user' && u.sysadmin === 1) throw forbidden('only a system administrator may delete a system administrator');
       await store.remove(id);
       audit(actor, u.username, 'delete');
     },
@@ -120,6 +122,8 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
       const target = await deps.users.byId(id);
       if (!target) throw notFound(`user ${id} not found`);
       const self = actor.kind === 'user' && actor.id === id;
+      // The built-in admin is the way back in when everything else fails: no other account may take it over.
+      if (id === builtInAdmin && !self) throw forbidden('only the built-in admin may change its own password');
       if (self) {
         if (!req.old_password) throw badRequest('old_password is required to change your own password');
         if (!(await verifyPassword(req.old_password, target.password_hash))) throw forbidden('the current password is incorrect');

@@ -25,6 +25,8 @@ export function apiErrorHandler(err: unknown, req: Request, res: Response, _next
   const known = err instanceof ApiError ? err
     : (err as { type?: string }).type === 'entity.parse.failed' ? badRequest('the request body is not valid JSON')
     : (err as { type?: string }).type === 'entity.too.large' ? new ApiError('REQUEST_ENTITY_TOO_LARGE', 'the request body is too large')
+    // Express's router cannot decode a path parameter (`%ff`), or a route decoding a name could not: the client's mistake.
+    : err instanceof URIError ? badRequest('the path is not valid percent-encoded UTF-8')
     : null;
   if (!known) req.log?.error({ err }, 'request failed');
   const e = known ?? new ApiError('UNKNOWN', 'internal server error');

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { badRequest } from './errors.ts';
+import { integerParam, maxId } from './request-body.ts';
 
 export const maxPageSize = 100;
 
@@ -7,11 +7,9 @@ export type Page = { page: number; pageSize: number; offset: number };
 
 /** `page` (from 1, default 1) and `page_size` (default 10, at most 100), as Harbor. */
 export function parsePage(req: Request): Page {
-  const page = req.query.page === undefined ? 1 : Number(req.query.page);
-  const pageSize = req.query.page_size === undefined ? 10 : Number(req.query.page_size);
-  if (!Number.isInteger(page) || page < 1) throw badRequest('page must be a positive integer');
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw badRequest('page_size must be a positive integer');
-  if (pageSize > maxPageSize) throw badRequest(`page_size must be at most ${maxPageSize}`);
+  // The page bound keeps the offset a number both databases take (1e20 made SQLite and Postgres fail).
+  const page = req.query.page === undefined ? 1 : integerParam(req.query.page, 'page', 1, maxId);
+  const pageSize = req.query.page_size === undefined ? 10 : integerParam(req.query.page_size, 'page_size', 1, maxPageSize);
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 

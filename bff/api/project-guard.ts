@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { ProjectAccess } from '../auth/project-access.ts';
 import { allowed, anonymous, canSeeProject, systemAllowed, type Action, type ProjectStanding } from '../auth/policy.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
+import { maxId } from './request-body.ts';
 
 export type ProjectRow = { id: number; name: string; public: number; owner_id: number; creation_time: string; update_time: string };
 
@@ -11,6 +12,8 @@ export type ProjectRow = { id: number; name: string; public: number; owner_id: n
  */
 export async function findProject(db: Db, req: Request, nameOrId: string): Promise<ProjectRow | undefined> {
   const byName = req.headers['x-is-resource-name'] === 'true' || !/^\d+$/.test(nameOrId);
+  // An id past any the table can hold names no project (and would make Postgres fail).
+  if (!byName && !(Number(nameOrId) <= maxId)) return undefined;
   const q = db.selectFrom('projects').select(['id', 'name', 'public', 'owner_id', 'creation_time', 'update_time']);
   return (byName ? q.where('name', '=', nameOrId) : q.where('id', '=', Number(nameOrId))).executeTakeFirst();
 }

@@ -9,9 +9,18 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.inf
   throw badRequest(`${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
 }
 
-/** An integer id from the path (`user_id`, `mid`, `robot_id`…). */
-export function pathId(value: unknown, name: string): number {
-  const n = Number(value);
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw badRequest(`${name} must be a positive integer`);
+/** The largest id a table holds (Postgres `serial`): a larger one would make the database fail, not answer "none". */
+export const maxId = 2_147_483_647;
+
+/**
+ * A whole number written in plain digits (no `1e20`, `0x10`, sign or blanks), from `min` to `max`: out of range is the
+ * client's mistake (400), never a number the database chokes on.
+ */
+export function integerParam(value: unknown, name: string, min: number, max: number): number {
+  const n = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw badRequest(`${name} must be an integer from ${min} to ${max}`);
   return n;
 }
+
+/** An integer id from the path (`user_id`, `mid`, `robot_id`…). */
+export const pathId = (value: unknown, name: string): number => integerParam(value, name, 1, maxId);

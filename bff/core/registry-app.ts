@@ -134,6 +134,8 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
 }
 
 function toRegistryError(err: unknown): RegistryError {
+  // A path or query the client encoded badly (`%ff`) is its mistake, not the registry's.
+  if (err instanceof URIError) return new RegistryError('UNSUPPORTED', 'the path is not valid percent-encoded UTF-8', undefined, 400);
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ABORT_ERR' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new RegistryError('BLOB_UPLOAD_INVALID', 'the request body ended early');

@@ -7,6 +7,7 @@ import { parseQuery, parseSort } from '../harbor-query.ts';
 import { createLabelStore } from '../labels/store.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeProject } from '../project-guard.ts';
+import { pathId } from '../request-body.ts';
 import { authorizeRepository, byProjectName, encodeRepositoryName, repositoryParam } from '../repositories/repository-path.ts';
 import { createArtifactService, parseCopySource, type PresentFlags } from './service.ts';
 import { artifactQueryKeys, artifactSortKeys, createArtifactStore } from './store.ts';
@@ -148,8 +149,7 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
   });
 
   router.delete(`${artifactPath}/:reference/labels/:label_id`, async (req, res) => {
-    const labelId = Number(req.params.label_id);
-    if (!Number.isInteger(labelId) || labelId <= 0) throw badRequest('label_id must be a positive integer');
+    const labelId = pathId(req.params.label_id, 'label_id');
     const { artifact } = await artifactOf(req, 'artifact-label', 'delete');
     await artifacts.removeLabel(artifact, labelId);
     res.status(200).end();

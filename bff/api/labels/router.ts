@@ -5,13 +5,14 @@ import type { ApiDeps } from '../deps.ts';
 import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../errors.ts';
 import { parseQuery, parseSort } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
+import { maxId } from '../request-body.ts';
 import { authorizeProject, requireSignedIn } from '../project-guard.ts';
 import { createLabelService, labelJson } from './service.ts';
 import { createLabelStore, labelQueryKeys, labelSortKeys, type LabelScope } from './store.ts';
 
 const listQuery = z.object({
   scope: z.enum(['g', 'p']).default('g'),
-  project_id: z.coerce.number().int().positive().optional(),
+  project_id: z.coerce.number().int().positive().max(maxId).optional(),
   name: z.string().optional(),
 });
 const labelBody = z.object({
@@ -22,7 +23,7 @@ const labelBody = z.object({
   project_id: z.number().int().nonnegative().optional(),
 });
 const labelUpdate = labelBody.partial();
-const labelId = z.coerce.number().int().positive();
+const labelId = z.coerce.number().int().positive().max(maxId);
 
 const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
   const r = schema.safeParse(value);

@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { SortKey } from '../harbor-query.ts';
+import { maxId } from '../request-body.ts';
 import { createQuotaStore, unlimited, type QuotaRow } from './store.ts';
 
 /** Harbor's Quota: storage is the only resource; `ref` names the project it limits. */
@@ -20,7 +21,7 @@ export function createQuotaService(deps: Pick<ApiDeps, 'db' | 'audit'>) {
     /** `reference` other than `project` names nothing Wharf limits, so it lists nothing. */
     async list(filter: { reference?: string; referenceId?: string }, sort: SortKey[], limit: number, offset: number) {
       if (filter.reference !== undefined && filter.reference !== 'project') return { items: [], total: 0 };
-      if (filter.referenceId !== undefined && !/^\d+$/.test(filter.referenceId)) return { items: [], total: 0 };
+      if (filter.referenceId !== undefined && !(/^\d+$/.test(filter.referenceId) && Number(filter.referenceId) <= maxId)) return { items: [], total: 0 };
       const projectId = filter.referenceId === undefined ? undefined : Number(filter.referenceId);
       const { rows, total } = await store.list(projectId, sort, limit, offset);
       return { items: rows.map(toQuota), total };

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import { badRequest } from '../errors.ts';
+import { integerParam, maxId } from '../request-body.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 
 /** Which projects' repositories a list may show: all (system admin), or public ones, a user's memberships, named ones. */
@@ -35,8 +36,8 @@ function visible(eb: ReposEb, v: Exclude<RepositoryVisibility, { all: true }>): 
 
 function condition(eb: ReposEb, c: Condition): Expression<SqlBool> {
   if (c.key === 'project_id') {
-    const ids = (c.op === 'exact' ? [c.value] : c.op === 'or' ? c.values : []).map(Number);
-    if (!ids.length || ids.some((n) => !Number.isInteger(n))) throw badRequest('project_id takes an id or {id1 id2}');
+    const ids = (c.op === 'exact' ? [c.value] : c.op === 'or' ? c.values : []).map((v) => integerParam(v, 'project_id', 1, maxId));
+    if (!ids.length) throw badRequest('project_id takes an id or {id1 id2}');
     return eb('repositories.project_id', 'in', ids);
   }
   if (c.op === 'exact') return eb('repositories.name', '=', c.value);

@@ -8,9 +8,11 @@ import type { CoreServices, RepoRequest } from './context.ts';
 const maxPage = 1000;
 
 function pageSize(req: Request): number {
-  const n = req.query.n === undefined ? 100 : Number(req.query.n);
-  if (!Number.isInteger(n) || n < 0) throw new RegistryError('UNSUPPORTED', 'n must be a non-negative integer', undefined, 400);
-  return Math.min(n, maxPage);
+  const n = req.query.n;
+  if (n === undefined) return 100;
+  // Plain digits only: `1e20`, `0x10` or a blank are mistakes, not numbers.
+  if (typeof n !== 'string' || !/^\d{1,16}$/.test(n)) throw new RegistryError('UNSUPPORTED', 'n must be a non-negative integer', undefined, 400);
+  return Math.min(Number(n), maxPage);
 }
 
 /** `Link: <…?n=N&last=X>; rel="next"` when a full page came back. */

@@ -3,7 +3,7 @@ import { allowed, anonymous, canSeeProject, registryActionAllowed, roles, rolesA
 
 const user: Principal = { kind: 'user', id: 7, name: 'u', sysadmin: false };
 const admin: Principal = { kind: 'user', id: 1, name: 'admin', sysadmin: true };
-const member = (role: number, isPublic = false) => ({ public: isPublic, role });
+const member = (role: number, isPublic = false) => ({ id: 5, public: isPublic, role });
 
 describe('the registry actions of each project role (Harbor matrix)', () => {
   const table: [string, number, { pull: boolean; push: boolean; delete: boolean }][] = [
@@ -22,19 +22,19 @@ describe('the registry actions of each project role (Harbor matrix)', () => {
 
 describe('standing outside a project', () => {
   it('lets anyone, anonymous too, pull from a public project but not push', () => {
-    expect(registryActionAllowed(anonymous, { public: true, role: null }, 'pull')).toBe(true);
-    expect(registryActionAllowed(anonymous, { public: true, role: null }, 'push')).toBe(false);
-    expect(registryActionAllowed(user, { public: true, role: null }, 'delete')).toBe(false);
+    expect(registryActionAllowed(anonymous, { id: 5, public: true, role: null }, 'pull')).toBe(true);
+    expect(registryActionAllowed(anonymous, { id: 5, public: true, role: null }, 'push')).toBe(false);
+    expect(registryActionAllowed(user, { id: 5, public: true, role: null }, 'delete')).toBe(false);
   });
   it('gives non-members nothing in a private project, and nobody anything in a missing one', () => {
-    expect(registryActionAllowed(user, { public: false, role: null }, 'pull')).toBe(false);
-    expect(allowed(user, { public: false, role: null }, 'project', 'read')).toBe(false);
+    expect(registryActionAllowed(user, { id: 5, public: false, role: null }, 'pull')).toBe(false);
+    expect(allowed(user, { id: 5, public: false, role: null }, 'project', 'read')).toBe(false);
     expect(registryActionAllowed(user, null, 'pull')).toBe(false);
     expect(registryActionAllowed(anonymous, null, 'pull')).toBe(false);
   });
   it('lets a system admin do anything', () => {
-    expect(registryActionAllowed(admin, { public: false, role: null }, 'delete')).toBe(true);
-    expect(allowed(admin, { public: false, role: null }, 'member', 'create')).toBe(true);
+    expect(registryActionAllowed(admin, { id: 5, public: false, role: null }, 'delete')).toBe(true);
+    expect(allowed(admin, { id: 5, public: false, role: null }, 'member', 'create')).toBe(true);
   });
   it('keeps members, robots and logs from a limited guest', () => {
     for (const resource of ['member', 'robot', 'log', 'label']) {
@@ -46,22 +46,26 @@ describe('standing outside a project', () => {
 
 describe('robot accounts', () => {
   const robot = (permissions: RobotPermission[]): Principal => ({ kind: 'robot', id: 3, name: 'robot$library+ci', permissions });
-  const library = { public: true, role: null, name: 'library' };
-  const pullOnly = robot([{ kind: 'project', namespace: 'library', access: [{ resource: 'repository', action: 'pull' }] }]);
+  const library = { id: 1, public: true, role: null };
+  const pullOnly = robot([{ kind: 'project', namespace: 'library', projectId: 1, access: [{ resource: 'repository', action: 'pull' }] }]);
 
   it('does exactly what its permissions say in the project they name', () => {
     expect(registryActionAllowed(pullOnly, library, 'pull')).toBe(true);
     expect(registryActionAllowed(pullOnly, library, 'push')).toBe(false);
-    expect(registryActionAllowed(pullOnly, { ...library, name: 'other' }, 'pull')).toBe(false);
+    expect(registryActionAllowed(pullOnly, { ...library, id: 2 }, 'pull')).toBe(false);
     expect(allowed(pullOnly, library, 'artifact', 'list')).toBe(false); // public grants are not a robot's
   });
-  it('gets nothing through membership, nor without knowing the project name', () => {
-    expect(allowed(pullOnly, { public: false, role: roles.projectAdmin, name: 'x' }, 'repository', 'pull')).toBe(false);
-    expect(allowed(pullOnly, { public: true, role: null }, 'repository', 'pull')).toBe(false);
+  it('gets nothing through membership', () => {
+    expect(allowed(pullOnly, { id: 2, public: false, role: roles.projectAdmin }, 'repository', 'pull')).toBe(false);
+  });
+  it('binds a grant to the project id, not to its name: a grant without an id reaches nothing', () => {
+    const byNameOnly = robot([{ kind: 'project', namespace: 'library', access: [{ resource: 'repository', action: 'pull' }] }]);
+    expect(registryActionAllowed(byNameOnly, library, 'pull')).toBe(false);
+    expect(canSeeProject(byNameOnly, library)).toBe(false);
   });
   it('covers every project with namespace *, and system resources only with a system grant', () => {
     const everywhere = robot([{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'push' }] }]);
-    expect(allowed(everywhere, { public: false, role: null, name: 'any' }, 'repository', 'push')).toBe(true);
+    expect(allowed(everywhere, { id: 9, public: false, role: null }, 'repository', 'push')).toBe(true);
     expect(systemAllowed(everywhere, 'user', 'list')).toBe(false);
     const admin = robot([{ kind: 'system', namespace: '/', access: [{ resource: 'user', action: 'list' }] }]);
     expect(systemAllowed(admin, 'user', 'list')).toBe(true);
@@ -69,7 +73,7 @@ describe('robot accounts', () => {
   });
   it('sees only the projects it holds a grant in', () => {
     expect(canSeeProject(pullOnly, library)).toBe(true);
-    expect(canSeeProject(pullOnly, { ...library, name: 'other' })).toBe(false);
+    expect(canSeeProject(pullOnly, { ...library, id: 2 })).toBe(false);
   });
 });
 

@@ -64,7 +64,11 @@ const publicGrants = expand(publicProject);
 
 /** What a robot was granted (Harbor's RobotPermission): `kind` system (namespace `/`) or project (a project name, or `*`). */
 export type RobotAccess = { resource: string; action: string };
-export type RobotPermission = { kind: 'system' | 'project'; namespace: string; access: RobotAccess[] };
+export type RobotPermission = {
+  kind: 'system' | 'project'; namespace: string; access: RobotAccess[];
+  /** The granted project's id (project grants other than `*`): a grant binds to the project, never to a name that a new project could take. */
+  projectId?: number;
+};
 
 export type Principal =
   | { kind: 'anonymous'; name: 'anonymous' }
@@ -73,16 +77,28 @@ export type Principal =
 
 export const anonymous: Principal = { kind: 'anonymous', name: 'anonymous' };
 
-/** What the policy needs to know of a project for one principal; `name` lets robot grants (by project name) apply. */
-export type ProjectStanding = { public: boolean; role: number | null; name?: string };
+/** What the policy needs to know of a project for one principal: its id (robot grants bind to it), openness, the member role. */
+export type ProjectStanding = { id: number; public: boolean; role: number | null };
 
-const robotCovers = (p: RobotPermission, kind: RobotPermission['kind'], namespace: string | null) =>
-  p.kind === kind && (kind === 'system' || p.namespace === '*' || p.namespace === namespace);
+const robotCovers = (p: RobotPermission, kind: RobotPermission['kind'], projectId: number | null) =>
+  p.kind === kind && (kind === 'system' || p.namespace === '*' || (p.projectId !== undefined && p.projectId === projectId));
+
+const accessCovers = (access: RobotAccess[], resource: string, action: string) =>
+  access.some((a) => (a.resource === resource || a.resource === '*') && (a.action === action || a.action === '*'));
 
 /** A robot may do exactly what its permissions say: never more through membership or a public project. */
-function robotAllowed(permissions: RobotPermission[], kind: RobotPermission['kind'], namespace: string | null, resource: string, action: string) {
-  return permissions.some((p) => robotCovers(p, kind, namespace)
-    && p.access.some((a) => (a.resource === resource || a.resource === '*') && (a.action === action || a.action === '*')));
+function robotAllowed(permissions: RobotPermission[], kind: RobotPermission['kind'], projectId: number | null, resource: string, action: string) {
+  return permissions.some((p) => robotCovers(p, kind, projectId) && accessCovers(p.access, resource, action));
+}
+
+/**
+ * The projects a robot's grants reach (for `resource` and `action`, or for anything when not given), for lists that
+ * filter in SQL: every project (a `*` grant), or these project ids.
+ */
+export function robotProjects(permissions: RobotPermission[], grant?: { resource: string; action: Action }): 'all' | number[] {
+  const reaching = permissions.filter((p) => p.kind === 'project' && (grant ? accessCovers(p.access, grant.resource, grant.action) : p.access.length > 0));
+  if (reaching.some((p) => p.namespace === '*')) return 'all';
+  return reaching.flatMap((p) => (p.projectId === undefined ? [] : [p.projectId]));
 }
 
 /** May `principal` do `action` on `resource` in a project where it stands as `standing` (null: no such project)? */
@@ -90,7 +106,7 @@ export function allowed(principal: Principal, standing: ProjectStanding | null, 
   // A system admin may do anything, and may learn that a project does not exist (callers then answer "not found").
   if (principal.kind === 'user' && principal.sysadmin) return true;
   if (!standing) return false;
-  if (principal.kind === 'robot') return standing.name !== undefined && robotAllowed(principal.permissions, 'project', standing.name, resource, action);
+  if (principal.kind === 'robot') return robotAllowed(principal.permissions, 'project', standing.id, resource, action);
   if (standing.role !== null && byRole.get(standing.role)?.get(resource)?.has(action)) return true;
   return standing.public && (publicGrants.get(resource)?.has(action) ?? false);
 }
@@ -111,7 +127,7 @@ export const mayModifyUser = (principal: Principal, userId: number) =>
 /** May the principal see that the project exists at all? A robot sees the projects it holds any grant in. */
 export const canSeeProject = (principal: Principal, standing: ProjectStanding | null) => {
   if (standing === null) return false;
-  if (principal.kind === 'robot') return principal.permissions.some((p) => robotCovers(p, 'project', standing.name ?? null) && p.access.length > 0);
+  if (principal.kind === 'robot') return principal.permissions.some((p) => robotCovers(p, 'project', standing.id) && p.access.length > 0);
   return allowed(principal, standing, 'project', 'read');
 };
 

@@ -8,22 +8,19 @@ export function createProjectAccess(db: Db) {
     return project ? standingIn(principal, project) : null;
   }
   /** Where the principal stands in a project row already at hand. */
-  async function standingIn(principal: Principal, project: { id: number; public: number; name?: string }): Promise<ProjectStanding> {
-    const name = project.name ?? (principal.kind === 'robot'
-      ? (await db.selectFrom('projects').select('name').where('id', '=', project.id).executeTakeFirst())?.name
-      : undefined);
-    return (await standingsIn(principal, [{ ...project, name }])).get(project.id)!;
+  async function standingIn(principal: Principal, project: { id: number; public: number }): Promise<ProjectStanding> {
+    return (await standingsIn(principal, [project])).get(project.id)!;
   }
   /** Where the principal stands in each of several project rows: one membership query for them all. */
-  async function standingsIn(principal: Principal, projects: { id: number; public: number; name?: string }[]): Promise<Map<number, ProjectStanding>> {
+  async function standingsIn(principal: Principal, projects: { id: number; public: number }[]): Promise<Map<number, ProjectStanding>> {
     const roleOf = new Map<number, number>();
-    // Robots hold no membership: only their grants (by project name) count.
+    // Robots hold no membership: only their grants (by project id) count.
     if (principal.kind === 'user' && projects.length) {
       const rows = await db.selectFrom('members').select(['project_id', 'role'])
         .where('project_id', 'in', projects.map((p) => p.id)).where('entity_type', '=', 'u').where('entity_id', '=', principal.id).execute();
       for (const r of rows) roleOf.set(r.project_id, r.role);
     }
-    return new Map(projects.map((p) => [p.id, { public: p.public === 1, role: roleOf.get(p.id) ?? null, name: p.name }]));
+    return new Map(projects.map((p) => [p.id, { id: p.id, public: p.public === 1, role: roleOf.get(p.id) ?? null }]));
   }
   const projectOf = (repository: string) => repository.split('/')[0];
   const columns = ['id', 'name', 'public'] as const;

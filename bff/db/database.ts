@@ -11,6 +11,7 @@ import * as labels from './migrations/0003-labels.ts';
 import * as quotas from './migrations/0004-quotas.ts';
 import * as settings from './migrations/0005-settings.ts';
 import * as artifactTopLevel from './migrations/0006-artifact-top-level.ts';
+import * as robotGrantsByProjectId from './migrations/0007-robot-grants-by-project-id.ts';
 
 export type Db = Kysely<Database>;
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0004-quotas': quotas,
   '0005-settings': settings,
   '0006-artifact-top-level': artifactTopLevel,
+  '0007-robot-grants-by-project-id': robotGrantsByProjectId,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

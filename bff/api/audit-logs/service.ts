@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { rolesAllowing, systemAllowed, type Principal } from '../../auth/policy.ts';
+import { robotProjects, rolesAllowing, systemAllowed, type Principal } from '../../auth/policy.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 import { createAuditStore, type AuditRow, type AuditScope } from './store.ts';
 
@@ -38,10 +38,8 @@ export function createAuditLogService(deps: { db: Db }) {
       if (systemAllowed(p, 'audit-log', 'list')) return { kind: 'all' };
       if (p.kind === 'user') return { kind: 'projects', ids: await store.projectsWithRole(p.id, rolesAllowing('log', 'list')) };
       if (p.kind !== 'robot') return { kind: 'projects', ids: [] };
-      const names = p.permissions
-        .filter((g) => g.kind === 'project' && g.access.some((a) => (a.resource === 'log' || a.resource === '*') && (a.action === 'list' || a.action === '*')))
-        .map((g) => g.namespace);
-      return names.includes('*') ? { kind: 'any-project' } : { kind: 'projects', ids: await store.projectIds(names) };
+      const ids = robotProjects(p.permissions, { resource: 'log', action: 'list' });
+      return ids === 'all' ? { kind: 'any-project' } : { kind: 'projects', ids };
     },
     list: (scope: AuditScope, page: AuditPage) => store.list(scope, page.conditions, page.sort, page.limit, page.offset),
   };

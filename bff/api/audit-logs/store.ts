@@ -56,11 +56,6 @@ export function createAuditStore(db: Db) {
         .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('role', 'in', roles).execute();
       return rows.map((r) => r.project_id);
     },
-
-    async projectIds(names: string[]): Promise<number[]> {
-      if (!names.length) return [];
-      return (await db.selectFrom('projects').select('id').where('name', 'in', names).execute()).map((r) => r.id);
-    },
   };
 }
 

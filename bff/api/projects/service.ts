@@ -44,7 +44,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
 
   /** Shapes Harbor's Project for one caller (its role, whether it may change the project). */
   function toProject(p: ProjectRecord, metadata: Record<string, string>, role: number | undefined, principal: Principal) {
-    const standing: ProjectStanding = { public: p.public === 1, role: role ?? null, name: p.name };
+    const standing: ProjectStanding = { id: p.id, public: p.public === 1, role: role ?? null };
     return {
       project_id: p.id,
       owner_id: p.owner_id,

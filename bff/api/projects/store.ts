@@ -6,6 +6,7 @@ import { roles } from '../../auth/policy.ts';
 import { badRequest } from '../errors.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 import { createQuotaStore, unlimited } from '../quotas/store.ts';
+import { dropProjectGrants } from '../robots/store.ts';
 import { visibleProjects, type ProjectVisibility } from './visibility.ts';
 
 export const projectQueryKeys = ['name', 'public', 'owner', 'project_id'] as const;
@@ -131,10 +132,11 @@ export function createProjectStore(db: Db) {
         if (change.remove?.length) await tx.deleteFrom('project_metadata').where('project_id', '=', id).where('name', 'in', change.remove).execute();
       }),
 
-    /** Removes the project; members, metadata, quota, robots and repositories go with it (foreign keys), labels here. */
+    /** Removes the project; members, metadata, quota, robots and repositories go with it (foreign keys), labels and robot grants here. */
     remove: (id: number) =>
       db.transaction().execute(async (tx) => {
         await tx.deleteFrom('labels').where('scope', '=', 'p').where('project_id', '=', id).execute();
+        await dropProjectGrants(tx, id);
         await tx.deleteFrom('projects').where('id', '=', id).execute();
       }),
 

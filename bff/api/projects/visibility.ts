@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { anonymous, type Principal } from '../../auth/policy.ts';
+import { anonymous, robotProjects, type Principal } from '../../auth/policy.ts';
 
 /**
  * Which projects a caller may see, in a form SQL can filter on: the policy's `canSeeProject` for a whole list. A user
@@ -8,14 +8,14 @@ import { anonymous, type Principal } from '../../auth/policy.ts';
  */
 export type ProjectVisibility =
   | { all: true }
-  | { all: false; publicProjects: boolean; memberUserId?: number; projectNames?: string[] };
+  | { all: false; publicProjects: boolean; memberUserId?: number; projectIds?: number[] };
 
 export function visibilityOf(principal: Principal | undefined): ProjectVisibility {
   const p = principal ?? anonymous;
   if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, memberUserId: p.id };
   if (p.kind === 'robot') {
-    const names = p.permissions.filter((g) => g.kind === 'project' && g.access.length > 0).map((g) => g.namespace);
-    return names.includes('*') ? { all: true } : { all: false, publicProjects: false, projectNames: names };
+    const ids = robotProjects(p.permissions);
+    return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };
   }
   return { all: false, publicProjects: true };
 }
@@ -29,6 +29,6 @@ export function visibleProjects(eb: ExpressionBuilder<Database, 'projects'>, v: 
     any.push(eb('projects.id', 'in', eb.selectFrom('members').select('members.project_id')
       .where('members.entity_type', '=', 'u').where('members.entity_id', '=', v.memberUserId)));
   }
-  if (v.projectNames?.length) any.push(eb('projects.name', 'in', v.projectNames));
+  if (v.projectIds?.length) any.push(eb('projects.id', 'in', v.projectIds));
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }

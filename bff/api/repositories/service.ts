@@ -1,4 +1,4 @@
-import type { Principal } from '../../auth/policy.ts';
+import { robotProjects, type Principal } from '../../auth/policy.ts';
 import type { AuditSink } from '../../core/access.ts';
 import { now } from '../../db/database.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
@@ -17,10 +17,8 @@ export const repositoryJson = (r: RepositoryRow) => ({
 export function visibilityOf(p: Principal): RepositoryVisibility {
   if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, memberUserId: p.id };
   if (p.kind === 'anonymous') return { all: false, publicProjects: true };
-  const grants = p.permissions.filter((g) => g.kind === 'project'
-    && g.access.some((a) => (a.resource === 'repository' || a.resource === '*') && (a.action === 'list' || a.action === '*')));
-  if (grants.some((g) => g.namespace === '*')) return { all: true };
-  return { all: false, publicProjects: false, projectNames: grants.map((g) => g.namespace) };
+  const ids = robotProjects(p.permissions, { resource: 'repository', action: 'list' });
+  return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };
 }
 
 export function createRepositoryService(deps: { store: RepositoryStore; audit: AuditSink }) {

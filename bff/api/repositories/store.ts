@@ -7,7 +7,7 @@ import { integerParam, maxId } from '../request-body.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 
 /** Which projects' repositories a list may show: all (system admin), or public ones, a user's memberships, named ones. */
-export type RepositoryVisibility = { all: true } | { all: false; publicProjects: boolean; memberUserId?: number; projectNames?: string[] };
+export type RepositoryVisibility = { all: true } | { all: false; publicProjects: boolean; memberUserId?: number; projectIds?: number[] };
 
 export const repositoryQueryKeys = ['name', 'project_id'] as const;
 const sortColumns = {
@@ -30,7 +30,7 @@ function visible(eb: ReposEb, v: Exclude<RepositoryVisibility, { all: true }>): 
     any.push(eb('repositories.project_id', 'in', eb.selectFrom('members').select('project_id')
       .where('entity_type', '=', 'u').where('entity_id', '=', v.memberUserId)));
   }
-  if (v.projectNames?.length) any.push(eb('repositories.project_id', 'in', eb.selectFrom('projects').select('id').where('name', 'in', v.projectNames)));
+  if (v.projectIds?.length) any.push(eb('repositories.project_id', 'in', v.projectIds));
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }
 

@@ -6,7 +6,7 @@ import { parseQuery, parseSort, type Condition } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeInProject, requireSignedIn, requireSysadmin } from '../project-guard.ts';
 import { parseWith, pathId } from '../request-body.ts';
-import { allowed, anonymous, rolesAllowing, systemAllowed, type Action, type RobotPermission } from '../../auth/policy.ts';
+import { allowed, anonymous, robotProjects, rolesAllowing, systemAllowed, type Action, type RobotPermission } from '../../auth/policy.ts';
 import { robotPrefix } from '../../auth/robot-accounts.ts';
 import { createRobotsService, normalizePermissions, robotResp } from './service.ts';
 import { robotSortKeys, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
@@ -38,25 +38,33 @@ export function createRobotsRouter(deps: ApiDeps): Router {
   const service = createRobotsService(deps);
   const { projectById, projectNamed: projectByName } = deps.access;
 
-  /** The caller may grant every access asked: its own rights bound a robot's (Harbor: robots get no more than their creator). */
-  async function requireGrantable(req: Request, permissions: RobotPermission[]) {
+  /**
+   * The caller may grant every access asked: its own rights bound a robot's (Harbor: robots get no more than their
+   * creator). Returns the permissions with each named project's id, which is what a grant binds to.
+   */
+  async function grantable(req: Request, permissions: RobotPermission[]): Promise<RobotPermission[]> {
     const principal = req.principal ?? anonymous;
+    const bound: RobotPermission[] = [];
     for (const p of permissions) {
       if (p.kind === 'system') {
         const denied = p.access.find((a) => !systemAllowed(principal, a.resource, a.action as Action));
         if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} at system level`);
+        bound.push(p);
         continue;
       }
       if (p.namespace === '*') {
-        const denied = p.access.find((a) => !allowed(principal, { public: false, role: null, name: '*' }, a.resource, a.action as Action));
+        const denied = p.access.find((a) => !allowed(principal, { id: -1, public: false, role: null }, a.resource, a.action as Action));
         if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} in all projects`);
+        bound.push(p);
         continue;
       }
       const [first, ...rest] = p.access;
-      const { standing } = await authorizeInProject(deps, req, await projectByName(p.namespace), p.namespace, first.resource, first.action as Action);
+      const { project, standing } = await authorizeInProject(deps, req, await projectByName(p.namespace), p.namespace, first.resource, first.action as Action);
       const denied = rest.find((a) => !allowed(principal, standing, a.resource, a.action as Action));
       if (denied) throw forbidden(`you cannot grant ${denied.resource}:${denied.action} in project ${p.namespace}`);
+      bound.push({ ...p, projectId: project.id });
     }
+    return bound;
   }
 
   /** May the caller do `action` on this robot? A robot in a project the caller cannot see is answered as missing. */
@@ -81,9 +89,8 @@ export function createRobotsRouter(deps: ApiDeps): Router {
     if (p.kind === 'anonymous') throw unauthorized();
     if (level === 'system') throw forbidden('listing system robots is for system admins');
     if (p.kind === 'user') return { member: { userId: p.id, roles: rolesAllowing('robot', 'list') } };
-    const namespaces = p.permissions.filter((g) => g.kind === 'project' && g.access.some((a) => a.resource === 'robot' && a.action === 'list'))
-      .map((g) => g.namespace);
-    return { allProjects: namespaces.includes('*'), projectNames: namespaces.filter((n) => n !== '*') };
+    const ids = robotProjects(p.permissions, { resource: 'robot', action: 'list' });
+    return ids === 'all' ? { allProjects: true } : { projectIds: ids };
   }
 
   router.get('/robots', async (req, res, next) => {
@@ -128,8 +135,7 @@ export function createRobotsRouter(deps: ApiDeps): Router {
       } else {
         ({ project } = await authorizeInProject(deps, req, await projectByName(projectName), projectName, 'robot', 'create'));
       }
-      await requireGrantable(req, permissions);
-      const created = await service.create(req.principal!, body, permissions, project);
+      const created = await service.create(req.principal!, body, await grantable(req, permissions), project);
       res.status(201).location(`/api/v2.0/robots/${created.id}`).json(created);
     } catch (e) { next(e); }
   });
@@ -151,8 +157,7 @@ export function createRobotsRouter(deps: ApiDeps): Router {
       if (body.permissions) {
         const normalized = normalizePermissions(robot.level, body.permissions);
         if (normalized.project !== projectName) throw badRequest('a project robot\'s permission must name its own project');
-        permissions = normalized.permissions;
-        await requireGrantable(req, permissions);
+        permissions = await grantable(req, normalized.permissions);
       }
       await service.update(req.principal!, robot, body, permissions, projectName);
       res.status(200).end();

@@ -19,7 +19,8 @@ export type PermissionInput = { kind: string; namespace: string; access: { resou
 /** Harbor's Robot: never the secret. */
 export const robotResp = (r: RobotRecord) => ({
   id: r.id, name: r.name, description: r.description, level: r.level, duration: r.duration, editable: true,
-  disable: r.disabled === 1, expires_at: r.expires_at, permissions: JSON.parse(r.permissions) as RobotPermission[],
+  disable: r.disabled === 1, expires_at: r.expires_at,
+  permissions: (JSON.parse(r.permissions) as RobotPermission[]).map(({ kind, namespace, access }) => ({ kind, namespace, access })),
   creator_type: r.creator_type, creator_ref: r.creator_ref, creation_time: r.creation_time, update_time: r.update_time,
 });
 

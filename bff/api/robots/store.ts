@@ -1,4 +1,6 @@
-import type { Expression, Insertable, SqlBool, Updateable } from 'kysely';
+import type { Expression, Insertable, Kysely, SqlBool, Updateable } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { RobotPermission } from '../../auth/policy.ts';
 import { now, type Db } from '../../db/database.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import type { RobotsTable } from '../../auth/robots-table.ts';
@@ -9,7 +11,7 @@ export type RobotRecord = Omit<RobotsTable, 'id'> & { id: number };
 /** Which robots a list may show: all, or those of some projects (by id, by name, or by the caller's membership roles). */
 export type RobotScope =
   | { all: true }
-  | { projectIds?: number[]; projectNames?: string[]; allProjects?: boolean; member?: { userId: number; roles: number[] } };
+  | { projectIds?: number[]; allProjects?: boolean; member?: { userId: number; roles: number[] } };
 
 export type RobotFilter = { nameExact?: string; nameFuzzy?: string; level?: string; projectId?: number };
 
@@ -25,12 +27,11 @@ export function createRobotStore(db: Db) {
     if (f.level !== undefined) q = q.where('level', '=', f.level);
     if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId);
     if (!('all' in scope)) {
-      const { projectIds = [], projectNames = [], allProjects, member } = scope;
+      const { projectIds = [], allProjects, member } = scope;
       q = q.where((eb) => {
         const any: Expression<SqlBool>[] = [];
         if (allProjects) any.push(eb('level', '=', 'project'));
         if (projectIds.length) any.push(eb('project_id', 'in', projectIds));
-        if (projectNames.length) any.push(eb('project_id', 'in', eb.selectFrom('projects').select('id').where('name', 'in', projectNames)));
         if (member && member.roles.length) {
           any.push(eb('project_id', 'in', eb.selectFrom('members').select('project_id')
             .where('entity_type', '=', 'u').where('entity_id', '=', member.userId).where('role', 'in', member.roles)));
@@ -68,3 +69,17 @@ export function createRobotStore(db: Db) {
 }
 
 export type RobotStore = ReturnType<typeof createRobotStore>;
+
+/**
+ * Drops the grants that system robots hold on a project being deleted, inside the deleting transaction (project
+ * robots go with the project by foreign key). The policy binds grants to project ids, so none could reach a new
+ * project of the same name anyway; this keeps the robots' lists true.
+ */
+export async function dropProjectGrants(tx: Kysely<Database>, projectId: number) {
+  const robots = await tx.selectFrom('robots').select(['id', 'permissions']).where('level', '=', 'system').execute();
+  for (const r of robots) {
+    const grants = JSON.parse(r.permissions) as RobotPermission[];
+    const kept = grants.filter((g) => g.projectId !== projectId);
+    if (kept.length !== grants.length) await tx.updateTable('robots').set({ permissions: JSON.stringify(kept), update_time: now() }).where('id', '=', r.id).execute();
+  }
+}

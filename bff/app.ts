@@ -32,13 +32,17 @@ export type BffDeps = {
   apiRouter: express.Router;
   /** `/api/console`: the console's aggregation endpoints (bff/api/console/index.ts). */
   consoleRouter: express.Router;
+  /** Express's `trust proxy` (WHARF_TRUST_PROXY): whose X-Forwarded-* headers count. */
+  trustProxy: boolean | number | string[];
 };
+
+const forwardedHeaders = ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', 'forwarded'];
 
 /** The one port users see: /v2 and /service/token streamed to the core, /api/v2.0, /c/*, and the SPA. */
 export function createBffApp(deps: BffDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
 
   app.use(pinoHttp({
     logger: deps.logger,
@@ -57,6 +61,13 @@ export function createBffApp(deps: BffDeps): express.Express {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   }));
+
+  // Forwarded headers from a peer that is not a trusted proxy are the client's own words: drop them, so neither this
+  // app nor the core (in this process, or behind the proxy transport, which sets them afresh) takes them for facts.
+  app.use((req, _res, next) => {
+    if (!app.get('trust proxy fn')(req.socket.remoteAddress, 0)) for (const h of forwardedHeaders) delete req.headers[h];
+    next();
+  });
 
   // The proxy would collapse `//` and hand the core another name than the client sent: refuse it here, as the core would.
   app.use('/v2', (req, res, next) => {

@@ -1,4 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,7 +18,24 @@ export const settings = {
   WHARF_SESSION_TIMEOUT_MINUTES: 'idle lifetime of console sessions (default 60)',
   WHARF_WEB_ROOT: 'folder of the built console (default dist/web, made by `npm run build`)',
   WHARF_CORE_TRANSPORT: 'embedded (default: the registry core answers /v2 in this process) or proxy (streamed over 127.0.0.1)',
+  WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
 } as const;
+
+/** An entry of Express's `trust proxy` list, checked here so a typo fails at start, not on the first request. */
+const isProxyEntry = (s: string) => {
+  const [address, bits, ...rest] = s.split('/');
+  return ['loopback', 'linklocal', 'uniquelocal'].includes(s)
+    || (isIP(address) !== 0 && rest.length === 0 && (bits === undefined || /^\d{1,3}$/.test(bits)));
+};
+const trustProxy = z.string().trim().transform((v, ctx): boolean | number | string[] => {
+  if (v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim());
+  if (list.every(isProxyEntry)) return list;
+  ctx.addIssue({ code: 'custom', message: 'expected true, false, a hop count, or addresses and subnets' });
+  return z.NEVER;
+});
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -32,6 +50,7 @@ const schema = z.object({
   WHARF_SESSION_TIMEOUT_MINUTES: z.coerce.number().int().positive().default(60),
   WHARF_CORE_TRANSPORT: z.enum(['embedded', 'proxy']).default('embedded'),
   WHARF_WEB_ROOT: z.string().optional(),
+  WHARF_TRUST_PROXY: trustProxy.default(false),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -50,6 +69,8 @@ export type Config = {
   sessionTimeoutSeconds: number;
   coreTransport: 'embedded' | 'proxy';
   webRoot?: string;
+  /** Express's `trust proxy`: whose X-Forwarded-Host, -Proto and -For to believe (false: nobody's). */
+  trustProxy: boolean | number | string[];
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -77,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
     coreTransport: c.WHARF_CORE_TRANSPORT,
     webRoot: c.WHARF_WEB_ROOT ? path.resolve(c.WHARF_WEB_ROOT) : undefined,
+    trustProxy: c.WHARF_TRUST_PROXY,
   };
 }
 

@@ -90,7 +90,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     service,
     tokenHandler: createTokenRoute({ principals, tokens, access, service, throttle, audit: audit.sink }),
   });
-  coreApp.set('trust proxy', 'loopback');
+  // Embedded, the core judges the client's request as the BFF does; behind the proxy transport its one peer is the BFF.
+  coreApp.set('trust proxy', config.coreTransport === 'proxy' ? 'loopback' : config.trustProxy);
   // Proxy transport: the core on a 127.0.0.1 port of its own, as it will run when scaled out.
   const coreServer = config.coreTransport === 'proxy' ? http.createServer({ keepAliveTimeout: 60_000 }, coreApp) : null;
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
@@ -103,6 +104,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     webRoot: config.webRoot ?? path.join(installRoot, 'dist', 'web'),
     apiRouter: createApiRouter(apiDeps),
     consoleRouter: createConsoleRouter(apiDeps),
+    trustProxy: config.trustProxy,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);

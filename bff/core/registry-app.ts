@@ -1,7 +1,9 @@
 import { finished } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { RegistryError } from './errors.ts';
+import { diskFull, RegistryError } from './errors.ts';
+import { isDiskFull } from '../db/disk-full.ts';
 import { parseRepositoryName } from './names.ts';
+import { bearerChallenge } from './challenge.ts';
 import type { Caller, RegistryAction, RegistryAuthorizer } from './access.ts';
 import type { CoreServices, RepoRequest } from './routes/context.ts';
 import { blob, startUpload, upload } from './routes/blobs.ts';
@@ -38,8 +40,8 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  const realm = (req: Request) =>
-    `${opts.externalUrl ?? `${req.headers['x-forwarded-proto'] ?? req.protocol}://${req.headers['x-forwarded-host'] ?? req.headers.host}`}/service/token`;
+  // req.protocol and req.host honour X-Forwarded-* only from a proxy the configuration trusts (WHARF_TRUST_PROXY).
+  const realm = (req: Request) => `${opts.externalUrl ?? `${req.protocol}://${req.host}`}/service/token`;
 
   /** 401 or 403 for a caller who may not do what it asked; the same whatever the project's existence. */
   function refuse(req: Request, caller: Caller, scope: string | null, action: string): RegistryError {
@@ -49,10 +51,10 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
     const err = new RegistryError('UNAUTHORIZED', caller.anonymous && caller.via === 'none'
       ? 'authentication required'
       : `unauthorized to access repository: ${scope?.split(':')[1] ?? ''}, action: ${action}`);
-    const challenge = [`Bearer realm="${realm(req)}"`, `service="${service}"`];
-    if (scope) challenge.push(`scope="${scope}"`);
-    if (caller.via === 'token') challenge.push('error="insufficient_scope"');
-    (err as RegistryError & { headers?: Record<string, string> }).headers = { 'WWW-Authenticate': challenge.join(',') };
+    const challenge: [string, string][] = [['realm', realm(req)], ['service', service]];
+    if (scope) challenge.push(['scope', scope]);
+    if (caller.via === 'token') challenge.push(['error', 'insufficient_scope']);
+    (err as RegistryError & { headers?: Record<string, string> }).headers = { 'WWW-Authenticate': bearerChallenge(challenge) };
     return err;
   }
 
@@ -140,5 +142,6 @@ function toRegistryError(err: unknown): RegistryError {
   if (code === 'ABORT_ERR' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return new RegistryError('BLOB_UPLOAD_INVALID', 'the request body ended early');
   }
+  if (isDiskFull(err)) return diskFull();
   return new RegistryError('UNKNOWN', 'internal server error');
 }

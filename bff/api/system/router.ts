@@ -14,7 +14,7 @@ export function createSystemRouter(deps: ApiDeps): Router {
   router.get('/systeminfo', async (req, res, next) => {
     try {
       const signedIn = (req.principal ?? anonymous).kind !== 'anonymous';
-      // req.host and req.protocol honour X-Forwarded-* only from the trusted (loopback) proxy.
+      // req.host and req.protocol honour X-Forwarded-* only from a proxy WHARF_TRUST_PROXY trusts.
       res.json(await service.info(signedIn, { protocol: req.protocol, host: req.host ?? 'localhost' }));
     } catch (e) { next(e); }
   });

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { apiErrorHandler, notFound } from './api/errors.ts';
 import { apiPrincipal } from './auth/api-principal.ts';
 import { createLoginRoutes } from './auth/login-routes.ts';
+import { sessionOriginGuard } from './auth/session-origin.ts';
 import type { Sessions } from './auth/sessions.ts';
 import type { UserService } from './auth/users.ts';
 import type { Principals } from './auth/principals.ts';
@@ -32,6 +33,8 @@ export type BffDeps = {
   apiRouter: express.Router;
   /** `/api/console`: the console's aggregation endpoints (bff/api/console/index.ts). */
   consoleRouter: express.Router;
+  /** The configured external URL: a page there is this site's own (see auth/session-origin.ts). */
+  externalUrl?: string;
   /** Express's `trust proxy` (WHARF_TRUST_PROXY): whose X-Forwarded-* headers count. */
   trustProxy: boolean | number | string[];
 };
@@ -86,6 +89,7 @@ export function createBffApp(deps: BffDeps): express.Express {
   }
 
 
+  app.use(sessionOriginGuard(deps.externalUrl));
   app.use(deps.sessions.middleware());
   app.use(createLoginRoutes(deps));
   const principal = apiPrincipal(deps.principals, deps.users);

@@ -121,6 +121,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
   return {
+    externalUrl: config.externalUrl,
     url,
     port,
     db,

@@ -31,6 +31,7 @@ export function createLoginRoutes(deps: { users: UserService; sessions: Sessions
       await sessions.start(res, user.id);
       res.status(200).json({ username: user.username });
     } catch (e) { next(e); }
+  router.post('/c/logout', logout); // with the CSRF token; session-origin.ts decides which sites may call these
   });
   const logout: express.RequestHandler = async (req, res, next) => {
     try {

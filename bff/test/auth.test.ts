@@ -117,7 +117,8 @@ describe('console sessions', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ username: 'admin', sysadmin_flag: true });
     expect(me.headers.get('x-harbor-csrf-token')).toBeTruthy();
-    await fetch(`${s.url}/c/log_out`, { headers: { Cookie: cookie } });
+    const out = await fetch(`${s.url}/c/logout`, { method: 'POST', headers: { Cookie: cookie, 'X-Harbor-CSRF-Token': me.headers.get('x-harbor-csrf-token')! } });
+    expect(out.status).toBe(200);
     const after = await fetch(`${s.url}/api/v2.0/users/current`, { headers: { Cookie: cookie } });
     expect(after.status).toBe(401);
     expect(await after.json()).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'sign in first' }] });

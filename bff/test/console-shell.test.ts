@@ -37,7 +37,8 @@ describe.each(engines)('console sessions for the shell (%s)', (engine) => {
       const r = await fetch(`${s.url}${path}`, { headers: { Cookie: cookie } });
       expect(r.headers.get('x-harbor-csrf-token'), path).toBeTruthy();
     }
-    await fetch(`${s.url}/c/log_out`, { headers: { Cookie: cookie } });
+    const csrf = signedIn.headers.get('x-harbor-csrf-token')!;
+    expect((await fetch(`${s.url}/c/logout`, { method: 'POST', headers: { Cookie: cookie, 'X-Harbor-CSRF-Token': csrf } })).status).toBe(200);
     const anonymous = await fetch(`${s.url}/api/v2.0/search?q=lib`, { headers: { Cookie: cookie } });
     expect(anonymous.status).toBe(200);
     expect(anonymous.headers.get('x-harbor-csrf-token')).toBeNull();

@@ -39,7 +39,8 @@ export function useSignIn() {
 export function useSignOut() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => api.get('/c/log_out'),
+    // A POST with the CSRF token: Harbor's GET /c/log_out is answered only when the browser vouches for this site.
+    mutationFn: () => api.send('POST', '/c/logout'),
     onSuccess: () => { qc.clear(); },
   });
 }

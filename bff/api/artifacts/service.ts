@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../../db/sql-match.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import type { LabelStore } from '../labels/store.ts';
 import { accessoryJson, additionsOf, artifactJson, tagJson, type ArtifactExtras } from './artifact-json.ts';
+import { createParseBudget } from './blob-json.ts';
 import { chartDependencies, readChartFiles, type ChartFile } from './chart-files.ts';
 import { createManifestDetails } from './manifest-details.ts';
 import { cosignTagOf } from '../../core/top-level.ts';
@@ -21,7 +22,11 @@ export type PresentFlags = { withTag: boolean; withLabel: boolean; withAccessory
 
 export type Addition = { contentType: string; body: string };
 
-const chartLayerType = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+/**
+ * Manifest and config bytes one request may have read and parsed for details not yet cached: a page of real
+ * images needs kilobytes; past it the rest of the page answers without `extra_attrs` (and is read by a later page).
+ */
+const parseBudgetBytes = 16 * 1024 * 1024;
 const signatureTypes = new Set(['signature.cosign', 'signature.notation']);
 
 /** Where a copy comes from: `project/repo:tag` or `project/repo@sha256:…`. */
@@ -55,6 +60,7 @@ export function createArtifactService(deps: {
   /** Everything a page of artifacts shows, in one query per kind (tags, labels, references, accessories, sizes). */
   async function present(rows: ArtifactListRow[], flags: PresentFlags) {
     const ids = rows.map((r) => r.id);
+    const budget = createParseBudget(parseBudgetBytes);
     const repoNames = new Map(rows.map((r) => [r.repository_id, r.repository_name]));
     const [tags, labels, references, sizes, accessories, inherited, manifestDetails] = await Promise.all([
       flags.withTag ? store.tagsOf(ids) : null,
@@ -63,7 +69,7 @@ export function createArtifactService(deps: {
       store.contentSizes(ids),
       flags.withAccessory ? accessoriesBySubject(rows.map((r) => ({ id: r.id, repositoryId: r.repository_id, digest: r.digest })), repoNames) : null,
       flags.withInheritedAccessory ? inheritedAccessories(ids, repoNames) : null,
-      Promise.all(rows.map((r) => details.of(r))),
+      Promise.all(rows.map((r) => details.of(r, budget))),
     ]);
     return rows.map((r, i) => {
       const x: ArtifactExtras = {
@@ -253,12 +259,10 @@ export function createArtifactService(deps: {
       if (!additionsOf(artifact).includes(name)) throw notFound(`addition ${name} is not available for this ${artifact.type.toLowerCase()} artifact`);
       const d = await details.of(artifact);
       if (name === 'build_history') {
-        const config = d.config?.digest ? await details.config(d.config.digest) : null;
-        return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(config?.history ?? []) };
+        return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(d.config ? await details.history(d.config) : []) };
       }
-      const layer = d.layers.find((l) => l.mediaType === chartLayerType) ?? d.layers[0];
       const wanted: ChartFile[] = name === 'dependencies' ? ['chart.yaml', 'requirements.yaml'] : [name as ChartFile];
-      const files = layer?.digest ? await readChartFiles(await storage.read(layer.digest), wanted) : new Map<ChartFile, string>();
+      const files = d.contentLayer ? await readChartFiles(await storage.read(d.contentLayer), wanted) : new Map<ChartFile, string>();
       if (name === 'dependencies') return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(chartDependencies(files)) };
       return {
         contentType: name === 'readme.md' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8',

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { RegistryError } from '../../core/errors.ts';
 import { isIndexType, mediaTypes } from '../../core/media-types.ts';
-import { readSmall } from '../artifacts/manifest-details.ts';
+import { parseJson, readJsonBlob } from '../artifacts/blob-json.ts';
 import type { ApiDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { authorizeRepository } from '../repositories/repository-path.ts';
@@ -23,10 +23,6 @@ const asDescriptor = (d: Descriptor) => ({
   size: typeof d.size === 'number' ? d.size : 0,
   mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
 });
-
-const parseJson = (b: Buffer): unknown => {
-  try { return JSON.parse(b.toString('utf8')) as unknown; } catch { return null; }
-};
 
 /**
  * `GET /api/console/projects/{project}/repositories/{repo}/artifacts/{reference}/content`: the manifest as pushed
@@ -52,14 +48,11 @@ export function createArtifactContentRouter(deps: ApiDeps): Router {
     const isIndex = isIndexType(manifestMediaType);
     const configRef = !isIndex && manifest && typeof manifest.config === 'object' && manifest.config ? asDescriptor(manifest.config as Descriptor) : null;
 
-    // The config blob is read only when it says it is small; an empty OCI config is `{}` and worth no read.
+    // The config blob is read only when it says it is small, under the process-wide parsing gate; an empty OCI
+    // config is `{}` and worth no read.
     let config: unknown = null;
-    if (configRef?.digest && configRef.size <= maxConfigBytes) {
-      if (configRef.mediaType === mediaTypes.ociEmpty) config = {};
-      else {
-        const bytes = await readSmall(deps.storage, configRef.digest, maxConfigBytes);
-        config = bytes ? parseJson(bytes) : null;
-      }
+    if (configRef?.digest) {
+      config = configRef.mediaType === mediaTypes.ociEmpty ? {} : await readJsonBlob(deps.storage, configRef, maxConfigBytes, (json) => json);
     }
     const layers = !isIndex && Array.isArray(manifest?.layers) ? (manifest.layers as Descriptor[]).map(asDescriptor) : [];
     // Deleting an artifact alone is refused while an index holds it: the page says so instead of offering it.

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -8,15 +8,37 @@ import { parse as parseYaml } from 'yaml';
 export type ChartFile = 'values.yaml' | 'readme.md' | 'chart.yaml' | 'requirements.yaml';
 
 const maxFileBytes = 1024 * 1024;
+/** Helm's own limit on a chart's decompressed size (`--max-chart-size`): a chart Helm installs is never refused. */
+export const maxChartBytes = 100 * 1024 * 1024;
+
+/** A chart that expands past the cap: a gzip bomb, not a chart. */
+export class ChartTooLargeError extends Error {
+  constructor(readonly maxBytes: number) { super(`the chart expands to more than ${maxBytes} bytes`); }
+}
+
+/** Passes bytes through until more than `max` went by, then fails the pipeline. */
+function byteLimit(max: number, onExceeded: () => void) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) { onExceeded(); done(new ChartTooLargeError(max)); } else done(null, chunk);
+    },
+  });
+}
 
 /**
  * Streams a chart's tgz through gunzip and a tar parser and keeps only the wanted top-level files (each at most
- * 1 MiB); it stops reading once all are found, so a large chart is never held in memory.
+ * 1 MiB); it stops reading once all are found, so a large chart is never held in memory. Throws
+ * ChartTooLargeError once more than `maxBytes` came out of gunzip.
  */
-export async function readChartFiles(tgz: Readable, wanted: ChartFile[]): Promise<Map<ChartFile, string>> {
+export async function readChartFiles(tgz: Readable, wanted: ChartFile[], maxBytes = maxChartBytes): Promise<Map<ChartFile, string>> {
   const found = new Map<ChartFile, string>();
   const tar = extract();
-  const piping = pipeline(tgz, createGunzip(), tar).catch(() => { /* stopped early, or a broken archive: keep what was read */ });
+  let exceeded = false;
+  const limit = byteLimit(maxBytes, () => { exceeded = true; });
+  const piping = pipeline(tgz, createGunzip({ chunkSize: 64 * 1024 }), limit, tar)
+    .catch(() => { /* stopped early, or a broken archive: keep what was read */ });
   try {
     for await (const entry of tar) {
       const parts = entry.header.name.replace(/^\.\//, '').split('/');
@@ -37,6 +59,7 @@ export async function readChartFiles(tgz: Readable, wanted: ChartFile[]): Promis
     tar.destroy();
     await piping;
   }
+  if (exceeded) throw new ChartTooLargeError(maxBytes);
   return found;
 }
 

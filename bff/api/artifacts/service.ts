@@ -13,7 +13,8 @@ import { ApiError, badRequest, notFound } from '../errors.ts';
 import type { LabelStore } from '../labels/store.ts';
 import { accessoryJson, additionsOf, artifactJson, tagJson, type ArtifactExtras } from './artifact-json.ts';
 import { createParseBudget } from './blob-json.ts';
-import { chartDependencies, readChartFiles, type ChartFile } from './chart-files.ts';
+import { createChartExtracts } from './chart-extracts.ts';
+import { chartDependencies, type ChartFile } from './chart-files.ts';
 import { createManifestDetails } from './manifest-details.ts';
 import { cosignTagOf } from '../../core/top-level.ts';
 import { type ArtifactListOptions, type ArtifactListRow, type ArtifactScope, type ArtifactStore } from './store.ts';
@@ -56,6 +57,7 @@ export function createArtifactService(deps: {
 }) {
   const { store, registry, manifests, storage, audit, guard } = deps;
   const details = createManifestDetails(storage);
+  const charts = createChartExtracts(storage);
 
   /** Everything a page of artifacts shows, in one query per kind (tags, labels, references, accessories, sizes). */
   async function present(rows: ArtifactListRow[], flags: PresentFlags) {
@@ -261,8 +263,11 @@ export function createArtifactService(deps: {
       if (name === 'build_history') {
         return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(d.config ? await details.history(d.config) : []) };
       }
-      const wanted: ChartFile[] = name === 'dependencies' ? ['chart.yaml', 'requirements.yaml'] : [name as ChartFile];
-      const files = d.contentLayer ? await readChartFiles(await storage.read(d.contentLayer), wanted) : new Map<ChartFile, string>();
+      const extract = d.contentLayer ? await charts.of(d.contentLayer) : { files: new Map<ChartFile, string>() };
+      if ('tooLarge' in extract) {
+        throw new ApiError('UNPROCESSABLE_ENTITY', `the chart expands to more than ${extract.tooLarge} bytes: its files are not read`);
+      }
+      const { files } = extract;
       if (name === 'dependencies') return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(chartDependencies(files)) };
       return {
         contentType: name === 'readme.md' ? 'text/markdown; charset=utf-8' : 'text/plain; charset=utf-8',

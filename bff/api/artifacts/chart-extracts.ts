@@ -1,0 +1,35 @@
+import { LRUCache } from 'lru-cache';
+import type { StorageDriver } from '../../core/storage/driver.ts';
+import { ChartTooLargeError, maxChartBytes, readChartFiles, type ChartFile } from './chart-files.ts';
+
+/** Every file an addition is read from: one pass over the archive serves all of them. */
+const chartFiles: ChartFile[] = ['values.yaml', 'readme.md', 'chart.yaml', 'requirements.yaml'];
+/** Bytes of extracted chart files kept across requests (each file is at most 1 MiB). */
+const defaultCacheBytes = 32 * 1024 * 1024;
+
+/** A chart layer's top-level files, or the cap it broke (remembered too, so a bomb is expanded once). */
+export type ChartExtract = { files: Map<ChartFile, string> } | { tooLarge: number };
+
+/**
+ * Chart layers' files by layer digest: the bytes are immutable, so an extract is read once and kept (bounded by
+ * bytes); concurrent readers of one digest share one extraction.
+ */
+export function createChartExtracts(storage: StorageDriver, opts: { maxChartBytes?: number; cacheBytes?: number } = {}) {
+  const cap = opts.maxChartBytes ?? maxChartBytes;
+  const cache = new LRUCache<string, ChartExtract>({
+    maxSize: opts.cacheBytes ?? defaultCacheBytes,
+    sizeCalculation: (x) => 64 + ('files' in x ? [...x.files.values()].reduce((n, t) => n + t.length, 0) : 0),
+    fetchMethod: async (digest) => {
+      try {
+        return { files: await readChartFiles(await storage.read(digest), chartFiles, cap) };
+      } catch (e) {
+        if (e instanceof ChartTooLargeError) return { tooLarge: e.maxBytes };
+        throw e;
+      }
+    },
+  });
+  return {
+    of: async (layerDigest: string): Promise<ChartExtract> => (await cache.fetch(layerDigest))!,
+    cachedBytes: () => cache.calculatedSize,
+  };
+}

@@ -10,6 +10,7 @@ import { apiErrorHandler, notFound } from './api/errors.ts';
 import { apiPrincipal } from './auth/api-principal.ts';
 import { createLoginRoutes } from './auth/login-routes.ts';
 import { sessionOriginGuard } from './auth/session-origin.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { Sessions } from './auth/sessions.ts';
 import type { UserService } from './auth/users.ts';
 import type { Principals } from './auth/principals.ts';
@@ -64,6 +65,8 @@ export function createBffApp(deps: BffDeps): express.Express {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   }));
+
+  app.use(securityHeaders());
 
   // Forwarded headers from a peer that is not a trusted proxy are the client's own words: drop them, so neither this
   // app nor the core (in this process, or behind the proxy transport, which sets them afresh) takes them for facts.

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { api } from './client.ts';
 import { artifactPath, refreshArtifact } from './artifacts.ts';
 

@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { api, query } from './client.ts';
 import { useInvalidatingMutation } from './invalidating-mutation.ts';
 import { listQuery } from './list-placeholder.ts';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { z } from 'zod';
+import { z } from './zod.ts';
 import { api, harborQ, match, query } from './client.ts';
 import { useInvalidatingMutation } from './invalidating-mutation.ts';
 import { listQuery, type PageParams } from './list-placeholder.ts';

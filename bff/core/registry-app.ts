@@ -25,9 +25,10 @@ const apiVersion = { 'Docker-Distribution-API-Version': 'registry/2.0' };
 // `<name>/(manifests/<ref> | blobs/uploads/<id>? | blobs/<digest> | tags/list | referrers/<digest>)`
 const routePattern = /^\/v2\/(.+?)\/(manifests\/[^/]+|blobs\/uploads\/[^/]*|blobs\/[^/]+|tags\/list|referrers\/[^/]+)$/;
 
-function actionFor(method: string): RegistryAction {
+/** The registry action a request needs (the policy decides who holds it). Cancelling an upload is part of pushing. */
+function actionFor(method: string, rest: string): RegistryAction {
   if (method === 'GET' || method === 'HEAD') return 'pull';
-  if (method === 'DELETE') return 'delete';
+  if (method === 'DELETE' && !rest.startsWith('blobs/uploads/')) return 'delete';
   return 'push';
 }
 
@@ -85,7 +86,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
       const [, rawName, rest] = m;
       const { project, name } = parseRepositoryName(rawName);
       const caller = await authorizer.authenticate(req.headers.authorization);
-      const action = actionFor(req.method);
+      const action = actionFor(req.method, rest);
       if (!(await caller.can(name, action))) {
         const actions = action === 'pull' ? 'pull' : action === 'push' ? 'pull,push' : 'delete';
         throw refuse(req, caller, `repository:${name}:${actions}`, action);

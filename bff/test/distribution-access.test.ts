@@ -173,6 +173,44 @@ describe.each(engines)('access to /v2 on %s', (engine) => {
     expect((await c.call(`/v2/team/app/blobs/${image.layer}`, { auth: dev, method: 'HEAD' })).status).toBe(200);
   });
 
+  it('lets a developer cancel an upload with push rights (basic and bearer), and no one without them', async () => {
+    const t = now();
+    const users = createUserService(s.db);
+    const devId = await users.create({ username: 'canceller', password: 'Cancel123' });
+    const guestId = await users.create({ username: 'onlooker', password: 'Onlook123' });
+    const project = await s.db.insertInto('projects').values({ name: 'uploads', owner_id: 1, public: 0, creation_time: t, update_time: t }).returning('id').executeTakeFirstOrThrow();
+    await s.db.insertInto('members').values([
+      { project_id: project.id, entity_type: 'u', entity_id: devId, role: 2, creation_time: t, update_time: t },
+      { project_id: project.id, entity_type: 'u', entity_id: guestId, role: 3, creation_time: t, update_time: t },
+    ]).execute();
+    const dev = basic('canceller', 'Cancel123');
+    const guest = basic('onlooker', 'Onlook123');
+    const start = async () => {
+      const r = await c.call('/v2/uploads/app/blobs/uploads/', { method: 'POST', auth: dev });
+      expect(r.status).toBe(202);
+      return r.headers.get('location')!;
+    };
+
+    // A guest (pull only) may not cancel it; the upload goes on.
+    const kept = await start();
+    await expectError(await c.call(kept, { method: 'DELETE', auth: guest }), 403, 'DENIED');
+    expect((await c.call(kept, { auth: dev })).status).toBe(204);
+
+    // With basic credentials, the developer who pushes cancels it.
+    const cancelled = await start();
+    expect((await c.call(cancelled, { method: 'DELETE', auth: dev })).status).toBe(204);
+    await expectError(await c.call(cancelled, { auth: dev }), 404, 'BLOB_UPLOAD_UNKNOWN');
+
+    // With the token docker holds for a push (pull,push: a developer is granted no delete), as well.
+    const token = await c.call('/service/token?service=harbor-registry&scope=repository:uploads/app:pull,push', { auth: dev });
+    const bearer = `Bearer ${((await token.json()) as { token: string }).token}`;
+    const viaToken = await start();
+    expect((await c.call(viaToken, { method: 'DELETE', auth: bearer })).status).toBe(204);
+    // Deleting a blob still needs delete rights: the developer is refused.
+    const blob = await c.pushBlob('uploads/app', randomBytes(32));
+    await expectError(await c.call(`/v2/uploads/app/blobs/${blob}`, { method: 'DELETE', auth: dev }), 403, 'DENIED');
+  });
+
   it('denies with 403 a signed-in user who may pull but not push, and hides the private project from them', async () => {
     const reader = basic('reader', 'Reader123');
     expect((await c.call(`/v2/${pub}/manifests/v1`, { auth: reader })).status).toBe(200);

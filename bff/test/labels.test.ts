@@ -70,7 +70,6 @@ describe.each(engines)('labels API on %s', (engine) => {
     expect((await call(labels, { method: 'POST', json: { id: label }, auth: guest.auth })).status).toBe(403);
     expect((await call(labels, { method: 'POST', json: { id: label }, auth: developer.auth })).status).toBe(200);
     expect((await call(labels, { method: 'POST', json: { id: label } })).status).toBe(409);
-    expect((await call(labels, { method: 'POST', json: { id: foreign } })).status).toBe(400);
     expect((await call(labels, { method: 'POST', json: { id: 999999 } })).status).toBe(404);
     const shown = (await (await call('/projects/team/repositories/app/artifacts/v1?with_label=true')).json()) as { labels: Label[] };
     expect(shown.labels.map((l) => l.name)).toEqual(['release']);
@@ -78,5 +77,23 @@ describe.each(engines)('labels API on %s', (engine) => {
     expect(filtered.headers.get('x-total-count')).toBe('1');
     expect((await call(`${labels}/${label}`, { method: 'DELETE', auth: developer.auth })).status).toBe(200);
     expect((await call(`${labels}/${label}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('answers another project\'s label as not found, exactly as a label that does not exist (issue 9, finding 19)', async () => {
+    const img = await reg.pushImage('team/probe', 'v1');
+    const hidden = await addProject(s, 'hidden-labels');
+    const foreign = idOf(await call('/labels', { method: 'POST', json: { name: 'secret', scope: 'p', project_id: hidden } }));
+    const missing = foreign + 1000;
+    const labels = `/projects/team/repositories/probe/artifacts/${img.digest}/labels`;
+    // A developer of `team` (who cannot see `hidden-labels`) and a system admin alike learn nothing from the id.
+    for (const auth of [developer.auth, undefined]) {
+      const other = await call(labels, { method: 'POST', json: { id: foreign }, auth });
+      const none = await call(labels, { method: 'POST', json: { id: missing }, auth });
+      expect(other.status).toBe(404);
+      expect(await other.json()).toEqual({ errors: [{ code: 'NOT_FOUND', message: `label ${foreign} not found` }] });
+      expect(await none.json()).toEqual({ errors: [{ code: 'NOT_FOUND', message: `label ${missing} not found` }] });
+    }
+    const shown = (await (await call('/projects/team/repositories/probe/artifacts/v1?with_label=true')).json()) as { labels: Label[] };
+    expect(shown.labels).toEqual([]);
   });
 });

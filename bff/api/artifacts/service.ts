@@ -237,7 +237,8 @@ export function createArtifactService(deps: {
     async addLabel(artifact: ArtifactRow, labelId: number) {
       const label = await deps.labels.byId(labelId);
       if (!label) throw notFound(`label ${labelId} not found`);
-      if (label.scope === 'p' && label.project_id !== artifact.project_id) throw badRequest(`label ${labelId} belongs to another project`);
+      // Another project's label is answered as missing: saying it exists would tell who may not see it that it does.
+      if (label.scope === 'p' && label.project_id !== artifact.project_id) throw notFound(`label ${labelId} not found`);
       try {
         await store.attachLabel(artifact.id, labelId, now());
       } catch (e) {

@@ -26,6 +26,8 @@ import { createApiRouter } from './api/index.ts';
 import { createConsoleRouter } from './api/console/index.ts';
 import { roles } from './auth/policy.ts';
 import type { WriteGuard } from './core/access.ts';
+import { diskFull } from './core/errors.ts';
+import { createDiskReserve, noReserve } from './db/disk-full.ts';
 import { createReadOnlyGuard } from './api/configurations/read-only.ts';
 import { createQuotaGuard } from './api/quotas/quota-guard.ts';
 
@@ -50,6 +52,8 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 
 /** Creates the public project `library` on first start, owned by admin. */
 async function ensureLibrary(db: Db, adminId: number) {
+  // Looked up first: a start writes nothing it need not (on a full disk, a write fails the start).
+  if (await db.selectFrom('projects').select('id').where('name', '=', 'library').executeTakeFirst()) return;
   const t = now();
   const inserted = await db.insertInto('projects').values({ name: 'library', owner_id: adminId, public: 1, creation_time: t, update_time: t })
     .onConflict((oc) => oc.column('name').doNothing()).returning('id').executeTakeFirst();
@@ -61,6 +65,10 @@ async function ensureLibrary(db: Db, adminId: number) {
 /** The composition root: config → database → storage → core → auth → BFF → listen. */
 export async function startWharf(config: Config, opts: { logger?: Logger } = {}): Promise<Wharf> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
+  const reserve = config.databaseUrl ? noReserve : createDiskReserve(config.dataDir);
+  if ((await reserve.prepare()) === 'released') {
+    logger.warn({ dataDir: config.dataDir }, 'the data volume is (nearly) full: pushes answer 507 until space is freed');
+  }
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.dbSchema });
   await migrate(db, config.databaseUrl ? config.dbSchema : undefined);
 
@@ -72,7 +80,15 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
   const store = createRegistryStore(db);
-  const guard: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db) };
+  const writes: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db) };
+  // A push needs the database's room on the volume in place: blobs never take it (507 while the disk has none).
+  const guard: WriteGuard = {
+    ...writes,
+    beforeWrite: async (project) => {
+      if (!(await reserve.ensure())) throw diskFull();
+      await writes.beforeWrite(project);
+    },
+  };
   const uploads = createUploadService({ store, storage, guard });
   const manifests = createManifestService({ store, storage, guard });
   const pulls = createPullRecorder(store);
@@ -96,7 +112,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const coreServer = config.coreTransport === 'proxy' ? http.createServer({ keepAliveTimeout: 60_000 }, coreApp) : null;
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
-  const sessions = createSessions({ db, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
+  const sessions = createSessions({ db, reserve, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,

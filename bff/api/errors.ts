@@ -1,17 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
+import { diskFullMessage, isDiskFull } from '../db/disk-full.ts';
 
 /** Harbor's error codes with their statuses (harbor-notes §2.1). */
 const statusOf = {
-  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, CONFLICT: 409,
+  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, DENIED: 403, NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, CONFLICT: 409,
   PRECONDITION: 412, REQUEST_ENTITY_TOO_LARGE: 413, UNPROCESSABLE_ENTITY: 422, TOO_MANY_REQUEST: 429, UNKNOWN: 500,
 } as const;
 export type ApiErrorCode = keyof typeof statusOf;
 
 export class ApiError extends Error {
   readonly status: number;
-  constructor(readonly code: ApiErrorCode, message: string, readonly headers: Record<string, string> = {}) {
+  constructor(readonly code: ApiErrorCode, message: string, readonly headers: Record<string, string> = {}, status: number = statusOf[code]) {
     super(message);
-    this.status = statusOf[code];
+    this.status = status;
   }
 }
 export const notFound = (message: string) => new ApiError('NOT_FOUND', message);
@@ -25,6 +26,7 @@ export function apiErrorHandler(err: unknown, req: Request, res: Response, _next
   const known = err instanceof ApiError ? err
     : (err as { type?: string }).type === 'entity.parse.failed' ? badRequest('the request body is not valid JSON')
     : (err as { type?: string }).type === 'entity.too.large' ? new ApiError('REQUEST_ENTITY_TOO_LARGE', 'the request body is too large')
+    : isDiskFull(err) ? new ApiError('DENIED', diskFullMessage, {}, 507) // as /v2 answers it
     // Express's router cannot decode a path parameter (`%ff`), or a route decoding a name could not: the client's mistake.
     : err instanceof URIError ? badRequest('the path is not valid percent-encoded UTF-8')
     : null;

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
 import { now, type Db } from '../db/database.ts';
 import { forbidden } from '../api/errors.ts';
+import { isDiskFull, noReserve, type DiskReserve } from '../db/disk-full.ts';
 
 export const sessionCookie = 'sid';
 export const csrfHeader = 'X-Harbor-CSRF-Token';
@@ -20,8 +21,9 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Console sessions: an opaque id in an http-only SameSite cookie, its hash and a CSRF token in the database (so
  * every replica knows it). Writes that ride on the cookie must echo the CSRF token in `X-Harbor-CSRF-Token`.
  */
-export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCookies: boolean }) {
+export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCookies: boolean; reserve?: DiskReserve }) {
   const { db, timeoutSeconds, secureCookies } = deps;
+  const reserve = deps.reserve ?? noReserve;
   const expiry = () => new Date(Date.now() + timeoutSeconds * 1000).toISOString();
 
   const cookie = (value: string, maxAge: number) =>
@@ -29,9 +31,14 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
 
   return {
     async start(res: Response, userId: number): Promise<Session> {
-      const sid = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(32).toString('base64url');
-      await db.insertInto('sessions').values({ id_hash: digest(sid), user_id: userId, csrf_token: csrf, expires_at: expiry(), creation_time: now() }).execute();
+      // A sign-in on a full disk may take the room held back for the database; a fresh id per try, so a retry
+      // never collides with a first try that SQLite reported failed after all.
+      const { sid, csrf } = await reserve.withRoom(async () => {
+        const sid = randomBytes(32).toString('base64url');
+        const csrf = randomBytes(32).toString('base64url');
+        await db.insertInto('sessions').values({ id_hash: digest(sid), user_id: userId, csrf_token: csrf, expires_at: expiry(), creation_time: now() }).execute();
+        return { sid, csrf };
+      });
       res.append('Set-Cookie', cookie(sid, timeoutSeconds));
       res.set(csrfHeader, csrf);
       return { userId, csrf };
@@ -39,7 +46,7 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
 
     async end(req: Request, res: Response) {
       const sid = parseCookies(req.headers.cookie ?? '')[sessionCookie];
-      if (sid) await db.deleteFrom('sessions').where('id_hash', '=', digest(sid)).execute();
+      if (sid) await reserve.withRoom(() => db.deleteFrom('sessions').where('id_hash', '=', digest(sid)).execute());
       res.append('Set-Cookie', cookie('', 0));
     },
 
@@ -62,10 +69,12 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
             }
           }
           // Slide the expiry at most once a minute, not on every request; the cookie slides with it, or the browser
-          // would drop it at the first expiry while the user is still at work.
+          // would drop it at the first expiry while the user is still at work. On a full disk the session keeps its
+          // expiry rather than failing the request.
           if (Date.parse(row.expires_at) - Date.now() < timeoutSeconds * 1000 - 60_000) {
-            await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute();
-            res.append('Set-Cookie', cookie(sid, timeoutSeconds));
+            const slid = await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute()
+              .then(() => true, (e: unknown) => { if (isDiskFull(e)) return false; throw e; });
+            if (slid) res.append('Set-Cookie', cookie(sid, timeoutSeconds));
           }
           next();
         } catch (e) { next(e); }

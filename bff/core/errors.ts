@@ -1,3 +1,5 @@
+import { diskFullMessage } from '../db/disk-full.ts';
+
 /** The OCI distribution error codes, with the status each answers with. */
 export const ociCodes = {
   BLOB_UNKNOWN: 404,
@@ -36,3 +38,6 @@ export const unknownBlob = (digest: string) => new RegistryError('BLOB_UNKNOWN',
 export const unknownManifest = (reference: string) => new RegistryError('MANIFEST_UNKNOWN', 'manifest unknown', { reference });
 export const unknownName = (name: string) => new RegistryError('NAME_UNKNOWN', 'repository name not known to registry', { name });
 export const unknownUpload = () => new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry');
+
+/** 507 Insufficient Storage; DENIED rather than UNKNOWN so clients stop instead of retrying into a full disk. */
+export const diskFull = () => new RegistryError('DENIED', diskFullMessage, undefined, 507);

@@ -131,6 +131,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
     // connections stalled mid-body; Node would read and discard the rest after the answer anyway.
     if (req.complete || req.destroyed) { send(); return; }
     finished(req, (gone) => (gone ? res.destroy() : send()));
+    req.unpipe(); // a stream the body was piped into, left unread by the failure, would pause it for good
     req.resume();
   });
   return app;

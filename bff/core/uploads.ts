@@ -76,8 +76,9 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
   return {
     async start(repo: RepositoryRef, principal: string, algorithm: DigestAlgorithm = 'sha256'): Promise<string> {
       const id = randomUUID();
-      await storage.createUpload(id);
+      // The row first: a file without one (its insert refused on a full disk) would never be purged.
       await store.createUpload({ id, repositoryId: repo.id, principal, algorithm });
+      await storage.createUpload(id);
       return id;
     },
 

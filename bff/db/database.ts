@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { LRUCache } from 'lru-cache';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Migration } from 'kysely';
 import type { Database } from './schema.ts';
 import * as registryCore from './migrations/0001-registry-core.ts';
 import * as robots from './migrations/0002-robots.ts';
@@ -45,13 +45,52 @@ export async function openDatabase(opts: DbOptions): Promise<Db> {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   mkdirSync(opts.dataDir, { recursive: true });
-  const file = new SQLite(path.join(opts.dataDir, 'wharf.db'));
-  file.pragma('journal_mode = WAL');
+  const file = openWal(path.join(opts.dataDir, 'wharf.db'));
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   cachePreparedStatements(file);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return new Kysely<Database>({ dialect: new SqliteDialectKeepingCause(file) });
+}
+
+/**
+ * SQLite rolls a transaction back by itself after some errors (SQLITE_FULL among them); Kysely's rollback then fails
+ * with "no transaction is active" and hides the cause (a full disk answered 500). Only what is still open is rolled back.
+ */
+class SqliteDialectKeepingCause extends SqliteDialect {
+  readonly #file: SQLite.Database;
+  constructor(file: SQLite.Database) {
+    super({ database: file });
+    this.#file = file;
+  }
+  override createDriver() {
+    const file = this.#file;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection) {
+        if (file.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: file });
+  }
+}
+
+/**
+ * Opens SQLite in WAL mode. WAL readers share an index in `wharf.db-shm`, which a volume without one free byte cannot
+ * hold (SQLITE_IOERR_SHMSIZE): then this process keeps the index in its own memory (exclusive locking, so no other
+ * process may open the file until a restart), and Wharf starts and serves pulls on a full disk.
+ */
+function openWal(filename: string): SQLite.Database {
+  const file = new SQLite(filename);
+  try {
+    file.pragma('journal_mode = WAL');
+    return file;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'SQLITE_IOERR_SHMSIZE') throw e;
+    file.close();
+  }
+  const exclusive = new SQLite(filename);
+  exclusive.pragma('locking_mode = EXCLUSIVE');
+  exclusive.pragma('journal_mode = WAL');
+  return exclusive;
 }
 
 /**

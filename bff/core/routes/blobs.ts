@@ -1,4 +1,5 @@
-import { RegistryError, unknownBlob } from '../errors.ts';
+import { diskFull, RegistryError, unknownBlob } from '../errors.ts';
+import { isDiskFull } from '../../db/disk-full.ts';
 import { parseDigest, type DigestAlgorithm } from '../digest.ts';
 import { parseRepositoryName } from '../names.ts';
 import type { RepositoryRef } from '../uploads.ts';
@@ -13,6 +14,18 @@ function sendUploadState(r: RepoRequest, id: string, offset: number, status: num
     'Docker-Upload-UUID': id,
     'Content-Length': '0',
   }).end();
+}
+
+/** On a full disk an upload's bytes are freed at once, not left for the purge of abandoned uploads, and the client told why. */
+async function freeOnFullDisk<T>(r: RepoRequest, id: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!isDiskFull(e)) throw e;
+    await r.services.storage.deleteUpload(id); // first: deleting the row may need the room it frees
+    await r.services.uploads.cancel(id);
+    throw diskFull();
+  }
 }
 
 /** GET/HEAD `blobs/<digest>`, with Range; DELETE unlinks the blob from this repository. */
@@ -75,7 +88,7 @@ export async function startUpload(r: RepoRequest, ensureRepo: () => Promise<Repo
   if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegistryError('UNSUPPORTED', `digest algorithm ${algorithm} is not supported`, undefined, 400);
   const id = await r.services.uploads.start(repo, r.caller.name, algorithm);
   if (q.digest) {
-    const digest = await r.services.uploads.finish(id, repo, q.digest, req, { length: contentLength(req), signal: clientGone(req, res) });
+    const digest = await freeOnFullDisk(r, id, () => r.services.uploads.finish(id, repo, q.digest!, req, { length: contentLength(req), signal: clientGone(req, res) }));
     res.status(201).set({ Location: `/v2/${r.name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
     return;
   }
@@ -110,15 +123,15 @@ export async function upload(r: RepoRequest, id: string) {
     case 'GET':
       return sendUploadState(r, id, await uploads.status(id, repo), 204);
     case 'PATCH': {
-      const offset = await uploads.append(id, repo, req, {
+      const offset = await freeOnFullDisk(r, id, () => uploads.append(id, repo, req, {
         range: req.headers['content-range'], length: contentLength(req), signal: clientGone(req, res),
-      });
+      }));
       return sendUploadState(r, id, offset, 202);
     }
     case 'PUT': {
       const digestParam = (req.query as Record<string, string | undefined>).digest;
       if (!digestParam) throw new RegistryError('DIGEST_INVALID', 'the closing PUT needs ?digest=');
-      const digest = await uploads.finish(id, repo, digestParam, req, { length: contentLength(req), signal: clientGone(req, res) });
+      const digest = await freeOnFullDisk(r, id, () => uploads.finish(id, repo, digestParam, req, { length: contentLength(req), signal: clientGone(req, res) }));
       res.status(201).set({ Location: `/v2/${r.name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
       return;
     }

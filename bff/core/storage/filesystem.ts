@@ -62,6 +62,9 @@ export function createFilesystemDriver(root: string): StorageDriver {
       try {
         await handle.writeFile(data);
         await handle.sync();
+      } catch (e) {
+        await rm(tmp, { force: true }); // a part written into a full disk would stay there for good
+        throw e;
       } finally { await handle.close(); }
       await place(tmp, digest);
     },

@@ -1,6 +1,10 @@
 import { helpText, loadConfig } from './config.ts';
 import { startWharf } from './wharf.ts';
 
+// Everything Wharf creates (the SQLite database and its WAL and SHM files, keys, blobs, uploads) is for its own user
+// only: 0600 files in 0700 folders, whatever the shell's umask.
+process.umask(0o077);
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(helpText());
   process.exit(0);

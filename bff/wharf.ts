@@ -1,4 +1,5 @@
 import { installRoot } from './install-root.ts';
+import { prepareDataDir } from './data-dir.ts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -65,6 +66,7 @@ async function ensureLibrary(db: Db, adminId: number) {
 /** The composition root: config → database → storage → core → auth → BFF → listen. */
 export async function startWharf(config: Config, opts: { logger?: Logger } = {}): Promise<Wharf> {
   const logger = opts.logger ?? pino({ level: config.logLevel });
+  prepareDataDir(config.dataDir, logger);
   const reserve = config.databaseUrl ? noReserve : createDiskReserve(config.dataDir);
   if ((await reserve.prepare()) === 'released') {
     logger.warn({ dataDir: config.dataDir }, 'the data volume is (nearly) full: pushes answer 507 until space is freed');

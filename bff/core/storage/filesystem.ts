@@ -23,7 +23,7 @@ export function createFilesystemDriver(root: string): StorageDriver {
   /** Moves a durable temporary file to its content address; if the digest is already there, the bytes are equal. */
   async function place(tmp: string, digest: string) {
     const final = blobPath(digest);
-    await mkdir(path.dirname(final), { recursive: true });
+    await mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
     await rename(tmp, final);
     await syncDir(path.dirname(final));
   }
@@ -56,9 +56,9 @@ export function createFilesystemDriver(root: string): StorageDriver {
       }
     },
     async put(digest, data) {
-      await mkdir(path.join(root, 'uploads'), { recursive: true });
+      await mkdir(path.join(root, 'uploads'), { recursive: true, mode: 0o700 });
       const tmp = uploadPath(`put-${randomUUID()}`);
-      const handle = await open(tmp, 'w');
+      const handle = await open(tmp, 'w', 0o600);
       try {
         await handle.writeFile(data);
         await handle.sync();
@@ -72,8 +72,8 @@ export function createFilesystemDriver(root: string): StorageDriver {
       await rm(blobPath(digest), { force: true });
     },
     async createUpload(id) {
-      await mkdir(path.join(root, 'uploads'), { recursive: true });
-      await writeFile(uploadPath(id), '');
+      await mkdir(path.join(root, 'uploads'), { recursive: true, mode: 0o700 });
+      await writeFile(uploadPath(id), '', { mode: 0o600 });
     },
     async writeUpload(id, offset, source, signal) {
       const handle = await open(uploadPath(id), 'r+');

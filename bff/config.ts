@@ -18,6 +18,7 @@ export const settings = {
   WHARF_SESSION_TIMEOUT_MINUTES: 'idle lifetime of console sessions (default 60)',
   WHARF_WEB_ROOT: 'folder of the built console (default dist/web, made by `npm run build`)',
   WHARF_CORE_TRANSPORT: 'embedded (default: the registry core answers /v2 in this process) or proxy (streamed over 127.0.0.1)',
+  WHARF_FOREIGN_LAYER_HOSTS: 'hosts a manifest\'s foreign-layer urls may name, comma-separated (*.example.com: its subdomains; *: any; none: no foreign layers); default mcr.microsoft.com,*.blob.core.windows.net,go.microsoft.com',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
 } as const;
 
@@ -51,6 +52,7 @@ const schema = z.object({
   WHARF_CORE_TRANSPORT: z.enum(['embedded', 'proxy']).default('embedded'),
   WHARF_WEB_ROOT: z.string().optional(),
   WHARF_TRUST_PROXY: trustProxy.default(false),
+  WHARF_FOREIGN_LAYER_HOSTS: z.string().optional(),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -71,6 +73,8 @@ export type Config = {
   webRoot?: string;
   /** Express's `trust proxy`: whose X-Forwarded-Host, -Proto and -For to believe (false: nobody's). */
   trustProxy: boolean | number | string[];
+  /** Hosts a manifest's `urls` may name (unset: the core's defaults, Microsoft's). */
+  foreignLayerHosts?: string[];
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -98,6 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
     coreTransport: c.WHARF_CORE_TRANSPORT,
     webRoot: c.WHARF_WEB_ROOT ? path.resolve(c.WHARF_WEB_ROOT) : undefined,
+    foreignLayerHosts: c.WHARF_FOREIGN_LAYER_HOSTS === undefined ? undefined
+      : c.WHARF_FOREIGN_LAYER_HOSTS.trim() === 'none' ? []
+      : c.WHARF_FOREIGN_LAYER_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     trustProxy: c.WHARF_TRUST_PROXY,
   };
 }

@@ -92,7 +92,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     },
   };
   const uploads = createUploadService({ store, storage, guard });
-  const manifests = createManifestService({ store, storage, guard });
+  const manifests = createManifestService({ store, storage, guard, foreignLayerHosts: config.foreignLayerHosts });
   const pulls = createPullRecorder(store);
   const audit = createAuditLog(db);
   const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });

@@ -1,3 +1,5 @@
+import type { PullableProjects } from '../core/access.ts';
+
 /**
  * The one authorization policy: Harbor's permission matrix (src/common/rbac/project/rbac_role.go), consulted by
  * /v2 and /api/v2.0 alike. Roles: 1 ProjectAdmin, 2 Developer, 3 Guest, 4 Maintainer, 5 LimitedGuest.
@@ -145,6 +147,18 @@ export const projectActions = (): { resource: string; action: Action }[] => {
 /** What the principal may do in a project it can see: Harbor's relative permissions (`/users/current/permissions`). */
 export const allowedInProject = (principal: Principal, standing: ProjectStanding) =>
   projectActions().filter((p) => allowed(principal, standing, p.resource, p.action));
+
+/** The projects whose repositories the principal may pull, as the matrix says, for the catalog's SQL. */
+export function pullableProjects(principal: Principal): PullableProjects {
+  if (principal.kind === 'user' && principal.sysadmin) return { all: true };
+  if (principal.kind === 'robot') {
+    const ids = robotProjects(principal.permissions, { resource: 'repository', action: 'pull' });
+    return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };
+  }
+  const publicProjects = publicGrants.get('repository')?.has('pull') ?? false;
+  if (principal.kind === 'anonymous') return { all: false, publicProjects };
+  return { all: false, publicProjects, member: { userId: principal.id, roles: rolesAllowing('repository', 'pull') } };
+}
 
 /** Registry actions (`pull`, `push`, `delete` in token scopes) mapped onto the matrix. */
 export function registryActionAllowed(principal: Principal, standing: ProjectStanding | null, action: string): boolean {

@@ -1,7 +1,7 @@
 import { RegistryError } from '../core/errors.ts';
 import type { Caller, RegistryAuthorizer } from '../core/access.ts';
 import { parseBasic, parseBearer } from './credentials.ts';
-import { anonymous, type Principal } from './policy.ts';
+import { anonymous, pullableProjects, type Principal } from './policy.ts';
 import type { ProjectAccess } from './project-access.ts';
 import type { TokenService } from './tokens.ts';
 import type { Principals } from './principals.ts';
@@ -14,6 +14,7 @@ export function policyCaller(principal: Principal, access: ProjectAccess, via: '
     via,
     can: (repository, action) => access.registryAllowed(principal, repository, action),
     readable: (repository) => access.registryAllowed(principal, repository, 'pull'),
+    pullable: () => pullableProjects(principal),
   };
 }
 
@@ -53,6 +54,7 @@ export function createRegistryAuthorizer(deps: { principals: Principals; tokens:
           return claims.access.some((a) => a.type === 'repository' && a.name === repository && (a.actions.includes(action) || a.actions.includes('*')));
         },
         readable: (repository) => access.registryAllowed(principal, repository, 'pull'),
+        pullable: () => pullableProjects(principal),
       };
     },
   };

@@ -1,3 +1,5 @@
+import type { Tx } from './store.ts';
+
 /**
  * What the core asks of auth, injected by main.ts so the core knows nothing of users, sessions or roles.
  * `authenticate` turns an Authorization header into a caller (or throws a 401 RegistryError for bad credentials).
@@ -25,11 +27,15 @@ export interface WriteGuard {
   /** Before any push or delete in the project: throws a RegistryError (DENIED) when writes are not allowed. */
   beforeWrite(project: string): Promise<void>;
   /**
-   * Before blobs or manifests are counted into the project (all of them, or none): throws (DENIED) when together
-   * they would pass a quota.
+   * Before blobs or manifests are counted into the project (all of them, or none), or `bytes` more are reserved for
+   * an upload in flight: throws (DENIED) when together they would pass a quota. Blobs the project already counts add
+   * nothing. Inside `tx` the project's quota is locked first, so the answer holds until `tx` commits: the check and
+   * what `tx` then records are one atomic step. Without `tx` it is an early answer only (nothing is held).
    */
-  beforeAdd(projectId: number, blobs: { digest: string; size: number }[]): Promise<void>;
+  beforeAdd(projectId: number, add: QuotaAdd, tx?: Tx): Promise<void>;
 }
+
+export type QuotaAdd = { blobs?: { digest: string; size: number }[]; bytes?: number };
 
 export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {} };
 

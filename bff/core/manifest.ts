@@ -37,6 +37,48 @@ const imageIndex = z.object({
 
 export type Descriptor = z.infer<typeof descriptor>;
 
+/**
+ * Most descriptors one manifest may list (config and layers, or an index's manifests). Images stop near 127 layers
+ * (the overlay filesystem's limit) and indexes list tens of platforms; 4,096 leaves artifacts room and keeps one
+ * push's bookkeeping bounded. The spec lets a registry refuse what it will not store (MANIFEST_INVALID).
+ */
+export const maxDescriptors = 4096;
+
+/**
+ * Hosts foreign (non-distributable) layers may name in `urls`, when WHARF_FOREIGN_LAYER_HOSTS is unset: where
+ * Microsoft serves the Windows base layers Docker marks foreign. `*.` matches any subdomain.
+ */
+export const defaultForeignLayerHosts = ['mcr.microsoft.com', '*.blob.core.windows.net', 'go.microsoft.com'];
+
+export type ManifestRules = { foreignLayerHosts: string[] };
+
+const hostAllowed = (host: string, patterns: string[]) => patterns.some((p) => {
+  const pattern = p.toLowerCase();
+  return pattern === '*' || pattern === host || (pattern.startsWith('*.') && host.endsWith(pattern.slice(1)));
+});
+
+/** A descriptor's `urls` must be http(s), carry no credentials, and name an allowed host. */
+function checkUrls(ds: Descriptor[], rules: ManifestRules) {
+  for (const d of ds) {
+    for (const raw of d.urls ?? []) {
+      let url: URL;
+      try { url = new URL(raw); } catch { throw new RegistryError('MANIFEST_INVALID', `invalid URL in urls of ${d.digest}`); }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new RegistryError('MANIFEST_INVALID', `urls of ${d.digest} may only be http(s) URLs, not ${url.protocol}`);
+      }
+      if (url.username || url.password) throw new RegistryError('MANIFEST_INVALID', `urls of ${d.digest} may not carry credentials`);
+      const host = url.hostname.toLowerCase();
+      if (!hostAllowed(host, rules.foreignLayerHosts)) {
+        throw new RegistryError('MANIFEST_INVALID', `foreign layers from ${host} are not allowed here (allowed: ${rules.foreignLayerHosts.join(', ') || 'none'})`);
+      }
+    }
+  }
+}
+
+function checkCount(n: number, what: string) {
+  if (n > maxDescriptors) throw new RegistryError('MANIFEST_INVALID', `manifest lists ${n} ${what}; this registry accepts at most ${maxDescriptors}`);
+}
+
 /** What the registry must know of a manifest: what it references and how it describes itself. */
 export type ParsedManifest = {
   mediaType: string;
@@ -52,7 +94,7 @@ export type ParsedManifest = {
 };
 
 /** Parses and checks a pushed manifest; `contentType` is the request's Content-Type. */
-export function parseManifest(body: Buffer, contentType: string | undefined): ParsedManifest {
+export function parseManifest(body: Buffer, contentType: string | undefined, rules: ManifestRules = { foreignLayerHosts: defaultForeignLayerHosts }): ParsedManifest {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -75,28 +117,33 @@ export function parseManifest(body: Buffer, contentType: string | undefined): Pa
     throw new RegistryError('MANIFEST_INVALID', `unsupported manifest media type: ${mediaType}`);
   }
 
-  const checkDigests = (ds: Descriptor[]) => ds.forEach((d) => parseDigest(d.digest));
+  const checkDigests = (ds: Descriptor[]) => {
+    ds.forEach((d) => parseDigest(d.digest));
+    checkUrls(ds, rules);
+  };
+  const listed = (key: string) => { const v = (json as Record<string, unknown> | null)?.[key]; return Array.isArray(v) ? v.length : 0; };
   if (isIndexType(mediaType)) {
+    checkCount(listed('manifests'), 'manifests');
     const r = imageIndex.safeParse(json);
     if (!r.success) throw invalid(r.error);
-    checkDigests(r.data.manifests);
+    checkDigests([...r.data.manifests, ...(r.data.subject ? [r.data.subject] : [])]);
     return {
       mediaType, configMediaType: mediaType, artifactType: r.data.artifactType ?? null,
       type: r.data.artifactType ? artifactKind(r.data.artifactType, null) : 'IMAGE',
       blobs: [], children: r.data.manifests, subject: r.data.subject ?? null, annotations: r.data.annotations ?? null,
     };
   }
+  checkCount(listed('layers') + 1, 'descriptors (config and layers)');
   const r = imageManifest.safeParse(json);
   if (!r.success) throw invalid(r.error);
   const m = r.data;
-  checkDigests([m.config, ...m.layers]);
-  if (m.subject) parseDigest(m.subject.digest);
+  checkDigests([m.config, ...m.layers, ...(m.subject ? [m.subject] : [])]);
   return {
     mediaType,
     configMediaType: m.config.mediaType,
     artifactType: m.artifactType ?? null,
     type: artifactKind(m.config.mediaType, m.artifactType ?? null),
-    blobs: [m.config.digest, ...m.layers.filter((l) => !l.urls?.length).map((l) => l.digest)],
+    blobs: [...new Set([m.config.digest, ...m.layers.filter((l) => !l.urls?.length).map((l) => l.digest)])],
     children: [],
     subject: m.subject ?? null,
     annotations: m.annotations ?? null,

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { RegistryError, unknownManifest } from './errors.ts';
 import { digestOf, isDigest, parseDigest } from './digest.ts';
-import { parseManifest } from './manifest.ts';
+import { defaultForeignLayerHosts, parseManifest } from './manifest.ts';
 import { isTag } from './names.ts';
 import type { StorageDriver } from './storage/driver.ts';
 import type { ArtifactRow, RegistryStore } from './store.ts';
@@ -14,11 +14,13 @@ export type PulledManifest = { artifact: ArtifactRow; body: Buffer };
 
 /**
  * Manifests: pushed bytes are verified, written content-addressed, and only then recorded, so a reader on any
- * replica never finds a row without its bytes. Bytes are immutable per digest, so a small cache is always right.
+ * replica never finds a row without its bytes; bytes the database then refuses are removed again. Bytes are immutable
+ * per digest, so a small cache is always right.
  */
-export function createManifestService(deps: { store: RegistryStore; storage: StorageDriver; guard?: WriteGuard }) {
+export function createManifestService(deps: { store: RegistryStore; storage: StorageDriver; guard?: WriteGuard; foreignLayerHosts?: string[] }) {
   const { store, storage } = deps;
   const guard = deps.guard ?? allowAll;
+  const rules = { foreignLayerHosts: deps.foreignLayerHosts ?? defaultForeignLayerHosts };
   const bytes = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length || 1 });
 
   async function read(digest: string): Promise<Buffer> {
@@ -47,44 +49,17 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
       return { artifact, body: await read(artifact.digest) };
     },
 
-    /** Stores a manifest under `reference` (a tag or its digest) plus any `extraTags`; returns digest and subject. */
+    /**
+     * Stores a manifest under `reference` (a tag or its digest) plus any `extraTags`; returns digest and subject. A
+     * refused manifest takes its repository with it when that holds nothing else (a first push).
+     */
     async put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[] = []) {
-      if (body.length > maxManifestBytes) {
-        throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
+      try {
+        return await put(repo, reference, body, contentType, extraTags);
+      } catch (e) {
+        await store.dropIfEmpty(repo.id);
+        throw e;
       }
-      const byDigest = isDigest(reference);
-      const algorithm = byDigest ? parseDigest(reference).algorithm : 'sha256';
-      if (!byDigest && !isTag(reference)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${reference.slice(0, 200)}`);
-      for (const t of extraTags) if (!isTag(t)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${t.slice(0, 200)}`);
-      const digest = digestOf(body, algorithm);
-      if (byDigest && digest !== reference) {
-        throw new RegistryError('DIGEST_INVALID', 'manifest digest did not match the reference', { expected: reference, actual: digest });
-      }
-      const m = parseManifest(body, contentType);
-
-      const linked = await store.linkedDigests(repo.id, m.blobs);
-      const missing = m.blobs.filter((d) => !linked.has(d));
-      if (missing.length) {
-        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${missing[0]}`, { digest: missing[0] });
-      }
-      const childIds = await store.artifactIdsByDigest(repo.id, m.children.map((c) => c.digest));
-      const missingChild = m.children.find((c) => !childIds.has(c.digest));
-      if (missingChild) {
-        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
-      }
-
-      await guard.beforeAdd(repo.projectId, [{ digest, size: body.length }]);
-      await storage.put(digest, body);
-      bytes.set(digest, body);
-      const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
-      const record = {
-        projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
-        type: m.type, configMediaType: m.configMediaType, artifactType: m.artifactType,
-        subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
-        children: m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
-      };
-      await store.recordManifest({ ...record, tags });
-      return { digest, subject: m.subject?.digest ?? null, tags };
     },
 
     /** DELETE by tag removes the tag; by digest the artifact, its tags and its accessories. */
@@ -105,6 +80,54 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
     /** Manifests in the repository whose `subject` is `digest`. */
     referrers: (repo: RepositoryRef, digest: string) => store.referrers(repo.id, digest),
   };
+
+  async function put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[]) {
+    if (body.length > maxManifestBytes) {
+      throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
+    }
+    const byDigest = isDigest(reference);
+    const algorithm = byDigest ? parseDigest(reference).algorithm : 'sha256';
+    if (!byDigest && !isTag(reference)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${reference.slice(0, 200)}`);
+    for (const t of extraTags) if (!isTag(t)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${t.slice(0, 200)}`);
+    const digest = digestOf(body, algorithm);
+    if (byDigest && digest !== reference) {
+      throw new RegistryError('DIGEST_INVALID', 'manifest digest did not match the reference', { expected: reference, actual: digest });
+    }
+    const m = parseManifest(body, contentType, rules);
+
+    const linked = await store.linkedSizes(repo.id, m.blobs);
+    const missing = m.blobs.filter((d) => !linked.has(d));
+    if (missing.length) {
+      throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${missing[0]}`, { digest: missing[0] });
+    }
+    const childIds = await store.artifactIdsByDigest(repo.id, m.children.map((c) => c.digest));
+    const missingChild = m.children.find((c) => !childIds.has(c.digest));
+    if (missingChild) {
+      throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
+    }
+
+    // Everything the artifact will make the project count: asked before any byte is written, and again, atomically,
+    // in the transaction that records it.
+    const adds = { blobs: [{ digest, size: body.length }, ...[...linked].map(([d, size]) => ({ digest: d, size }))] };
+    await guard.beforeAdd(repo.projectId, adds);
+    await storage.put(digest, body);
+    const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
+    const record = {
+      projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
+      type: m.type, configMediaType: m.configMediaType, artifactType: m.artifactType,
+      subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
+      children: m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
+    };
+    try {
+      await store.recordManifest({ ...record, tags }, (tx) => guard.beforeAdd(repo.projectId, adds, tx));
+    } catch (e) {
+      // Bytes no row names are removed again (those another repository holds stay).
+      if (!(await store.findBlob(digest))) await storage.delete(digest).catch(() => {});
+      throw e;
+    }
+    bytes.set(digest, body);
+    return { digest, subject: m.subject?.digest ?? null, tags };
+  }
 
   async function deleteWithAccessories(artifact: ArtifactRow, depth = 0): Promise<void> {
     if (depth > 16) return;

@@ -1,6 +1,7 @@
 import { refreshTopLevel } from './top-level.ts';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { now, type Db } from '../db/database.ts';
+import { chunks } from '../db/chunks.ts';
 import type { Database } from '../db/schema.ts';
 
 export type Tx = Db | Transaction<Database>;
@@ -45,7 +46,10 @@ export function createRegistryStore(db: Db) {
       return row.id;
     },
 
-    /** Records durable bytes and links them to a repository (and so its project, for quota). */
+    /**
+     * Records durable bytes and links them to a repository, and to its project as pending (counted in the quota until
+     * an artifact references them, or the stale purge forgets them).
+     */
     async linkBlob(repositoryId: number, projectId: number, digest: string, size: number, mediaType: string, tx: Tx = db) {
       const t = now();
       await tx.insertInto('blobs').values({ digest, size, media_type: mediaType, creation_time: t })
@@ -53,7 +57,15 @@ export function createRegistryStore(db: Db) {
       await tx.insertInto('repository_blobs').values({ repository_id: repositoryId, digest, linked_at: t })
         .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing()).execute();
       await tx.insertInto('project_blobs').values({ project_id: projectId, digest, creation_time: t })
-        .onConflict((oc) => oc.columns(['project_id', 'digest']).doNothing()).execute();
+        .onConflict((oc) => oc.columns(['project_id', 'digest']).doUpdateSet({ creation_time: t })).execute();
+    },
+
+    /** Links blobs the registry holds into a repository (a mount, a copy), in one transaction `admit` opens. */
+    async linkBlobs(repositoryId: number, projectId: number, blobs: { digest: string; size: number; mediaType: string }[], admit: (tx: Tx) => Promise<void>) {
+      await db.transaction().execute(async (tx) => {
+        await admit(tx);
+        for (const b of blobs) await this.linkBlob(repositoryId, projectId, b.digest, b.size, b.mediaType, tx);
+      });
     },
 
     linkedBlob: (repositoryId: number, digest: string) =>
@@ -64,16 +76,40 @@ export function createRegistryStore(db: Db) {
         .where('repository_blobs.digest', '=', digest)
         .executeTakeFirst(),
 
-    async linkedDigests(repositoryId: number, digests: string[]): Promise<Set<string>> {
-      if (digests.length === 0) return new Set();
-      const rows = await db.selectFrom('repository_blobs').select('digest')
-        .where('repository_id', '=', repositoryId).where('digest', 'in', digests).execute();
-      return new Set(rows.map((r) => r.digest));
+    /** Which of the digests the repository links, with their sizes. */
+    async linkedSizes(repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+      const found = new Map<string, number>();
+      for (const slice of chunks(digests)) {
+        const rows = await db.selectFrom('repository_blobs').innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
+          .select(['blobs.digest', 'blobs.size'])
+          .where('repository_blobs.repository_id', '=', repositoryId).where('repository_blobs.digest', 'in', slice).execute();
+        for (const r of rows) found.set(r.digest, Number(r.size));
+      }
+      return found;
     },
 
-    unlinkBlob: (repositoryId: number, digest: string) =>
-      db.deleteFrom('repository_blobs').where('repository_id', '=', repositoryId).where('digest', '=', digest)
-        .executeTakeFirst().then((r) => Number(r.numDeletedRows) > 0),
+    /** Unlinks a blob from a repository; it stops pending in the project unless another of its repositories holds it. */
+    unlinkBlob: (repositoryId: number, projectId: number, digest: string) =>
+      db.transaction().execute(async (tx) => {
+        const r = await tx.deleteFrom('repository_blobs').where('repository_id', '=', repositoryId).where('digest', '=', digest).executeTakeFirst();
+        await tx.deleteFrom('project_blobs').where('project_id', '=', projectId).where('digest', '=', digest)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs')
+            .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
+            .select(sql`1`.as('one')).where('repositories.project_id', '=', projectId).where('repository_blobs.digest', '=', digest))))
+          .execute();
+        return Number(r.numDeletedRows) > 0;
+      }),
+
+    /**
+     * Removes a repository that holds nothing (no artifact, blob link or upload): what a refused first push leaves.
+     * One statement, so a push that just linked something keeps its repository.
+     */
+    dropIfEmpty: (repositoryId: number) =>
+      db.deleteFrom('repositories').where('id', '=', repositoryId)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('artifacts').select(sql`1`.as('one')).where('artifacts.repository_id', '=', repositoryId))))
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs').select(sql`1`.as('one')).where('repository_blobs.repository_id', '=', repositoryId))))
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('uploads').select(sql`1`.as('one')).where('uploads.repository_id', '=', repositoryId))))
+        .execute(),
 
     findBlob: (digest: string) =>
       db.selectFrom('blobs').select(['digest', 'size', 'media_type']).where('digest', '=', digest).executeTakeFirst(),
@@ -112,9 +148,38 @@ export function createRegistryStore(db: Db) {
       db.updateTable('uploads').set({ offset, lease_token: null, lease_until: null, last_activity: now() })
         .where('id', '=', id).where('lease_token', '=', token).execute(),
 
+    /** Takes `bytes` more into the upload's quota reservation, in one transaction with `admit` (the quota's check). */
+    reserve: (id: string, bytes: number, admit: (tx: Tx) => Promise<void>) =>
+      db.transaction().execute(async (tx) => {
+        await admit(tx);
+        await tx.updateTable('uploads').set((eb) => ({ reserved: eb('reserved', '+', bytes) })).where('id', '=', id).execute();
+      }),
+
+    /** Gives back what the upload reserved beyond the bytes it holds (a write ended short of its reservation). */
+    settleReservation: (id: string, offset: number) =>
+      db.updateTable('uploads').set({ reserved: offset }).where('id', '=', id).where('reserved', '>', offset).execute(),
+
+    /**
+     * A finished upload becomes a linked blob: its reservation turns into the pending link, in one transaction that
+     * `admit` (the quota's check, told what the upload had reserved) opens.
+     */
+    async commitUpload(id: string, repositoryId: number, projectId: number, digest: string, size: number,
+      admit: (tx: Tx, reserved: number) => Promise<void>) {
+      await db.transaction().execute(async (tx) => {
+        const row = await tx.selectFrom('uploads').select('reserved').where('id', '=', id).executeTakeFirst();
+        await admit(tx, Number(row?.reserved ?? 0));
+        await this.linkBlob(repositoryId, projectId, digest, size, 'application/octet-stream', tx);
+        await tx.deleteFrom('uploads').where('id', '=', id).execute();
+      });
+    },
+
     deleteUpload: (id: string) => db.deleteFrom('uploads').where('id', '=', id).execute(),
 
     staleUploads: (before: string) => db.selectFrom('uploads').select('id').where('last_activity', '<', before).execute(),
+
+    /** Forgets pending links older than `before` that no artifact took over: pushes that never sent their manifest. */
+    purgeStalePending: (before: string) =>
+      db.deleteFrom('project_blobs').where('creation_time', '<', before).executeTakeFirst().then((r) => Number(r.numDeletedRows)),
 
     // ---- manifests and tags
     findArtifact: (repositoryId: number, digest: string) =>
@@ -125,16 +190,15 @@ export function createRegistryStore(db: Db) {
         .selectAll('artifacts')
         .where('tags.repository_id', '=', repositoryId).where('tags.name', '=', tag).executeTakeFirst(),
 
-    async artifactIdsByDigest(repositoryId: number, digests: string[]): Promise<Map<string, number>> {
-      if (digests.length === 0) return new Map();
-      const rows = await db.selectFrom('artifacts').select(['id', 'digest'])
-        .where('repository_id', '=', repositoryId).where('digest', 'in', digests).execute();
-      return new Map(rows.map((r) => [r.digest, r.id]));
-    },
+    artifactIdsByDigest: (repositoryId: number, digests: string[]) => artifactIds(db, repositoryId, digests),
 
-    /** Records a pushed manifest: the artifact, its blob references, index children and tag, in one transaction. */
-    async recordManifest(m: ManifestRecord): Promise<void> {
+    /**
+     * Records a pushed manifest: the artifact, its blob references, index children and tag, in one transaction.
+     * `admit` runs first in that transaction (the quota's check); the links the artifact now references stop pending.
+     */
+    async recordManifest(m: ManifestRecord, admit?: (tx: Tx) => Promise<void>): Promise<void> {
       await db.transaction().execute(async (tx) => {
+        await admit?.(tx);
         const t = now();
         await this.linkBlob(m.repositoryId, m.projectId, m.digest, m.size, m.manifestMediaType, tx);
         await tx.insertInto('artifacts').values({
@@ -145,23 +209,27 @@ export function createRegistryStore(db: Db) {
         }).onConflict((oc) => oc.columns(['repository_id', 'digest']).doUpdateSet({ push_time: t })).execute();
         const artifact = await tx.selectFrom('artifacts').select('id')
           .where('repository_id', '=', m.repositoryId).where('digest', '=', m.digest).executeTakeFirstOrThrow();
-        if (m.blobs.length) {
-          await tx.insertInto('artifact_blobs').values(m.blobs.map((digest) => ({ artifact_id: artifact.id, digest })))
+        for (const slice of chunks(m.blobs)) {
+          await tx.insertInto('artifact_blobs').values(slice.map((digest) => ({ artifact_id: artifact.id, digest })))
             .onConflict((oc) => oc.columns(['artifact_id', 'digest']).doNothing()).execute();
         }
+        for (const slice of chunks([m.digest, ...m.blobs])) {
+          await tx.deleteFrom('project_blobs').where('project_id', '=', m.projectId).where('digest', 'in', slice).execute();
+        }
         if (m.children.length) {
-          const ids = await tx.selectFrom('artifacts').select(['id', 'digest'])
-            .where('repository_id', '=', m.repositoryId).where('digest', 'in', m.children.map((c) => c.digest)).execute();
-          const idOf = new Map(ids.map((r) => [r.digest, r.id]));
-          await tx.insertInto('artifact_references').values(m.children.map((c) => ({
-            parent_id: artifact.id, child_id: idOf.get(c.digest)!, child_digest: c.digest,
-            platform: c.platform ? JSON.stringify(c.platform) : null, annotations: c.annotations ? JSON.stringify(c.annotations) : null,
-          }))).onConflict((oc) => oc.columns(['parent_id', 'child_digest']).doNothing()).execute();
+          const idOf = await artifactIds(tx, m.repositoryId, m.children.map((c) => c.digest));
+          const children = [...new Map(m.children.map((c) => [c.digest, c])).values()];
+          for (const slice of chunks(children, 200)) {
+            await tx.insertInto('artifact_references').values(slice.map((c) => ({
+              parent_id: artifact.id, child_id: idOf.get(c.digest)!, child_digest: c.digest,
+              platform: c.platform ? JSON.stringify(c.platform) : null, annotations: c.annotations ? JSON.stringify(c.annotations) : null,
+            }))).onConflict((oc) => oc.columns(['parent_id', 'child_digest']).doNothing()).execute();
+          }
         }
         const touched = [artifact.id, ...(await tx.selectFrom('artifact_references').select('child_id').where('parent_id', '=', artifact.id).execute()).map((r) => r.child_id)];
-        if (m.tags.length) {
-          // A tag moved off another artifact may leave that one untagged (and no longer top-level).
-          const previous = await tx.selectFrom('tags').select('artifact_id').where('repository_id', '=', m.repositoryId).where('name', 'in', m.tags).execute();
+        // A tag moved off another artifact may leave that one untagged (and no longer top-level).
+        for (const slice of chunks(m.tags)) {
+          const previous = await tx.selectFrom('tags').select('artifact_id').where('repository_id', '=', m.repositoryId).where('name', 'in', slice).execute();
           touched.push(...previous.map((r) => r.artifact_id));
         }
         for (const name of m.tags) {
@@ -232,3 +300,12 @@ export function createRegistryStore(db: Db) {
 }
 
 export type RegistryStore = ReturnType<typeof createRegistryStore>;
+
+async function artifactIds(q: Tx, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const slice of chunks(digests)) {
+    const rows = await q.selectFrom('artifacts').select(['id', 'digest']).where('repository_id', '=', repositoryId).where('digest', 'in', slice).execute();
+    for (const r of rows) found.set(r.digest, r.id);
+  }
+  return found;
+}

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { chunks } from '../db/chunks.ts';
 
 type ArtifactsEb = ExpressionBuilder<Database, 'artifacts'>;
 
@@ -28,9 +29,9 @@ export const isTopLevel = (eb: ArtifactsEb) => eb.and([
  * that changed them, so the flag is never seen stale.
  */
 export async function refreshTopLevel(tx: Kysely<Database> | Transaction<Database>, artifactIds: number[]): Promise<void> {
-  const ids = [...new Set(artifactIds)];
-  if (ids.length === 0) return;
-  await tx.updateTable('artifacts')
-    .set((eb) => ({ top_level: eb.case().when(isTopLevel(eb as unknown as ArtifactsEb)).then(1).else(0).end() }))
-    .where('id', 'in', ids).execute();
+  for (const ids of chunks(artifactIds)) {
+    await tx.updateTable('artifacts')
+      .set((eb) => ({ top_level: eb.case().when(isTopLevel(eb as unknown as ArtifactsEb)).then(1).else(0).end() }))
+      .where('id', 'in', ids).execute();
+  }
 }

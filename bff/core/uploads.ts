@@ -1,7 +1,7 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { RegistryError, unknownUpload } from './errors.ts';
 import { finishDigest, hashing, parseDigest, type DigestAlgorithm } from './digest.ts';
 import type { StorageDriver } from './storage/driver.ts';
@@ -12,6 +12,31 @@ export type RepositoryRef = { id: number; projectId: number; name: string };
 
 const leaseMs = 30_000;
 const leaseRenewMs = 10_000;
+/**
+ * A body of unknown length reserves quota this far ahead of the bytes it has sent (one transaction per step); near
+ * the limit, where a step no longer fits, exactly what each chunk needs. A known length is reserved whole, up front.
+ */
+export const reserveStep = 8 * 1024 * 1024;
+
+/**
+ * Lets bytes through only once `ensure` has reserved quota up to them. A refusal ends the stream where it stands (the
+ * rest of the body is read and dropped) and is kept in `refusal`: the write then stops cleanly, and the caller throws.
+ */
+function metered(start: number, covered: number, ensure: (upTo: number) => Promise<number>) {
+  let at = start;
+  const state: { refusal?: unknown } = {};
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if ('refusal' in state) { done(); return; }
+      at += chunk.length;
+      if (at <= covered) { done(null, chunk); return; }
+      ensure(at).then((now) => { covered = now; done(null, chunk); }, (e: unknown) => { state.refusal = e; this.push(null); done(); });
+    },
+  });
+  return { stream, state };
+}
+
+const refusedByQuota = (e: unknown) => e instanceof RegistryError && e.code === 'DENIED';
 
 /**
  * Upload sessions. The session (offset, algorithm) is a database row and the bytes a temporary object, so any
@@ -54,13 +79,55 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
     }
   }
 
-  async function writeChunk(id: string, offset: number, algorithm: DigestAlgorithm, body: Readable, expectedLength: number | undefined, signal?: AbortSignal) {
+  /** Reserves `bytes` more for the upload, atomically against the project's quota (DENIED when they do not fit). */
+  const reserve = (repo: RepositoryRef, id: string, bytes: number) =>
+    store.reserve(id, bytes, (tx) => guard.beforeAdd(repo.projectId, { bytes }, tx));
+
+  type Chunk = { repo: RepositoryRef; id: string; offset: number; reserved: number; algorithm: DigestAlgorithm; free?: number };
+
+  /**
+   * Writes a body at `offset`, each byte only once quota covers it: `reserved` is what the upload holds, `free` what
+   * needs no reservation (the size of a blob the client declared, which adds nothing if the project has it; the
+   * closing check counts it otherwise). A refusal forgets the upload, so nothing of it stays behind.
+   */
+  async function writeChunk(c: Chunk, body: Readable, expectedLength: number | undefined, signal?: AbortSignal) {
+    const { repo, id, offset } = c;
+    let covered = Math.max(c.reserved, offset) + (c.free ?? 0);
+    const ensure = async (upTo: number) => {
+      const need = upTo - covered;
+      if (need > 0) {
+        const step = expectedLength === undefined && need < reserveStep ? reserveStep : need;
+        try {
+          await reserve(repo, id, step);
+          covered += step;
+        } catch (e) {
+          if (step === need || !refusedByQuota(e)) throw e;
+          await reserve(repo, id, need);
+          covered += need;
+        }
+      }
+      return covered;
+    };
+    try {
+      if (expectedLength !== undefined) await ensure(offset + expectedLength);
+      return await writeMetered(c, body, expectedLength, signal, ensure, covered);
+    } catch (e) {
+      if (refusedByQuota(e)) await forget(id, repo);
+      throw e;
+    }
+  }
+
+  async function writeMetered(c: Chunk, body: Readable, expectedLength: number | undefined, signal: AbortSignal | undefined,
+    ensure: (upTo: number) => Promise<number>, covered: number) {
+    const { id, offset, algorithm } = c;
     return withLease(id, offset, async (token) => {
       let end = offset;
       try {
         const hash = await hashAt(id, offset, algorithm);
         running.delete(id); // the hash is about to move: it is only trusted again once the write is durable
-        const written = await storage.writeUpload(id, offset, body.pipe(hashing(hash)), signal);
+        const meter = metered(offset, covered, ensure);
+        const written = await storage.writeUpload(id, offset, body.pipe(meter.stream).pipe(hashing(hash)), signal);
+        if ('refusal' in meter.state) throw meter.state.refusal;
         if (expectedLength !== undefined && written !== expectedLength) {
           throw new RegistryError('SIZE_INVALID', `received ${written} bytes, Content-Length said ${expectedLength}`);
         }
@@ -69,8 +136,17 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
         return end;
       } finally {
         await store.releaseUpload(id, token, end);
+        await store.settleReservation(id, end);
       }
     });
+  }
+
+  /** Drops an upload refused by the quota, and its repository when the refused push was all it held. */
+  async function forget(id: string, repo: RepositoryRef) {
+    running.delete(id);
+    await store.deleteUpload(id);
+    await storage.deleteUpload(id);
+    await store.dropIfEmpty(repo.id);
   }
 
   return {
@@ -99,7 +175,8 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
         }
         expected = end - start + 1;
       }
-      return writeChunk(id, row.offset, row.hash_algorithm as DigestAlgorithm, body, expected, opts.signal);
+      const chunk = { repo, id, offset: row.offset, reserved: Number(row.reserved), algorithm: row.hash_algorithm as DigestAlgorithm };
+      return writeChunk(chunk, body, expected, opts.signal);
     },
 
     /** The closing PUT: appends an optional last chunk, verifies the digest, and makes the blob visible. */
@@ -108,7 +185,11 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
       const row = await load(id, repo);
       let offset = row.offset;
       if (body && (opts.length ?? 1) > 0) {
-        offset = await writeChunk(id, offset, row.hash_algorithm as DigestAlgorithm, body, opts.length, opts.signal);
+        // Bytes declared to be a blob the registry holds need no reservation: the commit below counts them if need be.
+        const known = offset === 0 ? await store.findBlob(digest) : undefined;
+        const free = known && (opts.length === undefined || opts.length === Number(known.size)) ? Number(known.size) : 0;
+        const chunk = { repo, id, offset, reserved: Number(row.reserved), algorithm: row.hash_algorithm as DigestAlgorithm, free };
+        offset = await writeChunk(chunk, body, opts.length, opts.signal);
       }
       return withLease(id, offset, async () => {
         const actual = finishDigest(await hashAt(id, offset, algorithm), algorithm);
@@ -116,15 +197,15 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
           await this.cancel(id);
           throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest, actual });
         }
+        await storage.commitUpload(id, offset, digest);
         try {
-          await guard.beforeAdd(repo.projectId, [{ digest, size: offset }]);
+          // The reservation becomes the blob's pending link; a blob written unreserved (declared and held) is counted here.
+          await store.commitUpload(id, repo.id, repo.projectId, digest, offset,
+            (tx, reserved) => guard.beforeAdd(repo.projectId, { blobs: [{ digest, size: offset }], bytes: -reserved }, tx));
         } catch (e) {
-          await this.cancel(id);
+          if (refusedByQuota(e)) await forget(id, repo);
           throw e;
         }
-        await storage.commitUpload(id, offset, digest);
-        await store.linkBlob(repo.id, repo.projectId, digest, offset, 'application/octet-stream');
-        await store.deleteUpload(id);
         running.delete(id);
         return digest;
       });
@@ -137,10 +218,11 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
       await storage.deleteUpload(id);
     },
 
-    /** Forgets uploads idle since before `before` (abandoned pushes). */
+    /** Forgets uploads idle since before `before` (abandoned pushes), and blobs pushed before it that no manifest took. */
     async purgeStale(before: Date): Promise<number> {
       const stale = await store.staleUploads(before.toISOString());
       for (const { id } of stale) await this.cancel(id);
+      await store.purgeStalePending(before.toISOString());
       return stale.length;
     },
   };

@@ -12,6 +12,7 @@ import * as quotas from './migrations/0004-quotas.ts';
 import * as settings from './migrations/0005-settings.ts';
 import * as artifactTopLevel from './migrations/0006-artifact-top-level.ts';
 import * as robotGrantsByProjectId from './migrations/0007-robot-grants-by-project-id.ts';
+import * as quotaReservations from './migrations/0008-quota-reservations.ts';
 
 export type Db = Kysely<Database>;
 
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0005-settings': settings,
   '0006-artifact-top-level': artifactTopLevel,
   '0007-robot-grants-by-project-id': robotGrantsByProjectId,
+  '0008-quota-reservations': quotaReservations,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -116,6 +116,8 @@ export interface UploadsTable {
   repository_id: number;
   principal: string;
   offset: number;
+  /** Bytes this upload holds in its project's quota (at least `offset` while it is written). */
+  reserved: Generated<number>;
   hash_algorithm: string;
   lease_token: string | null;
   lease_until: string | null;

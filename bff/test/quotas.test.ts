@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client, sha256 } from './distribution-helpers.ts';
+import { client, descriptor, imageManifest, mt, sha256 } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
 
 const owner = basic('owner', 'Owner12345');
@@ -136,5 +138,130 @@ describe.each(engines)('project quotas on %s', (engine) => {
     } finally {
       await settings({ storage_per_project: -1, project_creation_restriction: 'everyone', quota_per_project_enable: true });
     }
+  });
+});
+
+/**
+ * Issue 9, finding 7: usage is what the project's artifacts reference plus what is in flight, reserved atomically
+ * before bytes are written, and it goes down again when artifacts and repositories are deleted.
+ */
+describe.each(engines)('exact quota usage on %s', (engine) => {
+  let s: TestServer;
+  const api = (path: string, init: { method?: string; body?: unknown } = {}) => fetch(`${s.url}/api/v2.0${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: adminAuth, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  /** A project with a storage limit; answers its name and a reader of its usage. */
+  async function limited(limit: number) {
+    const name = `q-${randomBytes(4).toString('hex')}`;
+    const r = await api('/projects', { method: 'POST', body: { project_name: name, storage_limit: limit } });
+    expect(r.status).toBe(201);
+    const id = Number(r.headers.get('location')!.split('/').pop());
+    return { name, used: async () => (await (await api(`/quotas/${id}`)).json()).used.storage as number };
+  }
+  /** Pushes config, layer and manifest; stops at the first refusal. Answers the last status and the bytes pushed. */
+  async function push(repo: string, layerSize: number) {
+    const c = client(s);
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', nonce: randomBytes(8).toString('hex') }));
+    const layer = randomBytes(layerSize);
+    const manifest = imageManifest({ config: descriptor(mt.ociConfig, config), layers: [descriptor(mt.ociLayer, layer)] });
+    const pushed: number[] = [];
+    for (const blob of [config, layer]) {
+      const r = await c.call(`/v2/${repo}/blobs/uploads/?digest=${sha256(blob)}`, { method: 'POST', body: blob, headers: { 'Content-Type': 'application/octet-stream' } });
+      if (r.status !== 201) return { status: r.status, body: await r.text(), pushed, digest: sha256(manifest) };
+      pushed.push(blob.length);
+    }
+    const r = await c.putManifest(repo, 'v1', manifest);
+    if (r.status === 201) pushed.push(manifest.length);
+    return { status: r.status, body: await r.text(), pushed, digest: sha256(manifest) };
+  }
+  const sum = (ns: number[]) => ns.reduce((a, b) => a + b, 0);
+  const uploadsOf = (project: string) => s.db.selectFrom('uploads').innerJoin('repositories', 'repositories.id', 'uploads.repository_id')
+    .select('uploads.id').where('repositories.name', 'like', `${project}/%`).execute();
+
+  beforeAll(async () => { s = await startTestServer(engine); });
+  afterAll(() => stopTestServer(s));
+
+  it('accepts exactly the concurrent pushes that fit: ten images of about 1 MiB into 3 MiB', async () => {
+    const q = await limited(3 * 1024 * 1024);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => push(`${q.name}/app${i}`, 1024 * 1024 - 4096)));
+    const accepted = results.filter((r) => r.status === 201);
+    expect(accepted).toHaveLength(3);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expect(r.status).toBe(403);
+      expect(JSON.parse(r.body).errors[0].code).toBe('DENIED');
+    }
+    // Exact: the three images, and the configs of the refused pushes (pushed, not yet referenced by a manifest).
+    expect(await q.used()).toBe(sum(results.flatMap((r) => r.pushed)));
+    expect(await uploadsOf(q.name)).toEqual([]);
+  });
+
+  it('refuses an upload before writing it when its length passes the quota; a write that fills it exactly is accepted', async () => {
+    const q = await limited(1024 * 1024);
+    const c = client(s);
+    const big = randomBytes(8 * 1024 * 1024);
+    const location = await c.startUpload(`${q.name}/big`);
+    const refused = await c.call(location, { method: 'PATCH', body: big, headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(refused.status).toBe(403);
+    // The whole declared length was asked for, and refused, before the body was read.
+    expect((await refused.json()).errors[0].message).toBe('adding 8MiB of storage resource, which when updated to current usage of 0B will exceed the configured upper limit of 1MiB.');
+    expect((await c.call(location)).status).toBe(404);
+    expect(await uploadsOf(q.name)).toEqual([]);
+    expect(existsSync(path.join(s.dataDir, 'storage', 'uploads', location.split('/').pop()!))).toBe(false);
+    expect((await api(`/projects/${q.name}/repositories/big`)).status).toBe(404);
+
+    // A body of unknown length is stopped as it flows, and forgotten.
+    const streamed = await c.startUpload(`${q.name}/big`);
+    const chunked = await fetch(`${s.url}${streamed}`, {
+      method: 'PATCH', headers: { Authorization: adminAuth, 'Content-Type': 'application/octet-stream' }, duplex: 'half',
+      body: new ReadableStream({ start(ctl) { for (let i = 0; i < 32; i++) ctl.enqueue(big.subarray(i * 65536, (i + 1) * 65536)); ctl.close(); } }),
+    } as RequestInit);
+    expect(chunked.status).toBe(403);
+    expect(await uploadsOf(q.name)).toEqual([]);
+    expect(existsSync(path.join(s.dataDir, 'storage', 'uploads', streamed.split('/').pop()!))).toBe(false);
+
+    // Exactly the limit, in flight, counts; one byte more does not fit.
+    const exact = randomBytes(1024 * 1024);
+    const fits = await c.startUpload(`${q.name}/big`);
+    expect((await c.call(fits, { method: 'PATCH', body: exact, headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(202);
+    expect(await q.used()).toBe(1024 * 1024);
+    const over = await c.startUpload(`${q.name}/big`);
+    expect((await c.call(over, { method: 'PATCH', body: Buffer.from('x'), headers: { 'Content-Type': 'application/octet-stream' } })).status).toBe(403);
+    expect((await c.call(`${fits}?digest=${sha256(exact)}`, { method: 'PUT' })).status).toBe(201);
+    expect(await q.used()).toBe(1024 * 1024);
+  });
+
+  it('lowers usage when artifacts and repositories are deleted, so a full project takes pushes again', async () => {
+    const q = await limited(12 * 1024);
+    const first = await push(`${q.name}/one`, 5000);
+    const second = await push(`${q.name}/two`, 5000);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(await q.used()).toBe(sum([...first.pushed, ...second.pushed]));
+
+    expect((await api(`/projects/${q.name}/repositories/one/artifacts/${first.digest}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await q.used()).toBe(sum(second.pushed));
+    expect((await api(`/projects/${q.name}/repositories/two`, { method: 'DELETE' })).status).toBe(200);
+    expect(await q.used()).toBe(0);
+
+    const third = await push(`${q.name}/three`, 10 * 1024);
+    expect(third.status).toBe(201);
+    expect(await q.used()).toBe(sum(third.pushed));
+  });
+
+  it('leaves no repository, upload or usage behind when the first push into a repository is refused', async () => {
+    const q = await limited(12 * 1024);
+    const refused = await push(`${q.name}/too-big`, 16 * 1024);
+    expect(refused.status).toBe(403);
+    // Its config fitted and waits for a manifest; the refused layer left nothing.
+    expect(await q.used()).toBe(sum(refused.pushed));
+    expect(await uploadsOf(q.name)).toEqual([]);
+
+    const c = client(s);
+    const layer = randomBytes(16 * 1024);
+    const r = await c.call(`/v2/${q.name}/fresh/blobs/uploads/?digest=${sha256(layer)}`, { method: 'POST', body: layer, headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(r.status).toBe(403);
+    expect((await api(`/projects/${q.name}/repositories/fresh`)).status).toBe(404);
+    expect(await (await api(`/projects/${q.name}/repositories?q=name%3D${q.name}%2Ffresh`)).json()).toEqual([]);
   });
 });

@@ -2,10 +2,30 @@ import type { Readable } from 'node:stream';
 import type { StorageDriver } from '../../core/storage/driver.ts';
 
 /**
- * Blob bytes held for parsing at once, in the whole process. JSON.parse of crafted input takes about 20 times its
- * size in heap, so this bounds what parsing can cost however many clients ask at once; readers beyond it queue.
+ * Blob bytes held for parsing at once, in the whole process, so what reading and parsing costs stays bounded however
+ * many clients ask at once; readers beyond it queue.
  */
 const parsingBytes = 8 * 1024 * 1024;
+/**
+ * Most JSON values a blob may hold to be parsed. JSON.parse takes about 20 bytes of heap per byte of `[{},{},…]`, so
+ * size alone does not bound it; the count does. A real config holds a few thousand (history, env, labels).
+ */
+export const maxJsonValues = 100_000;
+
+/** Whether `bytes` holds at most `max` values: commas and openers outside strings bound their number. */
+function fewValues(bytes: Buffer, max: number): boolean {
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if ((c === 0x2c || c === 0x5b || c === 0x7b) && ++n > max) return false;
+  }
+  return true;
+}
 
 /** A weighted semaphore over bytes, first come first served. */
 function createByteGate(capacity: number) {
@@ -52,7 +72,9 @@ export async function readSmall(storage: StorageDriver, digest: string, cap: num
   return Buffer.concat(chunks);
 }
 
+/** The parsed JSON, or null when it is not JSON or holds more than `maxJsonValues` values. */
 export const parseJson = (bytes: Buffer): unknown => {
+  if (!fewValues(bytes, maxJsonValues)) return null;
   try { return JSON.parse(bytes.toString('utf8')) as unknown; } catch { return null; }
 };
 

@@ -142,14 +142,21 @@ export function createArtifactService(deps: {
 
   /** Asks the quota for everything at once, so a refused copy leaves nothing behind; then links and records. */
   async function runCopy(target: { projectId: number; name: string }, plan: CopyPlan): Promise<void> {
-    const adds = [...[...plan.blobs].map(([digest, b]) => ({ digest, size: b.size })), ...plan.manifests.map((m) => ({ digest: m.a.digest, size: m.body.length }))];
+    const blobs = [...plan.blobs].map(([digest, b]) => ({ digest, size: b.size }));
+    const adds = [...blobs, ...plan.manifests.map((m) => ({ digest: m.a.digest, size: m.body.length }))];
     try {
-      await guard.beforeAdd(target.projectId, adds);
+      await guard.beforeAdd(target.projectId, { blobs: adds });
     } catch (e) {
       throw asApiError(e);
     }
     const dst: RepositoryRef = { id: await registry.ensureRepository(target.projectId, target.name), projectId: target.projectId, name: target.name };
-    for (const [digest, b] of plan.blobs) await registry.linkBlob(dst.id, dst.projectId, digest, b.size, b.mediaType);
+    try {
+      await registry.linkBlobs(dst.id, dst.projectId, [...plan.blobs].map(([digest, b]) => ({ digest, ...b })),
+        (tx) => guard.beforeAdd(target.projectId, { blobs }, tx));
+    } catch (e) {
+      await registry.dropIfEmpty(dst.id);
+      throw asApiError(e);
+    }
     for (const m of plan.manifests) {
       try {
         await manifests.put(dst, m.tag ?? m.a.digest, m.body, m.a.manifest_media_type);

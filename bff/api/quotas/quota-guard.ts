@@ -6,20 +6,27 @@ import { formatStorage } from './storage-size.ts';
 import { createQuotaStore, unlimited } from './store.ts';
 
 /**
- * Project storage quotas, enforced at push: a blob counts once per project. Two pushes racing past the limit at the
- * same moment may both pass (as Harbor's own check-then-add); the next one is refused.
+ * Project storage quotas, enforced before bytes are written: an upload reserves what it is about to write, a manifest
+ * or a mount adds the blobs the project does not count yet (each blob once per project). Called inside the
+ * transaction that records the addition, the check locks the project's quota first, so pushes racing for the last
+ * bytes are decided one after the other: exactly those that fit are accepted.
  */
 export function createQuotaGuard(db: Db): Pick<WriteGuard, 'beforeAdd'> {
   const quotas = createQuotaStore(db);
   return {
-    async beforeAdd(projectId, blobs) {
-      if (blobs.length === 0 || !(await readSetting(db, 'quota_per_project_enable'))) return;
-      const hard = await quotas.hardLimit(projectId);
+    async beforeAdd(projectId, add, tx) {
+      const blobs = [...new Map((add.blobs ?? []).map((b) => [b.digest, b.size])).entries()];
+      const bytes = add.bytes ?? 0;
+      if (blobs.length === 0 && bytes <= 0) return;
+      const q = tx ?? db;
+      // Unlimited projects take no lock: their pushes never wait on each other.
+      if (await quotas.hardLimit(projectId, q) === unlimited || !(await readSetting(q, 'quota_per_project_enable'))) return;
+      const hard = tx ? await quotas.lock(tx, projectId) : await quotas.hardLimit(projectId, q);
       if (hard === unlimited) return;
-      const counted = await quotas.counted(projectId, blobs.map((b) => b.digest));
-      const size = blobs.filter((b) => !counted.has(b.digest)).reduce((sum, b) => sum + b.size, 0);
-      if (size === 0) return;
-      const used = await quotas.used(projectId);
+      const counted = blobs.length ? await quotas.counted(projectId, blobs.map(([digest]) => digest), q) : new Set<string>();
+      const size = bytes + blobs.filter(([digest]) => !counted.has(digest)).reduce((sum, [, n]) => sum + n, 0);
+      if (size <= 0) return;
+      const used = await quotas.used(projectId, q);
       if (used + size <= hard) return;
       throw new RegistryError('DENIED', `adding ${formatStorage(size)} of storage resource, which when updated to current usage of `
         + `${formatStorage(used)} will exceed the configured upper limit of ${formatStorage(hard)}.`);

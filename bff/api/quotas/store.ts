@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import { now, type Db } from '../../db/database.ts';
+import { chunks } from '../../db/chunks.ts';
 import type { Database } from '../../db/schema.ts';
 import type { SortKey } from '../harbor-query.ts';
 
@@ -13,6 +14,31 @@ export type QuotaRow = {
 const sortColumns = { 'hard.storage': 'hard', 'used.storage': 'used' } as const;
 export const quotaSortKeys = Object.keys(sortColumns);
 
+type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A project's usage, derived, never stored: the distinct blobs its artifacts reference (manifests included) or that
+ * were pushed into it and no artifact references yet (`project_blobs`: pending), each once, plus the bytes its uploads
+ * in flight reserved.
+ */
+const usageOf = (project: Expression<number>) => sql<number>`((select coalesce(sum(b.size), 0) from blobs b where b.digest in (
+    select a.digest from artifacts a where a.project_id = ${project}
+    union select ab.digest from artifact_blobs ab inner join artifacts a on a.id = ab.artifact_id where a.project_id = ${project}
+    union select pb.digest from project_blobs pb where pb.project_id = ${project}))
+  + (select coalesce(sum(u.reserved), 0) from uploads u inner join repositories r on r.id = u.repository_id where r.project_id = ${project}))`;
+
+/** Every project's usage in one grouped pass (for sorting by it). */
+const usageByProject = sql<{ project_id: number; bytes: number }>`(
+  select project_id, sum(bytes) as bytes from (
+    select d.project_id, sum(b.size) as bytes from (
+        select a.project_id, a.digest from artifacts a
+        union select a.project_id, ab.digest from artifact_blobs ab inner join artifacts a on a.id = ab.artifact_id
+        union select pb.project_id, pb.digest from project_blobs pb) d
+      inner join blobs b on b.digest = d.digest group by d.project_id
+    union all
+    select r.project_id, sum(u.reserved) as bytes from uploads u inner join repositories r on r.id = u.repository_id group by r.project_id
+  ) parts group by project_id)`;
+
 /** SQL for project quotas. A project without a row has no limit; its quota shares the project's id. */
 export function createQuotaStore(db: Db) {
   const base = () => db.selectFrom('projects')
@@ -24,37 +50,48 @@ export function createQuotaStore(db: Db) {
       sql<string>`coalesce(quotas.creation_time, projects.creation_time)`.as('creation_time'),
       sql<string>`coalesce(quotas.update_time, projects.creation_time)`.as('update_time'),
     ]);
-  // Bytes used: the project's distinct linked blobs (manifests included), each counted once. Per row for a page…
-  const rows = () => base()
-    .select((eb) => eb.selectFrom('project_blobs').innerJoin('blobs', 'blobs.digest', 'project_blobs.digest')
-      .select(sql<number>`coalesce(sum(blobs.size), 0)`.as('used'))
-      .whereRef('project_blobs.project_id', '=', 'projects.id').as('used'));
+  // Bytes used, per row for a page…
+  const rows = () => base().select(usageOf(sql.ref<number>('projects.id')).as('used'));
   // …and in one grouped pass when the order depends on every project's usage.
   const rowsByUsage = () => base()
-    .leftJoin((eb) => eb.selectFrom('project_blobs').innerJoin('blobs', 'blobs.digest', 'project_blobs.digest')
-      .select(['project_blobs.project_id', sql<number>`sum(blobs.size)`.as('bytes')])
-      .groupBy('project_blobs.project_id').as('usage'), (join) => join.onRef('usage.project_id', '=', 'projects.id'))
+    .leftJoin(usageByProject.as('usage'), (join) => join.onRef(sql.ref('usage.project_id'), '=', 'projects.id'))
     .select(sql<number>`coalesce(usage.bytes, 0)`.as('used'));
   // pg answers bigint sums as numeric strings.
   const toRow = (r: Omit<QuotaRow, 'used' | 'hard'> & { used: unknown; hard: unknown }): QuotaRow => ({ ...r, used: Number(r.used), hard: Number(r.hard) });
 
   return {
-    async hardLimit(projectId: number): Promise<number> {
-      const r = await db.selectFrom('quotas').select('hard_storage').where('project_id', '=', projectId).executeTakeFirst();
+    async hardLimit(projectId: number, q: Q = db): Promise<number> {
+      const r = await q.selectFrom('quotas').select('hard_storage').where('project_id', '=', projectId).executeTakeFirst();
       return r ? Number(r.hard_storage) : unlimited;
     },
 
-    async used(projectId: number): Promise<number> {
-      const r = await db.selectFrom('project_blobs').innerJoin('blobs', 'blobs.digest', 'project_blobs.digest')
-        .select(sql<number>`coalesce(sum(blobs.size), 0)`.as('used'))
-        .where('project_blobs.project_id', '=', projectId).executeTakeFirstOrThrow();
-      return Number(r.used);
+    /**
+     * Takes the project's quota for the rest of `tx` and answers its hard limit. Every check that adds to a limited
+     * project's usage goes through here first, so two of them never decide on the same usage (a row lock on Postgres,
+     * the write lock on SQLite).
+     */
+    async lock(tx: Q, projectId: number): Promise<number> {
+      const r = await tx.updateTable('quotas').set((eb) => ({ hard_storage: eb.ref('hard_storage') }))
+        .where('project_id', '=', projectId).returning('hard_storage').executeTakeFirst();
+      return r ? Number(r.hard_storage) : unlimited;
+    },
+
+    async used(projectId: number, q: Q = db): Promise<number> {
+      const r = await sql<{ used: number }>`select ${usageOf(sql.val(projectId))} as used`.execute(q);
+      return Number(r.rows[0].used);
     },
 
     /** Which of the digests already count in the project (pushing them again adds nothing). */
-    counted: (projectId: number, digests: string[]) =>
-      db.selectFrom('project_blobs').select('digest').where('project_id', '=', projectId).where('digest', 'in', digests)
-        .execute().then((rows) => new Set(rows.map((r) => r.digest))),
+    async counted(projectId: number, digests: string[], q: Q = db): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (const slice of chunks(digests)) {
+        const rows = await sql<{ digest: string }>`select a.digest from artifacts a where a.project_id = ${projectId} and a.digest in (${sql.join(slice)})
+          union select ab.digest from artifact_blobs ab inner join artifacts a on a.id = ab.artifact_id where a.project_id = ${projectId} and ab.digest in (${sql.join(slice)})
+          union select pb.digest from project_blobs pb where pb.project_id = ${projectId} and pb.digest in (${sql.join(slice)})`.execute(q);
+        for (const r of rows.rows) found.add(r.digest);
+      }
+      return found;
+    },
 
     /** Sets a project's hard storage limit (creating its row). */
     async setHard(projectId: number, hard: number, tx: Kysely<Database> | Transaction<Database> = db) {

@@ -79,9 +79,22 @@ export function createRepositoryStore(db: Db) {
     updateDescription: (id: number, description: string, time: string) =>
       db.updateTable('repositories').set({ description, update_time: time }).where('id', '=', id).execute(),
 
-    /** Removes the repository with its artifacts, tags, labels and blob links (bytes stay for garbage collection). */
+    /**
+     * Removes the repository with its artifacts, tags, labels and blob links (bytes stay for garbage collection), and
+     * the project stops counting its blobs no other repository of the project holds.
+     */
     remove: (id: number) =>
       db.transaction().execute(async (tx) => {
+        const repo = await tx.selectFrom('repositories').select('project_id').where('id', '=', id).executeTakeFirst();
+        if (repo) {
+          await tx.deleteFrom('project_blobs').where('project_id', '=', repo.project_id)
+            .where('digest', 'in', tx.selectFrom('repository_blobs').select('digest').where('repository_id', '=', id))
+            .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs as other')
+              .innerJoin('repositories', 'repositories.id', 'other.repository_id')
+              .select(sql`1`.as('one')).where('repositories.project_id', '=', repo.project_id).where('other.repository_id', '!=', id)
+              .whereRef('other.digest', '=', 'project_blobs.digest'))))
+            .execute();
+        }
         const ids = tx.selectFrom('artifacts').select('id').where('repository_id', '=', id);
         // Index children are referenced without cascade: drop the references before the artifacts.
         await tx.deleteFrom('artifact_references').where('parent_id', 'in', ids).execute();

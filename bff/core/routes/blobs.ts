@@ -35,7 +35,7 @@ export async function blob(r: RepoRequest, digestParam: string) {
   if (!linked) throw unknownBlob(digest);
   const { req, res } = r;
   if (req.method === 'DELETE') {
-    await r.services.store.unlinkBlob(r.repo!.id, digest);
+    await r.services.store.unlinkBlob(r.repo!.id, r.repo!.projectId, digest);
     res.status(202).set({ 'Docker-Content-Digest': digest, 'Content-Length': '0' }).end();
     return;
   }
@@ -106,8 +106,13 @@ async function mount(r: RepoRequest, repo: RepositoryRef, digest: string, from: 
     if (!source || !(await (from ? r.caller.can(name, 'pull') : r.caller.readable(name)))) continue;
     const linked = await store.linkedBlob(source.id, digest);
     if (!linked || !(await r.services.storage.stat(digest))) continue;
-    await r.services.guard.beforeAdd(repo.projectId, [{ digest, size: linked.size }]);
-    await store.linkBlob(repo.id, repo.projectId, digest, linked.size, linked.media_type);
+    const blob = { digest, size: Number(linked.size) };
+    try {
+      await store.linkBlobs(repo.id, repo.projectId, [{ ...blob, mediaType: linked.media_type }], (tx) => r.services.guard.beforeAdd(repo.projectId, { blobs: [blob] }, tx));
+    } catch (e) {
+      await store.dropIfEmpty(repo.id);
+      throw e;
+    }
     return true;
   }
   return false;

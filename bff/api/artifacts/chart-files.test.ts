@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { helmChart } from '../../test/api-fixtures.ts';
-import { chartDependencies, readChartFiles } from './chart-files.ts';
+import { ChartTooLargeError, chartDependencies, readChartFiles } from './chart-files.ts';
 import { parseCopySource } from './service.ts';
 
 describe('chart files', () => {
@@ -11,6 +11,12 @@ describe('chart files', () => {
     expect(files.get('values.yaml')).toBe('a: 1\n');
     expect(files.has('readme.md')).toBe(false);
     expect(chartDependencies(files)).toEqual([{ name: 'db', version: '1.0.0', repository: '@stable' }]);
+  });
+
+  it('stops gunzip past the decompressed cap, even with the wanted files behind it', async () => {
+    const tgz = await helmChart('c', { 'zeros.bin': '\0'.repeat(4 * 1024 * 1024), 'README.md': '# c\n' });
+    await expect(readChartFiles(Readable.from([tgz]), ['readme.md'], 1024 * 1024)).rejects.toBeInstanceOf(ChartTooLargeError);
+    expect((await readChartFiles(Readable.from([tgz]), ['readme.md'], 8 * 1024 * 1024)).get('readme.md')).toBe('# c\n');
   });
 
   it('keeps what it read from a broken archive', async () => {

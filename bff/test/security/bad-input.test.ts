@@ -20,36 +20,28 @@ describe.each(engines)('bad input answers 400 (%s)', (engine) => {
 
   const get = (path: string) => fetch(`${s.url}${path}`, { headers: { Authorization: adminAuth } });
 
+  // Harbor's BAD_REQUEST on /api/v2.0; the OCI error on /v2 (the registry's own code for a bad parameter).
   it.each([
-    '/api/v2.0/projects/%ff',
-    '/api/v2.0/projects/library/repositories/%ff/artifacts',
-    '/api/v2.0/projects/library/repositories/app/artifacts/%ff',
-    '/api/v2.0/users/current/permissions?scope=/project/%25ff',
-    '/api/v2.0/projects?page=1e20',
-    '/api/v2.0/projects?page=9007199254740993',
-    '/api/v2.0/audit-logs?page=1e20',
-    '/api/v2.0/projects?page_size=0x10',
-    '/api/v2.0/projects?page=%201',
-    '/api/v2.0/users/3000000000',
-    '/api/v2.0/labels/3000000000',
-    '/api/v2.0/repositories?q=project_id%3D1e20',
-  ])('Harbor error body for %s', async (path) => {
+    ['/api/v2.0/projects/%ff', 'BAD_REQUEST'],
+    ['/api/v2.0/projects/library/repositories/%ff/artifacts', 'BAD_REQUEST'],
+    ['/api/v2.0/projects/library/repositories/app/artifacts/%ff', 'BAD_REQUEST'],
+    ['/api/v2.0/users/current/permissions?scope=/project/%25ff', 'BAD_REQUEST'],
+    ['/api/v2.0/projects?page=1e20', 'BAD_REQUEST'],
+    ['/api/v2.0/projects?page=9007199254740993', 'BAD_REQUEST'],
+    ['/api/v2.0/audit-logs?page=1e20', 'BAD_REQUEST'],
+    ['/api/v2.0/projects?page_size=0x10', 'BAD_REQUEST'],
+    ['/api/v2.0/projects?page=%201', 'BAD_REQUEST'],
+    ['/api/v2.0/users/3000000000', 'BAD_REQUEST'],
+    ['/api/v2.0/labels/3000000000', 'BAD_REQUEST'],
+    ['/api/v2.0/repositories?q=project_id%3D1e20', 'BAD_REQUEST'],
+    ['/v2/_catalog?n=1e20', 'UNSUPPORTED'],
+    ['/v2/_catalog?n=0x10', 'UNSUPPORTED'],
+    ['/v2/_catalog?n=%201', 'UNSUPPORTED'],
+  ])('%s is a 400 %s, logged as no error', async (path, code) => {
     const r = await get(path);
     expect(r.status, path).toBe(400);
     const body = (await r.json()) as { errors: { code: string; message: string }[] };
-    expect(body.errors[0].code).toBe('BAD_REQUEST');
-    expect(errorLines()).toEqual([]);
-  });
-
-  it.each([
-    '/v2/_catalog?n=1e20',
-    '/v2/_catalog?n=0x10',
-    '/v2/_catalog?n=%201',
-  ])('OCI error body for %s', async (path) => {
-    const r = await get(path);
-    expect(r.status, path).toBe(400);
-    const body = (await r.json()) as { errors: { code: string; message: string }[] };
-    expect(body.errors[0].code).toMatch(/^[A-Z_]+$/);
+    expect(body.errors[0].code).toBe(code);
     expect(errorLines()).toEqual([]);
   });
 

@@ -62,7 +62,7 @@ describe('session endpoints and the requesting site', () => {
 
   describe('POST /c/logout', () => {
     it('signs out with the CSRF token, from this site or from a script', async () => {
-      for (const headers of [{}, { Origin: own }]) {
+      for (const headers of [{}, { Origin: own }] as Record<string, string>[]) {
         const { cookie, csrf } = await signedIn();
         const r = await fetch(`${s.url}/c/logout`, { method: 'POST', headers: { Cookie: cookie, 'X-Harbor-CSRF-Token': csrf, ...headers } });
         expect(r.status).toBe(200);

@@ -98,7 +98,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });
   const access = createProjectAccess(db);
   const throttle = createLoginThrottle();
-  const principals = createPrincipals(db, users);
+  const principals = createPrincipals({ db, users, throttle, audit: audit.sink });
   const authorizer = createRegistryAuthorizer({ principals, tokens, access });
 
   const coreApp = createRegistryApp({
@@ -106,7 +106,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     authorizer,
     externalUrl: config.externalUrl,
     service,
-    tokenHandler: createTokenRoute({ principals, tokens, access, service, throttle, audit: audit.sink }),
+    tokenHandler: createTokenRoute({ principals, tokens, access, service }),
   });
   // Embedded, the core judges the client's request as the BFF does; behind the proxy transport its one peer is the BFF.
   coreApp.set('trust proxy', config.coreTransport === 'proxy' ? 'loopback' : config.trustProxy);
@@ -123,6 +123,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     apiRouter: createApiRouter(apiDeps),
     consoleRouter: createConsoleRouter(apiDeps),
     trustProxy: config.trustProxy,
+    externalUrl: config.externalUrl,
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);
@@ -139,7 +140,6 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
   return {
-    externalUrl: config.externalUrl,
     url,
     port,
     db,

@@ -3,7 +3,7 @@ import { parseBasic } from './credentials.ts';
 import { anonymous, type Principal } from './policy.ts';
 import { principalOf, type UserService } from './users.ts';
 import type { Principals } from './principals.ts';
-import { unauthorized } from '../api/errors.ts';
+import { refusedLogin } from './refused-login.ts';
 
 declare module 'express-serve-static-core' {
   interface Request { principal?: Principal }
@@ -15,9 +15,9 @@ export function apiPrincipal(principals: Principals, users: UserService) {
     try {
       const basic = parseBasic(req.headers.authorization);
       if (basic) {
-        const principal = await principals.verify(basic.username, basic.password);
-        if (!principal) throw unauthorized('invalid username or password');
-        req.principal = principal;
+        const checked = await principals.verify(basic.username, basic.password, { door: 'api', address: req.ip ?? '' });
+        if ('refused' in checked) throw refusedLogin(checked.refused);
+        req.principal = checked.principal;
       } else if (req.session) {
         const user = await users.byId(req.session.userId);
         req.principal = user && !user.disabled ? principalOf(user) : anonymous;

@@ -1,37 +1,29 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Sessions } from './sessions.ts';
-import type { UserService } from './users.ts';
-import type { LoginThrottle } from './login-throttle.ts';
-import type { AuditSink } from '../core/access.ts';
-import { ApiError, badRequest } from '../api/errors.ts';
+import type { Principals } from './principals.ts';
+import type { Principal } from './policy.ts';
+import { badRequest } from '../api/errors.ts';
+import { refusedLogin } from './refused-login.ts';
 
 const loginForm = z.object({ principal: z.string().min(1).max(255), password: z.string().min(1).max(1024) });
 
 /** `POST /c/login` (form or JSON: principal, password), `GET /c/log_out` and `/c/logout`. */
-export function createLoginRoutes(deps: { users: UserService; sessions: Sessions; throttle: LoginThrottle; audit: AuditSink }) {
-  const { users, sessions, throttle, audit } = deps;
+export function createLoginRoutes(deps: { principals: Principals; sessions: Sessions }) {
+  const { principals, sessions } = deps;
   const router = Router();
   router.post('/c/login', express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res, next) => {
     try {
       const form = loginForm.safeParse(req.body);
       if (!form.success) throw badRequest('principal and password are required');
       const { principal, password } = form.data;
-      const address = req.ip ?? '';
-      if (throttle.blocked(principal, address)) {
-        throw new ApiError('TOO_MANY_REQUEST', 'too many failed sign-in attempts: try again in a few minutes', { 'Retry-After': '60' });
-      }
-      const user = await users.verify(principal, password);
-      if (!user) {
-        throttle.failed(principal, address);
-        audit.record({ project: null, operator: principal, resource: 'console', resourceType: 'user', operation: 'login_failed' });
-        throw new ApiError('UNAUTHORIZED', 'invalid username or password');
-      }
-      throttle.succeeded(principal, address);
+      // Robots hold no console sessions.
+      const checked = await principals.verify(principal, password, { door: 'console', address: req.ip ?? '', usersOnly: true });
+      if ('refused' in checked) throw refusedLogin(checked.refused);
+      const user = checked.principal as Extract<Principal, { kind: 'user' }>;
       await sessions.start(res, user.id);
-      res.status(200).json({ username: user.username });
+      res.status(200).json({ username: user.name });
     } catch (e) { next(e); }
-  router.post('/c/logout', logout); // with the CSRF token; session-origin.ts decides which sites may call these
   });
   const logout: express.RequestHandler = async (req, res, next) => {
     try {
@@ -39,6 +31,7 @@ export function createLoginRoutes(deps: { users: UserService; sessions: Sessions
       res.status(200).json({});
     } catch (e) { next(e); }
   };
+  router.post('/c/logout', logout); // with the CSRF token; session-origin.ts decides which sites may call these
   router.get('/c/log_out', logout);
   router.get('/c/logout', logout);
   return router;

@@ -1,22 +1,49 @@
 import type { Db } from '../db/database.ts';
+import type { AuditSink } from '../core/access.ts';
 import type { Principal } from './policy.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { createRobotAccounts, isRobotName } from './robot-accounts.ts';
 import { principalOf, type UserService } from './users.ts';
+import { parseSubject } from './tokens.ts';
 
-/** Who a credential or a token subject is, users and robots alike: the one answer for /v2, /service/token and /api. */
-export function createPrincipals(db: Db, users: UserService) {
-  const robots = createRobotAccounts(db);
+/** Every place a password or robot secret is checked: each is throttled and audited alike. */
+export type Door = 'console' | 'token' | 'api' | 'registry';
+
+/** Where credentials came from: the door, the client's address, and whether only users (not robots) may pass. */
+export type Attempt = { door: Door; address: string; usersOnly?: boolean };
+
+/** A credential check's outcome: who it is, or why not (`locked`: too many failures, refused before hashing). */
+export type CredentialCheck = { principal: Principal } | { refused: 'invalid' | 'locked' };
+
+/** Who a credential or a token subject is, users and robots alike: the one answer for /v2, /service/token, /api and /c/login. */
+export function createPrincipals(deps: { db: Db; users: UserService; throttle: LoginThrottle; audit: AuditSink }) {
+  const { users, throttle, audit } = deps;
+  const robots = createRobotAccounts(deps.db);
+  const check = async (username: string, password: string, usersOnly: boolean): Promise<Principal | null> => {
+    if (isRobotName(username)) return usersOnly ? null : robots.verify(username, password);
+    const user = await users.verify(username, password);
+    return user ? principalOf(user) : null;
+  };
   return {
-    /** Basic credentials: a robot when the name has the robot prefix, else a user; null when they do not hold. */
-    async verify(username: string, password: string): Promise<Principal | null> {
-      if (isRobotName(username)) return robots.verify(username, password);
-      const user = await users.verify(username, password);
-      return user ? principalOf(user) : null;
+    /** Basic credentials: a robot when the name has the robot prefix, else a user. Throttled and audited at every door. */
+    async verify(username: string, password: string, at: Attempt): Promise<CredentialCheck> {
+      const name = username.slice(0, 255);
+      const refuse = (why: 'invalid' | 'locked'): CredentialCheck => {
+        audit.record({ project: null, operator: name, resource: at.door, resourceType: 'user', operation: why === 'locked' ? 'login_locked' : 'login_failed' });
+        return { refused: why };
+      };
+      if (!throttle.attempt(name, at.address)) return refuse('locked');
+      const principal = await check(name, password, at.usersOnly ?? false);
+      if (!principal) return refuse('invalid');
+      throttle.succeeded(name, at.address);
+      return { principal };
     },
-    /** A token's subject, if it still exists and is enabled (and, for a robot, unexpired). */
-    async bySubject(name: string): Promise<Principal | null> {
-      if (isRobotName(name)) return robots.active(name);
-      const user = await users.byName(name);
+    /** A token's subject (`user:<id>`, `robot:<id>`), if it still exists and is enabled (and, for a robot, unexpired). */
+    async bySubject(sub: string): Promise<Principal | null> {
+      const subject = parseSubject(sub);
+      if (!subject) return null;
+      if (subject.kind === 'robot') return robots.active(subject.id);
+      const user = await users.byId(subject.id);
       return user && !user.disabled ? principalOf(user) : null;
     },
   };

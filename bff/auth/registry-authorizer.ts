@@ -5,6 +5,7 @@ import { anonymous, pullableProjects, type Principal } from './policy.ts';
 import type { ProjectAccess } from './project-access.ts';
 import type { TokenService } from './tokens.ts';
 import type { Principals } from './principals.ts';
+import { lockedMessage } from './refused-login.ts';
 
 /** A caller judged by the policy on every request: anonymous, or a user or robot who sent basic credentials. */
 export function policyCaller(principal: Principal, access: ProjectAccess, via: 'basic' | 'none'): Caller {
@@ -28,13 +29,16 @@ export function createRegistryAuthorizer(deps: { principals: Principals; tokens:
     headers: { 'WWW-Authenticate': 'Basic realm="harbor"' },
   });
   return {
-    async authenticate(header) {
+    async authenticate(header, address) {
       if (!header) return policyCaller(anonymous, access, 'none');
       const basic = parseBasic(header);
       if (basic) {
-        const principal = await principals.verify(basic.username, basic.password);
-        if (!principal) throw badCredentials();
-        return policyCaller(principal, access, 'basic');
+        const checked = await principals.verify(basic.username, basic.password, { door: 'registry', address });
+        if ('refused' in checked) {
+          if (checked.refused === 'locked') throw Object.assign(new RegistryError('TOOMANYREQUESTS', lockedMessage), { headers: { 'Retry-After': '60' } });
+          throw badCredentials();
+        }
+        return policyCaller(checked.principal, access, 'basic');
       }
       const bearer = parseBearer(header);
       const claims = bearer ? await tokens.verify(bearer) : null;
@@ -50,8 +54,11 @@ export function createRegistryAuthorizer(deps: { principals: Principals; tokens:
         name: principal.name,
         anonymous: principal.kind === 'anonymous',
         via: 'token',
+        // What the token was issued for, and still what the policy allows now: a member removed since, or a project
+        // made private, loses the rights at once, not when the token expires.
         async can(repository, action) {
-          return claims.access.some((a) => a.type === 'repository' && a.name === repository && (a.actions.includes(action) || a.actions.includes('*')));
+          return claims.access.some((a) => a.type === 'repository' && a.name === repository && (a.actions.includes(action) || a.actions.includes('*')))
+            && access.registryAllowed(principal, repository, action);
         },
         readable: (repository) => access.registryAllowed(principal, repository, 'pull'),
         pullable: () => pullableProjects(principal),

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Principal, RobotPermission } from './policy.ts';
 import { createCredentialCache } from './credential-cache.ts';
+import { hashPassword, needsRehash } from './passwords.ts';
 
 /** Harbor's default `robot_name_prefix`: usernames cannot contain `$`, so the prefix alone tells robots from users. */
 export const robotPrefix = 'robot$';
@@ -18,18 +19,21 @@ export const robotPrincipal = (r: RobotAuthRow): Principal =>
 /** Robot accounts as principals: basic credentials (`robot$…:secret`) and token subjects. */
 export function createRobotAccounts(db: Db) {
   const verified = createCredentialCache();
-  const byName = (name: string) => db.selectFrom('robots')
-    .select(['id', 'name', 'secret_hash', 'disabled', 'expires_at', 'permissions']).where('name', '=', name).executeTakeFirst();
+  const columns = ['id', 'name', 'secret_hash', 'disabled', 'expires_at', 'permissions'] as const;
+  const byName = (name: string) => db.selectFrom('robots').select(columns).where('name', '=', name).executeTakeFirst();
   return {
     /** The robot for these credentials, or null (unknown, wrong secret, disabled or expired). */
     async verify(name: string, secret: string): Promise<Principal | null> {
       const robot = await byName(name);
       if (!robot || !robotActive(robot)) return null;
-      return (await verified.check(name, secret, robot.secret_hash)) ? robotPrincipal(robot) : null;
+      if (!(await verified.check(name, secret, robot.secret_hash))) return null;
+      // Hashes made with older parameters are replaced while the secret is at hand.
+      if (needsRehash(robot.secret_hash)) await db.updateTable('robots').set({ secret_hash: await hashPassword(secret) }).where('id', '=', robot.id).execute();
+      return robotPrincipal(robot);
     },
     /** The robot a token names, re-read on every request so a disabled or expired robot stops at once. */
-    async active(name: string): Promise<Principal | null> {
-      const robot = await byName(name);
+    async active(id: number): Promise<Principal | null> {
+      const robot = await db.selectFrom('robots').select(columns).where('id', '=', id).executeTakeFirst();
       return robot && robotActive(robot) ? robotPrincipal(robot) : null;
     },
   };

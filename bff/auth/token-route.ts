@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import { parseBasic } from './credentials.ts';
+import { isRepositoryName } from '../core/names.ts';
 import { anonymous, systemAllowed, type Principal } from './policy.ts';
 import type { ProjectAccess } from './project-access.ts';
-import type { TokenService, AccessEntry } from './tokens.ts';
+import { subjectOf, type TokenService, type AccessEntry } from './tokens.ts';
 import type { Principals } from './principals.ts';
-import type { LoginThrottle } from './login-throttle.ts';
-import type { AuditSink } from '../core/access.ts';
+import { lockedMessage } from './refused-login.ts';
 
 const repositoryScope = /^repository(?:\([a-z0-9]+\))?:([^:]+):([a-z*,]*)$/;
 
@@ -24,8 +24,8 @@ export function parseScopes(raw: unknown): { type: string; name: string; actions
  * The Docker token service (`GET /service/token`). Valid basic credentials (a user or a robot: the token's `sub` is its
  * name) or none; wrong credentials get 401, never an anonymous token. Each scope's actions are cut down to what the policy allows; denied scopes yield empty actions.
  */
-export function createTokenRoute(deps: { principals: Principals; tokens: TokenService; access: ProjectAccess; service: string; throttle: LoginThrottle; audit: AuditSink }): RequestHandler {
-  const { principals, tokens, access, service, throttle } = deps;
+export function createTokenRoute(deps: { principals: Principals; tokens: TokenService; access: ProjectAccess; service: string }): RequestHandler {
+  const { principals, tokens, access, service } = deps;
   const refuse = (res: Parameters<RequestHandler>[1], status: number, code: string, message: string) =>
     res.status(status).json({ errors: [{ code, message }] });
 
@@ -35,21 +35,17 @@ export function createTokenRoute(deps: { principals: Principals; tokens: TokenSe
         return refuse(res, 400, 'BAD_REQUEST', `unknown service: ${String(req.query.service).slice(0, 100)}`);
       }
       const scopes = parseScopes(req.query.scope);
+      const badName = scopes.find((s) => s.type === 'repository' && !isRepositoryName(s.name));
+      if (badName) return refuse(res, 400, 'BAD_REQUEST', `invalid repository name in scope: ${badName.name.slice(0, 100)}`);
       let principal: Principal = anonymous;
       const basic = parseBasic(req.headers.authorization);
       if (basic) {
-        const address = req.ip ?? '';
-        if (throttle.blocked(basic.username, address)) {
-          return refuse(res.set('Retry-After', '60'), 429, 'TOO_MANY_REQUEST', 'too many failed logins: try again later');
-        }
-        const verified = await principals.verify(basic.username, basic.password);
-        if (!verified) {
-          throttle.failed(basic.username, address);
-          deps.audit.record({ project: null, operator: basic.username.slice(0, 255), resource: 'registry token', resourceType: 'user', operation: 'login_failed' });
+        const checked = await principals.verify(basic.username, basic.password, { door: 'token', address: req.ip ?? '' });
+        if ('refused' in checked) {
+          if (checked.refused === 'locked') return refuse(res.set('Retry-After', '60'), 429, 'TOO_MANY_REQUEST', lockedMessage);
           return refuse(res.set('WWW-Authenticate', 'Basic realm="harbor"'), 401, 'UNAUTHORIZED', 'invalid username or password');
         }
-        throttle.succeeded(basic.username, address);
-        principal = verified;
+        principal = checked.principal;
       } else if (req.headers.authorization) {
         return refuse(res, 401, 'UNAUTHORIZED', 'unsupported authorization scheme for the token service');
       } else if (scopes.length === 0) {
@@ -70,7 +66,7 @@ export function createTokenRoute(deps: { principals: Principals; tokens: TokenSe
         }
         granted.push({ type: 'repository', name: scope.name, actions });
       }
-      const { token, issuedAt } = await tokens.issue(principal.name, granted);
+      const { token, issuedAt } = await tokens.issue(subjectOf(principal), granted);
       res.set('Cache-Control', 'no-store').json({ token, access_token: token, expires_in: tokens.expirySeconds, issued_at: issuedAt });
     } catch (e) { next(e); }
   };

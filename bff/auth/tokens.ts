@@ -3,9 +3,22 @@ import { SignJWT, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify, importSP
 import { LRUCache } from 'lru-cache';
 import { now, type Db } from '../db/database.ts';
 import type { SecretBox } from './secrets.ts';
+import type { Principal } from './policy.ts';
 
 export type AccessEntry = { type: string; name: string; actions: string[] };
 export type TokenClaims = { sub: string; access: AccessEntry[]; exp: number };
+
+/**
+ * A token names its principal by kind and id (`user:12`, `robot:5`, or `anonymous`), never by name: a new account
+ * that takes a deleted one's name must not inherit its tokens.
+ */
+export const subjectOf = (p: Principal) => (p.kind === 'anonymous' ? 'anonymous' : `${p.kind}:${p.id}`);
+
+/** The kind and id a subject names, or null for anonymous and anything that is not a subject of ours. */
+export function parseSubject(sub: string): { kind: 'user' | 'robot'; id: number } | null {
+  const m = /^(user|robot):([1-9][0-9]{0,15})$/.exec(sub);
+  return m ? { kind: m[1] as 'user' | 'robot', id: Number(m[2]) } : null;
+}
 
 const issuer = 'harbor-token-issuer';
 const alg = 'RS256';
@@ -29,8 +42,11 @@ export async function createTokenService(deps: { db: Db; box: SecretBox; service
   const privateKey = await importPKCS8(privatePem, alg);
   const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
   const publicKey: CryptoKey = await importSPKI(publicPem, alg);
-  // Verification is cached per token: RSA verification on every blob GET is needless work.
-  const verified = new LRUCache<string, TokenClaims>({ max: 50_000 });
+  // Verification is cached per token: RSA verification on every blob GET is needless work. Bounded by bytes: anyone
+  // can get a token with many scopes, so an entry's size is the caller's choice.
+  const verified = new LRUCache<string, TokenClaims>({
+    maxSize: 32 * 1024 * 1024, sizeCalculation: (claims, token) => token.length + JSON.stringify(claims.access).length + 64,
+  });
 
   return {
     expirySeconds,
@@ -49,8 +65,9 @@ export async function createTokenService(deps: { db: Db; box: SecretBox; service
       const cached = verified.get(token);
       if (cached) return cached.exp * 1000 > Date.now() ? cached : null;
       try {
-        const { payload } = await jwtVerify(token, publicKey, { issuer, audience: service, clockTolerance: 30 });
-        const claims = { sub: String(payload.sub), access: (payload.access as AccessEntry[]) ?? [], exp: payload.exp ?? 0 };
+        // A token without an expiry or a subject is none of ours, whatever its signature.
+        const { payload } = await jwtVerify(token, publicKey, { issuer, audience: service, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
+        const claims = { sub: String(payload.sub), access: (payload.access as AccessEntry[]) ?? [], exp: payload.exp! };
         verified.set(token, claims);
         return claims;
       } catch {

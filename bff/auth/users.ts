@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { now, type Db } from '../db/database.ts';
-import { generatePassword, hashPassword } from './passwords.ts';
+import { generatePassword, hashPassword, needsRehash } from './passwords.ts';
 import { createCredentialCache } from './credential-cache.ts';
 import type { Principal } from './policy.ts';
 
@@ -33,13 +33,27 @@ export function createUserService(db: Db) {
     async verify(username: string, password: string): Promise<UserRow | null> {
       const user = await byName(username);
       if (!user || user.disabled) return null;
-      return (await verified.check(username, password, user.password_hash)) ? user : null;
+      if (!(await verified.check(username, password, user.password_hash))) return null;
+      // Hashes made with older parameters are replaced while the password is at hand.
+      if (needsRehash(user.password_hash)) await this.setPassword(user.id, password, { keepSessions: true });
+      return user;
     },
 
     forgetCredentials: () => verified.clear(),
 
-    async setPassword(id: number, password: string) {
-      await db.updateTable('users').set({ password_hash: await hashPassword(password), update_time: now() }).where('id', '=', id).execute();
+    /**
+     * A new password ends the user's console sessions (all but the one that made the change, named by its CSRF token),
+     * so a thief's session does not outlive it; a rehash of the same password keeps them.
+     */
+    async setPassword(id: number, password: string, opts: { keepSessions?: boolean; keepSessionCsrf?: string } = {}) {
+      const hash = await hashPassword(password);
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('users').set({ password_hash: hash, update_time: now() }).where('id', '=', id).execute();
+        if (opts.keepSessions) return;
+        let ending = tx.deleteFrom('sessions').where('user_id', '=', id);
+        if (opts.keepSessionCsrf) ending = ending.where('csrf_token', '!=', opts.keepSessionCsrf);
+        await ending.execute();
+      });
     },
 
     /**

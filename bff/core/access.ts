@@ -14,12 +14,23 @@ export interface Caller {
   readonly via: 'token' | 'basic' | 'none';
   /** What this request may do: a token's scopes, or the policy's answer for basic and anonymous callers. */
   can(repository: string, action: RegistryAction): Promise<boolean>;
-  /** Whether the caller's identity may pull the repository (catalog listing, automatic mounts), whatever a token's scope. */
+  /** Whether the caller's identity may pull the repository (automatic mounts), whatever a token's scope. */
   readable(repository: string): Promise<boolean>;
+  /** The projects whose repositories the caller's identity may pull, for the catalog to filter in SQL. */
+  pullable(): PullableProjects;
 }
 
+/**
+ * Projects in a form a store filters on: all of them, or those public, those where a user holds one of `roles`, and
+ * those listed by id (a robot's grants).
+ */
+export type PullableProjects =
+  | { all: true }
+  | { all: false; publicProjects: boolean; member?: { userId: number; roles: number[] }; projectIds?: number[] };
+
 export interface RegistryAuthorizer {
-  authenticate(authorization: string | undefined): Promise<Caller>;
+  /** `address` is the client's, for the login throttle. */
+  authenticate(authorization: string | undefined, address: string): Promise<Caller>;
 }
 
 /** What the core asks before it writes; injected by main.ts (read-only mode, quotas). `allowAll` when nothing is set. */

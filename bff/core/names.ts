@@ -6,6 +6,9 @@ const namePattern = new RegExp(`^${component}(?:/${component})*$`);
 const tagPattern = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
 const maxNameLength = 255;
 
+/** Whether `name` follows the grammar and names a project: `<project>/<path…>`. */
+export const isRepositoryName = (name: string) => name.length <= maxNameLength && namePattern.test(name) && name.includes('/');
+
 /** Validates `<project>/<path…>` and splits off the project. Path tricks (`..`, `%2e`, `//`) fail the grammar. */
 export function parseRepositoryName(name: string): { project: string; name: string } {
   if (name.length > maxNameLength || !namePattern.test(name)) {

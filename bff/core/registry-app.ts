@@ -65,7 +65,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
 
   app.all(/^\/v2\/?$/, async (req, res, next) => {
     try {
-      const caller = await authorizer.authenticate(req.headers.authorization);
+      const caller = await authorizer.authenticate(req.headers.authorization, req.ip ?? '');
       if (caller.anonymous) throw refuse(req, caller, null, 'login');
       res.status(200).json({});
     } catch (e) { next(e); }
@@ -73,7 +73,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
 
   app.get('/v2/_catalog', async (req, res, next) => {
     try {
-      const caller = await authorizer.authenticate(req.headers.authorization);
+      const caller = await authorizer.authenticate(req.headers.authorization, req.ip ?? '');
       if (caller.anonymous) throw refuse(req, caller, 'registry:catalog:*', '*');
       await catalog(req, res, caller, services);
     } catch (e) { next(e); }
@@ -85,7 +85,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
       if (!m) throw new RegistryError('NAME_INVALID', 'invalid repository name or path', undefined, 404);
       const [, rawName, rest] = m;
       const { project, name } = parseRepositoryName(rawName);
-      const caller = await authorizer.authenticate(req.headers.authorization);
+      const caller = await authorizer.authenticate(req.headers.authorization, req.ip ?? '');
       const action = actionFor(req.method, rest);
       if (!(await caller.can(name, action))) {
         const actions = action === 'pull' ? 'pull' : action === 'push' ? 'pull,push' : 'delete';

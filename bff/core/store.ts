@@ -3,6 +3,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import { now, type Db } from '../db/database.ts';
 import { chunks } from '../db/chunks.ts';
 import type { Database } from '../db/schema.ts';
+import type { PullableProjects } from './access.ts';
 
 export type Tx = Db | Transaction<Database>;
 
@@ -275,11 +276,21 @@ export function createRegistryStore(db: Db) {
     },
 
     /** Repository names with at least one artifact, in byte order, after `last`. */
-    listRepositories: (n: number, last?: string) => {
-      let q = db.selectFrom('repositories').select('name')
+    listRepositories: (n: number, last: string | undefined, pullable: PullableProjects) => {
+      let q = db.selectFrom('repositories').select('repositories.name')
         .where(({ exists, selectFrom }) => exists(selectFrom('artifacts').select(sql`1`.as('one')).whereRef('artifacts.repository_id', '=', 'repositories.id')));
-      if (last !== undefined) q = q.where('name', '>', last);
-      return q.orderBy('name').limit(n).execute().then((rows) => rows.map((r) => r.name));
+      if (!pullable.all) {
+        const { publicProjects, member, projectIds } = pullable;
+        q = q.where((eb) => eb.or([
+          ...(publicProjects ? [eb('repositories.project_id', 'in', eb.selectFrom('projects').select('projects.id').where('projects.public', '=', 1))] : []),
+          ...(member ? [eb('repositories.project_id', 'in', eb.selectFrom('members').select('members.project_id')
+            .where('members.entity_type', '=', 'u').where('members.entity_id', '=', member.userId).where('members.role', 'in', member.roles))] : []),
+          ...(projectIds?.length ? [eb('repositories.project_id', 'in', projectIds)] : []),
+          sql<boolean>`1 = 0`,
+        ]));
+      }
+      if (last !== undefined) q = q.where('repositories.name', '>', last);
+      return q.orderBy('repositories.name').limit(n).execute().then((rows) => rows.map((r) => r.name));
     },
 
     recordPulls: async (pulls: { artifactId: number; repositoryId: number; tag: string | null; count: number; time: string }[]) => {

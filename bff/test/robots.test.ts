@@ -84,7 +84,7 @@ describe.each(engines)('robot accounts on %s', (engine) => {
     expect(pulled.ok, pulled.stderr).toBe(true);
     const t = await token('robot$library+ci', ci.secret);
     expect(decodeJwt(((await t.json()) as { token: string }).token)).toMatchObject({
-      sub: 'robot$library+ci', access: [{ type: 'repository', name: 'library/app', actions: ['pull', 'push'] }],
+      sub: `robot:${ci.id}`, access: [{ type: 'repository', name: 'library/app', actions: ['pull', 'push'] }],
     });
     const me = await api('/users/current', { auth: basic('robot$library+ci', ci.secret) });
     expect(me.status).toBe(412);

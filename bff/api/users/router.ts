@@ -17,6 +17,7 @@ const userCreationReq = z.object({
 });
 const userProfile = z.object({ email: z.string().optional(), realname: z.string().optional(), comment: z.string().optional() });
 const sysAdminFlag = z.object({ sysadmin_flag: z.boolean() });
+const disableFlag = z.object({ disable: z.boolean() });
 const passwordReq = z.object({ old_password: z.string().max(1024).optional(), new_password: z.string().max(1024).optional() });
 const permissionsQuery = z.object({ scope: z.string().optional(), relative: z.enum(['true', 'false']).optional() });
 
@@ -124,11 +125,21 @@ export function createUsersRouter(deps: ApiDeps): Router {
     } catch (e) { next(e); }
   });
 
+  // Beyond Harbor (which has no such switch): a system admin disables an account without deleting it.
+  router.put('/users/:user_id/disable', async (req, res, next) => {
+    try {
+      const id = pathId(req.params.user_id, 'user_id');
+      requireSysadmin(req);
+      await service.setDisabled(req.principal!, id, parseWith(disableFlag, req.body).disable);
+      res.status(200).end();
+    } catch (e) { next(e); }
+  });
+
   router.put('/users/:user_id/password', async (req, res, next) => {
     try {
       const id = pathId(req.params.user_id, 'user_id');
       requireModifiable(req, id);
-      await service.changePassword(req.principal!, id, parseWith(passwordReq, req.body));
+      await service.changePassword(req.principal!, id, parseWith(passwordReq, req.body), req.session?.csrf);
       res.status(200).end();
     } catch (e) { next(e); }
   });

@@ -12,6 +12,8 @@ import { createUserStore, type UserRecord } from './store.ts';
 export const userResp = (u: UserRecord) => ({
   user_id: u.id, username: u.username, email: u.email ?? '', realname: u.realname, comment: u.comment,
   sysadmin_flag: u.sysadmin === 1, admin_role_in_auth: false, creation_time: u.creation_time, update_time: u.update_time,
+  // Beyond Harbor: whether the account is disabled (PUT /users/{id}/disable).
+  disable: u.disabled === 1,
 });
 
 export type UserCreation = { username: string; password: string; email?: string; realname?: string; comment?: string };
@@ -20,6 +22,8 @@ export type UserProfile = { email?: string; realname?: string; comment?: string 
 /** The built-in admin (user 1) can be neither deleted nor demoted, as in Harbor. */
 const builtInAdmin = 1;
 const illegal = /[,~#$%"]/;
+/** Names that stand for no account: `anonymous` is how the audit log and tokens name a caller without credentials. */
+const reservedNames = new Set(['anonymous']);
 // Harbor's e-mail check, loosely: something@domain.tld.
 const emailFormat = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 
@@ -63,6 +67,7 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
     async create(actor: Principal, req: UserCreation): Promise<number> {
       if (!req.username || req.username.length > 255) throw badRequest('username with illegal length (1 to 255 characters)');
       if (illegal.test(req.username) || /\s/.test(req.username)) throw badRequest('username contains illegal characters (, ~ # $ % " or spaces)');
+      if (reservedNames.has(req.username.toLowerCase())) throw badRequest(`the username ${req.username} is reserved`);
       if (!req.password) throw badRequest('empty password');
       const weak = passwordProblem(req.password);
       if (weak) throw badRequest(weak);
@@ -115,10 +120,22 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
     },
 
     /**
+     * Disables (or enables) an account, as admins leaving a leaver's account in place ask for: its sessions end at once,
+     * and its tokens and credentials stop at the next request (authentication re-reads the flag every time).
+     */
+    async setDisabled(actor: Principal, id: number, disabled: boolean) {
+      const u = await mustFind(id);
+      if (id === builtInAdmin || (actor.kind === 'user' && actor.id === id)) throw forbidden('you cannot disable yourself or the built-in admin');
+      if ((u.disabled === 1) === disabled) return;
+      await store.setDisabled(id, disabled);
+      audit(actor, u.username, disabled ? 'disable' : 'enable');
+    },
+
+    /**
      * Your own password needs the current one (400 when missing, 403 when wrong); a system admin resetting another
      * user's does not. The new one must follow the rule and differ from the old.
      */
-    async changePassword(actor: Principal, id: number, req: { old_password?: string; new_password?: string }) {
+    async changePassword(actor: Principal, id: number, req: { old_password?: string; new_password?: string }, currentSessionCsrf?: string) {
       const target = await deps.users.byId(id);
       if (!target) throw notFound(`user ${id} not found`);
       const self = actor.kind === 'user' && actor.id === id;
@@ -132,7 +149,8 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
       const weak = passwordProblem(req.new_password);
       if (weak) throw badRequest(weak);
       if (await verifyPassword(req.new_password, target.password_hash)) throw badRequest('the new password must differ from the old one');
-      await deps.users.setPassword(id, req.new_password);
+      // The caller's own session survives its own change; every other session of the user ends.
+      await deps.users.setPassword(id, req.new_password, { keepSessionCsrf: self ? currentSessionCsrf : undefined });
       audit(actor, target.username, 'update');
     },
   };

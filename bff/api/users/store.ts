@@ -4,11 +4,11 @@ import { containsIgnoringCase } from '../../db/sql-match.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 
 export type UserRecord = {
-  id: number; username: string; email: string | null; realname: string; comment: string; sysadmin: number;
+  id: number; username: string; email: string | null; realname: string; comment: string; sysadmin: number; disabled: number;
   creation_time: string; update_time: string;
 };
 
-const columns = ['id', 'username', 'email', 'realname', 'comment', 'sysadmin', 'creation_time', 'update_time'] as const;
+const columns = ['id', 'username', 'email', 'realname', 'comment', 'sysadmin', 'disabled', 'creation_time', 'update_time'] as const;
 /** Harbor's sort keys mapped to columns. */
 const sortColumns = { user_id: 'id', username: 'username', email: 'email', creation_time: 'creation_time', update_time: 'update_time' } as const;
 export const userSortKeys = Object.keys(sortColumns);
@@ -57,6 +57,13 @@ export function createUserStore(db: Db) {
     },
     async setSysadmin(id: number, sysadmin: boolean) {
       await db.updateTable('users').set({ sysadmin: sysadmin ? 1 : 0, update_time: now() }).where('id', '=', id).execute();
+    },
+    /** Disables or enables the user; disabling ends its console sessions in the same step. */
+    async setDisabled(id: number, disabled: boolean) {
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('users').set({ disabled: disabled ? 1 : 0, update_time: now() }).where('id', '=', id).execute();
+        if (disabled) await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      });
     },
     /** Removes the user with its memberships (sessions go by cascade); audit rows keep the name. */
     async remove(id: number) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
+import type { Kysely } from 'kysely';
 import { basic, engines, startTestServer, stopTestServer, withDatabase, type TestServer } from '../harness.ts';
 import { addUser, api } from '../api-fixtures.ts';
 import { client } from '../distribution-helpers.ts';
@@ -88,7 +89,7 @@ describe.each(engines)('binding robot grants written before project ids on %s', 
         name: 'robot$old', description: '', secret_hash: 'x', level: 'system', project_id: null, duration: -1, expires_at: -1, disabled: 0,
         permissions: JSON.stringify(written), creator_type: 'local', creator_ref: 1, creation_time: t, update_time: t,
       }).returning('id').executeTakeFirstOrThrow();
-      await bindGrantsToProjectIds(db);
+      await bindGrantsToProjectIds(db as unknown as Kysely<unknown>);
       const row = await db.selectFrom('robots').select('permissions').where('id', '=', r.id).executeTakeFirstOrThrow();
       expect(JSON.parse(row.permissions)).toEqual([
         { kind: 'project', namespace: 'live', access, projectId: p.id },

@@ -54,6 +54,7 @@ describe.each(engines)('user management by users and robots on %s', (engine) => 
     { what: 'reset another user\'s password', may: sysadmins, call: async (as) => api(s)(`/users/${await target()}/password`, { method: 'PUT', auth: as, json: { new_password: 'Takeover123' } }) },
     { what: 'reset a system admin\'s password', may: sysadmins, call: async (as) => api(s)(`/users/${await target(true)}/password`, { method: 'PUT', auth: as, json: { new_password: 'Takeover123' } }) },
     { what: 'make another user a system admin', may: sysadmins, call: async (as) => api(s)(`/users/${await target()}/sysadmin`, { method: 'PUT', auth: as, json: { sysadmin_flag: true } }) },
+    { what: 'disable another user', may: sysadmins, call: async (as) => api(s)(`/users/${await target()}/disable`, { method: 'PUT', auth: as, json: { disable: true } }) },
     { what: 'delete an ordinary user', may: [...sysadmins, 'robotAll'], call: async (as) => api(s)(`/users/${await target()}`, { method: 'DELETE', auth: as }) },
     { what: 'delete a system admin', may: sysadmins, call: async (as) => api(s)(`/users/${await target(true)}`, { method: 'DELETE', auth: as }) },
     // Past the guard the answer is 412 (no OIDC): what matters is who is refused with 403.

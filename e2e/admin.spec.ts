@@ -114,6 +114,42 @@ test('another admin is offered the built-in admin\'s actions, and the server\'s 
   await expect(builtIn).toHaveCount(1);
 });
 
+test('an admin disables a user, who is signed out at once and cannot sign in until enabled again', async ({ page, browser, request }) => {
+  const user = await adminApi(request).createUser(unique('leaver'));
+  // The user is at work in a browser of their own.
+  const context = await browser.newContext();
+  const theirs = await context.newPage();
+  await signIn(theirs, user.username, user.password);
+
+  await signIn(page);
+  await page.goto(`/admin/users?username=${user.username}`);
+  const row = page.getByTestId('user-row');
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: `Disable ${user.username}`, exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: 'Disable user' });
+  await expect(confirm).toContainText('signed out everywhere at once');
+  await expectAccessible(page);
+  await confirm.getByRole('button', { name: 'Disable' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByRole('status')).toHaveText(`${user.username} is disabled and signed out everywhere.`);
+  await expect(row).toContainText('Disabled');
+  await screenshot(page, 'admin-user-disabled');
+
+  // Their next step lands on the sign-in page, and their password no longer opens it.
+  await theirs.reload();
+  await expect(theirs.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await theirs.getByLabel('Username').fill(user.username);
+  await theirs.getByLabel('Password').fill(user.password);
+  await theirs.getByRole('button', { name: 'Sign in' }).click();
+  await expect(theirs.getByRole('alert')).toBeVisible();
+
+  await row.getByRole('button', { name: `Enable ${user.username}`, exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(`${user.username} can sign in again.`);
+  await expect(row).not.toContainText('Disabled');
+  await signIn(theirs, user.username, user.password);
+  await context.close();
+});
+
 test('an admin edits a project\'s storage limit and sees the quota bar fill', async ({ page, request }) => {
   const api = adminApi(request);
   const project = unique('e2e-quota');

@@ -12,6 +12,8 @@ export type User = {
   realname: string;
   comment: string;
   sysadmin_flag: boolean;
+  /** Beyond Harbor: a disabled account signs in nowhere, and its sessions and tokens have ended. */
+  disable?: boolean;
   creation_time: string;
   update_time: string;
 };
@@ -49,6 +51,9 @@ export const setSysadmin = (id: number, sysadmin: boolean) =>
 export const resetPassword = (id: number, newPassword: string) =>
   api.send('PUT', `/api/v2.0/users/${id}/password`, { new_password: newPassword });
 
+export const setDisabled = (id: number, disable: boolean) =>
+  api.send('PUT', `/api/v2.0/users/${id}/disable`, { disable });
+
 export const deleteUser = (id: number) => api.send('DELETE', `/api/v2.0/users/${id}`);
 
 /** A mutation that refreshes every user list when it succeeds. */
@@ -57,6 +62,7 @@ const useUserMutation = <V, R>(fn: (v: V) => Promise<R>) => useInvalidatingMutat
 export const useCreateUser = () => useUserMutation(createUser);
 export const useSetSysadmin = () => useUserMutation((v: { id: number; sysadmin: boolean }) => setSysadmin(v.id, v.sysadmin));
 export const useResetPassword = () => useUserMutation((v: { id: number; password: string }) => resetPassword(v.id, v.password));
+export const useSetDisabled = () => useUserMutation((v: { id: number; disable: boolean }) => setDisabled(v.id, v.disable));
 export const useDeleteUser = () => useUserMutation(deleteUser);
 
 /**

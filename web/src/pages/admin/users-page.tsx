@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../../api/session.ts';
-import { useCreateUser, useDeleteUser, useResetPassword, useSetSysadmin, useUsers, type User } from '../../api/users.ts';
+import { useCreateUser, useDeleteUser, useResetPassword, useSetDisabled, useSetSysadmin, useUsers, type User } from '../../api/users.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
@@ -15,7 +15,7 @@ import { named } from '../../components/named.tsx';
 import { PasswordFields, passwordReady } from '../../components/password-fields.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 
-/** /admin/users: search, create, promote/demote, reset passwords, delete. */
+/** /admin/users: search, create, promote/demote, disable/enable, reset passwords, delete. */
 export default function UsersPage() {
   const { t, i18n } = useTranslation();
   const list = useListParams();
@@ -26,6 +26,8 @@ export default function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<User | null>(null);
   const [deleting, setDeleting] = useState<User | null>(null);
+  const [disabling, setDisabling] = useState<User | null>(null);
+  const setDisabled = useSetDisabled();
   const [status, setStatus] = useState('');
   const setSysadmin = useSetSysadmin();
   const remove = useDeleteUser();
@@ -35,7 +37,15 @@ export default function UsersPage() {
   });
 
   const columns: Column<User>[] = [
-    { id: 'username', header: t('admin.users.username'), meta: { sortKey: 'username' }, cell: ({ row }) => <span className="font-medium">{row.original.username}</span> },
+    {
+      id: 'username', header: t('admin.users.username'), meta: { sortKey: 'username' },
+      cell: ({ row }) => (
+        <span className="font-medium">
+          {row.original.username}
+          {row.original.disable && <span className="ml-2 rounded bg-slate-200 px-1.5 py-0.5 text-xs font-medium text-slate-800 dark:bg-slate-700 dark:text-slate-100">{t('admin.users.disabled')}</span>}
+        </span>
+      ),
+    },
     {
       id: 'admin', header: t('admin.users.role'),
       cell: ({ row }) => row.original.sysadmin_flag
@@ -58,6 +68,12 @@ export default function UsersPage() {
               {named(u.sysadmin_flag ? t('admin.users.demote') : t('admin.users.promote'), u.username)}
             </Button>
             <Button variant="ghost" onClick={() => setResetting(u)}>{named(t('admin.users.resetPassword'), u.username)}</Button>
+            {u.disable
+              ? <Button variant="ghost" disabled={setDisabled.isPending}
+                onClick={() => setDisabled.mutate({ id: u.user_id, disable: false }, { onSuccess: () => setStatus(t('admin.users.enabled', { name: u.username })) })}>
+                {named(t('admin.users.enable'), u.username)}
+              </Button>
+              : <Button variant="ghost" onClick={() => { setDisabled.reset(); setDisabling(u); }}>{named(t('admin.users.disable'), u.username)}</Button>}
             <button type="button" onClick={() => { remove.reset(); setDeleting(u); }}
               className="rounded px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 dark:text-red-300 dark:hover:bg-red-950">
               {named(t('common.delete'), u.username)}
@@ -80,6 +96,7 @@ export default function UsersPage() {
       </div>
       <p role="status" className="min-h-5 text-sm text-emerald-800 dark:text-emerald-300">{status}</p>
       <ErrorMessage error={setSysadmin.error} />
+      {!disabling && <ErrorMessage error={setDisabled.error} />}
       <DataTable label={t('nav.admin.users')} columns={columns} rows={users.data?.items} rowKey={(u) => u.user_id}
         isPending={users.isPending} isPlaceholderData={users.isPlaceholderData} error={users.error} total={users.data?.total}
         {...list.tableProps} rowTestId="user-row"
@@ -89,6 +106,13 @@ export default function UsersPage() {
 
       <CreateUserDialog open={creating} onClose={() => setCreating(false)} onCreated={(name) => setStatus(t('admin.users.createdStatus', { name }))} />
       {resetting && <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} onDone={() => setStatus(t('admin.users.passwordReset', { name: resetting.username }))} />}
+      <ConfirmDialog open={!!disabling} title={t('admin.users.disableTitle')} confirmLabel={t('admin.users.disable')} pending={setDisabled.isPending} error={setDisabled.error}
+        onClose={() => setDisabling(null)}
+        onConfirm={() => disabling && setDisabled.mutate({ id: disabling.user_id, disable: true }, {
+          onSuccess: () => { setStatus(t('admin.users.disabledStatus', { name: disabling.username })); setDisabling(null); },
+        })}>
+        {t('admin.users.disableBody', { name: disabling?.username ?? '' })}
+      </ConfirmDialog>
       <ConfirmDialog open={!!deleting} title={t('admin.users.deleteTitle')} confirmLabel={t('common.delete')} pending={remove.isPending} error={remove.error}
         onClose={() => setDeleting(null)}
         onConfirm={() => deleting && remove.mutate(deleting.user_id, {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.ts';
 import type { AuditSink } from '../core/access.ts';
 import type { Principal } from './policy.ts';
@@ -28,11 +29,18 @@ export function createPrincipals(deps: { db: Db; users: UserService; throttle: L
     /** Basic credentials: a robot when the name has the robot prefix, else a user. Throttled and audited at every door. */
     async verify(username: string, password: string, at: Attempt): Promise<CredentialCheck> {
       const name = username.slice(0, 255);
-      const refuse = (why: 'invalid' | 'locked'): CredentialCheck => {
-        audit.record({ project: null, operator: name, resource: at.door, resourceType: 'user', operation: why === 'locked' ? 'login_locked' : 'login_failed' });
+      const refuse = (why: 'invalid' | 'locked', audited = true): CredentialCheck => {
+        if (audited) audit.record({ project: null, operator: name, resource: at.door, resourceType: 'user', operation: why === 'locked' ? 'login_locked' : 'login_failed' });
         return { refused: why };
       };
-      if (!throttle.attempt(name, at.address)) return refuse('locked');
+      const attempt = throttle.attempt(name, at.address);
+      if (!attempt.ok) {
+        // A refusal is cheap, but 32 clients looping on it still take a core from pulls: each waits a second first, so
+        // a flood slows to one attempt per client per second. The lock is audited when it first refuses someone; the
+        // refusals after it would only be a flood of rows.
+        await sleep(throttle.lockedDelayMs);
+        return refuse('locked', attempt.first);
+      }
       const principal = await check(name, password, at.usersOnly ?? false);
       if (!principal) return refuse('invalid');
       throttle.succeeded(name, at.address);

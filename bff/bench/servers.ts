@@ -70,8 +70,11 @@ function launch(label: string, cmd: string, args: string[], env: NodeJS.ProcessE
   return child;
 }
 
-/** Debian's docker-registry (CNCF distribution 2.8) with filesystem storage, no auth, error-level logs. */
-export async function startDistribution(dir: string): Promise<Server> {
+/**
+ * Debian's docker-registry (CNCF distribution 2.8) with filesystem storage, error-level logs, and no auth unless
+ * `htpasswd` names a file of bcrypt entries (its only password check).
+ */
+export async function startDistribution(dir: string, opts: { htpasswd?: string } = {}): Promise<Server> {
   await mkdir(path.join(dir, 'storage'), { recursive: true });
   const port = await freePort();
   const configFile = path.join(dir, 'config.yml');
@@ -92,6 +95,7 @@ export async function startDistribution(dir: string): Promise<Server> {
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: wharf-bench-not-a-secret',
+    ...(opts.htpasswd ? ['auth:', '  htpasswd:', '    realm: bench', `    path: ${opts.htpasswd}`] : []),
     '',
   ].join('\n'));
   const logFile = path.join(dir, 'registry.log');

@@ -33,13 +33,16 @@ describe('the login throttle at every door', () => {
     return s.db.selectFrom('audit_logs').select(['operation', 'resource']).where('username', '=', user).orderBy('id').execute();
   };
 
-  it.each(doors)('$name: refuses the 11th attempt with 429, the right password too, and audits each refusal', async (door) => {
+  it.each(doors)('$name: refuses the 11th attempt with 429, the right password too, and audits each failure and the lock once', async (door) => {
     const user = `victim-${door.resource}`;
     await addUser(s, user, 'Right1234');
     for (let i = 0; i < limit; i++) expect((await door.attempt(s, user, `Wrong${i}`)).status).toBe(401);
     const locked = await door.attempt(s, user, 'Right1234');
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBe('60');
+    // Later refusals of the same lock answer alike and add no rows: a flood must not write one per attempt.
+    const flood = await Promise.all([0, 1, 2].map((i) => door.attempt(s, user, `Flood${i}`)));
+    expect(flood.map((r) => r.status)).toEqual([429, 429, 429]);
     const rows = await auditRows(user);
     expect(rows).toEqual([
       ...Array.from({ length: limit }, () => ({ operation: 'login_failed', resource: door.resource })),

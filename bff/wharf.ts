@@ -30,6 +30,8 @@ import type { WriteGuard } from './core/access.ts';
 import { diskFull } from './core/errors.ts';
 import { createDiskReserve, noReserve } from './db/disk-full.ts';
 import { createReadOnlyGuard } from './api/configurations/read-only.ts';
+import { seedSettings } from './api/configurations/settings.ts';
+import { createSettingsCache } from './api/configurations/settings-cache.ts';
 import { createQuotaGuard } from './api/quotas/quota-guard.ts';
 
 export type Wharf = {
@@ -94,11 +96,14 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const uploads = createUploadService({ store, storage, guard });
   const manifests = createManifestService({ store, storage, guard, foreignLayerHosts: config.foreignLayerHosts });
   const pulls = createPullRecorder(store);
-  const audit = createAuditLog(db);
-  const tokens = await createTokenService({ db, box, service, expirySeconds: config.tokenExpirySeconds });
+  // The environment's lifetimes are the first start's settings; after that PUT /configurations changes them.
+  await seedSettings(db, { token_expiration: config.tokenExpirySeconds / 60, session_timeout: config.sessionTimeoutSeconds / 60 }, now());
+  const settings = createSettingsCache(db);
+  const audit = createAuditLog(db, { disabledEventTypes: async () => (await settings.get()).disabled_audit_log_event_types });
+  const tokens = await createTokenService({ db, box, service, expirySeconds: async () => (await settings.get()).token_expiration * 60 });
   const access = createProjectAccess(db);
   const throttle = createLoginThrottle();
-  const principals = createPrincipals({ db, users, throttle, audit: audit.sink });
+  const principals = createPrincipals({ db, users, throttle, audit: audit.sink, robotPrefix: async () => (await settings.get()).robot_name_prefix });
   const authorizer = createRegistryAuthorizer({ principals, tokens, access });
 
   const coreApp = createRegistryApp({
@@ -114,8 +119,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const coreServer = config.coreTransport === 'proxy' ? http.createServer({ keepAliveTimeout: 60_000 }, coreApp) : null;
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
-  const sessions = createSessions({ db, reserve, timeoutSeconds: config.sessionTimeoutSeconds, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard };
+  const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

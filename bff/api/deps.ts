@@ -6,6 +6,8 @@ import type { AuditSink, WriteGuard } from '../core/access.ts';
 import type { RegistryStore } from '../core/store.ts';
 import type { ManifestService } from '../core/manifests.ts';
 import type { StorageDriver } from '../core/storage/driver.ts';
+import type { SecretBox } from '../auth/secrets.ts';
+import type { SettingsCache } from './configurations/settings-cache.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -19,4 +21,8 @@ export type ApiDeps = {
   storage: StorageDriver;
   /** Read-only mode and quotas, as the core applies them to pushes (the API's copies obey them too). */
   guard: WriteGuard;
+  /** Seals secrets at rest (configuration secrets). */
+  box: SecretBox;
+  /** The system settings as request paths read them (short-lived copy, dropped on PUT /configurations). */
+  settings: SettingsCache;
 };

@@ -16,10 +16,6 @@ import { createAuditLogsRouter } from './audit-logs/router.ts';
 import { createSystemRouter } from './system/router.ts';
 import { createConfigurationsRouter } from './configurations/router.ts';
 import { createIconsRouter } from './icons/router.ts';
-import { createCveAllowlistsRouter } from './cve-allowlists/router.ts';
-import { createImmutableRouter } from './immutable/router.ts';
-import { createWebhooksRouter } from './webhooks/router.ts';
-import { createScannersRouter } from './scanners/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -40,10 +36,6 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createSystemRouter(deps));
   api.use(createConfigurationsRouter(deps));
   api.use(createIconsRouter(deps));
-  api.use(createCveAllowlistsRouter(deps));
-  api.use(createImmutableRouter(deps));
-  api.use(createWebhooksRouter(deps));
-  api.use(createScannersRouter());
   api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return api;
 }

@@ -14,11 +14,16 @@ export type AuditEvent = {
  * The audit log. Events are buffered and written a few times a second in one transaction, so a pull never waits
  * on an insert; `flush` is called at shutdown.
  */
-export function createAuditLog(db: Db, flushMs = 250) {
+export function createAuditLog(db: Db, opts: { flushMs?: number; disabledEventTypes?: () => Promise<string> } = {}) {
+  const flushMs = opts.flushMs ?? 250;
   let pending: (AuditEvent & { time: string })[] = [];
   let flushing: Promise<void> = Promise.resolve();
 
-  async function write(batch: (AuditEvent & { time: string })[]) {
+  async function write(all: (AuditEvent & { time: string })[]) {
+    // Harbor's `disabled_audit_log_event_types`: `<operation>_<resource_type>` names left out of the log.
+    const off = new Set((await opts.disabledEventTypes?.() ?? '').split(',').filter(Boolean));
+    const batch = all.filter((e) => !off.has(`${e.operation}_${e.resourceType}`));
+    if (batch.length === 0) return;
     const names = [...new Set(batch.filter((e) => e.projectId === undefined).map((e) => e.project).filter((p): p is string => !!p))];
     const ids = names.length
       ? new Map((await db.selectFrom('projects').select(['id', 'name']).where('name', 'in', names).execute()).map((p) => [p.name, p.id]))

@@ -17,13 +17,19 @@ export type Attempt = { door: Door; address: string; usersOnly?: boolean };
 export type CredentialCheck = { principal: Principal } | { refused: 'invalid' | 'locked' };
 
 /** Who a credential or a token subject is, users and robots alike: the one answer for /v2, /service/token, /api and /c/login. */
-export function createPrincipals(deps: { db: Db; users: UserService; throttle: LoginThrottle; audit: AuditSink }) {
+export function createPrincipals(deps: { db: Db; users: UserService; throttle: LoginThrottle; audit: AuditSink; robotPrefix: () => Promise<string> }) {
   const { users, throttle, audit } = deps;
   const robots = createRobotAccounts(deps.db);
+  /**
+   * A name with the current robot prefix is tried as a robot first, any other as a user first. A robot keeps the name it
+   * was made with when the prefix changes, and a user whose name begins with a new prefix keeps their account: each
+   * name is tried as the other kind when the first finds no match.
+   */
   const check = async (username: string, password: string, usersOnly: boolean): Promise<Principal | null> => {
-    if (isRobotName(username)) return usersOnly ? null : robots.verify(username, password);
-    const user = await users.verify(username, password);
-    return user ? principalOf(user) : null;
+    const asUser = async () => { const user = await users.verify(username, password); return user ? principalOf(user) : null; };
+    if (usersOnly) return asUser();
+    if (isRobotName(username, await deps.robotPrefix())) return (await robots.verify(username, password)) ?? asUser();
+    return (await asUser()) ?? robots.verify(username, password);
   };
   return {
     /** Basic credentials: a robot when the name has the robot prefix, else a user. Throttled and audited at every door. */

@@ -3,9 +3,8 @@ import type { Principal, RobotPermission } from './policy.ts';
 import { createCredentialCache } from './credential-cache.ts';
 import { hashPassword, needsRehash } from './passwords.ts';
 
-/** Harbor's default `robot_name_prefix`: usernames cannot contain `$`, so the prefix alone tells robots from users. */
-export const robotPrefix = 'robot$';
-export const isRobotName = (name: string) => name.startsWith(robotPrefix);
+/** Whether `name` has the robot prefix (the `robot_name_prefix` setting; Harbor's default `robot$`, which no username can contain). */
+export const isRobotName = (name: string, prefix: string) => name.startsWith(prefix);
 
 export type RobotAuthRow = { id: number; name: string; secret_hash: string; disabled: number; expires_at: number; permissions: string };
 

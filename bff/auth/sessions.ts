@@ -21,25 +21,26 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Console sessions: an opaque id in an http-only SameSite cookie, its hash and a CSRF token in the database (so
  * every replica knows it). Writes that ride on the cookie must echo the CSRF token in `X-Harbor-CSRF-Token`.
  */
-export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCookies: boolean; reserve?: DiskReserve }) {
+export function createSessions(deps: { db: Db; timeoutSeconds: () => Promise<number>; secureCookies: boolean; reserve?: DiskReserve }) {
   const { db, timeoutSeconds, secureCookies } = deps;
   const reserve = deps.reserve ?? noReserve;
-  const expiry = () => new Date(Date.now() + timeoutSeconds * 1000).toISOString();
+  const expiry = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
   const cookie = (value: string, maxAge: number) =>
     serialize(sessionCookie, value, { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', maxAge });
 
   return {
     async start(res: Response, userId: number): Promise<Session> {
+      const timeout = await timeoutSeconds();
       // A sign-in on a full disk may take the room held back for the database; a fresh id per try, so a retry
       // never collides with a first try that SQLite reported failed after all.
       const { sid, csrf } = await reserve.withRoom(async () => {
         const sid = randomBytes(32).toString('base64url');
         const csrf = randomBytes(32).toString('base64url');
-        await db.insertInto('sessions').values({ id_hash: digest(sid), user_id: userId, csrf_token: csrf, expires_at: expiry(), creation_time: now() }).execute();
+        await db.insertInto('sessions').values({ id_hash: digest(sid), user_id: userId, csrf_token: csrf, expires_at: expiry(timeout), creation_time: now() }).execute();
         return { sid, csrf };
       });
-      res.append('Set-Cookie', cookie(sid, timeoutSeconds));
+      res.append('Set-Cookie', cookie(sid, timeout));
       res.set(csrfHeader, csrf);
       return { userId, csrf };
     },
@@ -70,11 +71,13 @@ export function createSessions(deps: { db: Db; timeoutSeconds: number; secureCoo
           }
           // Slide the expiry at most once a minute, not on every request; the cookie slides with it, or the browser
           // would drop it at the first expiry while the user is still at work. On a full disk the session keeps its
-          // expiry rather than failing the request.
-          if (Date.parse(row.expires_at) - Date.now() < timeoutSeconds * 1000 - 60_000) {
-            const slid = await db.updateTable('sessions').set({ expires_at: expiry() }).where('id_hash', '=', digest(sid)).execute()
+          // expiry rather than failing the request. A shorter session_timeout set meanwhile applies from this slide on.
+          const timeout = await timeoutSeconds();
+          const left = Date.parse(row.expires_at) - Date.now();
+          if (left < timeout * 1000 - 60_000 || left > timeout * 1000) {
+            const slid = await db.updateTable('sessions').set({ expires_at: expiry(timeout) }).where('id_hash', '=', digest(sid)).execute()
               .then(() => true, (e: unknown) => { if (isDiskFull(e)) return false; throw e; });
-            if (slid) res.append('Set-Cookie', cookie(sid, timeoutSeconds));
+            if (slid) res.append('Set-Cookie', cookie(sid, timeout));
           }
           next();
         } catch (e) { next(e); }

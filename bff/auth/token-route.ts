@@ -66,8 +66,8 @@ export function createTokenRoute(deps: { principals: Principals; tokens: TokenSe
         }
         granted.push({ type: 'repository', name: scope.name, actions });
       }
-      const { token, issuedAt } = await tokens.issue(subjectOf(principal), granted);
-      res.set('Cache-Control', 'no-store').json({ token, access_token: token, expires_in: tokens.expirySeconds, issued_at: issuedAt });
+      const { token, issuedAt, expiresIn } = await tokens.issue(subjectOf(principal), granted);
+      res.set('Cache-Control', 'no-store').json({ token, access_token: token, expires_in: expiresIn, issued_at: issuedAt });
     } catch (e) { next(e); }
   };
 }

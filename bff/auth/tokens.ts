@@ -27,7 +27,7 @@ const alg = 'RS256';
  * Registry bearer tokens (Harbor's shape: RS256, `kid`, iss harbor-token-issuer, aud = service, `access` list).
  * The signing key is generated at first start and kept, encrypted, in the database, so every replica shares it.
  */
-export async function createTokenService(deps: { db: Db; box: SecretBox; service: string; expirySeconds: number }) {
+export async function createTokenService(deps: { db: Db; box: SecretBox; service: string; expirySeconds: () => Promise<number> }) {
   const { db, box, service, expirySeconds } = deps;
   let row = await db.selectFrom('signing_keys').selectAll().orderBy('creation_time', 'desc').executeTakeFirst();
   if (!row) {
@@ -49,16 +49,17 @@ export async function createTokenService(deps: { db: Db; box: SecretBox; service
   });
 
   return {
-    expirySeconds,
+    /** A token for `subject`, living `token_expiration` as set when it is issued. */
     async issue(subject: string, access: AccessEntry[]) {
+      const expiresIn = await expirySeconds();
       const issuedAt = Math.floor(Date.now() / 1000);
       const token = await new SignJWT({ access })
         .setProtectedHeader({ alg, kid, typ: 'JWT' })
         .setIssuer(issuer).setSubject(subject).setAudience(service)
-        .setIssuedAt(issuedAt).setNotBefore(issuedAt - 10).setExpirationTime(issuedAt + expirySeconds)
+        .setIssuedAt(issuedAt).setNotBefore(issuedAt - 10).setExpirationTime(issuedAt + expiresIn)
         .setJti(randomBytes(12).toString('base64url'))
         .sign(privateKey);
-      return { token, issuedAt: new Date(issuedAt * 1000).toISOString() };
+      return { token, issuedAt: new Date(issuedAt * 1000).toISOString(), expiresIn };
     },
     /** The token's claims, or null when it is not one of ours, expired, or for another service. */
     async verify(token: string): Promise<TokenClaims | null> {

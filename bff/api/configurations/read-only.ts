@@ -18,15 +18,17 @@ export function createReadOnlyGuard(db: Db): Pick<WriteGuard, 'beforeWrite'> {
   };
 }
 
-/** The one write allowed in read-only mode: a PUT /configurations that turns it off. */
-const liftsReadOnly = (req: Request) =>
-  req.method === 'PUT' && req.path === '/configurations' && (req.body as { read_only?: unknown } | undefined)?.read_only === false;
+/**
+ * The one write allowed in read-only mode, as in Harbor: PUT /configurations, which turns it off and may change other
+ * settings meanwhile (Terraform's harbor_config_system sends `read_only` and the rest on every apply).
+ */
+const isConfigurationUpdate = (req: Request) => req.method === 'PUT' && req.path === '/configurations';
 
 /** Read-only mode on /api/v2.0: refuses every write while it is on. */
 export function readOnlyApi(deps: ApiDeps): RequestHandler {
   return async (req, _res, next) => {
     try {
-      if (writes.has(req.method) && !liftsReadOnly(req) && (await readSetting(deps.db, 'read_only'))) throw forbidden(readOnlyMessage);
+      if (writes.has(req.method) && !isConfigurationUpdate(req) && (await readSetting(deps.db, 'read_only'))) throw forbidden(readOnlyMessage);
       next();
     } catch (e) { next(e); }
   };

@@ -1,58 +1,52 @@
-import type { Config } from '../../config.ts';
+import type { z } from 'zod';
 import type { AuditSink } from '../../core/access.ts';
 import type { Db } from '../../db/database.ts';
 import { now } from '../../db/database.ts';
 import type { Principal } from '../../auth/policy.ts';
-import { robotPrefix } from '../../auth/robot-accounts.ts';
+import type { SecretBox } from '../../auth/secrets.ts';
 import { badRequest } from '../errors.ts';
 import { createSettingsStore } from './store.ts';
-import { isSettingName, readSettings, settingSchemas, type SettingName } from './settings.ts';
+import { isSecret, isSettingName, readSettings, settingNames, settingTable, type Entry } from './settings.ts';
+import type { SettingsCache } from './settings-cache.ts';
 
 type Item = { value: string | number | boolean; editable: boolean };
-
-/** Settings fixed by the deployment (environment), shown but not changed through the API. */
-function fixedSettings(config: Config): Record<string, { value: string | number; how: string }> {
-  return {
-    token_expiration: { value: config.tokenExpirySeconds / 60, how: 'set WHARF_TOKEN_EXPIRY_MINUTES' },
-    session_timeout: { value: config.sessionTimeoutSeconds / 60, how: 'set WHARF_SESSION_TIMEOUT_MINUTES' },
-    robot_name_prefix: { value: robotPrefix, how: 'it is fixed' },
-  };
-}
+export type ConfigurationsResponse = Record<string, Item | (typeof settingTable)['scan_all_policy']['default']>;
 
 /** The rules of the `configure` tag: Harbor's ConfigurationsResponse, and validated, audited updates. */
-export function createConfigurationsService(deps: { db: Db; config: Config; audit: AuditSink }) {
+export function createConfigurationsService(deps: { db: Db; box: SecretBox; settings: SettingsCache; audit: AuditSink }) {
   const store = createSettingsStore(deps.db);
-  const fixed = fixedSettings(deps.config);
   return {
-    /** `{key: {value, editable}}` for every setting Wharf honours. */
-    async get(): Promise<Record<string, Item>> {
+    /** `{key: {value, editable}}` for every setting but the secrets (Harbor omits them); `scan_all_policy` as the object itself. */
+    async get(): Promise<ConfigurationsResponse> {
       const settings = await readSettings(deps.db);
-      const out: Record<string, Item> = {};
-      for (const [k, v] of Object.entries(settings)) out[k] = { value: v, editable: true };
-      for (const [k, f] of Object.entries(fixed)) out[k] = { value: f.value, editable: false };
+      const out: ConfigurationsResponse = {};
+      for (const name of settingNames) {
+        if (isSecret(name)) continue;
+        out[name] = name === 'scan_all_policy' ? settings.scan_all_policy : { value: settings[name] as Item['value'], editable: true };
+      }
       return out;
     },
 
     /**
-     * Applies a flat `{key: value}` map: all keys valid or none written. A fixed key is accepted when it repeats its
-     * current value (tools send the whole map back); any key Wharf does not honour is refused rather than ignored.
+     * Applies a flat `{key: value}` map: all keys valid or none written. A key Wharf does not know, or a value that would
+     * switch on what Wharf does not do yet, is refused rather than ignored. Secrets are sealed before they are stored.
      */
     async update(actor: Principal, body: unknown): Promise<void> {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object');
       const changes: Record<string, string> = {};
       for (const [key, value] of Object.entries(body)) {
-        if (isSettingName(key)) {
-          const r = settingSchemas[key as SettingName].safeParse(value);
-          if (!r.success) throw badRequest(`${key}: ${r.error.issues[0].message}`);
-          changes[key] = JSON.stringify(r.data);
-        } else if (Object.hasOwn(fixed, key)) {
-          if (value !== fixed[key].value) throw badRequest(`${key} cannot be changed through the API: ${fixed[key].how}`);
-        } else {
-          throw badRequest(`${key}: not a setting Wharf supports`);
-        }
+        if (!isSettingName(key)) throw badRequest(`${key}: not a Harbor setting`);
+        const entry: Entry<z.ZodType> = settingTable[key];
+        const r = entry.schema.safeParse(value);
+        if (!r.success) throw badRequest(`${key}: ${r.error.issues[0].message}`);
+        const why = entry.unsupported?.(r.data);
+        if (why) throw badRequest(`${key}: ${why}`);
+        const secret = isSecret(key) && r.data !== '';
+        changes[key] = JSON.stringify(secret ? deps.box.seal(r.data as string) : r.data);
       }
       if (Object.keys(changes).length === 0) return;
       await store.put(changes, now());
+      deps.settings.invalidate();
       deps.audit.record({ project: null, operator: actor.name, resource: Object.keys(changes).join(','), resourceType: 'configuration', operation: 'update' });
     },
   };

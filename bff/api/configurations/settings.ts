@@ -2,59 +2,138 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { createSettingsStore } from './store.ts';
 
-/**
- * The system settings an admin changes through PUT /configurations, with Harbor's names, defaults and rules. Other
- * slices read them with `readSetting(db, name)`: one indexed row, so every replica sees a change at once.
- */
-export const settingSchemas = {
-  auth_mode: z.string().refine((v) => v === 'db_auth', { message: 'only db_auth is supported for now' }),
-  project_creation_restriction: z.enum(['everyone', 'adminonly']),
-  self_registration: z.boolean(),
-  /** Days; robots created without a duration get this one. */
-  robot_token_duration: z.number().int().min(1).max(36_500),
-  read_only: z.boolean(),
-  notification_enable: z.boolean(),
-  quota_per_project_enable: z.boolean(),
-  /** Bytes; -1 is unlimited. The storage limit new projects get. */
-  storage_per_project: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
-  /** Harbor's banner: empty, or a JSON object {message, type, closable, fromDate, toDate} as a string. */
-  banner_message: z.string().max(4096).refine((v) => v === '' || isJsonObject(v), { message: 'must be empty or a JSON object as a string' }),
-} as const;
+/** Harbor caps these numbers at ten digits (its console's field width). */
+const positive = z.number().int().min(1).max(9_999_999_999);
+const text = z.string().max(4096);
+const ldapScope = z.number().int().min(0).max(2);
 
-export type SettingName = keyof typeof settingSchemas;
-export type Settings = { [K in SettingName]: z.infer<(typeof settingSchemas)[K]> };
-
-export const settingDefaults: Settings = {
-  auth_mode: 'db_auth',
-  project_creation_restriction: 'everyone',
-  self_registration: false,
-  robot_token_duration: 30,
-  read_only: false,
-  notification_enable: true,
-  quota_per_project_enable: true,
-  storage_per_project: -1,
-  banner_message: '',
+/** What a setting is: its schema, Harbor's default, and whether it is a secret (sealed at rest, never answered). */
+export type Entry<S extends z.ZodType> = {
+  schema: S;
+  default: z.output<S>;
+  secret?: true;
+  /** Why a value Harbor accepts is refused here: it would switch on something Wharf does not do yet. */
+  unsupported?(value: z.output<S>): string | null;
 };
+const entry = <S extends z.ZodType>(schema: S, dflt: z.output<S>, more: Omit<Entry<S>, 'schema' | 'default'> = {}): Entry<S> =>
+  ({ schema, default: dflt, ...more });
 
-function isJsonObject(v: string) {
+function isJsonObject(v: string, values?: 'strings') {
   try {
     const o: unknown = JSON.parse(v);
-    return typeof o === 'object' && o !== null && !Array.isArray(o);
+    return typeof o === 'object' && o !== null && !Array.isArray(o) && (values !== 'strings' || Object.values(o).every((x) => typeof x === 'string'));
   } catch { return false; }
 }
 
-export const isSettingName = (name: string): name is SettingName => Object.hasOwn(settingSchemas, name);
+/**
+ * Every key of Harbor's `Configurations` (and `scan_all_policy`, which Harbor and its Terraform provider also PUT), with
+ * Harbor's names, defaults and rules. Keys whose features arrive later (LDAP, OIDC, UAA, auth proxy, audit forwarding,
+ * scan-all) are kept so tools can set them ahead; other slices read settings through the cache in `settings-cache.ts`.
+ */
+export const settingTable = {
+  auth_mode: entry(z.enum(['db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth']), 'db_auth', {
+    unsupported: (v) => (v === 'db_auth' ? null : `${v} is not available yet: Wharf signs users in from its own database only (db_auth)`),
+  }),
+  primary_auth_mode: entry(z.boolean(), false),
 
-/** A stored value, or the default when it is absent or no longer valid. */
+  ldap_url: entry(text, ''),
+  ldap_search_dn: entry(text, ''),
+  ldap_search_password: entry(text, '', { secret: true }),
+  ldap_base_dn: entry(text, ''),
+  ldap_filter: entry(text, ''),
+  ldap_uid: entry(text, 'cn'),
+  ldap_scope: entry(ldapScope, 2),
+  ldap_timeout: entry(z.number().int().min(1).max(3600), 5),
+  ldap_verify_cert: entry(z.boolean(), true),
+  ldap_group_base_dn: entry(text, ''),
+  ldap_group_search_filter: entry(text, ''),
+  ldap_group_attribute_name: entry(text, ''),
+  ldap_group_search_scope: entry(ldapScope, 2),
+  ldap_group_admin_dn: entry(text, ''),
+  ldap_group_membership_attribute: entry(text, 'memberof'),
+  ldap_group_attach_parallel: entry(z.boolean(), false),
+
+  oidc_name: entry(text, ''),
+  oidc_endpoint: entry(text, ''),
+  oidc_client_id: entry(text, ''),
+  oidc_client_secret: entry(text, '', { secret: true }),
+  oidc_groups_claim: entry(text, ''),
+  oidc_admin_group: entry(text, ''),
+  oidc_group_filter: entry(text, ''),
+  oidc_scope: entry(text, ''),
+  oidc_user_claim: entry(text, ''),
+  oidc_verify_cert: entry(z.boolean(), true),
+  oidc_auto_onboard: entry(z.boolean(), false),
+  oidc_extra_redirect_parms: entry(text.refine((v) => isJsonObject(v, 'strings'), { message: 'must be a JSON object of strings, as a string' }), '{}'),
+  oidc_logout: entry(z.boolean(), false),
+
+  uaa_client_id: entry(text, ''),
+  uaa_client_secret: entry(text, '', { secret: true }),
+  uaa_endpoint: entry(text, ''),
+  uaa_verify_cert: entry(z.boolean(), false),
+
+  http_authproxy_endpoint: entry(text, ''),
+  http_authproxy_tokenreview_endpoint: entry(text, ''),
+  http_authproxy_admin_groups: entry(text, ''),
+  http_authproxy_admin_usernames: entry(text, ''),
+  http_authproxy_verify_cert: entry(z.boolean(), true),
+  http_authproxy_skip_search: entry(z.boolean(), false),
+  http_authproxy_server_certificate: entry(z.string().max(65_536), ''),
+
+  project_creation_restriction: entry(z.enum(['everyone', 'adminonly']), 'everyone'),
+  self_registration: entry(z.boolean(), false),
+  read_only: entry(z.boolean(), false),
+  notification_enable: entry(z.boolean(), true),
+  quota_per_project_enable: entry(z.boolean(), true),
+  /** Bytes; -1 is unlimited (Harbor refuses 0). The storage limit new projects get. */
+  storage_per_project: entry(z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER).refine((v) => v !== 0, { message: 'must be -1 or more than 0' }), -1),
+  /** Harbor's banner: empty, or a JSON object {message, type, closable, fromDate, toDate} as a string. */
+  banner_message: entry(text.refine((v) => v === '' || isJsonObject(v), { message: 'must be empty or a JSON object as a string' }), ''),
+
+  /** Minutes a registry bearer token lives (the environment gives the first start's value). */
+  token_expiration: entry(positive, 30),
+  /** Minutes a console session lives while idle (the environment gives the first start's value). */
+  session_timeout: entry(positive, 60),
+  /** Days; robots created without a duration get this one. */
+  robot_token_duration: entry(z.number().int().min(1).max(36_500), 30),
+  /** New robots' names begin with it; Harbor trims it and refuses it empty. A `:` would break basic credentials. */
+  robot_name_prefix: entry(z.string().trim().min(1, 'must not be empty').max(64).refine((v) => !v.includes(':'), { message: 'must not contain ":"' }), 'robot$'),
+
+  audit_log_forward_endpoint: entry(z.string().max(255), ''),
+  skip_audit_log_database: entry(z.boolean(), false, {
+    unsupported: (v) => (v ? 'Wharf does not forward audit logs yet, so skipping the database would lose them' : null),
+  }),
+  /** `<operation>_<resource_type>` names, comma-separated (e.g. `pull_artifact,login_failed_user`): not written to the audit log. */
+  disabled_audit_log_event_types: entry(z.string().max(4096).regex(/^([a-z_]+(,[a-z_]+)*)?$/, 'must be <operation>_<resource_type> names separated by commas'), ''),
+  scanner_skip_update_pulltime: entry(z.boolean(), false),
+  /** Harbor's legacy scan-all schedule (`daily_time`: seconds after 00:00 UTC); the Terraform provider sends it on every apply. */
+  scan_all_policy: entry(z.object({
+    type: z.enum(['none', 'daily']).default('none'),
+    parameter: z.object({ daily_time: z.number().int().min(0).max(86_399).optional() }).strict().optional(),
+  }).strict(), { type: 'none' }),
+} as const;
+
+export type SettingName = keyof typeof settingTable;
+export type Settings = { [K in SettingName]: (typeof settingTable)[K]['default'] };
+
+export const settingNames = Object.keys(settingTable) as SettingName[];
+export const isSettingName = (name: string): name is SettingName => Object.hasOwn(settingTable, name);
+export const isSecret = (name: SettingName) => 'secret' in settingTable[name];
+
+/** A stored value, or the default when it is absent or no longer valid. Secrets stay sealed. */
 function decode<K extends SettingName>(name: K, stored: string | undefined): Settings[K] {
-  if (stored === undefined) return settingDefaults[name];
+  const e: Entry<z.ZodType> = settingTable[name];
+  if (stored === undefined) return e.default as Settings[K];
   try {
-    const r = settingSchemas[name].safeParse(JSON.parse(stored));
-    return r.success ? (r.data as Settings[K]) : settingDefaults[name];
-  } catch { return settingDefaults[name]; }
+    const value: unknown = JSON.parse(stored);
+    // A sealed secret is longer than the value the schema measured, and only its opener can check it.
+    if (e.secret) return (typeof value === 'string' ? value : e.default) as Settings[K];
+    const r = e.schema.safeParse(value);
+    return (r.success ? r.data : e.default) as Settings[K];
+  } catch { return e.default as Settings[K]; }
 }
 
-/** One setting, read from the database (no cache: replicas must agree at once). */
+/** One setting, read from the database (no cache: for read-only mode, where replicas must agree at once). */
 export async function readSetting<K extends SettingName>(db: Db, name: K): Promise<Settings[K]> {
   return decode(name, await createSettingsStore(db).get(name));
 }
@@ -62,7 +141,10 @@ export async function readSetting<K extends SettingName>(db: Db, name: K): Promi
 /** Every setting, defaults filled in. */
 export async function readSettings(db: Db): Promise<Settings> {
   const stored = new Map((await createSettingsStore(db).all()).map((r) => [r.name, r.value]));
-  const out = { ...settingDefaults } as Record<SettingName, unknown>;
-  for (const name of Object.keys(settingSchemas) as SettingName[]) out[name] = decode(name, stored.get(name));
-  return out as Settings;
+  return Object.fromEntries(settingNames.map((name) => [name, decode(name, stored.get(name))])) as Settings;
+}
+
+/** The first start's values from the environment; a value already stored (set by an admin) is kept. */
+export async function seedSettings(db: Db, values: Partial<Settings>, time: string): Promise<void> {
+  await createSettingsStore(db).putMissing(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, JSON.stringify(v)])), time);
 }

@@ -18,5 +18,13 @@ export function createSettingsStore(db: Db) {
         }
       });
     },
+    /** Writes the settings that have no row yet. Looked up first: a start writes nothing it need not (a full disk fails a write). */
+    async putMissing(values: Record<string, string>, time: string): Promise<void> {
+      const names = Object.keys(values);
+      if (names.length === 0) return;
+      const present = new Set((await db.selectFrom('settings').select('name').where('name', 'in', names).execute()).map((r) => r.name));
+      const rows = names.filter((n) => !present.has(n)).map((name) => ({ name, value: values[name], update_time: time }));
+      if (rows.length) await db.insertInto('settings').values(rows).onConflict((oc) => oc.column('name').doNothing()).execute();
+    },
   };
 }

@@ -4,11 +4,11 @@ import { isUniqueViolation } from '../../db/sql-match.ts';
 import { generatePassword, hashPassword, passwordProblem } from '../../auth/passwords.ts';
 import type { Principal, RobotPermission } from '../../auth/policy.ts';
 import { grantable } from '../../auth/robot-grants.ts';
-import { robotPrefix } from '../../auth/robot-accounts.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { readSetting } from '../configurations/settings.ts';
+import type { SettingsCache } from '../configurations/settings-cache.ts';
 import type { SortKey } from '../harbor-query.ts';
-import { createRobotStore, type RobotFilter, type RobotRecord } from './store.ts';
+import { createRobotStore, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
 
 const day = 86_400;
 // Harbor's robot name rule.
@@ -72,7 +72,8 @@ export function normalizePermissions(level: string, input: PermissionInput[]): {
 export type RobotCreation = { name: string; description?: string; secret?: string; level: string; disable?: boolean; duration?: number | null };
 
 /** The rules of the `robot` tag; the router has already checked that the caller may grant what is asked. */
-export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
+export function createRobotsService(deps: { db: Db; audit: AuditSink; settings: SettingsCache }) {
+  const prefix = async () => (await deps.settings.get()).robot_name_prefix;
   const store = createRobotStore(deps.db);
   const audit = (actor: Principal, r: { name: string }, project: string | null, operation: string) =>
     deps.audit.record({ project, operator: actor.name, resource: r.name, resourceType: 'robot', operation });
@@ -84,8 +85,8 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
   };
   return {
     store,
-    async list(f: RobotFilter, sort: SortKey[], limit: number, offset: number) {
-      const { rows, total } = await store.list(f, sort, limit, offset);
+    async list(f: RobotFilter, scope: RobotScope, sort: SortKey[], limit: number, offset: number) {
+      const { rows, total } = await store.list(f, scope, sort, limit, offset);
       return { items: rows.map(robotResp), total };
     },
     async mustFind(id: number) {
@@ -99,6 +100,8 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
       if (!req.name || req.name.length > 255 || !nameRule.test(req.name)) {
         throw badRequest('name must be lower-case letters and digits, optionally separated by ".", "_" or "-"');
       }
+      // The prefix of the day goes into the name: a later prefix change leaves this robot's name (and logins) as they are.
+      const robotPrefix = await prefix();
       const name = project ? `${robotPrefix}${project.name}+${req.name}` : `${robotPrefix}${req.name}`;
       const conflict = () => new ApiError('CONFLICT', `a robot named ${name} already exists`);
       if (await store.nameTaken(name)) throw conflict();
@@ -122,13 +125,12 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink }) {
 
     async update(actor: Principal, robot: RobotRecord, req: { name?: string; level?: string; description?: string; disable?: boolean; duration?: number | null },
       permissions: RobotPermission[] | undefined, projectName: string | null) {
-      if (req.name !== undefined && req.name !== robot.name && `${robotPrefix}${req.name}` !== robot.name) throw badRequest('the name of a robot cannot change');
+      if (req.name !== undefined && req.name !== robot.name && `${await prefix()}${req.name}` !== robot.name) throw badRequest('the name of a robot cannot change');
       if (req.level !== undefined && req.level !== robot.level) throw badRequest('the level of a robot cannot change');
       const duration = req.duration === undefined ? robot.duration : await durationOf(deps.db, req.duration);
       await store.update(robot.id, {
-        // PUT replaces, as Harbor's: Go clients leave out an empty description and a false `disable` (omitempty).
-        description: req.description ?? '',
-        disabled: req.disable ? 1 : 0,
+        description: req.description ?? robot.description,
+        disabled: req.disable === undefined ? robot.disabled : req.disable ? 1 : 0,
         duration, expires_at: duration === robot.duration ? robot.expires_at : expiresAt(robot.creation_time, duration),
         ...(permissions ? { permissions: JSON.stringify(permissions) } : {}),
       });

@@ -16,6 +16,7 @@ import type { UserService } from './auth/users.ts';
 import type { Principals } from './auth/principals.ts';
 import type { LoginThrottle } from './auth/login-throttle.ts';
 import type { AuditSink } from './core/access.ts';
+import { sendJson } from './core/routes/context.ts';
 import type { Db } from './db/database.ts';
 
 export type BffDeps = {
@@ -78,8 +79,8 @@ export function createBffApp(deps: BffDeps): express.Express {
   // The proxy would collapse `//` and hand the core another name than the client sent: refuse it here, as the core would.
   app.use('/v2', (req, res, next) => {
     if (!req.originalUrl.split('?')[0].slice(4).includes('//')) return next();
-    res.status(400).set('Docker-Distribution-API-Version', 'registry/2.0')
-      .json({ errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
+    sendJson(res.status(400).set('Docker-Distribution-API-Version', 'registry/2.0'),
+      { errors: [{ code: 'NAME_INVALID', message: 'invalid repository name' }] });
   });
 
   const isCorePath = (path: string) => path === '/v2' || path.startsWith('/v2/') || path === '/service/token';

@@ -5,7 +5,7 @@ import { isDiskFull } from '../db/disk-full.ts';
 import { parseRepositoryName } from './names.ts';
 import { bearerChallenge } from './challenge.ts';
 import type { Caller, RegistryAction, RegistryAuthorizer } from './access.ts';
-import type { CoreServices, RepoRequest } from './routes/context.ts';
+import { sendJson, type CoreServices, type RepoRequest } from './routes/context.ts';
 import { blob, startUpload, upload } from './routes/blobs.ts';
 import { manifest } from './routes/manifests.ts';
 import { catalog, referrers, tagsList } from './routes/listings.ts';
@@ -67,7 +67,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
     try {
       const caller = await authorizer.authenticate(req.headers.authorization, req.ip ?? '');
       if (caller.anonymous) throw refuse(req, caller, null, 'login');
-      res.status(200).json({});
+      sendJson(res.status(200), {});
     } catch (e) { next(e); }
   });
 
@@ -124,7 +124,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
     const send = () => {
       res.status(e.status).set((e as RegistryError & { headers?: Record<string, string> }).headers ?? {});
       if (req.method === 'HEAD') { res.end(); return; }
-      res.json(e.toJSON());
+      sendJson(res, e.toJSON());
     };
     // Refused before its body was read (too large, wrong offset, unknown upload): answer once the rest is drained.
     // The BFF's proxy stops forwarding a body once the answer is complete, which would leave both keep-alive

@@ -40,5 +40,14 @@ export function clientGone(req: Request, res: Response): AbortSignal {
   return ac.signal;
 }
 
+/**
+ * A JSON body whose Content-Type is exactly `type`: Express's res.json and res.send(string) append `; charset=utf-8`,
+ * which OCI clients and the conformance suite compare byte for byte (distribution sends the bare type).
+ */
+export function sendJson(res: Response, body: unknown, type = 'application/json') {
+  res.setHeader('Content-Type', type);
+  res.send(Buffer.from(JSON.stringify(body))); // a Buffer: send() leaves the type as set and adds the length
+}
+
 export const contentLength = (req: Request): number | undefined =>
   req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;

@@ -3,7 +3,7 @@ import { RegistryError, unknownName } from '../errors.ts';
 import { parseDigest } from '../digest.ts';
 import { isIndexType, mediaTypes } from '../media-types.ts';
 import type { Caller } from '../access.ts';
-import type { CoreServices, RepoRequest } from './context.ts';
+import { sendJson, type CoreServices, type RepoRequest } from './context.ts';
 
 const maxPage = 1000;
 
@@ -28,7 +28,7 @@ export async function tagsList(r: RepoRequest) {
   const last = r.req.query.last as string | undefined;
   const tags = n === 0 ? [] : await r.services.store.listTags(r.repo.id, n, last);
   linkNext(r.res, `/v2/${r.name}/tags/list`, n, tags);
-  r.res.json({ name: r.name, tags });
+  sendJson(r.res, { name: r.name, tags });
 }
 
 /**
@@ -40,7 +40,7 @@ export async function catalog(req: Request, res: Response, caller: Caller, servi
   const last = req.query.last as string | undefined;
   const visible = n === 0 ? [] : await services.store.listRepositories(n, last, caller.pullable());
   linkNext(res, '/v2/_catalog', n, visible);
-  res.json({ repositories: visible });
+  sendJson(res, { repositories: visible });
 }
 
 /** The referrers API: an image index of the manifests whose subject is the digest, filterable by artifactType. */
@@ -57,5 +57,5 @@ export async function referrers(r: RepoRequest, digestParam: string) {
     };
   }).filter((d) => !filter || d.artifactType === filter);
   if (filter) r.res.set('OCI-Filters-Applied', 'artifactType');
-  r.res.status(200).type(mediaTypes.ociIndex).send(JSON.stringify({ schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests }));
+  sendJson(r.res.status(200), { schemaVersion: 2, mediaType: mediaTypes.ociIndex, manifests }, mediaTypes.ociIndex);
 }

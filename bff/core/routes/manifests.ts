@@ -45,8 +45,9 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
     return;
   }
   const { artifact, body } = await services.manifests.get(r.repo, reference);
-  res.status(200).set({
-    'Content-Type': artifact.manifest_media_type,
+  // setHeader, not res.set: Express passes a Content-Type through mime-types, which may append a charset.
+  res.status(200).setHeader('Content-Type', artifact.manifest_media_type);
+  res.set({
     'Content-Length': String(body.length),
     'Docker-Content-Digest': artifact.digest,
     ETag: `"${artifact.digest}"`,

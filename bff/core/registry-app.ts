@@ -2,7 +2,7 @@ import { finished } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { diskFull, RegistryError } from './errors.ts';
 import { isDiskFull } from '../db/disk-full.ts';
-import { parseRepositoryName } from './names.ts';
+import { isRepositoryName, parseRepositoryName } from './names.ts';
 import { bearerChallenge } from './challenge.ts';
 import type { Caller, RegistryAction, RegistryAuthorizer } from './access.ts';
 import { sendJson, type CoreServices, type RepoRequest } from './routes/context.ts';
@@ -89,7 +89,12 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
       const action = actionFor(req.method, rest);
       if (!(await caller.can(name, action))) {
         const actions = action === 'pull' ? 'pull' : action === 'push' ? 'pull,push' : 'delete';
-        throw refuse(req, caller, `repository:${name}:${actions}`, action);
+        let scope = `repository:${name}:${actions}`;
+        // A mount also reads the source: challenged for both (as distribution does), a client that asks for exactly
+        // these scopes gets a token that mounts instead of uploading the blob again.
+        const from = req.method === 'POST' && rest === 'blobs/uploads/' && req.query.mount ? req.query.from : undefined;
+        if (typeof from === 'string' && from !== name && isRepositoryName(from)) scope += ` repository:${from}:pull`;
+        throw refuse(req, caller, scope, action);
       }
       if (action !== 'pull') await services.guard.beforeWrite(project);
       const row = await services.store.findRepository(name);

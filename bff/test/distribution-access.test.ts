@@ -173,6 +173,54 @@ describe.each(engines)('access to /v2 on %s', (engine) => {
     expect((await c.call(`/v2/team/app/blobs/${image.layer}`, { auth: dev, method: 'HEAD' })).status).toBe(200);
   });
 
+  it('challenges a mount for pull on `from` too, so a token for exactly the challenged scopes mounts (201)', async () => {
+    const t = now();
+    const users = createUserService(s.db);
+    const devId = await users.create({ username: 'mountee', password: 'Mountee123' });
+    const strangerId = await users.create({ username: 'stranger', password: 'Stranger123' });
+    const [dest, src] = await s.db.insertInto('projects').values([
+      { name: 'dest', owner_id: 1, public: 0, creation_time: t, update_time: t },
+      { name: 'src', owner_id: 1, public: 0, creation_time: t, update_time: t },
+    ]).returning('id').execute();
+    await s.db.insertInto('members').values([
+      { project_id: dest.id, entity_type: 'u', entity_id: devId, role: 2, creation_time: t, update_time: t },
+      { project_id: src.id, entity_type: 'u', entity_id: devId, role: 3, creation_time: t, update_time: t }, // guest: pull only
+      { project_id: dest.id, entity_type: 'u', entity_id: strangerId, role: 2, creation_time: t, update_time: t },
+    ]).execute();
+    const digest = await c.pushBlob('src/base', randomBytes(300));
+    const mountPath = `/v2/dest/app/blobs/uploads/?mount=${digest}&from=src/base`;
+
+    const anonymous = await c.call(mountPath, { method: 'POST', auth: null });
+    const header = anonymous.headers.get('www-authenticate')!;
+    expect(header).toBe(challenge('repository:dest/app:pull,push repository:src/base:pull'));
+    await expectError(anonymous, 401, 'UNAUTHORIZED');
+    // Without a mount, or from the repository itself, the challenge names the one repository.
+    const plain = await c.call('/v2/dest/app/blobs/uploads/?from=src/base', { method: 'POST', auth: null });
+    expect(plain.headers.get('www-authenticate')).toBe(challenge('repository:dest/app:pull,push'));
+    const self = await c.call(`/v2/dest/app/blobs/uploads/?mount=${digest}&from=dest/app`, { method: 'POST', auth: null });
+    expect(self.headers.get('www-authenticate')).toBe(challenge('repository:dest/app:pull,push'));
+
+    // A client asks the realm for exactly what the challenge names.
+    const tokenFor = async (challenged: string, auth: string) => {
+      const params = Object.fromEntries([...challenged.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+      const r = await c.call(`/service/token?service=${params.service}&scope=${encodeURIComponent(params.scope)}`, { auth });
+      expect(r.status).toBe(200);
+      return `Bearer ${((await r.json()) as { token: string }).token}`;
+    };
+    const mounted = await c.call(mountPath, { method: 'POST', auth: await tokenFor(header, basic('mountee', 'Mountee123')) });
+    expect({ status: mounted.status, location: mounted.headers.get('location') }).toEqual({ status: 201, location: `/v2/dest/app/blobs/${digest}` });
+    expect((await c.call(`/v2/dest/app/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
+
+    // Someone who may push to dest but not pull from src gets an upload session, the same as for a blob that is nowhere.
+    for (const mount of [digest, sha256(randomBytes(8))]) {
+      const path = `/v2/dest/other/blobs/uploads/?mount=${mount}&from=src/base`;
+      const challenged = (await c.call(path, { method: 'POST', auth: null })).headers.get('www-authenticate')!;
+      const r = await c.call(path, { method: 'POST', auth: await tokenFor(challenged, basic('stranger', 'Stranger123')) });
+      expect({ status: r.status, location: r.headers.get('location') }).toEqual({ status: 202, location: expect.stringMatching(/^\/v2\/dest\/other\/blobs\/uploads\/[0-9a-f-]{36}$/) });
+    }
+    await expectError(await c.call(`/v2/dest/other/blobs/${digest}`), 404, 'BLOB_UNKNOWN');
+  });
+
   it('lets a developer cancel an upload with push rights (basic and bearer), and no one without them', async () => {
     const t = now();
     const users = createUserService(s.db);

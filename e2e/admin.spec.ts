@@ -212,7 +212,7 @@ test('an admin changes a configuration setting, and it is kept after a reload', 
   await signIn(page);
   await page.goto('/admin/configuration');
   await expect(page.getByRole('heading', { name: 'Configuration', level: 1 })).toBeVisible();
-  await expect(page.getByLabel('Authentication mode')).toBeDisabled();
+  await expect(page.getByLabel('Authentication mode', { exact: true })).toBeDisabled();
   await screenshot(page, 'admin-configuration');
   await expectAccessible(page);
 
@@ -223,13 +223,13 @@ test('an admin changes a configuration setting, and it is kept after a reload', 
     const selfReg = page.getByLabel('Allow self-registration');
     const wasChecked = await selfReg.isChecked();
     await selfReg.setChecked(!wasChecked);
-    await expect(page.getByRole('status')).toHaveText('2 unsaved changes');
+    await expect(page.getByTestId('settings-status')).toHaveText('2 unsaved changes');
 
     const put = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/api/v2.0/configurations'));
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     // One PUT carrying only the changed keys.
     expect(Object.keys((await put).postDataJSON() as object).sort()).toEqual(['robot_token_duration', 'self_registration']);
-    await expect(page.getByRole('status')).toHaveText('Settings saved.');
+    await expect(page.getByTestId('settings-status')).toHaveText('Settings saved.');
 
     await page.reload();
     await expect(page.getByLabel('Robot account expiry')).toHaveValue(String(changed));
@@ -237,7 +237,7 @@ test('an admin changes a configuration setting, and it is kept after a reload', 
 
     // A value the server refuses is said in its words, and nothing is saved.
     await page.getByLabel('Robot account expiry').fill('0');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('robot_token_duration');
     const kept = await api.get<Record<string, { value: unknown }>>('/configurations');
     expect(kept.robot_token_duration.value).toBe(changed);
@@ -247,9 +247,45 @@ test('an admin changes a configuration setting, and it is kept after a reload', 
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByLabel('Robot account expiry').fill(String(original));
     await page.getByLabel('Allow self-registration').setChecked(wasChecked);
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByRole('status')).toHaveText('Settings saved.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('settings-status')).toHaveText('Settings saved.');
   } finally {
     await api.put('/configurations', { robot_token_duration: original, self_registration: before.self_registration.value });
+  }
+});
+
+test('an admin sets the session and token lifetimes and a write-only secret in the configuration page', async ({ page, request }) => {
+  const api = adminApi(request);
+  const before = await api.get<Record<string, { value: unknown }>>('/configurations');
+  await signIn(page);
+  await page.goto('/admin/configuration');
+  try {
+    await expect(page.getByRole('group', { name: 'OIDC' })).toContainText('not in effect while the authentication mode is Database');
+    await page.getByLabel('Session timeout').fill('45');
+    await page.getByLabel('Registry token expiry').fill('20');
+    const secret = page.getByLabel('Client secret', { exact: true });
+    await expect(secret).toHaveValue('');
+    await secret.fill('Oidc-e2e-Secret');
+    await page.getByLabel('Scan all artifacts').selectOption('daily');
+
+    const put = page.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/api/v2.0/configurations'));
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    expect((await put).postDataJSON()).toEqual({
+      session_timeout: 45, token_expiration: 20, oidc_client_secret: 'Oidc-e2e-Secret', scan_all_policy: { type: 'daily', parameter: { daily_time: 0 } },
+    });
+    await expect(page.getByTestId('settings-status')).toHaveText('Settings saved.');
+
+    await page.reload();
+    await expect(page.getByLabel('Session timeout')).toHaveValue('45');
+    await expect(page.getByLabel('Registry token expiry')).toHaveValue('20');
+    await expect(page.getByLabel('Scan all artifacts')).toHaveValue('daily');
+    // The secret is kept but never shown again.
+    await expect(page.getByLabel('Client secret', { exact: true })).toHaveValue('');
+    const after = await api.get<Record<string, unknown>>('/configurations');
+    expect(after).not.toHaveProperty('oidc_client_secret');
+  } finally {
+    await api.put('/configurations', {
+      session_timeout: before.session_timeout.value, token_expiration: before.token_expiration.value, oidc_client_secret: '', scan_all_policy: { type: 'none' },
+    });
   }
 });

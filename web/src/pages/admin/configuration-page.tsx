@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useConfigurations, useUpdateConfigurations, type ConfigValue, type Configurations } from '../../api/configurations.ts';
+import { useConfigurations, useUpdateConfigurations, type ConfigValue, type Configurations, type ScanAllPolicy } from '../../api/configurations.ts';
 import { bannerTypes, parseBanner, serializeBanner, type Banner } from '../../api/system-info.ts';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -10,15 +10,19 @@ import { StorageLimitInput } from '../../components/storage-limit-input.tsx';
 import { storageDraftBytes, toStorageDraft, type StorageDraft } from '../../components/storage-limit.ts';
 import { withCurrent } from '../../components/with-current.ts';
 
-type Kind = 'boolean' | 'number' | 'choice' | 'storage' | 'banner' | 'text';
-type Setting = { key: string; kind: Kind; choices?: string[]; unit?: 'days' | 'minutes' };
+type Kind = 'boolean' | 'number' | 'choice' | 'storage' | 'banner' | 'text' | 'secret' | 'schedule';
+type Setting = { key: string; kind: Kind; choices?: string[]; unit?: 'days' | 'minutes' | 'seconds' };
+
+const text = (...keys: string[]): Setting[] => keys.map((key) => ({ key, kind: 'text' }));
+const flags = (...keys: string[]): Setting[] => keys.map((key) => ({ key, kind: 'boolean' }));
 
 /**
- * The settings Harbor's configuration pages group together. Only those the server answers are shown; any other key it
- * answers lands under "Other", shown by the type of its value, so a new server setting is never hidden.
+ * The settings Harbor's configuration pages group together. Only those the server answers are shown (secrets, which it
+ * never answers, always: write-only, left empty to keep); any other key it answers lands under "Other", shown by the
+ * type of its value, so a new server setting is never hidden. Groups of features still to come say so in their hint.
  */
 const groups: { id: string; settings: Setting[] }[] = [
-  { id: 'authentication', settings: [{ key: 'auth_mode', kind: 'choice', choices: ['db_auth'] }, { key: 'self_registration', kind: 'boolean' }] },
+  { id: 'authentication', settings: [{ key: 'auth_mode', kind: 'choice', choices: ['db_auth'] }, ...flags('primary_auth_mode', 'self_registration')] },
   {
     id: 'projects', settings: [
       { key: 'project_creation_restriction', kind: 'choice', choices: ['everyone', 'adminonly'] },
@@ -29,6 +33,35 @@ const groups: { id: string; settings: Setting[] }[] = [
   { id: 'robots', settings: [{ key: 'robot_token_duration', kind: 'number', unit: 'days' }, { key: 'robot_name_prefix', kind: 'text' }] },
   { id: 'sessions', settings: [{ key: 'token_expiration', kind: 'number', unit: 'minutes' }, { key: 'session_timeout', kind: 'number', unit: 'minutes' }] },
   { id: 'system', settings: [{ key: 'read_only', kind: 'boolean' }, { key: 'notification_enable', kind: 'boolean' }, { key: 'banner_message', kind: 'banner' }] },
+  {
+    id: 'audit', settings: [
+      ...text('disabled_audit_log_event_types', 'audit_log_forward_endpoint'), { key: 'skip_audit_log_database', kind: 'boolean' },
+    ],
+  },
+  { id: 'scanning', settings: [{ key: 'scan_all_policy', kind: 'schedule' }, { key: 'scanner_skip_update_pulltime', kind: 'boolean' }] },
+  {
+    id: 'ldap', settings: [
+      ...text('ldap_url', 'ldap_search_dn'), { key: 'ldap_search_password', kind: 'secret' }, ...text('ldap_base_dn', 'ldap_filter', 'ldap_uid'),
+      { key: 'ldap_scope', kind: 'number' }, { key: 'ldap_timeout', kind: 'number', unit: 'seconds' }, { key: 'ldap_verify_cert', kind: 'boolean' },
+      ...text('ldap_group_base_dn', 'ldap_group_search_filter', 'ldap_group_attribute_name'), { key: 'ldap_group_search_scope', kind: 'number' },
+      ...text('ldap_group_admin_dn', 'ldap_group_membership_attribute'), { key: 'ldap_group_attach_parallel', kind: 'boolean' },
+    ],
+  },
+  {
+    id: 'oidc', settings: [
+      ...text('oidc_name', 'oidc_endpoint', 'oidc_client_id'), { key: 'oidc_client_secret', kind: 'secret' },
+      ...text('oidc_groups_claim', 'oidc_admin_group', 'oidc_group_filter', 'oidc_scope', 'oidc_user_claim', 'oidc_extra_redirect_parms'),
+      ...flags('oidc_verify_cert', 'oidc_auto_onboard', 'oidc_logout'),
+    ],
+  },
+  { id: 'uaa', settings: [...text('uaa_endpoint', 'uaa_client_id'), { key: 'uaa_client_secret', kind: 'secret' }, { key: 'uaa_verify_cert', kind: 'boolean' }] },
+  {
+    id: 'authproxy', settings: [
+      ...text('http_authproxy_endpoint', 'http_authproxy_tokenreview_endpoint', 'http_authproxy_admin_groups', 'http_authproxy_admin_usernames',
+        'http_authproxy_server_certificate'),
+      ...flags('http_authproxy_verify_cert', 'http_authproxy_skip_search'),
+    ],
+  },
 ];
 const known = new Set(groups.flatMap((g) => g.settings.map((s) => s.key)));
 const kindOf = (v: ConfigValue): Kind => (typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : 'text');
@@ -40,10 +73,15 @@ const kindOf = (v: ConfigValue): Kind => (typeof v === 'boolean' ? 'boolean' : t
 const toBanner = (v: string): Banner => parseBanner(v) ?? { message: '', type: 'info', closable: true, extra: {} };
 
 type Draft = string | boolean | StorageDraft | Banner;
-const toDraftValue = (s: Setting, v: ConfigValue): Draft =>
-  s.kind === 'storage' ? toStorageDraft(Number(v)) : s.kind === 'banner' ? toBanner(String(v)) : s.kind === 'boolean' ? Boolean(v) : String(v);
+function toDraftValue(s: Setting, v: ConfigValue | undefined): Draft {
+  if (s.kind === 'secret' || v === undefined) return '';
+  if (s.kind === 'schedule') return (v as ScanAllPolicy).type;
+  return s.kind === 'storage' ? toStorageDraft(Number(v)) : s.kind === 'banner' ? toBanner(String(v)) : s.kind === 'boolean' ? Boolean(v) : String(v);
+}
 /** The value to send, or null while the field holds something that is not a value of its type. */
 function fromDraftValue(s: Setting, d: Draft): ConfigValue | null {
+  // A schedule turned on starts at 00:00 UTC, as Harbor's.
+  if (s.kind === 'schedule') return d === 'daily' ? { type: 'daily', parameter: { daily_time: 0 } } : { type: 'none' };
   if (s.kind === 'storage') return storageDraftBytes(d as StorageDraft);
   if (s.kind === 'banner') return serializeBanner(d as Banner);
   if (s.kind === 'number') return (d as string).trim() !== '' && Number.isFinite(Number(d)) ? Number(d) : null;
@@ -72,11 +110,12 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
   const { t } = useTranslation();
   const update = useUpdateConfigurations();
   const shown = [
-    ...groups.map((g) => ({ id: g.id, settings: g.settings.filter((s) => s.key in config) })),
+    ...groups.map((g) => ({ id: g.id, settings: g.settings.filter((s) => s.key in config || s.kind === 'secret') })),
     { id: 'other', settings: Object.keys(config).filter((k) => !known.has(k)).sort().map((key): Setting => ({ key, kind: kindOf(config[key].value) })) },
   ].filter((g) => g.settings.length > 0);
   const all = shown.flatMap((g) => g.settings);
-  const initial = () => Object.fromEntries(all.map((s) => [s.key, toDraftValue(s, config[s.key].value)]));
+  const initial = () => Object.fromEntries(all.map((s) => [s.key, toDraftValue(s, config[s.key]?.value)]));
+  const editable = (key: string) => config[key]?.editable ?? true;
   const [start] = useState<Record<string, Draft>>(initial);
   const [draft, setDraft] = useState(start);
 
@@ -84,7 +123,7 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
   const invalid = values.some((v) => v.value === null);
   // A setting changed when its field differs from how it started (a banner's JSON may be written in another key order).
   const changes = Object.fromEntries(values
-    .filter((v) => config[v.s.key].editable && v.value !== null && JSON.stringify(draft[v.s.key]) !== JSON.stringify(start[v.s.key]))
+    .filter((v) => editable(v.s.key) && v.value !== null && JSON.stringify(draft[v.s.key]) !== JSON.stringify(start[v.s.key]))
     .map((v) => [v.s.key, v.value as ConfigValue]));
   const changed = Object.keys(changes).length;
 
@@ -102,9 +141,12 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
       {shown.map((g) => (
         <fieldset key={g.id} className="rounded border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900">
           <legend className="px-1 text-lg font-semibold">{t(`admin.config.group.${g.id}`)}</legend>
+          {t(`admin.config.group.${g.id}.hint`, { defaultValue: '' }) && (
+            <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">{t(`admin.config.group.${g.id}.hint`)}</p>
+          )}
           <div className="space-y-4">
             {g.settings.map((s) => (
-              <SettingField key={s.key} setting={s} editable={config[s.key].editable} value={draft[s.key]} onChange={set(s.key)}
+              <SettingField key={s.key} setting={s} editable={editable(s.key)} value={draft[s.key]} onChange={set(s.key)}
                 changed={s.key in changes} />
             ))}
           </div>
@@ -114,7 +156,7 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
       <div className="sticky bottom-0 flex items-center gap-3 border-t border-slate-300 bg-slate-50 py-3 dark:border-slate-700 dark:bg-slate-950">
         <Button type="submit" disabled={invalid || changed === 0 || update.isPending}>{t('common.save')}</Button>
         <Button variant="secondary" disabled={changed === 0} onClick={() => { update.reset(); setDraft(start); }}>{t('admin.config.discard')}</Button>
-        <p role="status" className="text-sm text-slate-600 dark:text-slate-300">
+        <p role="status" data-testid="settings-status" className="text-sm text-slate-600 dark:text-slate-300">
           {saved ? t('admin.config.saved') : changed > 0 ? t('admin.config.changed', { count: changed }) : ''}
         </p>
       </div>
@@ -154,10 +196,11 @@ function SettingField({ setting: s, editable, value, onChange, changed }: {
     return <div><StorageLimitInput label={label} value={value as StorageDraft} onChange={onChange} />{mark}{note}</div>;
   }
   if (s.kind === 'banner') return <BannerField label={label} value={value as Banner} onChange={onChange} mark={mark} note={note} />;
-  if (s.kind === 'choice') {
+  if (s.kind === 'choice' || s.kind === 'schedule') {
+    const choices = s.kind === 'schedule' ? ['none', 'daily'] : s.choices ?? [];
     control = (
       <select id={id} className={inputClass} value={value as string} disabled={fixed} aria-describedby={describedBy} onChange={(e) => onChange(e.target.value)}>
-        {withCurrent(s.choices ?? [], value as string).map((c) => (
+        {withCurrent(choices, value as string).map((c) => (
           <option key={c} value={c}>{t(`admin.config.choice.${c}`, { defaultValue: c })}</option>
         ))}
       </select>
@@ -165,7 +208,8 @@ function SettingField({ setting: s, editable, value, onChange, changed }: {
   } else {
     control = (
       <span className="flex items-center gap-2">
-        <input id={id} className={`${inputClass} ${s.kind === 'number' ? 'w-32' : 'w-72'}`} type={s.kind === 'number' ? 'number' : 'text'}
+        <input id={id} className={`${inputClass} ${s.kind === 'number' ? 'w-32' : 'w-72'}`} type={s.kind === 'number' ? 'number' : s.kind === 'secret' ? 'password' : 'text'}
+          autoComplete={s.kind === 'secret' ? 'new-password' : undefined} placeholder={s.kind === 'secret' ? t('admin.config.secret.placeholder') : undefined}
           readOnly={fixed} aria-describedby={describedBy} value={value as string} onChange={(e) => onChange(e.target.value)} />
         {s.unit && <span className="text-sm">{t(`admin.config.unit.${s.unit}`)}</span>}
       </span>

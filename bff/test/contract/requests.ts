@@ -94,7 +94,11 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   getPing: () => ({ mustAnswer: 200 }),
   getIcon: () => ({ params: { digest: iconOf('IMAGE') }, mustAnswer: 200 }),
   getConfigurations: () => ({ mustAnswer: 200 }),
-  updateConfigurations: () => ({ body: { banner_message: '', self_registration: false }, mustAnswer: 200 }),
+  // Defaults, so later calls see the server unchanged: keys of features still to come and the scan-all object among them.
+  updateConfigurations: () => ({
+    body: { banner_message: '', self_registration: false, session_timeout: 60, token_expiration: 30, robot_name_prefix: 'robot$', ldap_scope: 2, oidc_verify_cert: true, scan_all_policy: { type: 'none' } },
+    mustAnswer: 200,
+  }),
   getInternalconfig: () => ({ mustAnswer: 403 }),
 
   // Others' slices: inputs a Harbor client would send.

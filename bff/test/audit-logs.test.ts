@@ -88,7 +88,9 @@ describe.each(engines)('the audit log on %s', (engine) => {
     expect(last.link).toBe('</api/v2.0/audit-logs?page=2&page_size=2>; rel="prev"');
     const ids = (await logs('?sort=id&page_size=100')).body.map((l) => l.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect((await get('/audit-logs?sort=resource')).status).toBe(400);
+    // A key the list cannot sort on (only indexed keys sort) is skipped, as Harbor skips it: the default order stays.
+    const byDefault = (await logs('?page_size=100')).body.map((l) => l.id);
+    expect((await logs('?sort=resource&page_size=100')).body.map((l) => l.id)).toEqual(byDefault);
     expect((await get('/audit-logs?q=project=x')).status).toBe(400);
     expect((await get('/audit-logs?page_size=101')).status).toBe(400);
   });

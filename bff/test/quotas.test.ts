@@ -103,7 +103,7 @@ describe.each(engines)('project quotas on %s', (engine) => {
     const library = await (await api('/quotas?reference_id=1')).json();
     expect(library[0]).toMatchObject({ ref: { name: 'library' }, hard: { storage: -1 } });
     expect(await (await api('/quotas?reference=user')).json()).toEqual([]);
-    expect((await api('/quotas?sort=color')).status).toBe(400);
+    expect((await api('/quotas?sort=color')).status).toBe(200); // skipped, as Harbor skips a key it cannot sort on
     expect((await api('/quotas/999999')).status).toBe(404);
   });
 

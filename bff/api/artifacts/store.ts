@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import { badRequest } from '../errors.ts';
-import type { Condition, SortKey } from '../harbor-query.ts';
+import { queryTimeToIso, type Condition, type SortKey } from '../harbor-query.ts';
 import { cosignTagOf, refreshTopLevel, tagged } from '../../core/top-level.ts';
 
 type ArtifactsEb = ExpressionBuilder<Database, 'artifacts'>;
@@ -50,7 +50,8 @@ function condition(eb: ArtifactsEb, c: Condition): Expression<SqlBool> {
   if (c.key === 'push_time' || c.key === 'pull_time') {
     if (c.op !== 'range') throw badRequest(`${c.key} takes a range: [from~to]`);
     const col = `artifacts.${c.key}` as const;
-    return eb.and([...(c.min ? [eb(col, '>=', c.min)] : []), ...(c.max ? [eb(col, '<=', c.max)] : [])]);
+    // Times are stored as ISO text: Harbor's "2020-04-09 02:36:00" would compare wrongly as written.
+    return eb.and([...(c.min ? [eb(col, '>=', queryTimeToIso(c.min))] : []), ...(c.max ? [eb(col, '<=', queryTimeToIso(c.max))] : [])]);
   }
   const col = textColumns[c.key as keyof typeof textColumns];
   if (c.op === 'exact') return eb(col, '=', c.value);

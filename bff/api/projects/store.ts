@@ -4,12 +4,13 @@ import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
 import { roles } from '../../auth/policy.ts';
 import { badRequest } from '../errors.ts';
-import type { Condition, SortKey } from '../harbor-query.ts';
+import { queryTimeToIso, type Condition, type SortKey } from '../harbor-query.ts';
 import { createQuotaStore, unlimited } from '../quotas/store.ts';
 import { dropProjectGrants } from '../robots/store.ts';
 import { visibleProjects, type ProjectVisibility } from './visibility.ts';
 
-export const projectQueryKeys = ['name', 'public', 'owner', 'project_id'] as const;
+// harbor-cli's `project list` offers name, project_id, public, creation_time and owner_id.
+export const projectQueryKeys = ['name', 'public', 'owner', 'project_id', 'owner_id', 'creation_time'] as const;
 const sortColumns = {
   name: 'projects.name', creation_time: 'projects.creation_time', update_time: 'projects.update_time',
   project_id: 'projects.id', owner_id: 'projects.owner_id',
@@ -46,9 +47,16 @@ function condition(eb: ProjectsEb, c: Condition): Expression<SqlBool> {
     if (values) return eb('projects.owner_id', 'in', owners.where('users.username', 'in', values.length ? values : ['']));
     throw badRequest('owner takes a username, ~part or {a b}');
   }
+  if (c.key === 'creation_time') {
+    if (c.op !== 'range') throw badRequest('creation_time takes a range: creation_time=[2024-01-01 00:00:00~2024-02-01 00:00:00]');
+    return eb.and([
+      ...(c.min ? [eb('projects.creation_time', '>=', queryTimeToIso(c.min))] : []),
+      ...(c.max ? [eb('projects.creation_time', '<=', queryTimeToIso(c.max))] : []),
+    ]);
+  }
   const ids = (values ?? []).map(Number);
-  if (!ids.length || ids.some((n) => !Number.isInteger(n))) throw badRequest('project_id takes an id or {id1 id2}');
-  return eb('projects.id', 'in', ids);
+  if (!ids.length || ids.some((n) => !Number.isInteger(n))) throw badRequest(`${c.key} takes an id or {id1 id2}`);
+  return eb(c.key === 'owner_id' ? 'projects.owner_id' : 'projects.id', 'in', ids);
 }
 
 /** SQL for projects, their metadata and the counts their summary shows. */

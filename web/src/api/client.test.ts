@@ -45,6 +45,12 @@ describe('harborQ', () => {
     expect(() => harborQ({ op_time: match.range('a~b') })).toThrow();
   });
 
+  it('escapes % and + so the server\'s second unescape, as Harbor\'s, gives them back', () => {
+    const q = harborQ({ name: match.fuzzy('proj+bot 100%') })!;
+    expect(q).toBe('name=~"proj%2Bbot 100%25"');
+    expect(roundTrip(q, ['name'])).toEqual([{ key: 'name', op: 'fuzzy', value: 'proj+bot 100%' }]);
+  });
+
   it('writes lists whose members may hold spaces and quotes', () => {
     const q = harborQ({ base: '*', digest: match.anyOf(['sha256:a', 'two words', 'say "hi"']), labels: match.allOf([1, 2]) })!;
     expect(roundTrip(q, ['base', 'digest', 'labels'])).toEqual([

@@ -155,5 +155,6 @@ export function harborQ(conditions: Record<string, QMatch | undefined | null>): 
       parts.push(`${key}=${m.op === 'anyOf' ? `{${list}}` : `(${list})`}`);
     }
   }
-  return parts.length ? parts.join(',') : undefined;
+  // The server unescapes q once more, as Harbor does: a value's own `%` and `+` must reach it escaped.
+  return parts.length ? parts.join(',').replace(/%/g, '%25').replace(/\+/g, '%2B') : undefined;
 }

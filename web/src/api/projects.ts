@@ -3,6 +3,7 @@ import { z } from './zod.ts';
 import { api, query } from './client.ts';
 import { useInvalidatingMutation } from './invalidating-mutation.ts';
 import { listQuery, type PageParams } from './list-placeholder.ts';
+import type { CveAllowlist } from './cve-allowlists.ts';
 
 /** Harbor's Project, as far as the console reads it. */
 export type Project = {
@@ -17,6 +18,7 @@ export type Project = {
   current_user_role_id?: number;
   current_user_role_ids?: number[];
   metadata?: Record<string, string | undefined> & { public?: string };
+  cve_allowlist?: CveAllowlist;
 };
 
 /** `q`: part of the name; `public`: 'true' / 'false' / undefined for both; `sort`: Harbor's (`name`, `-creation_time`). */

@@ -9,6 +9,7 @@ import { Skeleton } from '../../components/skeleton.tsx';
 import { StorageLimitInput } from '../../components/storage-limit-input.tsx';
 import { storageDraftBytes, toStorageDraft, type StorageDraft } from '../../components/storage-limit.ts';
 import { withCurrent } from '../../components/with-current.ts';
+import { SystemCveAllowlist } from './system-cve-allowlist.tsx';
 
 type Kind = 'boolean' | 'number' | 'choice' | 'storage' | 'banner' | 'text' | 'secret' | 'schedule';
 type Setting = { key: string; kind: Kind; choices?: string[]; unit?: 'days' | 'minutes' | 'seconds' };
@@ -102,6 +103,7 @@ export default function ConfigurationPage() {
       {config.isPending && <Skeleton className="h-64" />}
       {/* Keyed by the answer's time: after a save the form starts again from what the server now holds. */}
       {config.data && <SettingsForm key={config.dataUpdatedAt} config={config.data} saved={saved} onSaved={setSaved} />}
+      <SystemCveAllowlist />
     </section>
   );
 }

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useProjectPermissions } from '../../api/permissions.ts';
+import { useUpdateProjectCveAllowlist } from '../../api/cve-allowlists.ts';
 import { useProject, useUpdateProject, type Project, type ProjectMetadata } from '../../api/projects.ts';
+import { CveAllowlistEditor } from '../../components/cve-allowlist-editor.tsx';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
@@ -17,6 +19,8 @@ type Switch = (typeof switches)[number];
 const unavailable: Partial<Record<Switch, string>> = {
   enable_content_trust_cosign: 'project.config.unavailableSigning',
   prevent_vul: 'project.config.unavailableScanning',
+  auto_scan: 'project.config.unavailableScanner',
+  auto_sbom_generation: 'project.config.unavailableScanner',
 };
 const severities = ['none', 'low', 'medium', 'high', 'critical'] as const;
 type Severity = (typeof severities)[number];
@@ -91,6 +95,21 @@ function ConfigurationForm({ project, editable }: { project: Project; editable: 
   );
 }
 
+/** The project's own CVE allowlist, saved on its own (a project update that names only the list). */
+function ProjectCveAllowlist({ project, editable }: { project: Project; editable: boolean }) {
+  const { t } = useTranslation();
+  const update = useUpdateProjectCveAllowlist();
+  return (
+    <section className="mt-8" aria-labelledby="project-cve-allowlist-title">
+      <h3 id="project-cve-allowlist-title" className="mb-1 text-base font-semibold">{t('project.config.cveAllowlist')}</h3>
+      <p className="mb-3 max-w-2xl text-sm text-slate-600 dark:text-slate-300">{t('project.config.cveAllowlistHint')}</p>
+      <CveAllowlistEditor list={project.cve_allowlist ?? { project_id: project.project_id, items: [] }} editable={editable}
+        onSave={(list) => update.mutateAsync({ projectId: project.project_id, list })} pending={update.isPending} error={update.error}
+        testId="project-cve-allowlist" />
+    </section>
+  );
+}
+
 /** The project's switches, saved together with Harbor's project update; read-only for those who may not update the project. */
 export default function ConfigurationTab() {
   const { t } = useTranslation();
@@ -103,7 +122,12 @@ export default function ConfigurationTab() {
       <h2 className="mb-3 text-lg font-semibold">{t('project.tab.configuration')}</h2>
       <ErrorMessage error={project.error ?? permissions.error} />
       {project.data && permissions.isSuccess
-        ? <ConfigurationForm project={project.data} editable={permissions.can('project', 'update')} />
+        ? (
+          <>
+            <ConfigurationForm project={project.data} editable={permissions.can('project', 'update')} />
+            <ProjectCveAllowlist project={project.data} editable={permissions.can('project', 'update')} />
+          </>
+        )
         : <Skeleton className="h-48 max-w-2xl" />}
     </div>
   );

@@ -97,6 +97,8 @@ export function createBffApp(deps: BffDeps): express.Express {
   app.use(deps.sessions.middleware());
   app.use(createLoginRoutes(deps));
   const principal = apiPrincipal(deps.principals, deps.users);
+  // Harbor's API version probe (replication adapters and clients call it before anything else), open to all.
+  app.get('/api/version', (_req, res) => { res.json({ version: 'v2.0' }); });
   app.use('/api/v2.0', principal, deps.apiRouter);
   app.use('/api/console', principal, deps.consoleRouter);
   app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));

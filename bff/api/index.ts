@@ -16,6 +16,7 @@ import { createAuditLogsRouter } from './audit-logs/router.ts';
 import { createSystemRouter } from './system/router.ts';
 import { createConfigurationsRouter } from './configurations/router.ts';
 import { createIconsRouter } from './icons/router.ts';
+import { methodNotAllowed } from './method-not-allowed.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -36,6 +37,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createSystemRouter(deps));
   api.use(createConfigurationsRouter(deps));
   api.use(createIconsRouter(deps));
+  api.use(methodNotAllowed(api));
   api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return api;
 }

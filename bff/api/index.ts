@@ -17,6 +17,10 @@ import { createSystemRouter } from './system/router.ts';
 import { createConfigurationsRouter } from './configurations/router.ts';
 import { createIconsRouter } from './icons/router.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
+import { createCveAllowlistsRouter } from './cve-allowlists/router.ts';
+import { createImmutableRouter } from './immutable/router.ts';
+import { createWebhooksRouter } from './webhooks/router.ts';
+import { createScannersRouter } from './scanners/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -37,6 +41,10 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createSystemRouter(deps));
   api.use(createConfigurationsRouter(deps));
   api.use(createIconsRouter(deps));
+  api.use(createCveAllowlistsRouter(deps));
+  api.use(createImmutableRouter(deps));
+  api.use(createWebhooksRouter(deps));
+  api.use(createScannersRouter());
   api.use(methodNotAllowed(api));
   api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return api;

@@ -13,6 +13,7 @@ import * as settings from './migrations/0005-settings.ts';
 import * as artifactTopLevel from './migrations/0006-artifact-top-level.ts';
 import * as robotGrantsByProjectId from './migrations/0007-robot-grants-by-project-id.ts';
 import * as quotaReservations from './migrations/0008-quota-reservations.ts';
+import * as cveAllowlists from './migrations/0010-cve-allowlists.ts';
 
 export type Db = Kysely<Database>;
 
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0006-artifact-top-level': artifactTopLevel,
   '0007-robot-grants-by-project-id': robotGrantsByProjectId,
   '0008-quota-reservations': quotaReservations,
+  '0010-cve-allowlists': cveAllowlists,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

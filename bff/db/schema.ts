@@ -171,4 +171,5 @@ export interface Database {
   artifact_labels: import('../api/labels/table.ts').ArtifactLabelsTable;
   settings: import('../api/configurations/table.ts').SettingsTable;
   quotas: import('../api/quotas/table.ts').QuotasTable;
+  cve_allowlists: import('../api/cve-allowlists/table.ts').CveAllowlistsTable;
 }

@@ -32,7 +32,7 @@ describe.each(engines)('the project API on %s', (engine) => {
     await users.create({ username: 'bob', password: 'Bob1234567' });
     const ginaId = await users.create({ username: 'gina', password: 'Gina123456' });
     // alice creates the private project `alpha`; gina joins it as a guest.
-    const r = await api('/projects', { method: 'POST', auth: alice, body: { project_name: 'alpha', metadata: { public: 'false', auto_scan: 'true' } } });
+    const r = await api('/projects', { method: 'POST', auth: alice, body: { project_name: 'alpha', metadata: { public: 'false', auto_scan: 'false' } } });
     expect(r.status, await r.clone().text()).toBe(201);
     alphaId = Number(r.headers.get('location')!.split('/').pop());
     const t = now();
@@ -55,7 +55,7 @@ describe.each(engines)('the project API on %s', (engine) => {
 
   it('answers the project by id and by name with X-Is-Resource-Name', async () => {
     const byId = await (await api(`/projects/${alphaId}`, { auth: alice })).json();
-    expect(byId).toMatchObject({ project_id: alphaId, name: 'alpha', metadata: { public: 'false', auto_scan: 'true' } });
+    expect(byId).toMatchObject({ project_id: alphaId, name: 'alpha', metadata: { public: 'false', auto_scan: 'false' } });
     const byName = await api('/projects/alpha', { auth: alice, headers: { 'X-Is-Resource-Name': 'true' } });
     expect(byName.status).toBe(200);
     expect((await byName.json()).project_id).toBe(alphaId);
@@ -140,14 +140,14 @@ describe.each(engines)('the project API on %s', (engine) => {
     expect(await names(asBob.clone())).not.toContain('alpha');
     expect(asBob.headers.get('x-total-count')).toBe(String(anon.length));
     const asGina = await (await api('/projects?name=alpha', { auth: gina })).json();
-    expect(asGina).toMatchObject([{ name: 'alpha', current_user_role_id: 3, metadata: { public: 'false', auto_scan: 'true' } }]);
+    expect(asGina).toMatchObject([{ name: 'alpha', current_user_role_id: 3, metadata: { public: 'false', auto_scan: 'false' } }]);
     const asAdmin = await names(await api('/projects?page_size=100'));
     expect(asAdmin).toEqual(expect.arrayContaining(['alpha', 'page-1', 'page-3']));
   });
 
   it('reads and writes project metadata as strings, refusing unknown keys and values', async () => {
     const path = `/projects/${alphaId}/metadatas`;
-    expect(await (await api(`${path}/`, { auth: alice })).json()).toEqual({ public: 'false', auto_scan: 'true' });
+    expect(await (await api(`${path}/`, { auth: alice })).json()).toEqual({ public: 'false', auto_scan: 'false' });
     expect((await api(path, { method: 'POST', auth: alice, body: { severity: 'High', reuse_sys_cve_allowlist: 'true' } })).status).toBe(200);
     expect(await (await api(`${path}/severity`, { auth: alice })).json()).toEqual({ severity: 'high' });
     const again = await api(path, { method: 'POST', auth: alice, body: { severity: 'low' } });
@@ -179,6 +179,66 @@ describe.each(engines)('the project API on %s', (engine) => {
     expect(await seen.json()).toMatchObject({ metadata: { public: 'true' }, current_user_role_id: 0, current_user_role_ids: [] });
     expect((await api(`/projects/${id}`, { method: 'PUT', auth: alice, body: { public: false } })).status).toBe(200);
     expect((await api(`/projects/${id}`, { auth: bob })).status).toBe(404);
+  });
+
+  it('lets metadata.public win over public, which counts only when the metadata has none (Harbor)', async () => {
+    const r = await api('/projects', { method: 'POST', auth: alice, body: { project_name: 'precedence', public: true, metadata: { public: 'false' } } });
+    expect(r.status).toBe(201);
+    const path = `/projects/${r.headers.get('location')!.split('/').pop()}`;
+    const publicOf = async () => ((await (await api(path, { auth: alice })).json()) as { metadata: { public: string } }).metadata.public;
+    expect(await publicOf()).toBe('false');
+    expect((await api(path, { method: 'PUT', auth: alice, body: { public: false, metadata: { public: 'true' } } })).status).toBe(200);
+    expect(await publicOf()).toBe('true');
+    expect((await api(path, { method: 'PUT', auth: alice, body: { public: false, metadata: { severity: 'low' } } })).status).toBe(200);
+    expect(await publicOf()).toBe('false');
+  });
+
+  it('stores, returns and replaces a project\'s CVE allowlist, and drops it with the project', async () => {
+    type Allowlist = { id?: number; project_id: number; items: { cve_id: string }[]; expires_at?: number; creation_time?: string; update_time?: string };
+    const r = await api('/projects', {
+      method: 'POST', auth: alice, body: { project_name: 'allowlisted', cve_allowlist: { items: [{ cve_id: 'CVE-2024-0001' }], expires_at: 4102444800 } },
+    });
+    expect(r.status).toBe(201);
+    const id = Number(r.headers.get('location')!.split('/').pop());
+    const path = `/projects/${id}`;
+    const listOf = async () => ((await (await api(path, { auth: alice })).json()) as { cve_allowlist: Allowlist }).cve_allowlist;
+    const first = await listOf();
+    expect(first).toMatchObject({ project_id: id, items: [{ cve_id: 'CVE-2024-0001' }], expires_at: 4102444800 });
+    expect(first.id).toBeGreaterThan(0);
+
+    const put = (cve_allowlist: unknown, auth = alice) => api(path, { method: 'PUT', auth, body: { cve_allowlist } });
+    expect((await put({ items: [{ cve_id: ' CVE-2024-0002 ' }, { cve_id: 'CVE-2024-0003' }] })).status).toBe(200);
+    const replaced = await listOf();
+    // The whole list is replaced: no expiry given means none; the list keeps its first creation time.
+    expect(replaced).toEqual({
+      id: first.id, project_id: id, items: [{ cve_id: 'CVE-2024-0002' }, { cve_id: 'CVE-2024-0003' }],
+      creation_time: first.creation_time, update_time: expect.any(String),
+    });
+    // An update that names no list leaves it alone; the project list shows it too.
+    expect((await api(path, { method: 'PUT', auth: alice, body: { metadata: { severity: 'low' } } })).status).toBe(200);
+    expect((await listOf()).items).toHaveLength(2);
+    const listed = (await (await api('/projects?name=allowlisted', { auth: alice })).json()) as { cve_allowlist: Allowlist }[];
+    expect(listed[0].cve_allowlist.items).toEqual(replaced.items);
+
+    expect((await put({ project_id: id })).status).toBe(200);
+    expect((await listOf()).items).toEqual([]);
+    const otherProject = await put({ project_id: id + 1, items: [] });
+    expect(otherProject.status).toBe(400);
+    expect((await errorOf(otherProject)).message).toBe(`project_id in cve_allowlist must be ${id} but it's ${id + 1}`);
+    const twice = await put({ items: [{ cve_id: 'CVE-1' }, { cve_id: ' CVE-1' }] });
+    expect(twice.status).toBe(400);
+    expect((await errorOf(twice)).message).toBe('duplicate CVE ID in allowlist: CVE-1');
+    expect((await errorOf(await put({ items: [{ cve_id: '  ' }] }))).message).toBe('empty or whitespace-only CVE ID in allowlist');
+    expect((await put({ items: [], expires_at: -1 })).status).toBe(400);
+    expect((await listOf()).items).toEqual([]);
+
+    // A guest reads the list and may not change it.
+    const alpha = `/projects/${alphaId}`;
+    expect(((await (await api(alpha, { auth: gina })).json()) as { cve_allowlist: Allowlist }).cve_allowlist).toEqual({ project_id: alphaId, items: [] });
+    expect((await api(alpha, { method: 'PUT', auth: gina, body: { cve_allowlist: { items: [{ cve_id: 'CVE-1' }] } } })).status).toBe(403);
+
+    expect((await api(path, { method: 'DELETE', auth: alice })).status).toBe(200);
+    expect(await s.db.selectFrom('cve_allowlists').select('id').where('project_id', '=', id).execute()).toEqual([]);
   });
 
   it('summarizes repositories, members by role and quota', async () => {

@@ -90,6 +90,17 @@ describe.each(engines)('project quotas on %s', (engine) => {
     expect(await quota()).toMatchObject({ hard: { storage: 2048 }, used: { storage: 1200 } });
   });
 
+  it('keeps a quota\'s creation_time when its limit changes, also for a project created without a limit', async () => {
+    const r = await api('/projects', { method: 'POST', body: { project_name: 'unlimited-at-first', storage_limit: -1 } });
+    const id = r.headers.get('location')!.split('/').pop();
+    const created = await (await api(`/quotas/${id}`)).json();
+    expect(created).toMatchObject({ hard: { storage: -1 }, creation_time: expect.any(String) });
+    for (const storage of [4096, 8192]) {
+      expect((await api(`/quotas/${id}`, { method: 'PUT', body: { hard: { storage } } })).status).toBe(200);
+      expect(await (await api(`/quotas/${id}`)).json()).toMatchObject({ hard: { storage }, creation_time: created.creation_time });
+    }
+  });
+
   it('lists quotas by project with pagination headers and sorting by usage', async () => {
     const all = await api('/quotas?reference=project&sort=-used.storage&page_size=1');
     expect(all.status).toBe(200);

@@ -174,10 +174,29 @@ describe.each(engines)('robot accounts on %s', (engine) => {
     expect(created.body.name).toBe('robot$sys');
     expect((await api(`/robots/${created.body.id}`, { auth: dev })).status).toBe(403);
     expect((await api('/robots?q=Level%3Dsystem', { auth: dev })).status).toBe(403);
-    // A developer sees the project robots of its projects (robot:list), not system ones.
-    const seen = (await (await api('/robots', { auth: dev })).json()) as Json[];
+    // Without Level the list holds system robots only (Harbor), which a developer may not list.
+    expect((await api('/robots', { auth: dev })).status).toBe(403);
+    const unnamed = await api('/robots?page_size=100');
+    const systemOnly = (await unnamed.json()) as Json[];
+    expect(systemOnly.map((x) => x.name)).toContain('robot$sys');
+    expect(systemOnly.every((x) => x.level === 'system')).toBe(true);
+    expect(unnamed.headers.get('x-total-count')).toBe(String(systemOnly.length));
+    // Project robots are listed with their project, by whoever may list that project's robots (robot:list).
+    const seen = (await (await api(`/robots?q=${encodeURIComponent('Level=project,ProjectID=1')}`, { auth: dev })).json()) as Json[];
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((x) => x.level === 'project')).toBe(true);
+    expect(await (await api('/robots?q=ProjectID%3D1', { auth: dev })).json()).toEqual(seen);
+    const projectless = await api(`/robots?q=${encodeURIComponent('Level=project')}`);
+    expect(projectless.status).toBe(400);
+  });
+
+  it('replaces description and disable on PUT as Harbor does: a Go client leaves out an empty or false one', async () => {
+    const r = await create(projectRobot('replaced', pushPull, { description: 'before', disable: true }));
+    const full = (await (await api(`/robots/${r.body.id}`)).json()) as Json;
+    expect(full).toMatchObject({ description: 'before', disable: true });
+    const { description: _d, disable: _x, ...withoutThem } = full;
+    expect((await api(`/robots/${r.body.id}`, { method: 'PUT', body: json(withoutThem) })).status).toBe(200);
+    expect(await (await api(`/robots/${r.body.id}`)).json()).toMatchObject({ description: '', disable: false });
   });
 
   it('lists the grantable permissions for admins only', async () => {

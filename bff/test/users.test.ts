@@ -117,6 +117,11 @@ describe.each(engines)('the user API on %s', (engine) => {
     expect((await api('/users', { auth: alice })).status).toBe(200);
     expect((await api(`/users/${aliceId}/sysadmin`, { method: 'PUT', body: json({ sysadmin_flag: false }) })).status).toBe(200);
     expect((await api('/users', { auth: alice })).status).toBe(403);
+    // The Terraform provider leaves a false flag out (Go's omitempty): that means false, as in Harbor.
+    expect((await api(`/users/${aliceId}/sysadmin`, { method: 'PUT', body: json({ sysadmin_flag: true }) })).status).toBe(200);
+    expect((await api(`/users/${aliceId}/sysadmin`, { method: 'PUT', body: json({}) })).status).toBe(200);
+    expect(await (await api(`/users/${aliceId}`)).json()).toMatchObject({ sysadmin_flag: false });
+    expect((await api(`/users/${aliceId}/sysadmin`, { method: 'PUT', body: json({ sysadmin_flag: 'true' }) })).status).toBe(400);
     expect((await api('/users/1/sysadmin', { method: 'PUT', body: json({ sysadmin_flag: false }) })).status).toBe(403);
   });
 

@@ -1,36 +1,73 @@
 import { badRequest } from '../errors.ts';
 
-/** Harbor's project metadata keys; every value is a string. `public` lives in the projects row, the rest as metadata rows. */
-const switches = ['public', 'auto_scan', 'prevent_vul', 'reuse_sys_cve_allowlist', 'enable_content_trust', 'enable_content_trust_cosign', 'auto_sbom_generation'];
+/**
+ * Harbor's project metadata keys (the swagger's ProjectMetadata); every value is a string. `public` lives in the
+ * projects row, the rest as metadata rows.
+ */
+const switches = [
+  'public', 'enable_content_trust', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation',
+  'reuse_sys_cve_allowlist', 'proxy_cache_local_on_not_found', 'proxy_referrer_api',
+];
 const severities = ['none', 'low', 'medium', 'high', 'critical'];
-export const metadataKeys = [...switches, 'severity'];
+/** Proxy-cache numbers: Harbor parses them as int32 (-1: no limit). */
+const int32Keys = ['proxy_speed_kb', 'max_upstream_conn'];
+const filterKinds = ['doublestar', 'regex'];
+export const metadataKeys = [...switches, 'severity', 'retention_id', ...int32Keys, 'proxy_cache_filter_pattern', 'proxy_cache_filter_kind'];
 
 /**
- * Switches that guard pulls. Nothing enforces them yet (no scanner, no signature check on the pull path), and a switch
- * that is stored but ignored would promise a protection that is not there: turning one on is refused until it is.
+ * Switches that promise a protection or a job Wharf does not carry out yet. A switch stored but ignored would promise
+ * what is not there (DECISIONS.md), so turning one on is refused, saying why, until it is; "false" is stored.
  */
-const unenforced = ['prevent_vul', 'enable_content_trust', 'enable_content_trust_cosign'];
+const unenforced: Record<string, string> = {
+  prevent_vul: 'Wharf does not block vulnerable images on pull yet (no vulnerability scanner)',
+  enable_content_trust: 'Wharf does not verify Notary signatures on pull',
+  enable_content_trust_cosign: 'Wharf does not check cosign signatures on pull yet',
+  auto_scan: 'no vulnerability scanner is registered to scan pushed images',
+  auto_sbom_generation: 'no scanner is registered to generate SBOMs',
+};
 
 /** Go's strconv.ParseBool, which Harbor uses on these values. */
 const truthy = ['1', 't', 'T', 'TRUE', 'true', 'True'];
 const falsy = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
 
-/** Checks metadata against Harbor's keys and values; answers it normalized ("true"/"false", lowercase severity). */
+const int32 = /^[+-]?\d{1,10}$/;
+
+/** One value checked and normalized ("true"/"false", lowercase severity); undefined: nothing to store. */
+function normalizeValue(key: string, value: string): string | undefined {
+  if (key === 'severity') {
+    if (!severities.includes(value.toLowerCase())) throw badRequest(`metadata severity must be one of ${severities.join(', ')}`);
+    return value.toLowerCase();
+  }
+  // A link Harbor's retention policy writes: clients omit it or send "" (Harbor refuses any other at creation).
+  if (key === 'retention_id') {
+    if (value !== '') throw badRequest('metadata retention_id is set by the project\'s tag retention policy: omit it or send ""');
+    return undefined;
+  }
+  if (int32Keys.includes(key)) {
+    const n = Number(value);
+    if (!int32.test(value) || n < -(2 ** 31) || n >= 2 ** 31) throw badRequest(`metadata ${key} must be a 32-bit integer, but got "${value}"`);
+    return String(n);
+  }
+  if (key === 'proxy_cache_filter_pattern') return value;
+  if (key === 'proxy_cache_filter_kind') {
+    if (value !== '' && !filterKinds.includes(value)) throw badRequest(`metadata proxy_cache_filter_kind must be one of ${filterKinds.join(', ')}`);
+    return value;
+  }
+  if (!truthy.includes(value) && !falsy.includes(value)) throw badRequest(`metadata ${key} must be "true" or "false"`);
+  const normalized = truthy.includes(value) ? 'true' : 'false';
+  if (normalized === 'true' && unenforced[key]) throw badRequest(`metadata ${key} cannot be turned on yet: ${unenforced[key]}`);
+  return normalized;
+}
+
+/** Checks metadata against Harbor's keys and values; answers what to store. A null value (the swagger's x-nullable) is no value. */
 export function normalizeMetadata(input: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!metadataKeys.includes(key)) throw badRequest(`unsupported metadata key: ${key} (supported: ${metadataKeys.join(', ')})`);
+    if (value === null) continue;
     if (typeof value !== 'string') throw badRequest(`metadata ${key} must be a string`);
-    if (key === 'severity') {
-      if (!severities.includes(value.toLowerCase())) throw badRequest(`metadata severity must be one of ${severities.join(', ')}`);
-      out[key] = value.toLowerCase();
-      continue;
-    }
-    if (!truthy.includes(value) && !falsy.includes(value)) throw badRequest(`metadata ${key} must be "true" or "false"`);
-    out[key] = truthy.includes(value) ? 'true' : 'false';
-    if (out[key] === 'true' && unenforced.includes(key)) {
-      throw badRequest(`metadata ${key} cannot be turned on yet: Wharf does not enforce it on pulls`);
-    }
+    const normalized = normalizeValue(key, value);
+    if (normalized !== undefined) out[key] = normalized;
   }
   return out;
 }

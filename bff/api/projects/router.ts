@@ -6,6 +6,7 @@ import { parseQuery, parseSort, type Condition } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeProject, requireSignedIn } from '../project-guard.ts';
 import { parseWith } from '../request-body.ts';
+import { cveAllowlistInput } from '../cve-allowlists/service.ts';
 import { createProjectService } from './service.ts';
 import { projectQueryKeys, projectSortKeys } from './store.ts';
 
@@ -13,7 +14,7 @@ const projectReq = z.object({
   project_name: z.string().optional(),
   public: z.boolean().nullable().optional(),
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
-  cve_allowlist: z.unknown().optional(),
+  cve_allowlist: cveAllowlistInput.nullable().optional(),
   storage_limit: z.number().int().nullable().optional(),
   registry_id: z.number().int().nullable().optional(),
 });

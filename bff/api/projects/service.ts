@@ -6,6 +6,8 @@ import type { Condition, SortKey } from '../harbor-query.ts';
 import type { ProjectRow } from '../project-guard.ts';
 import { unlimited } from '../quotas/store.ts';
 import { readSetting } from '../configurations/settings.ts';
+import { checkedList, toCveAllowlist, type CveAllowlist, type CveAllowlistInput } from '../cve-allowlists/service.ts';
+import type { CveAllowlistRow } from '../cve-allowlists/store.ts';
 import { normalizeMetadata } from './metadata.ts';
 import { createProjectStore, type ProjectRecord } from './store.ts';
 import { visibilityOf } from './visibility.ts';
@@ -17,6 +19,7 @@ export type ProjectReq = {
   project_name?: string;
   public?: boolean | null;
   metadata?: Record<string, unknown> | null;
+  cve_allowlist?: CveAllowlistInput | null;
   storage_limit?: number | null;
   registry_id?: number | null;
 };
@@ -31,11 +34,24 @@ export function checkProjectName(name: string | undefined): string {
   return name;
 }
 
-/** ProjectReq's `public` wins over `metadata.public` (Harbor); `public` is kept on the project row, not as metadata. */
+/**
+ * `metadata.public` wins over ProjectReq's `public`, which counts only when the metadata has none (Harbor's
+ * CreateProject; its UpdateProject reads only the metadata). `public` is kept on the project row, not as metadata.
+ */
 function splitPublic(req: ProjectReq): { public?: boolean; metadata: Record<string, string> } {
   const { public: metaPublic, ...metadata } = normalizeMetadata(req.metadata ?? {});
-  const pub = req.public ?? (metaPublic === undefined ? undefined : metaPublic === 'true');
+  const pub = metaPublic === undefined ? (req.public ?? undefined) : metaPublic === 'true';
   return { public: pub, metadata };
+}
+
+/** A project's CVE allowlist from a request: its `project_id` is left out, 0, or this project's (Harbor's UpdateProject). */
+function allowlistOf(req: ProjectReq, projectId: number): CveAllowlist | undefined {
+  const input = req.cve_allowlist;
+  if (!input) return undefined;
+  if (input.project_id && input.project_id !== projectId) {
+    throw badRequest(`project_id in cve_allowlist must be ${projectId} but it's ${input.project_id}`);
+  }
+  return checkedList(input);
 }
 
 /** Project rules: who sees and changes which project, name rules, deletion, summary, metadata. */
@@ -43,7 +59,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
   const store = createProjectStore(deps.db);
 
   /** Shapes Harbor's Project for one caller (its role, whether it may change the project). */
-  function toProject(p: ProjectRecord, metadata: Record<string, string>, role: number | undefined, principal: Principal) {
+  function toProject(p: ProjectRecord, metadata: Record<string, string>, allowlist: CveAllowlistRow | undefined, role: number | undefined, principal: Principal) {
     const standing: ProjectStanding = { id: p.id, public: p.public === 1, role: role ?? null };
     return {
       project_id: p.id,
@@ -58,18 +74,19 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       current_user_role_ids: role === undefined ? [] : [role],
       repo_count: p.repo_count,
       metadata: { ...metadata, public: p.public === 1 ? 'true' : 'false' },
-      cve_allowlist: { project_id: p.id, items: [] },
+      cve_allowlist: toCveAllowlist(p.id, allowlist),
     };
   }
 
-  /** Projects with their metadata and the caller's roles, two queries per page whatever its size. */
+  /** Projects with their metadata, CVE allowlists and the caller's roles, three queries per page whatever its size. */
   async function shape(rows: ProjectRecord[], principal: Principal) {
     const ids = rows.map((r) => r.id);
-    const [metadata, roleOf] = await Promise.all([
+    const [metadata, allowlists, roleOf] = await Promise.all([
       store.metadataOf(ids),
+      store.allowlists.ofProjects(ids),
       principal.kind === 'user' ? store.rolesOf(principal.id, ids) : Promise.resolve(new Map<number, number>()),
     ]);
-    return rows.map((r) => toProject(r, metadata.get(r.id) ?? {}, roleOf.get(r.id), principal));
+    return rows.map((r) => toProject(r, metadata.get(r.id) ?? {}, allowlists.get(r.id), roleOf.get(r.id), principal));
   }
 
   async function record(id: number) {
@@ -112,11 +129,13 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       if (asked < unlimited) throw badRequest('storage_limit must be -1 (unlimited) or a number of bytes');
       const storageLimit = asked === 0 ? await readSetting(deps.db, 'storage_per_project') : asked;
       const { public: pub, metadata } = splitPublic(req);
+      // Harbor drops a list sent at creation (the Terraform provider sends it again with a PUT); Wharf keeps it.
+      const allowlist = req.cve_allowlist ? checkedList(req.cve_allowlist) : undefined;
       // A robot owns nothing: its projects belong to the admin, as in Harbor.
       const ownerId = who.kind === 'user' ? who.id : (await deps.users.byName('admin'))!.id;
       let id: number;
       try {
-        id = await store.create({ name, ownerId, public: pub ?? false, metadata, storageLimit });
+        id = await store.create({ name, ownerId, public: pub ?? false, metadata, allowlist, storageLimit });
       } catch (e) {
         if (isUniqueViolation(e)) throw new ApiError('CONFLICT', `The project named ${name} already exists`);
         throw e;
@@ -125,9 +144,12 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       return { id, name };
     },
 
-    /** Sets `public` and metadata; the name and storage limit do not change here (quotas have their own API). */
+    /**
+     * Sets `public`, metadata and the CVE allowlist (a list given replaces the whole list, as Harbor); the name and
+     * storage limit do not change here (quotas have their own API).
+     */
     async update(project: ProjectRow, req: ProjectReq, operator: string) {
-      const change = splitPublic(req);
+      const change = { ...splitPublic(req), allowlist: allowlistOf(req, project.id) };
       await store.update(project.id, change);
       deps.audit.record({ project: project.name, projectId: project.id, operator, resource: project.name, resourceType: 'project', operation: 'update' });
     },

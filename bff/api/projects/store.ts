@@ -7,6 +7,8 @@ import { badRequest } from '../errors.ts';
 import { queryTimeToIso, type Condition, type SortKey } from '../harbor-query.ts';
 import { createQuotaStore, unlimited } from '../quotas/store.ts';
 import { dropProjectGrants } from '../robots/store.ts';
+import { createCveAllowlistStore } from '../cve-allowlists/store.ts';
+import type { CveAllowlist } from '../cve-allowlists/service.ts';
 import { visibleProjects, type ProjectVisibility } from './visibility.ts';
 
 // harbor-cli's `project list` offers name, project_id, public, creation_time and owner_id.
@@ -62,6 +64,7 @@ function condition(eb: ProjectsEb, c: Condition): Expression<SqlBool> {
 /** SQL for projects, their metadata and the counts their summary shows. */
 export function createProjectStore(db: Db) {
   const quotas = createQuotaStore(db);
+  const allowlists = createCveAllowlistStore(db);
   const detailed = () => db.selectFrom('projects')
     .leftJoin('users', 'users.id', 'projects.owner_id')
     .select([
@@ -110,8 +113,8 @@ export function createProjectStore(db: Db) {
       return new Map(rows.map((r) => [r.project_id, r.role]));
     },
 
-    /** Creates the project with its creator as ProjectAdmin, its metadata and its storage limit, all or nothing. */
-    create: (p: { name: string; ownerId: number; public: boolean; metadata: Record<string, string>; storageLimit: number }) =>
+    /** Creates the project with its creator as ProjectAdmin, its metadata, CVE allowlist and storage limit, all or nothing. */
+    create: (p: { name: string; ownerId: number; public: boolean; metadata: Record<string, string>; allowlist?: CveAllowlist; storageLimit: number }) =>
       db.transaction().execute(async (tx) => {
         const t = now();
         const { id } = await tx.insertInto('projects')
@@ -122,12 +125,13 @@ export function createProjectStore(db: Db) {
           .execute();
         const meta = Object.entries(p.metadata);
         if (meta.length) await tx.insertInto('project_metadata').values(meta.map(([name, value]) => ({ project_id: id, name, value }))).execute();
+        if (p.allowlist) await allowlists.set(id, p.allowlist, tx);
         if (p.storageLimit !== unlimited) await quotas.setHard(id, p.storageLimit, tx);
         return id;
       }),
 
-    /** Sets the public flag and metadata values given; `remove` drops metadata keys. */
-    update: (id: number, change: { public?: boolean; metadata?: Record<string, string>; remove?: string[] }) =>
+    /** Sets the public flag, metadata values and CVE allowlist given; `remove` drops metadata keys. */
+    update: (id: number, change: { public?: boolean; metadata?: Record<string, string>; allowlist?: CveAllowlist; remove?: string[] }) =>
       db.transaction().execute(async (tx) => {
         const t = now();
         await tx.updateTable('projects')
@@ -138,12 +142,17 @@ export function createProjectStore(db: Db) {
             .onConflict((oc) => oc.columns(['project_id', 'name']).doUpdateSet({ value })).execute();
         }
         if (change.remove?.length) await tx.deleteFrom('project_metadata').where('project_id', '=', id).where('name', 'in', change.remove).execute();
+        if (change.allowlist) await allowlists.set(id, change.allowlist, tx);
       }),
 
-    /** Removes the project; members, metadata, quota, robots and repositories go with it (foreign keys), labels and robot grants here. */
+    /**
+     * Removes the project; members, metadata, quota, robots and repositories go with it (foreign keys), labels, robot
+     * grants and its CVE allowlist here.
+     */
     remove: (id: number) =>
       db.transaction().execute(async (tx) => {
         await tx.deleteFrom('labels').where('scope', '=', 'p').where('project_id', '=', id).execute();
+        await allowlists.remove(id, tx);
         await dropProjectGrants(tx, id);
         await tx.deleteFrom('projects').where('id', '=', id).execute();
       }),
@@ -156,6 +165,7 @@ export function createProjectStore(db: Db) {
     },
 
     quotas,
+    allowlists,
   };
 }
 

@@ -93,10 +93,14 @@ export function createQuotaStore(db: Db) {
       return found;
     },
 
-    /** Sets a project's hard storage limit (creating its row). */
+    /**
+     * Sets a project's hard storage limit (creating its row). A project without a row had its quota answered with the
+     * project's creation time, so a new row keeps that time: an update never moves `creation_time`.
+     */
     async setHard(projectId: number, hard: number, tx: Kysely<Database> | Transaction<Database> = db) {
       const t = now();
-      await tx.insertInto('quotas').values({ project_id: projectId, hard_storage: hard, creation_time: t, update_time: t })
+      const project = await tx.selectFrom('projects').select('creation_time').where('id', '=', projectId).executeTakeFirst();
+      await tx.insertInto('quotas').values({ project_id: projectId, hard_storage: hard, creation_time: project?.creation_time ?? t, update_time: t })
         .onConflict((oc) => oc.column('project_id').doUpdateSet({ hard_storage: hard, update_time: t })).execute();
     },
 

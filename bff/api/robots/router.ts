@@ -1,14 +1,14 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
-import { ApiError, badRequest, forbidden, notFound, unauthorized } from '../errors.ts';
+import { ApiError, badRequest, forbidden, notFound } from '../errors.ts';
 import { parseQuery, parseSort, type Condition } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeInProject, requireSignedIn, requireSysadmin } from '../project-guard.ts';
 import { parseWith, pathId } from '../request-body.ts';
-import { allowed, anonymous, robotProjects, rolesAllowing, systemAllowed, type Action, type RobotPermission } from '../../auth/policy.ts';
+import { allowed, anonymous, systemAllowed, type Action, type RobotPermission } from '../../auth/policy.ts';
 import { createRobotsService, normalizePermissions, robotResp } from './service.ts';
-import { robotSortKeys, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
+import { robotSortKeys, type RobotFilter, type RobotRecord } from './store.ts';
 
 const permissionInput = z.object({
   kind: z.string(), namespace: z.string(),
@@ -81,17 +81,6 @@ export function createRobotsRouter(deps: ApiDeps): Router {
     }
   }
 
-  /** Which robots the caller may list when it names no project: all (system grant), else those of its projects. */
-  function listScope(req: Request, level: string | undefined): RobotScope {
-    const p = req.principal ?? anonymous;
-    if (systemAllowed(p, 'robot', 'list')) return { all: true };
-    if (p.kind === 'anonymous') throw unauthorized();
-    if (level === 'system') throw forbidden('listing system robots is for system admins');
-    if (p.kind === 'user') return { member: { userId: p.id, roles: rolesAllowing('robot', 'list') } };
-    const ids = robotProjects(p.permissions, { resource: 'robot', action: 'list' });
-    return ids === 'all' ? { allProjects: true } : { projectIds: ids };
-  }
-
   router.get('/robots', async (req, res, next) => {
     try {
       requireSignedIn(req);
@@ -112,14 +101,17 @@ export function createRobotsRouter(deps: ApiDeps): Router {
           filter.projectId = pathId(exactValue(c), 'project_id');
         }
       }
-      let scope: RobotScope;
-      if (filter.projectId !== undefined) {
-        await authorizeInProject(deps, req, await projectById(filter.projectId), String(filter.projectId), 'robot', 'list');
-        scope = { all: true };
+      // Harbor: without Level the list holds system robots, and project robots are asked for as Level=project,ProjectID=…
+      // (a ProjectID alone, which Harbor would drop, names that project's robots here).
+      filter.level ??= filter.projectId === undefined ? 'system' : 'project';
+      if (filter.level === 'system') {
+        requireSysadmin(req, { resource: 'robot', action: 'list' });
+        filter.projectId = undefined;
       } else {
-        scope = listScope(req, filter.level);
+        if (filter.projectId === undefined) throw badRequest('project robots are listed with their project: q=Level=project,ProjectID=<project id>');
+        await authorizeInProject(deps, req, await projectById(filter.projectId), String(filter.projectId), 'robot', 'list');
       }
-      const { items, total } = await service.list(filter, scope, parseSort(req.query.sort, robotSortKeys), page.pageSize, page.offset);
+      const { items, total } = await service.list(filter, parseSort(req.query.sort, robotSortKeys), page.pageSize, page.offset);
       sendPage(req, res, items, total, page);
     } catch (e) { next(e); }
   });

@@ -8,7 +8,7 @@ import { ApiError, badRequest, notFound } from '../errors.ts';
 import { readSetting } from '../configurations/settings.ts';
 import type { SettingsCache } from '../configurations/settings-cache.ts';
 import type { SortKey } from '../harbor-query.ts';
-import { createRobotStore, type RobotFilter, type RobotRecord, type RobotScope } from './store.ts';
+import { createRobotStore, type RobotFilter, type RobotRecord } from './store.ts';
 
 const day = 86_400;
 // Harbor's robot name rule.
@@ -85,8 +85,8 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink; settings: 
   };
   return {
     store,
-    async list(f: RobotFilter, scope: RobotScope, sort: SortKey[], limit: number, offset: number) {
-      const { rows, total } = await store.list(f, scope, sort, limit, offset);
+    async list(f: RobotFilter, sort: SortKey[], limit: number, offset: number) {
+      const { rows, total } = await store.list(f, sort, limit, offset);
       return { items: rows.map(robotResp), total };
     },
     async mustFind(id: number) {
@@ -129,8 +129,9 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink; settings: 
       if (req.level !== undefined && req.level !== robot.level) throw badRequest('the level of a robot cannot change');
       const duration = req.duration === undefined ? robot.duration : await durationOf(deps.db, req.duration);
       await store.update(robot.id, {
-        description: req.description ?? robot.description,
-        disabled: req.disable === undefined ? robot.disabled : req.disable ? 1 : 0,
+        // PUT replaces, as Harbor's: Go clients leave out an empty description and a false `disable` (omitempty).
+        description: req.description ?? '',
+        disabled: req.disable ? 1 : 0,
         duration, expires_at: duration === robot.duration ? robot.expires_at : expiresAt(robot.creation_time, duration),
         ...(permissions ? { permissions: JSON.stringify(permissions) } : {}),
       });

@@ -1,4 +1,4 @@
-import type { Expression, Insertable, Kysely, SqlBool, Updateable } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { RobotPermission } from '../../auth/policy.ts';
 import { now, type Db } from '../../db/database.ts';
@@ -8,11 +8,6 @@ import type { SortKey } from '../harbor-query.ts';
 
 export type RobotRecord = Omit<RobotsTable, 'id'> & { id: number };
 
-/** Which robots a list may show: all, or those of some projects (by id, by name, or by the caller's membership roles). */
-export type RobotScope =
-  | { all: true }
-  | { projectIds?: number[]; allProjects?: boolean; member?: { userId: number; roles: number[] } };
-
 export type RobotFilter = { nameExact?: string; nameFuzzy?: string; level?: string; projectId?: number };
 
 const sortColumns = { id: 'id', name: 'name', level: 'level', creation_time: 'creation_time', update_time: 'update_time', expires_at: 'expires_at' } as const;
@@ -20,35 +15,22 @@ export const robotSortKeys = Object.keys(sortColumns);
 
 /** Robot accounts as the `robot` API manages them (authentication reads them through bff/auth/robot-accounts.ts). */
 export function createRobotStore(db: Db) {
-  const filtered = (f: RobotFilter, scope: RobotScope) => {
+  const filtered = (f: RobotFilter) => {
     let q = db.selectFrom('robots');
     if (f.nameExact !== undefined) q = q.where('name', '=', f.nameExact);
     if (f.nameFuzzy !== undefined) q = q.where(containsIgnoringCase('name', f.nameFuzzy));
     if (f.level !== undefined) q = q.where('level', '=', f.level);
     if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId);
-    if (!('all' in scope)) {
-      const { projectIds = [], allProjects, member } = scope;
-      q = q.where((eb) => {
-        const any: Expression<SqlBool>[] = [];
-        if (allProjects) any.push(eb('level', '=', 'project'));
-        if (projectIds.length) any.push(eb('project_id', 'in', projectIds));
-        if (member && member.roles.length) {
-          any.push(eb('project_id', 'in', eb.selectFrom('members').select('project_id')
-            .where('entity_type', '=', 'u').where('entity_id', '=', member.userId).where('role', 'in', member.roles)));
-        }
-        return eb.or(any);
-      });
-    }
     return q;
   };
   return {
-    async list(f: RobotFilter, scope: RobotScope, sort: SortKey[], limit: number, offset: number) {
-      let q = filtered(f, scope).selectAll();
+    async list(f: RobotFilter, sort: SortKey[], limit: number, offset: number) {
+      let q = filtered(f).selectAll();
       for (const s of sort) q = q.orderBy(sortColumns[s.key as keyof typeof sortColumns], s.desc ? 'desc' : 'asc');
       if (sort.length === 0) q = q.orderBy('creation_time', 'desc');
       const [rows, count] = await Promise.all([
         q.orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-        filtered(f, scope).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        filtered(f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { rows: rows as RobotRecord[], total: Number(count.n) };
     },

@@ -16,7 +16,8 @@ const userCreationReq = z.object({
   email: z.string().max(255).optional(), realname: z.string().optional(), comment: z.string().optional(),
 });
 const userProfile = z.object({ email: z.string().optional(), realname: z.string().optional(), comment: z.string().optional() });
-const sysAdminFlag = z.object({ sysadmin_flag: z.boolean() });
+// Go clients leave a false flag out (omitempty): missing means false, as Harbor reads it.
+const sysAdminFlag = z.object({ sysadmin_flag: z.boolean().default(false) });
 const disableFlag = z.object({ disable: z.boolean() });
 const passwordReq = z.object({ old_password: z.string().max(1024).optional(), new_password: z.string().max(1024).optional() });
 const permissionsQuery = z.object({ scope: z.string().optional(), relative: z.enum(['true', 'false']).optional() });

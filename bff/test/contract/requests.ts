@@ -41,7 +41,8 @@ async function post(s: TestServer, path: string, body: unknown): Promise<Respons
  */
 export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
   const project = 'contract';
-  if ((await post(s, '/projects', { project_name: project, metadata: { public: 'false' } })).status !== 201) {
+  const allowlist = { items: [{ cve_id: 'CVE-2024-0001' }], expires_at: 4102444800 };
+  if ((await post(s, '/projects', { project_name: project, metadata: { public: 'false' }, cve_allowlist: allowlist })).status !== 201) {
     const t = now();
     const p = await s.db.insertInto('projects').values({ name: project, owner_id: 1, public: 0, creation_time: t, update_time: t }).returning('id').executeTakeFirstOrThrow();
     await s.db.insertInto('members').values({ project_id: p.id, entity_type: 'u', entity_id: 1, role: roles.projectAdmin, creation_time: t, update_time: t }).execute();
@@ -105,8 +106,13 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   search: (f) => ({ query: { q: f.repository } }),
   headProject: (f) => ({ query: { project_name: f.project } }),
   createProject: () => ({ body: { project_name: 'contract-new', public: false, metadata: { public: 'false' } } }),
-  updateProject: () => ({ body: { metadata: { auto_scan: 'false' } } }),
-  addProjectMetadatas: () => ({ body: { auto_scan: 'true' } }),
+  updateProject: () => ({ body: { metadata: { auto_scan: 'false' }, cve_allowlist: { items: [{ cve_id: 'CVE-2024-0002' }] } }, mustAnswer: 200 }),
+  getSystemCVEAllowlist: () => ({ mustAnswer: 200 }),
+  putSystemCVEAllowlist: () => ({ body: { items: [{ cve_id: 'CVE-2024-0001' }], expires_at: 4102444800 }, mustAnswer: 200 }),
+  ListImmuRules: () => ({ mustAnswer: 200 }),
+  ListWebhookPoliciesOfProject: () => ({ mustAnswer: 200 }),
+  listScanners: () => ({ mustAnswer: 200 }),
+  addProjectMetadatas: () => ({ body: { auto_scan: 'false' } }),
   updateProjectMetadata: () => ({ body: { auto_scan: 'false' } }),
   createProjectMember: (f) => ({ body: { role_id: roles.guest, member_user: { username: f.otherUser } } }),
   updateProjectMember: () => ({ body: { role_id: roles.maintainer } }),

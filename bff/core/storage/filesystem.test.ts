@@ -1,10 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import { PassThrough, Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFilesystemDriver } from './filesystem.ts';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFilesystemDriver, flushEvery } from './filesystem.ts';
 import type { StorageDriver } from './driver.ts';
 
 /** A sink that keeps what it is sent, slowly, so the sender has to wait for flushes and reuse its buffers. */
@@ -67,5 +67,49 @@ describe('the filesystem driver sends a blob', () => {
     await storage.send(digest, sink, { signal: ac.signal });
     expect(sink.destroyed).toBe(true);
     expect(received).toBeLessThan(data.length);
+  });
+});
+
+describe('the filesystem driver writes an upload', () => {
+  let root: string;
+  let storage: StorageDriver;
+  let fileHandle: { datasync(): Promise<void> };
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'wharf-storage-'));
+    storage = createFilesystemDriver(root);
+    const probe = await open(path.join(root, 'probe'), 'w');
+    fileHandle = Object.getPrototypeOf(probe) as typeof fileHandle;
+    await probe.close();
+  });
+  afterEach(() => { vi.restoreAllMocks(); });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  /** A body of `data` in 1 MiB pieces, each on a later turn of the event loop, as a socket delivers it. */
+  function arriving(data: Buffer, onLastPiece: () => void) {
+    return Readable.from((async function* () {
+      for (let at = 0; at < data.length; at += 1 << 20) {
+        if (at + (1 << 20) >= data.length) onLastPiece();
+        await new Promise((r) => setImmediate(r));
+        yield data.subarray(at, at + (1 << 20));
+      }
+    })());
+  }
+
+  it('flushes to disk while the body arrives, and keeps every byte at its offset', async () => {
+    const datasync = vi.spyOn(fileHandle, 'datasync');
+    const head = randomBytes(1000);
+    const body = randomBytes(2 * flushEvery + 4321);
+    await storage.createUpload('u1');
+    expect(await storage.writeUpload('u1', 0, Readable.from([head]))).toBe(head.length);
+    let flushesBeforeEnd = 0;
+    expect(await storage.writeUpload('u1', head.length, arriving(body, () => { flushesBeforeEnd = datasync.mock.calls.length; }))).toBe(body.length);
+    expect(flushesBeforeEnd).toBeGreaterThan(0);
+    expect((await readFile(path.join(root, 'uploads', 'u1'))).equals(Buffer.concat([head, body]))).toBe(true);
+  });
+
+  it('fails the write when a flush made while the body arrived failed', async () => {
+    vi.spyOn(fileHandle, 'datasync').mockRejectedValue(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    await storage.createUpload('u2');
+    await expect(storage.writeUpload('u2', 0, arriving(randomBytes(flushEvery + 10), () => {}))).rejects.toThrow(/EIO/);
   });
 });

@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { ByteRange, StorageDriver } from './driver.ts';
 import { sendFileRange } from './send-file.ts';
 
+/** How many bytes an upload writes between the flushes it starts while its body arrives. */
+export const flushEvery = 8 << 20;
+
 /** Blobs under `<root>/blobs/<algorithm>/<2 hex>/<hex>`, uploads under `<root>/uploads/<id>`. */
 export function createFilesystemDriver(root: string): StorageDriver {
   const blobPath = (digest: string) => {
@@ -78,10 +81,26 @@ export function createFilesystemDriver(root: string): StorageDriver {
     async writeUpload(id, offset, source, signal) {
       const handle = await open(uploadPath(id), 'r+');
       let written = 0;
+      // Flushed while the body still arrives, so the closing fsync waits for the last few MiB only: flushed at the
+      // end, a 64 MiB body kept its request waiting ~40 ms after the last byte. An error of an early flush is kept
+      // and thrown, because the kernel reports a failed write-back once per open file, not again to the closing fsync.
+      let flushing: Promise<void> | null = null;
+      let flushError: unknown = null;
+      let unflushed = 0;
       try {
-        const sink = createWriteStream('', { fd: handle.fd, start: offset, autoClose: false });
-        source.on('data', (chunk: Buffer) => { written += chunk.length; });
+        // A 1 MiB queue lets the stream batch its writes (writev): one thread-pool round trip per 64 KiB socket read
+        // cost the upload a third more CPU.
+        const sink = createWriteStream('', { fd: handle.fd, start: offset, autoClose: false, highWaterMark: 1 << 20 });
+        source.on('data', (chunk: Buffer) => {
+          written += chunk.length;
+          unflushed += chunk.length;
+          if (unflushed < flushEvery || flushing) return;
+          unflushed = 0;
+          flushing = handle.datasync().catch((e: unknown) => { flushError ??= e; }).finally(() => { flushing = null; });
+        });
         await pipeline(source, sink, { signal });
+        await flushing;
+        if (flushError) throw flushError;
         await handle.sync();
         // Bytes past this point came from an earlier, abandoned write: they are not part of the upload.
         await handle.truncate(offset + written);

@@ -44,16 +44,17 @@ describe('project metadata', () => {
     expect(() => normalizeMetadata({ retention_id: '1' })).toThrow('retention_id is set by the project\'s tag retention policy');
   });
 
-  it('refuses to turn on what Wharf does not enforce yet, naming why, and stores it off', () => {
-    const reasons = {
-      prevent_vul: 'does not block vulnerable images', enable_content_trust: 'Notary', enable_content_trust_cosign: 'cosign',
-      auto_scan: 'no vulnerability scanner is registered', auto_sbom_generation: 'no scanner is registered to generate SBOMs',
-    };
+  it('refuses to turn on a pull guard Wharf does not enforce yet, naming why, and stores it off', () => {
+    const reasons = { prevent_vul: 'does not block vulnerable images', enable_content_trust: 'Notary', enable_content_trust_cosign: 'cosign' };
     for (const [key, why] of Object.entries(reasons)) {
       expect(() => normalizeMetadata({ [key]: 'true' })).toThrow(`metadata ${key} cannot be turned on yet`);
       expect(() => normalizeMetadata({ [key]: '1' })).toThrow(why);
       expect(normalizeMetadata({ [key]: 'false' })).toEqual({ [key]: 'false' });
     }
+  });
+
+  it('stores the on-push wishes auto_scan and auto_sbom_generation either way: no guard, work for the scanner to come', () => {
+    expect(normalizeMetadata({ auto_scan: 'true', auto_sbom_generation: '1' })).toEqual({ auto_scan: 'true', auto_sbom_generation: 'true' });
   });
 });
 

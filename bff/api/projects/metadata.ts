@@ -15,15 +15,16 @@ const filterKinds = ['doublestar', 'regex'];
 export const metadataKeys = [...switches, 'severity', 'retention_id', ...int32Keys, 'proxy_cache_filter_pattern', 'proxy_cache_filter_kind'];
 
 /**
- * Switches that promise a protection or a job Wharf does not carry out yet. A switch stored but ignored would promise
- * what is not there (DECISIONS.md), so turning one on is refused, saying why, until it is; "false" is stored.
+ * Guards that promise a protection on pull Wharf does not carry out yet. A guard stored but ignored would let through
+ * what its owner meant to stop (DECISIONS.md), so turning one on is refused, saying why, until it is; "false" is
+ * stored. `auto_scan` and `auto_sbom_generation` are no guards but wishes for work on push: they are stored (the
+ * Terraform provider sends auto_scan "true" by default) and carried out once a scanner exists; the console does not
+ * offer them until then.
  */
 const unenforced: Record<string, string> = {
   prevent_vul: 'Wharf does not block vulnerable images on pull yet (no vulnerability scanner)',
   enable_content_trust: 'Wharf does not verify Notary signatures on pull',
   enable_content_trust_cosign: 'Wharf does not check cosign signatures on pull yet',
-  auto_scan: 'no vulnerability scanner is registered to scan pushed images',
-  auto_sbom_generation: 'no scanner is registered to generate SBOMs',
 };
 
 /** Go's strconv.ParseBool, which Harbor uses on these values. */

@@ -135,14 +135,17 @@ describe.each(engines)('Terraform provider: harbor_project against %s', (engine)
     expect(stateOf(got)).toEqual(withoutQuota(config));
   });
 
-  it('answers the provider\'s default vulnerability_scanning = true with a 400 that names why, and creates nothing', async () => {
-    const created = await ctx.tf.send('POST', '/projects', projectBody({ ...defaults, name: 'tf-scanning' }));
-    expect(created.status).toBe(400);
-    expect(created.json).toEqual({ errors: [{ code: 'BAD_REQUEST', message: 'metadata auto_scan cannot be turned on yet: no vulnerability scanner is registered to scan pushed images' }] });
-    // deployment_security turns prevent_vul on: refused the same way.
-    const guarded = await ctx.tf.send('POST', '/projects', projectBody({ ...defaults, name: 'tf-scanning', vulnerability_scanning: false, deployment_security: 'high' }));
+  it('creates a project with the provider\'s defaults as they are (vulnerability_scanning = true), and reads it back with no diff', async () => {
+    const config: ProjectConfig = { ...defaults, name: 'tf-scanning' };
+    const created = await ctx.tf.send('POST', '/projects', projectBody(config));
+    expect(created.status, created.text).toBe(201);
+    expect(await read(ctx.tf.idOf(created.location))).toEqual(withoutQuota(config));
+  });
+
+  it('answers deployment_security, which turns the pull guard prevent_vul on, with a 400 that names why, and creates nothing', async () => {
+    const guarded = await ctx.tf.send('POST', '/projects', projectBody({ ...defaults, name: 'tf-guarded', deployment_security: 'high' }));
     expect(guarded.status).toBe(400);
     expect((guarded.json as { errors: { message: string }[] }).errors[0].message).toMatch(/^metadata prevent_vul cannot be turned on yet: /);
-    expect((await ctx.tf.send('GET', '/projects/tf-scanning')).status).toBe(404);
+    expect((await ctx.tf.send('GET', '/projects/tf-guarded')).status).toBe(404);
   });
 });

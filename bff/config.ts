@@ -19,6 +19,9 @@ export const settings = {
   WHARF_WEB_ROOT: 'folder of the built console (default dist/web, made by `npm run build`)',
   WHARF_CORE_TRANSPORT: 'embedded (default: the registry core answers /v2 in this process) or proxy (streamed over 127.0.0.1)',
   WHARF_FOREIGN_LAYER_HOSTS: 'hosts a manifest\'s foreign-layer urls may name, comma-separated (*.example.com: its subdomains; *: any; none: no foreign layers); default mcr.microsoft.com,*.blob.core.windows.net,go.microsoft.com',
+  WHARF_REGISTRY_HEALTH_SECONDS: 'seconds between health checks of registry endpoints (default 300)',
+  WHARF_DOCKER_HUB_URL: 'the docker-hub endpoint type\'s URL (default https://hub.docker.com)',
+  WHARF_DOCKER_HUB_REGISTRY_URL: 'where docker-hub endpoints\' images are pulled and pushed (default https://registry-1.docker.io)',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
 } as const;
 
@@ -53,6 +56,9 @@ const schema = z.object({
   WHARF_WEB_ROOT: z.string().optional(),
   WHARF_TRUST_PROXY: trustProxy.default(false),
   WHARF_FOREIGN_LAYER_HOSTS: z.string().optional(),
+  WHARF_REGISTRY_HEALTH_SECONDS: z.coerce.number().positive().default(300),
+  WHARF_DOCKER_HUB_URL: z.url().default('https://hub.docker.com'),
+  WHARF_DOCKER_HUB_REGISTRY_URL: z.url().default('https://registry-1.docker.io'),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -75,6 +81,10 @@ export type Config = {
   trustProxy: boolean | number | string[];
   /** Hosts a manifest's `urls` may name (unset: the core's defaults, Microsoft's). */
   foreignLayerHosts?: string[];
+  /** Seconds between background health checks of registry endpoints. */
+  registryHealthSeconds: number;
+  /** Docker Hub's URLs for the docker-hub adapter (settings, so tests point it at a local registry). */
+  dockerHub: { hubUrl: string; registryUrl: string };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -106,6 +116,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : c.WHARF_FOREIGN_LAYER_HOSTS.trim() === 'none' ? []
       : c.WHARF_FOREIGN_LAYER_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     trustProxy: c.WHARF_TRUST_PROXY,
+    registryHealthSeconds: c.WHARF_REGISTRY_HEALTH_SECONDS,
+    dockerHub: { hubUrl: c.WHARF_DOCKER_HUB_URL.replace(/\/+$/, ''), registryUrl: c.WHARF_DOCKER_HUB_REGISTRY_URL.replace(/\/+$/, '') },
   };
 }
 

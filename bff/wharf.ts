@@ -33,6 +33,10 @@ import { createReadOnlyGuard } from './api/configurations/read-only.ts';
 import { seedSettings } from './api/configurations/settings.ts';
 import { createSettingsCache } from './api/configurations/settings-cache.ts';
 import { createQuotaGuard } from './api/quotas/quota-guard.ts';
+import { createRegistryService } from './api/registries/service.ts';
+import { createRegistryStore as createEndpointStore } from './api/registries/store.ts';
+import { adapterTypes } from './replication/adapters/by-type.ts';
+import { startHealthChecks } from './replication/health-check.ts';
 
 export type Wharf = {
   url: string;
@@ -141,6 +145,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   void purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
+  const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
+  const healthChecks = startHealthChecks({ checkAll: registries.checkAll, intervalMs: config.registryHealthSeconds * 1000, logger });
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
@@ -152,6 +158,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     generatedAdminPassword: admin.generated,
     async close() {
       clearInterval(purgeTimer);
+      await healthChecks.stop();
       server.closeAllConnections();
       coreServer?.closeAllConnections();
       await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);

@@ -172,4 +172,5 @@ export interface Database {
   settings: import('../api/configurations/table.ts').SettingsTable;
   quotas: import('../api/quotas/table.ts').QuotasTable;
   cve_allowlists: import('../api/cve-allowlists/table.ts').CveAllowlistsTable;
+  registries: import('../api/registries/table.ts').RegistriesTable;
 }

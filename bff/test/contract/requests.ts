@@ -17,6 +17,10 @@ export type Fixtures = {
   robotId: number;
   labelId: number;
   memberId: number;
+  /** A registry endpoint: this server itself, as a `harbor` remote. */
+  registryId: number;
+  /** The server's own URL (an endpoint that answers its ping). */
+  url: string;
 };
 
 /** One call's inputs; path parameters come from `pathValues` unless `params` names them. */
@@ -63,11 +67,14 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
   });
   const label = await post(s, '/labels', { name: 'contract', scope: 'g', color: '#0000FF' });
   const member = await post(s, `/projects/${project}/members`, { role_id: roles.developer, member_user: { username: 'contract-user' } });
+  const registry = await post(s, '/registries', { name: 'contract', type: 'harbor', url: s.url, credential: { type: 'basic', access_key: 'admin', access_secret: 'Harbor12345' } });
   return {
     project, projectId, repository: 'app', digest, tag: 'latest', userId, otherUser: 'contract-other',
     robotId: robot.status === 201 ? idFrom(robot) : 1,
     labelId: label.status === 201 ? idFrom(label) : 1,
     memberId: member.status === 201 ? idFrom(member) : 1,
+    registryId: registry.status === 201 ? idFrom(registry) : 1,
+    url: s.url,
   };
 }
 
@@ -101,6 +108,16 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
     mustAnswer: 200,
   }),
   getInternalconfig: () => ({ mustAnswer: 403 }),
+  // This slice: registry endpoints (the server is its own remote).
+  listRegistries: () => ({ query: { q: 'name=~contract', sort: '-creation_time' }, mustAnswer: 200 }),
+  getRegistry: (f) => ({ params: { id: f.registryId }, mustAnswer: 200 }),
+  getRegistryInfo: (f) => ({ params: { id: f.registryId }, mustAnswer: 200 }),
+  listRegistryProviderTypes: () => ({ mustAnswer: 200 }),
+  listRegistryProviderInfos: () => ({ mustAnswer: 200 }),
+  createRegistry: (f) => ({ body: { name: 'contract-new', type: 'docker-registry', url: f.url, credential: { type: 'basic', access_key: 'admin', access_secret: 'Harbor12345' } }, mustAnswer: 201 }),
+  pingRegistry: (f) => ({ body: { id: f.registryId }, mustAnswer: 200 }),
+  updateRegistry: (f) => ({ params: { id: f.registryId }, body: { description: 'updated by the contract test' }, mustAnswer: 200 }),
+  deleteRegistry: (f) => ({ params: { id: f.registryId }, mustAnswer: 200 }),
 
   // Others' slices: inputs a Harbor client would send.
   search: (f) => ({ query: { q: f.repository } }),

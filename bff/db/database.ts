@@ -14,6 +14,7 @@ import * as artifactTopLevel from './migrations/0006-artifact-top-level.ts';
 import * as robotGrantsByProjectId from './migrations/0007-robot-grants-by-project-id.ts';
 import * as quotaReservations from './migrations/0008-quota-reservations.ts';
 import * as cveAllowlists from './migrations/0010-cve-allowlists.ts';
+import * as jobs from './migrations/0011-jobs.ts';
 import * as registries from './migrations/0012-registries.ts';
 
 export type Db = Kysely<Database>;
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0007-robot-grants-by-project-id': robotGrantsByProjectId,
   '0008-quota-reservations': quotaReservations,
   '0010-cve-allowlists': cveAllowlists,
+  '0011-jobs': jobs,
   '0012-registries': registries,
 };
 

@@ -172,5 +172,9 @@ export interface Database {
   settings: import('../api/configurations/table.ts').SettingsTable;
   quotas: import('../api/quotas/table.ts').QuotasTable;
   cve_allowlists: import('../api/cve-allowlists/table.ts').CveAllowlistsTable;
+  jobs: import('../jobs/tables.ts').JobsTable;
+  job_logs: import('../jobs/tables.ts').JobLogsTable;
+  job_queues: import('../jobs/tables.ts').JobQueuesTable;
+  schedules: import('../jobs/tables.ts').SchedulesTable;
   registries: import('../api/registries/table.ts').RegistriesTable;
 }

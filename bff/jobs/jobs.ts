@@ -1,0 +1,73 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import { createDbBackend } from './db-backend.ts';
+import { createBullmqBackend } from './bullmq-backend.ts';
+import { createScheduler, schedulerQueue, type Scheduler } from './scheduler.ts';
+import type { JobBackend } from './queue.ts';
+
+export type Jobs = JobBackend & {
+  schedules: Scheduler;
+  /** Which backend runs the jobs, and this process's pool (Harbor's worker pool). */
+  backend: 'database' | 'redis';
+  pool: { id: string; pid: number; host: string; startAt: string; heartbeatAt(): string; concurrency(): number };
+  /** Harbor's queue actions; `all` acts on every type, the scheduler's pause included. */
+  act(type: string, action: 'stop' | 'pause' | 'resume'): Promise<void>;
+};
+
+export type JobsOptions = {
+  db: Db;
+  logger: Logger;
+  /** BullMQ on this Redis; unset, the metadata database holds the queue. */
+  redisUrl?: string;
+  /** Redis key prefix (tests give each its own). */
+  redisPrefix?: string;
+  pollMs?: number;
+  leaseMs?: number;
+  tickMs?: number;
+};
+
+/** The job system: one backend (database or BullMQ) and the schedules that enqueue into it. */
+export function createJobs(opts: JobsOptions): Jobs {
+  const backend = opts.redisUrl
+    ? createBullmqBackend({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix ?? 'wharf', logger: opts.logger })
+    : createDbBackend({ db: opts.db, logger: opts.logger, pollMs: opts.pollMs, leaseMs: opts.leaseMs });
+  const schedules = createScheduler({ db: opts.db, logger: opts.logger, enqueue: (type, payload) => backend.enqueue(type, payload), tickMs: opts.tickMs });
+  const concurrency = new Map<string, number>();
+  const startAt = new Date().toISOString();
+
+  return {
+    ...backend,
+    backend: opts.redisUrl ? 'redis' : 'database',
+    schedules,
+    pool: {
+      id: backend.workerId,
+      pid: process.pid,
+      host: backend.workerId.split(':')[0],
+      startAt,
+      heartbeatAt: () => new Date().toISOString(),
+      concurrency: () => [...concurrency.values()].reduce((a, b) => a + b, 0),
+    },
+    register(type, def) {
+      if (!Number.isInteger(def.concurrency) || def.concurrency < 1) throw new Error(`job type ${type}: concurrency must be a positive integer`);
+      if (type === schedulerQueue || type === 'all') throw new Error(`job type ${type} is reserved`);
+      backend.register(type, def);
+      concurrency.set(type, def.concurrency);
+    },
+    async act(type, action) {
+      const types = type === 'all' ? [...concurrency.keys()] : [type];
+      for (const t of types) {
+        if (action === 'stop') await backend.clear(t);
+        else await backend.setPaused(t, action === 'pause');
+      }
+      if (action !== 'stop' && (type === 'all' || type === schedulerQueue)) await schedules.setPaused(action === 'pause');
+    },
+    async start() {
+      await backend.start();
+      schedules.start();
+    },
+    async close() {
+      await schedules.close();
+      await backend.close();
+    },
+  };
+}

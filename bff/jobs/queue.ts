@@ -1,0 +1,76 @@
+/**
+ * The one job interface that replication, scanning, GC, retention and webhooks run on. Two backends implement it: the
+ * metadata database (default, db-backend.ts) and BullMQ on Redis (bullmq-backend.ts); jobs.ts picks one and adds the
+ * scheduler. Job ids are strings: the database's row ids, BullMQ's job ids.
+ */
+
+export type JobStatus = 'pending' | 'running' | 'success' | 'error' | 'stopped';
+
+export type JobContext<P = unknown> = {
+  id: string;
+  type: string;
+  payload: P;
+  /** 1 on the first run, 2 on the first retry… */
+  attempt: number;
+  /** Aborted when the job is stopped or this process shuts down: long work checks it and gives up. */
+  signal: AbortSignal;
+  /** Percent done, 0–100. */
+  progress(percent: number): Promise<void>;
+  /** Appends a line to the job's plain-text log. */
+  log(line: string): Promise<void>;
+};
+
+export type JobDefinition<P = unknown> = {
+  /** Jobs of this type run at once in this process; each type has its own pool, so one type never starves another. */
+  concurrency: number;
+  handler(ctx: JobContext<P>): Promise<void>;
+};
+
+export type EnqueueOptions = {
+  /** Runs in all, retries included (default 3). */
+  attempts?: number;
+  /** Wait before the first retry; it doubles for each next one (default 10 s). */
+  backoffMs?: number;
+};
+
+export type JobInfo = {
+  id: string;
+  type: string;
+  status: JobStatus;
+  progress: number;
+  attempts: number;
+  error?: string;
+  creationTime: string;
+  startTime?: string;
+  endTime?: string;
+};
+
+export type QueueInfo = { type: string; pending: number; latencySeconds: number; paused: boolean };
+
+export type RunningJob = { id: string; type: string; startTime: string; progress: number; workerId?: string };
+
+export type StopResult = 'stopped' | 'not-found' | 'finished';
+
+/** What each backend does; the types it knows are those registered in this process. */
+export interface JobBackend {
+  register<P>(type: string, def: JobDefinition<P>): void;
+  enqueue(type: string, payload: unknown, opts?: EnqueueOptions): Promise<string>;
+  get(id: string): Promise<JobInfo | undefined>;
+  /** The job's log lines, undefined when there is no such job. */
+  log(id: string): Promise<string[] | undefined>;
+  stop(id: string): Promise<StopResult>;
+  queues(): Promise<QueueInfo[]>;
+  setPaused(type: string, paused: boolean): Promise<void>;
+  /** Drops a type's pending jobs and stops its running ones (Harbor's queue "stop"). */
+  clear(type: string): Promise<void>;
+  running(): Promise<RunningJob[]>;
+  start(): Promise<void>;
+  /** Stops taking work and gives running jobs back to the queue, so a restart resumes them. */
+  close(): Promise<void>;
+}
+
+export const defaultAttempts = 3;
+export const defaultBackoffMs = 10_000;
+
+/** The wait before retry number `failed` (1 after the first failure): doubling from the job's backoff. */
+export const backoffFor = (backoffMs: number, failed: number) => backoffMs * 2 ** (failed - 1);

@@ -9,7 +9,7 @@ import { standardPattern, type Adapter, type AdapterEndpoint, type AdapterType }
  * plain registry at the URL is not a Harbor), and projects and repositories are listed through it (Harbor's
  * `_catalog` is for system admins only).
  */
-export function harborAdapter(endpoint: AdapterEndpoint): Adapter & { projects(): Promise<string[]> } {
+export function harborAdapter(endpoint: AdapterEndpoint): Adapter & { projects(): Promise<string[]>; ensureProject(name: string): Promise<void> } {
   const client = createV2Client(endpoint);
   const auth = endpoint.credential ? { authorization: basicHeader(endpoint.credential) } : {};
 
@@ -37,6 +37,23 @@ export function harborAdapter(endpoint: AdapterEndpoint): Adapter & { projects()
     return items;
   }
 
+  /** Creates a private project on the remote unless one of that name exists (a push replication's destination). */
+  async function ensureProject(name: string): Promise<void> {
+    let r;
+    try {
+      r = await request(`${client.url}/api/v2.0/projects`, {
+        method: 'POST', dispatcher: client.dispatcher,
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({ project_name: name, metadata: { public: 'false' } }),
+      });
+    } catch (e) {
+      throw networkError(client.url, e);
+    }
+    const text = await r.body.text();
+    if (r.statusCode === 201 || r.statusCode === 409) return;
+    throw new V2Error(r.statusCode === 401 || r.statusCode === 403 ? 'unauthorized' : 'http', `${client.url} refused to create project ${name} (${r.statusCode}): ${text.slice(0, 200)}`, r.statusCode);
+  }
+
   const projects = async () => (await all<{ name: string }>('/projects', 'projects')).map((p) => p.name);
 
   return {
@@ -48,6 +65,7 @@ export function harborAdapter(endpoint: AdapterEndpoint): Adapter & { projects()
       await client.ping();
     },
     projects,
+    ensureProject,
     async repositories() {
       const names: string[] = [];
       for (const p of await projects()) {

@@ -22,6 +22,8 @@ export const settings = {
   WHARF_REGISTRY_HEALTH_SECONDS: 'seconds between health checks of registry endpoints (default 300)',
   WHARF_DOCKER_HUB_URL: 'the docker-hub endpoint type\'s URL (default https://hub.docker.com)',
   WHARF_DOCKER_HUB_REGISTRY_URL: 'where docker-hub endpoints\' images are pulled and pushed (default https://registry-1.docker.io)',
+  REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
+  WHARF_REDIS_PREFIX: 'prefix of the job queues\' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
 } as const;
 
@@ -48,6 +50,9 @@ const schema = z.object({
   WHARF_ADMIN_PASSWORD: z.string().min(1).optional(),
   WHARF_EXTERNAL_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  /** Redis key prefix of the job queues; tests give each server its own. */
+  WHARF_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('wharf'),
   WHARF_MASTER_KEY: z.string().optional(),
   WHARF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WHARF_TOKEN_EXPIRY_MINUTES: z.coerce.number().int().positive().default(30),
@@ -71,6 +76,8 @@ export type Config = {
   externalUrl?: string;
   databaseUrl?: string;
   dbSchema?: string;
+  redisUrl?: string;
+  redisPrefix: string;
   masterKey?: string;
   logLevel: z.infer<typeof schema>['WHARF_LOG_LEVEL'];
   tokenExpirySeconds: number;
@@ -106,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     externalUrl: c.WHARF_EXTERNAL_URL?.replace(/\/+$/, ''),
     databaseUrl: c.DATABASE_URL,
     dbSchema: c.WHARF_DB_SCHEMA,
+    redisUrl: c.REDIS_URL,
+    redisPrefix: c.WHARF_REDIS_PREFIX,
     masterKey: c.WHARF_MASTER_KEY,
     logLevel: c.WHARF_LOG_LEVEL,
     tokenExpirySeconds: c.WHARF_TOKEN_EXPIRY_MINUTES * 60,

@@ -37,12 +37,15 @@ import { createRegistryService } from './api/registries/service.ts';
 import { createRegistryStore as createEndpointStore } from './api/registries/store.ts';
 import { adapterTypes } from './replication/adapters/by-type.ts';
 import { startHealthChecks } from './replication/health-check.ts';
+import { createJobs, type Jobs } from './jobs/jobs.ts';
 
 export type Wharf = {
   url: string;
   port: number;
   db: Db;
   logger: Logger;
+  /** The job system; its workers run from listen to close. */
+  jobs: Jobs;
   /** The admin password when it was generated on this start. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -124,7 +127,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
   const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings };
+  const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
@@ -136,6 +140,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);
+  // Job types register while the app is built; their workers start once Wharf answers.
+  await jobs.start();
 
   // Abandoned uploads and expired sessions are purged hourly (and once at start).
   const purge = async () => {
@@ -155,6 +161,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     port,
     db,
     logger,
+    jobs,
     generatedAdminPassword: admin.generated,
     async close() {
       clearInterval(purgeTimer);
@@ -162,6 +169,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
       server.closeAllConnections();
       coreServer?.closeAllConnections();
       await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);
+      // Running jobs are given back to the queue before the database goes: the next start resumes them.
+      await jobs.close();
       await pulls.close();
       await audit.close();
       await db.destroy();

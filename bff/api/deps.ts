@@ -8,6 +8,7 @@ import type { ManifestService } from '../core/manifests.ts';
 import type { StorageDriver } from '../core/storage/driver.ts';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { SettingsCache } from './configurations/settings-cache.ts';
+import type { Jobs } from '../jobs/jobs.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -25,4 +26,6 @@ export type ApiDeps = {
   box: SecretBox;
   /** The system settings as request paths read them (short-lived copy, dropped on PUT /configurations). */
   settings: SettingsCache;
+  /** The job system: routes enqueue and report; nothing long runs inside a request. */
+  jobs: Jobs;
 };

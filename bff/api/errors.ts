@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { diskFullMessage, isDiskFull } from '../db/disk-full.ts';
+import { CronError } from '../jobs/cron.ts';
 
 /** Harbor's error codes with their statuses (harbor-notes §2.1). */
 const statusOf = {
@@ -26,6 +27,8 @@ export function apiErrorHandler(err: unknown, req: Request, res: Response, _next
   const known = err instanceof ApiError ? err
     : (err as { type?: string }).type === 'entity.parse.failed' ? badRequest('the request body is not valid JSON')
     : (err as { type?: string }).type === 'entity.too.large' ? new ApiError('REQUEST_ENTITY_TOO_LARGE', 'the request body is too large')
+    // A schedule's cron that does not parse (GC, scan all, replication policies, …): the message says what Harbor's looks like.
+    : err instanceof CronError ? badRequest(err.message)
     : isDiskFull(err) ? new ApiError('DENIED', diskFullMessage, {}, 507) // as /v2 answers it
     // Express's router cannot decode a path parameter (`%ff`), or a route decoding a name could not: the client's mistake.
     : err instanceof URIError ? badRequest('the path is not valid percent-encoded UTF-8')

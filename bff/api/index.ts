@@ -21,6 +21,8 @@ import { createCveAllowlistsRouter } from './cve-allowlists/router.ts';
 import { createImmutableRouter } from './immutable/router.ts';
 import { createWebhooksRouter } from './webhooks/router.ts';
 import { createScannersRouter } from './scanners/router.ts';
+import { createJobserviceRouter } from './jobservice/router.ts';
+import { createSchedulesRouter } from './schedules/router.ts';
 import { createRegistriesRouter } from './registries/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
@@ -47,6 +49,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createWebhooksRouter(deps));
   api.use(createScannersRouter());
   api.use(createRegistriesRouter(deps));
+  api.use(createJobserviceRouter(deps));
+  api.use(createSchedulesRouter(deps));
   api.use(methodNotAllowed(api));
   api.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
   return api;

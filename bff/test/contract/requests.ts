@@ -119,6 +119,16 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   updateRegistry: (f) => ({ params: { id: f.registryId }, body: { description: 'updated by the contract test' }, mustAnswer: 200 }),
   deleteRegistry: (f) => ({ params: { id: f.registryId }, mustAnswer: 200 }),
 
+  // The job service and schedules (no job exists in the contract's server: a job's stop and log answer 404).
+  getWorkerPools: () => ({ mustAnswer: 200 }),
+  getWorkers: () => ({ params: { pool_id: 'all' }, mustAnswer: 200 }),
+  listJobQueues: () => ({ mustAnswer: 200 }),
+  actionPendingJobs: () => ({ params: { job_type: 'all' }, body: { action: 'resume' }, mustAnswer: 200 }),
+  stopRunningJob: () => ({ params: { job_id: '424242' }, mustAnswer: 404 }),
+  actionGetJobLog: () => ({ params: { job_id: '424242' }, mustAnswer: 404 }),
+  listSchedules: () => ({ mustAnswer: 200 }),
+  getSchedulePaused: () => ({ params: { job_type: 'all' }, mustAnswer: 200 }),
+
   // Others' slices: inputs a Harbor client would send.
   search: (f) => ({ query: { q: f.repository } }),
   headProject: (f) => ({ query: { project_name: f.project } }),

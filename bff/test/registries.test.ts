@@ -216,6 +216,9 @@ describe('the background health check', () => {
     expect(await status()).toBe('healthy');
     await stopped.stop();
     await eventually(async () => (await status()) === 'unhealthy');
+    // A change that does not touch how the remote is reached saves without a ping, even while it is down.
+    expect((await call(path, { method: 'PUT', json: { description: 'down for now', url: stopped.url } })).status).toBe(200);
+    expect((await call(path, { method: 'PUT', json: { insecure: true } })).status).toBe(400);
     await call(path, { method: 'PUT', json: { url: distribution.url, access_key: remoteUser.username, access_secret: remoteUser.password } });
     await eventually(async () => (await status()) === 'healthy');
   });

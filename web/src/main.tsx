@@ -46,6 +46,7 @@ const projectTabLoaders: Record<ProjectTab, Load> = {
 const adminPageLoaders: Record<AdminPage, Load> = {
   users: () => import('./pages/admin/users-page.tsx'),
   robots: () => import('./pages/robots/system-robots-page.tsx'),
+  registries: () => import('./pages/registries/registries-page.tsx'),
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
   configuration: () => import('./pages/admin/configuration-page.tsx'),

@@ -114,8 +114,10 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     /** Applies `patch` over the saved endpoint; a change to how it is reached is pinged first and saved only if it answers. */
     async update(id: number, patch: Partial<EndpointInput>, operator: string): Promise<void> {
       const row = await get(id);
-      const next: EndpointInput = { ...inputOf(row), ...patch };
-      const reached = (['url', 'access_key', 'access_secret', 'insecure', 'ca_certificate', 'credential_type'] as const).some((k) => k in patch);
+      const saved = inputOf(row);
+      const next: EndpointInput = { ...saved, ...patch };
+      // Only a change to how the remote is reached is pinged: a new description saves even while the remote is down.
+      const reached = (['url', 'access_key', 'access_secret', 'insecure', 'ca_certificate', 'credential_type'] as const).some((k) => next[k] !== saved[k]);
       if (reached) await ping(next);
       const t = now();
       try {

@@ -128,7 +128,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs };
+  const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
@@ -151,7 +152,6 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   void purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
-  const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
   const healthChecks = startHealthChecks({ checkAll: registries.checkAll, intervalMs: config.registryHealthSeconds * 1000, logger });
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -166,6 +166,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     async close() {
       clearInterval(purgeTimer);
       await healthChecks.stop();
+      await registries.close();
       server.closeAllConnections();
       coreServer?.closeAllConnections();
       await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);

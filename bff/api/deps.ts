@@ -8,6 +8,7 @@ import type { ManifestService } from '../core/manifests.ts';
 import type { StorageDriver } from '../core/storage/driver.ts';
 import type { SecretBox } from '../auth/secrets.ts';
 import type { SettingsCache } from './configurations/settings-cache.ts';
+import type { RegistryService } from './registries/service.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
@@ -28,4 +29,6 @@ export type ApiDeps = {
   settings: SettingsCache;
   /** The job system: routes enqueue and report; nothing long runs inside a request. */
   jobs: Jobs;
+  /** Registry endpoints, with their live adapters (the background health check shares them). */
+  registries: RegistryService;
 };

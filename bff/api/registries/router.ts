@@ -7,9 +7,8 @@ import { parseQuery, parseSort } from '../harbor-query.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { requireSysadmin } from '../project-guard.ts';
 import { parseWith, pathId } from '../request-body.ts';
-import { createRegistryService, registryJson, secretMask, type EndpointInput } from './service.ts';
-import { createRegistryStore, registryQueryKeys, registrySortKeys } from './store.ts';
-import { adapterTypes } from '../../replication/adapters/by-type.ts';
+import { registryJson, secretMask, type EndpointInput } from './service.ts';
+import { registryQueryKeys, registrySortKeys } from './store.ts';
 
 /** An http(s) URL without a trailing slash; a bare host is taken as https, as Harbor does. */
 const endpointUrl = z.string().trim().min(1, 'url is required').transform((v, ctx) => {
@@ -68,9 +67,7 @@ function given(b: z.infer<typeof updateBody>): Partial<EndpointInput> {
 /** `registry`: registry endpoints and the adapter types they may have. System admins, and robots granted `registry`. */
 export function createRegistriesRouter(deps: ApiDeps): Router {
   const router = Router();
-  const registries = createRegistryService({
-    store: createRegistryStore(deps.db), box: deps.box, audit: deps.audit, types: adapterTypes({ dockerHub: deps.config.dockerHub }),
-  });
+  const { registries } = deps;
   const operator = (req: Request) => (req.principal ?? anonymous).name;
   const guard = (req: Request, action: Action) => requireSysadmin(req, { resource: 'registry', action });
 

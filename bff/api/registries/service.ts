@@ -3,6 +3,7 @@ import type { AuditSink } from '../../core/access.ts';
 import { now } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/sql-match.ts';
 import type { Adapter, AdapterEndpoint, AdapterType } from '../../replication/adapters/adapter.ts';
+import { createAdapterPool } from '../../replication/adapter-pool.ts';
 import { V2Error } from '../../replication/v2-errors.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
@@ -26,6 +27,9 @@ export const registryJson = (r: RegistryRow) => ({
   status: r.status, creation_time: r.creation_time, update_time: r.update_time,
 });
 
+/** What a live adapter was made from: any change (a new secret is sealed anew) makes a new one. */
+const versionOf = (r: RegistryRow) => [r.type, r.url, r.access_key, r.access_secret, r.insecure, r.ca_certificate, r.update_time].join('\n');
+
 /** A failed ping as the API answers it: 400 with the reason (unreachable, certificate, credentials). */
 const unhealthy = (e: unknown) =>
   e instanceof V2Error ? badRequest(`failed to ping the registry: ${e.message}`) : e;
@@ -36,6 +40,7 @@ const unhealthy = (e: unknown) =>
  */
 export function createRegistryService(deps: { store: RegistryStore; box: SecretBox; audit: AuditSink; types: Map<string, AdapterType> }) {
   const { store, box, types } = deps;
+  const pool = createAdapterPool();
 
   const typeOf = (type: string): AdapterType => {
     const t = types.get(type);
@@ -75,9 +80,12 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     await withAdapter(e, (a) => a.ping()).catch((err) => { throw unhealthy(err); });
   }
 
+  /** The live adapter of a saved endpoint (shared by checks and jobs, so its tokens are reused). */
+  const adapterOf = (r: RegistryRow): Adapter => pool.get(r.id, versionOf(r), () => typeOf(r.type).create(endpointOf(inputOf(r))));
+
   /** Pings and records the answer as the endpoint's status; never throws for an unhealthy remote. */
   async function check(r: RegistryRow): Promise<'healthy' | 'unhealthy'> {
-    const status = await withAdapter(inputOf(r), (a) => a.ping()).then(() => 'healthy' as const, () => 'unhealthy' as const);
+    const status = await adapterOf(r).ping().then(() => 'healthy' as const, () => 'unhealthy' as const);
     await store.update(r.id, { status, status_checked_at: now() });
     return status;
   }
@@ -89,6 +97,8 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     get,
     /** The endpoint's saved fields with its secret opened: for replication and the proxy cache, never for a response. */
     endpoint: async (id: number) => inputOf(await get(id)),
+    /** The endpoint's live adapter, for replication and the proxy cache. */
+    adapter: async (id: number) => adapterOf(await get(id)),
 
     ping,
 
@@ -137,12 +147,16 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     async remove(id: number, operator: string): Promise<void> {
       const row = await get(id);
       await store.remove(id);
+      await pool.drop(id);
       deps.audit.record({ project: null, operator, resource: row.name, resourceType: 'registry', operation: 'delete' });
     },
 
     info(r: RegistryRow) {
       return { type: r.type, ...typeOf(r.type).info };
     },
+
+    /** Closes every live adapter's connections (at shutdown). */
+    close: () => pool.closeAll(),
 
     /** One round of health checks over every endpoint (the background check's work). */
     async checkAll(): Promise<void> {

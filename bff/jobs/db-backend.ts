@@ -20,7 +20,7 @@ export type DbBackendOptions = {
 
 type Row = { id: number; type: string; payload: string; attempts: number; max_attempts: number; backoff_ms: number };
 type Running = { controller: AbortController; reason?: 'stop' | 'shutdown'; done: Promise<void> };
-type Pool = { def: JobDefinition<unknown>; running: Map<number, Running>; pumping: boolean; again: boolean };
+type Pool = { def: JobDefinition<unknown>; running: Map<number, Running>; pumping?: Promise<void>; again: boolean };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const idOf = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : undefined);
@@ -42,6 +42,9 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
   let pollTimer: NodeJS.Timeout | undefined;
   let beatTimer: NodeJS.Timeout | undefined;
 
+  /** An update of a job only while this process still holds it (a lost lease means another process may have it). */
+  const held = (id: number) => db.updateTable('jobs').where('id', '=', id).where('worker_id', '=', workerId).where('status', '=', 'running');
+
   async function claim(type: string): Promise<Row | undefined> {
     const t = Date.now();
     let pick = db.selectFrom('jobs').select('id')
@@ -58,25 +61,25 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
   }
 
   /** Claims work until the type's pool is full or nothing is pending; a wake during a pass makes another pass. */
-  async function pump(type: string) {
+  function pump(type: string): Promise<void> {
     const pool = pools.get(type);
-    if (!pool || !started || closing) return;
-    if (pool.pumping) { pool.again = true; return; }
-    pool.pumping = true;
-    try {
+    if (!pool || !started || closing) return Promise.resolve();
+    if (pool.pumping) { pool.again = true; return pool.pumping; }
+    const pass = async () => {
       do {
         pool.again = false;
         while (pool.running.size < pool.def.concurrency && !closing) {
           const row = await claim(type);
           if (!row) break;
+          // Claimed while close() began: given back at once, as close() gives back what runs.
+          if (closing) { await held(row.id).set({ status: 'pending', worker_id: null, lease_until: null, attempts: sql`attempts - 1` }).execute(); break; }
           run(pool, row);
         }
       } while (pool.again && !closing);
-    } catch (err) {
-      logger.warn({ err, type }, 'job claim failed');
-    } finally {
-      pool.pumping = false;
-    }
+    };
+    // .finally runs after this assignment even when the pass ends at once.
+    pool.pumping = pass().catch((err) => logger.warn({ err, type }, 'job claim failed')).finally(() => { pool.pumping = undefined; });
+    return pool.pumping;
   }
 
   function run(pool: Pool, row: Row) {
@@ -106,9 +109,6 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
       void pump(row.type);
     })();
   }
-
-  /** An update of a job only while this process still holds it (a lost lease means another process may have it). */
-  const held = (id: number) => db.updateTable('jobs').where('id', '=', id).where('worker_id', '=', workerId).where('status', '=', 'running');
 
   async function finish(row: Row, entry: Running, succeeded: boolean, failure: unknown) {
     const mine = () => held(row.id);
@@ -161,7 +161,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
 
     register(type, def) {
       if (pools.has(type)) throw new Error(`job type ${type} is registered twice`);
-      pools.set(type, { def: def as JobDefinition<unknown>, running: new Map(), pumping: false, again: false });
+      pools.set(type, { def: def as JobDefinition<unknown>, running: new Map(), again: false });
       void pump(type);
     },
 
@@ -249,6 +249,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
       closing = true;
       clearInterval(pollTimer);
       clearInterval(beatTimer);
+      await Promise.all([...pools.values()].map((p) => p.pumping));
       const all = [...pools.values()].flatMap((p) => [...p.running.entries()]);
       for (const [id] of all) abort(id, 'shutdown');
       await Promise.all(all.map(([, e]) => e.done));

@@ -311,6 +311,27 @@ describe('two Wharf processes on one Postgres', () => {
   }));
 });
 
+describe('two Wharf processes on one Redis', () => {
+  it('share the work and never run a job twice', () => withJobs('sqlite', async (db) => {
+    const prefix = `wharf-test-${randomBytes(4).toString('hex')}`;
+    prefixes.push(prefix);
+    const runs = new Map<string, number>();
+    const ran = new Set<number>();
+    const instances = [0, 1].map(() => createJobs({ db, logger, redisUrl, redisPrefix: prefix }));
+    opened.push(...instances);
+    instances.forEach((jobs, i) => jobs.register('SHARED', {
+      concurrency: 4,
+      handler: async (ctx) => { runs.set(ctx.id, (runs.get(ctx.id) ?? 0) + 1); ran.add(i); await new Promise((r) => setTimeout(r, 5)); },
+    }));
+    await Promise.all(instances.map((j) => j.start()));
+    const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => instances[i % 2].enqueue('SHARED', { i })));
+    await waitFor('all jobs done', async () => (await Promise.all(ids.map((id) => instances[1].get(id)))).every((j) => j?.status === 'success'));
+    expect(runs.size).toBe(60);
+    expect([...runs.values()].every((n) => n === 1)).toBe(true);
+    expect(ran.size).toBe(2);
+  }));
+});
+
 describe('Harbor\'s cron', () => {
   it('has six fields, seconds first, in UTC', () => {
     expect(nextFire('0 30 2 * * *', new Date('2026-01-01T00:00:00Z')).toISOString()).toBe('2026-01-01T02:30:00.000Z');

@@ -26,7 +26,7 @@ export const basicHeader = (c: V2Credential) => `Basic ${Buffer.from(`${c.userna
  * Bearer tokens per scope set, kept until shortly before they expire: one token request per scope, not per call
  * (Docker Hub rate-limits token and login calls).
  */
-export function createTokenCache(deps: { dispatcher: Dispatcher; credential?: V2Credential }) {
+export function createTokenCache(deps: { dispatcher: Dispatcher; credential: () => Promise<V2Credential | undefined> }) {
   const tokens = new Map<string, { token: string; until: number }>();
   const key = (scopes: string[]) => [...scopes].sort().join(' ');
 
@@ -34,11 +34,12 @@ export function createTokenCache(deps: { dispatcher: Dispatcher; credential?: V2
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     for (const s of scopes) url.searchParams.append('scope', s);
+    const credential = await deps.credential();
     let r: Dispatcher.ResponseData;
     try {
       r = await request(url, {
         dispatcher: deps.dispatcher,
-        headers: deps.credential ? { authorization: basicHeader(deps.credential) } : {},
+        headers: credential ? { authorization: basicHeader(credential) } : {},
       });
     } catch (e) {
       throw networkError(url.origin, e);

@@ -8,6 +8,8 @@ import { V2Error, networkError } from './v2-errors.ts';
 export type V2Endpoint = {
   url: string;
   credential?: V2Credential;
+  /** Credentials that must be fetched (and may expire), e.g. an ECR token from the AWS API: asked for on each use. */
+  credentials?: () => Promise<V2Credential>;
   /** Accept any TLS certificate (Harbor's `insecure`). */
   insecure?: boolean;
   /** PEM CA certificate(s) that verify this endpoint instead of the system's (Harbor 2.15's `ca_certificate`). */
@@ -57,7 +59,8 @@ export function createV2Client(endpoint: V2Endpoint) {
     headersTimeout: 60_000,
     bodyTimeout: 300_000,
   });
-  const tokens = createTokenCache({ dispatcher, credential: endpoint.credential });
+  const credential = async () => endpoint.credential ?? (await endpoint.credentials?.());
+  const tokens = createTokenCache({ dispatcher, credential });
   const retries = endpoint.retries ?? 3;
   const backoffMs = endpoint.backoffMs ?? 200;
   let challenge: Promise<Challenge> | undefined;
@@ -86,7 +89,10 @@ export function createV2Client(endpoint: V2Endpoint) {
 
   async function authorization(scopes: string[]): Promise<string | undefined> {
     const c = await knownChallenge();
-    if (c.scheme === 'basic') return endpoint.credential ? basicHeader(endpoint.credential) : undefined;
+    if (c.scheme === 'basic') {
+      const given = await credential();
+      return given ? basicHeader(given) : undefined;
+    }
     if (c.scheme === 'bearer') return `Bearer ${await tokens.token(c, scopes)}`;
     return undefined;
   }
@@ -195,10 +201,11 @@ export function createV2Client(endpoint: V2Endpoint) {
     async ping(): Promise<void> {
       challenge = undefined;
       const c = await knownChallenge();
-      if (!endpoint.credential || c.scheme === 'none') return;
+      const given = c.scheme === 'none' ? undefined : await credential();
+      if (!given) return;
       const r = await call('/v2/', { attempts: 1 });
       await r.body.dump();
-      if (r.statusCode === 401 || r.statusCode === 403) throw new V2Error('unauthorized', `${base} refused the credentials of ${endpoint.credential.username} (${r.statusCode})`, r.statusCode);
+      if (r.statusCode === 401 || r.statusCode === 403) throw new V2Error('unauthorized', `${base} refused the credentials of ${given.username} (${r.statusCode})`, r.statusCode);
       if (r.statusCode !== 200) throw new V2Error('http', `${base} answered ${r.statusCode} to GET /v2/ with credentials`, r.statusCode);
     },
 

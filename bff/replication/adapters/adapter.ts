@@ -24,7 +24,8 @@ export type AdapterEndpoint = Omit<V2Endpoint, 'url'> & { url: string };
 
 /** A live adapter for one endpoint: its v2 client, a ping, and the repositories it can list. */
 export type Adapter = {
-  client: V2Client;
+  /** The endpoint's v2 client (async: some registries' address is known only once a token is had, as ECR's). */
+  client(): Promise<V2Client>;
   /** Resolves when the remote is reachable and accepts the credentials; throws a V2Error saying why not. */
   ping(): Promise<void>;
   /** Repository names, or null when the remote cannot list them (no `_catalog`). */

@@ -1,5 +1,5 @@
 import type { AdapterType } from './adapter.ts';
-import { awsEcr } from './aws-ecr.ts';
+import { awsEcr, type EcrSettings } from './aws-ecr.ts';
 import { azureAcr } from './azure-acr.ts';
 import { dockerHub, type DockerHubUrls } from './docker-hub.ts';
 import { dockerRegistry } from './docker-registry.ts';
@@ -10,10 +10,10 @@ import { harbor } from './harbor.ts';
 import { jfrogArtifactory } from './jfrog-artifactory.ts';
 import { quay } from './quay.ts';
 
-export type AdapterSettings = { dockerHub?: DockerHubUrls };
+export type AdapterSettings = { dockerHub?: DockerHubUrls; awsEcr?: EcrSettings };
 
 /** The registry types Wharf speaks to, by Harbor's type names (Harbor's proxy-cache list). */
 export function adapterTypes(settings: AdapterSettings = {}): Map<string, AdapterType> {
-  const types = [harbor, dockerRegistry, dockerHub(settings.dockerHub), githubGhcr, quay, gitlab, googleGcr, azureAcr, jfrogArtifactory, awsEcr];
+  const types = [harbor, dockerRegistry, dockerHub(settings.dockerHub), githubGhcr, quay, gitlab, googleGcr, azureAcr, jfrogArtifactory, awsEcr(settings.awsEcr)];
   return new Map(types.map((t) => [t.type, t]));
 }

@@ -7,7 +7,7 @@ import { nameAndTag, standardPattern, type Adapter, type AdapterEndpoint, type A
  */
 export function v2Adapter(endpoint: AdapterEndpoint, registryUrl: (url: string) => string = (u) => u): Adapter {
   const client = createV2Client({ ...endpoint, url: registryUrl(endpoint.url) });
-  return { client, ping: () => client.ping(), repositories: () => client.catalog(), close: () => client.close() };
+  return { client: async () => client, ping: () => client.ping(), repositories: () => client.catalog(), close: () => client.close() };
 }
 
 /** `docker-registry`: any distribution v2 registry (distribution, Zot, Nexus, another Wharf spoken to as a registry). */

@@ -57,7 +57,7 @@ export function harborAdapter(endpoint: AdapterEndpoint): Adapter & { projects()
   const projects = async () => (await all<{ name: string }>('/projects', 'projects')).map((p) => p.name);
 
   return {
-    client,
+    client: async () => client,
     async ping() {
       // Harbor's ping answers anyone; the credentials are then tried on the registry's own flow (users and robots alike).
       const r = await get('/ping', true);

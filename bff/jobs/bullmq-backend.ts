@@ -4,7 +4,7 @@ import { Queue, Worker, Job, DelayedError, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
-  defaultAttempts, defaultBackoffMs,
+  defaultAttempts, defaultBackoffMs, payloadFor, PermanentJobError,
   type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type JobStatus, type RunningJob, type StopResult,
 } from './queue.ts';
 
@@ -17,6 +17,8 @@ export type BullmqBackendOptions = {
   stopCheckMs?: number;
   /** BullMQ's lock: a job whose worker stopped renewing it for this long goes back to waiting. */
   lockMs?: number;
+  /** Finished jobs (and their logs) are kept this long (default 7 days). */
+  keepFinishedMs?: number;
 };
 
 type Running = { controller: AbortController; reason?: 'stop' | 'shutdown' };
@@ -39,6 +41,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
   // Workers block on their connection: BullMQ requires maxRetriesPerRequest null there.
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  const keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 7 * 24 * 3600_000) / 1000);
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const defs = new Map<string, JobDefinition<unknown>>();
   const queues = new Map<string, Queue>();
@@ -80,7 +83,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
       try {
         if (await redis.exists(stopKey(id))) abort(id, 'stop');
         await def.handler({
-          id, type, payload: job.data, attempt: job.attemptsMade + 1, signal: entry.controller.signal,
+          id, type, payload: payloadFor(def, job.data), attempt: job.attemptsMade + 1, signal: entry.controller.signal,
           progress: async (percent) => { await job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))); },
           log: async (line) => { await job.log(line); },
         });
@@ -93,9 +96,9 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
         }
         if (entry.reason === 'stop') { await job.log('stopped'); throw new UnrecoverableError('stopped'); }
         const message = e instanceof Error ? e.message : String(e);
-        const retry = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+        const retry = job.attemptsMade + 1 < (job.opts.attempts ?? 1) && !(e instanceof PermanentJobError);
         await job.log(`attempt ${job.attemptsMade + 1} failed: ${message}${retry ? '; retrying' : ''}`);
-        throw e;
+        throw e instanceof PermanentJobError ? new UnrecoverableError(message) : e;
       } finally {
         running.delete(id);
       }
@@ -131,6 +134,8 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
         jobId: id,
         attempts: o.attempts ?? defaultAttempts,
         backoff: { type: 'exponential', delay: o.backoffMs ?? defaultBackoffMs },
+        removeOnComplete: { age: keepFinishedSeconds },
+        removeOnFail: { age: keepFinishedSeconds },
       });
       return id;
     },

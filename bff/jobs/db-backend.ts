@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { JobsTable } from './tables.ts';
 import {
-  backoffFor, defaultAttempts, defaultBackoffMs,
+  backoffFor, defaultAttempts, defaultBackoffMs, payloadFor, PermanentJobError,
   type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type StopResult,
 } from './queue.ts';
 
@@ -16,6 +16,8 @@ export type DbBackendOptions = {
   pollMs?: number;
   /** How long a claimed job stays ours without a heartbeat; a dead process's jobs go back to pending after it. */
   leaseMs?: number;
+  /** Finished jobs (and their logs) are kept this long, then swept (default 7 days). */
+  keepFinishedMs?: number;
 };
 
 type Row = { id: number; type: string; payload: string; attempts: number; max_attempts: number; backoff_ms: number };
@@ -34,6 +36,8 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
   const { db, logger } = opts;
   const pollMs = opts.pollMs ?? 1000;
   const leaseMs = opts.leaseMs ?? 30_000;
+  const keepFinishedMs = opts.keepFinishedMs ?? 7 * 24 * 3600_000;
+  let lastSweep = 0;
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const pools = new Map<string, Pool>();
@@ -94,7 +98,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
         await pool.def.handler({
           id: String(row.id),
           type: row.type,
-          payload: JSON.parse(row.payload),
+          payload: payloadFor(pool.def, JSON.parse(row.payload)),
           attempt: row.attempts,
           signal: controller.signal,
           progress: async (percent) => { await mine().set({ progress: Math.max(0, Math.min(100, Math.round(percent))) }).execute(); },
@@ -123,7 +127,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
       await mine().set({ status: 'stopped', end_time: t, worker_id: null, lease_until: null }).execute();
     } else {
       const message = failure instanceof Error ? failure.message : String(failure);
-      const retry = row.attempts < row.max_attempts;
+      const retry = row.attempts < row.max_attempts && !(failure instanceof PermanentJobError);
       const wait = backoffFor(row.backoff_ms, row.attempts);
       await db.insertInto('job_logs').values({ job_id: row.id, line: `attempt ${row.attempts} failed: ${message}${retry ? `; retrying in ${wait} ms` : ''}` }).execute();
       await mine().set(retry
@@ -145,6 +149,11 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
     const lost = await db.updateTable('jobs').set({ status: 'pending', worker_id: null, lease_until: null, attempts: sql`attempts - 1` })
       .where('status', '=', 'running').where('lease_until', '<', iso(t)).returning(['id', 'type']).execute();
     for (const job of lost) logger.warn({ job: job.id, type: job.type }, 'job re-queued: its worker stopped renewing its lease');
+    // Hourly at most: finished jobs past their keeping time go, their logs with them (on delete cascade).
+    if (t - lastSweep >= Math.min(3600_000, keepFinishedMs)) {
+      lastSweep = t;
+      await db.deleteFrom('jobs').where('status', 'in', ['success', 'error', 'stopped']).where('end_time', '<', iso(t - keepFinishedMs)).execute();
+    }
   }
 
   function abort(id: number, reason: 'stop' | 'shutdown') {

@@ -8,7 +8,8 @@ import { postgresUrl, withDatabase } from '../test/harness.ts';
 import { createJobs, type Jobs } from './jobs.ts';
 import { createScheduler } from './scheduler.ts';
 import { CronError, nextFire } from './cron.ts';
-import type { JobContext } from './queue.ts';
+import { PermanentJobError, type JobContext } from './queue.ts';
+import { z } from 'zod';
 
 const redisUrl = process.env.WHARF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
@@ -60,10 +61,10 @@ afterEach(async () => {
 
 describe.each(backends)('jobs on the $name', ({ engine, redis }) => {
   const prefix = `wharf-test-${randomBytes(4).toString('hex')}`;
-  const make = (db: Db, prefixOverride?: string) => {
+  const make = (db: Db, prefixOverride?: string, keepFinishedMs?: number) => {
     const p = prefixOverride ?? prefix;
     if (redis && !prefixes.includes(p)) prefixes.push(p);
-    const jobs = createJobs({ db, logger, pollMs: 50, leaseMs: 900, tickMs: 50, ...(redis ? { redisUrl, redisPrefix: p } : {}) });
+    const jobs = createJobs({ db, logger, pollMs: 50, leaseMs: 900, tickMs: 50, keepFinishedMs, ...(redis ? { redisUrl, redisPrefix: p } : {}) });
     opened.push(jobs);
     return jobs;
   };
@@ -154,6 +155,41 @@ describe.each(backends)('jobs on the $name', ({ engine, redis }) => {
     const id = await jobs.enqueue('BROKEN', {}, { attempts: 2, backoffMs: 10 });
     await waitFor('the job to fail', async () => (await jobs.get(id))?.status === 'error');
     expect(await jobs.get(id)).toMatchObject({ status: 'error', error: 'always', attempts: 2 });
+  }));
+
+  it('fails at once, without retries, a payload that does not fit and a handler\'s permanent error', () => withJobs(engine, async (db) => {
+    const jobs = make(db, unique());
+    let runs = 0;
+    jobs.register('TYPED', {
+      concurrency: 1,
+      payload: z.object({ repository: z.string() }),
+      handler: async (ctx) => {
+        runs++;
+        if (ctx.payload.repository === 'gone') throw new PermanentJobError('the endpoint was deleted');
+      },
+    });
+    await jobs.start();
+    const bad = await jobs.enqueue('TYPED', { repository: 42 }, { attempts: 3, backoffMs: 10 });
+    const gone = await jobs.enqueue('TYPED', { repository: 'gone' }, { attempts: 3, backoffMs: 10 });
+    await waitFor('both jobs to fail', async () => (await jobs.get(bad))?.status === 'error' && (await jobs.get(gone))?.status === 'error');
+    expect(await jobs.get(bad)).toMatchObject({ attempts: 1, error: expect.stringMatching(/^invalid payload: repository: /) });
+    expect(await jobs.get(gone)).toMatchObject({ attempts: 1, error: 'the endpoint was deleted' });
+    expect(runs).toBe(1);
+  }));
+
+  it('sweeps finished jobs once they are older than their keeping time', () => withJobs(engine, async (db) => {
+    const jobs = make(db, unique(), 1000);
+    jobs.register('SHORT_LIVED', { concurrency: 1, handler: async () => {} });
+    await jobs.start();
+    const old = await jobs.enqueue('SHORT_LIVED', {});
+    await waitFor('the job to succeed', async () => (await jobs.get(old))?.status === 'success');
+    // BullMQ sweeps when later jobs finish, the database on its heartbeat: jobs keep coming until the old one is gone.
+    await waitFor('the old job to be swept', async () => {
+      const next = await jobs.enqueue('SHORT_LIVED', {});
+      await waitFor('the next job', async () => (await jobs.get(next))?.status === 'success');
+      return (await jobs.get(old)) === undefined;
+    });
+    expect(await jobs.log(old)).toBeUndefined();
   }));
 
   it('stops a running job through its signal', () => withJobs(engine, async (db) => {

@@ -24,13 +24,15 @@ export type JobsOptions = {
   pollMs?: number;
   leaseMs?: number;
   tickMs?: number;
+  /** How long finished jobs and their logs are kept (default 7 days). */
+  keepFinishedMs?: number;
 };
 
 /** The job system: one backend (database or BullMQ) and the schedules that enqueue into it. */
 export function createJobs(opts: JobsOptions): Jobs {
   const backend = opts.redisUrl
-    ? createBullmqBackend({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix ?? 'wharf', logger: opts.logger })
-    : createDbBackend({ db: opts.db, logger: opts.logger, pollMs: opts.pollMs, leaseMs: opts.leaseMs });
+    ? createBullmqBackend({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix ?? 'wharf', logger: opts.logger, keepFinishedMs: opts.keepFinishedMs })
+    : createDbBackend({ db: opts.db, logger: opts.logger, pollMs: opts.pollMs, leaseMs: opts.leaseMs, keepFinishedMs: opts.keepFinishedMs });
   const schedules = createScheduler({ db: opts.db, logger: opts.logger, enqueue: (type, payload) => backend.enqueue(type, payload), tickMs: opts.tickMs });
   const concurrency = new Map<string, number>();
   const startAt = new Date().toISOString();

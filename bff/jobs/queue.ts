@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * The one job interface that replication, scanning, GC, retention and webhooks run on. Two backends implement it: the
  * metadata database (default, db-backend.ts) and BullMQ on Redis (bullmq-backend.ts); jobs.ts picks one and adds the
@@ -23,8 +25,22 @@ export type JobContext<P = unknown> = {
 export type JobDefinition<P = unknown> = {
   /** Jobs of this type run at once in this process; each type has its own pool, so one type never starves another. */
   concurrency: number;
+  /** The payload's shape, checked before the handler runs (a payload that does not fit fails without retries). */
+  payload?: z.ZodType<P>;
   handler(ctx: JobContext<P>): Promise<void>;
 };
+
+/** Thrown by a handler (or for a payload that does not fit) when trying again cannot help: the job fails at once. */
+export class PermanentJobError extends Error {}
+
+/** The payload as the handler gets it: checked against the type's schema when it has one. */
+export function payloadFor<P>(def: JobDefinition<P>, raw: unknown): P {
+  if (!def.payload) return raw as P;
+  const r = def.payload.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new PermanentJobError(`invalid payload: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+}
 
 export type EnqueueOptions = {
   /** Runs in all, retries included (default 3). */

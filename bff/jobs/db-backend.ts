@@ -211,7 +211,9 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
     },
 
     async queues() {
-      const types = [...pools.keys()].sort();
+      // The types registered here, and those with work another replica (or a later version) runs.
+      const waiting = await db.selectFrom('jobs').select('type').distinct().where('status', 'in', ['pending', 'running']).execute();
+      const types = [...new Set([...pools.keys(), ...waiting.map((w) => w.type)])].sort();
       if (types.length === 0) return [];
       const counts = await db.selectFrom('jobs').select((eb) => ['type', eb.fn.countAll<number>().as('count'), eb.fn.min('creation_time').as('oldest')])
         .where('status', '=', 'pending').where('type', 'in', types).groupBy('type').execute();

@@ -314,6 +314,19 @@ describe('the database backend', () => {
   }));
 });
 
+describe('the database backend\'s queues', () => {
+  it('include a type this process does not run while it has work queued', () => withJobs('sqlite', async (db) => {
+    const jobs = createJobs({ db, logger, pollMs: 50, leaseMs: 900 });
+    opened.push(jobs);
+    await jobs.start();
+    expect(await jobs.queues()).toEqual([]);
+    await jobs.enqueue('ELSEWHERE', {});
+    expect(await jobs.queues()).toEqual([{ type: 'ELSEWHERE', pending: 1, latencySeconds: expect.any(Number), paused: false }]);
+    await jobs.act('ELSEWHERE', 'stop');
+    expect(await jobs.queues()).toEqual([]);
+  }));
+});
+
 describe('two Wharf processes on one Postgres', () => {
   it('never run a job twice and never fire a schedule twice', () => withJobs('postgres', async (db) => {
     const { rows: [{ schema }] } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

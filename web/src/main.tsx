@@ -49,6 +49,7 @@ const adminPageLoaders: Record<AdminPage, Load> = {
   registries: () => import('./pages/registries/registries-page.tsx'),
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
+  jobs: () => import('./pages/jobs/jobs-page.tsx'),
   configuration: () => import('./pages/admin/configuration-page.tsx'),
   'audit-log': () => import('./pages/audit/audit-log-page.tsx'),
 };

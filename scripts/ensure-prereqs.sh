@@ -51,3 +51,19 @@ if ! psql -h 127.0.0.1 -U postgres -d test -tAc 'select 1' >/dev/null 2>&1; then
     || su postgres -c "psql -tAc 'create database test'" >/dev/null
 fi
 psql -h 127.0.0.1 -U postgres -d test -tAc 'select 1' >/dev/null || { echo "cannot reach database test on 127.0.0.1:5432 as postgres" >&2; exit 1; }
+
+# The job tests run on BullMQ as well as on the database: a Redis on 127.0.0.1:6379 (override: WHARF_TEST_REDIS_URL).
+redis_answers() { (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; }
+
+if [ -z "${WHARF_TEST_REDIS_URL:-}" ] && ! redis_answers; then
+  if ! as_root; then
+    echo "no Redis on 127.0.0.1:6379: install and start Debian's redis-server (or set WHARF_TEST_REDIS_URL)" >&2
+    exit 1
+  fi
+  if ! dpkg -s redis-server >/dev/null 2>&1; then
+    echo "installing redis-server"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  fi
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' >/dev/null
+  for _ in $(seq 1 30); do redis_answers && break; sleep 1; done
+fi

@@ -56,7 +56,8 @@ export function createJobs(opts: JobsOptions): Jobs {
       concurrency.set(type, def.concurrency);
     },
     async act(type, action) {
-      const types = type === 'all' ? [...concurrency.keys()] : [type];
+      // SCHEDULER is the scheduler's switch alone, not a queue of the backend.
+      const types = type === 'all' ? [...concurrency.keys()] : type === schedulerQueue ? [] : [type];
       for (const t of types) {
         if (action === 'stop') await backend.clear(t);
         else await backend.setPaused(t, action === 'pause');

@@ -109,6 +109,13 @@ describe.each(setups)('the job service API with jobs in the $name', ({ engine, r
     expect((await (await api('/jobservice/queues')).json())[0]).toMatchObject({ paused: false });
     expect(await (await api('/schedules/all/paused')).json()).toEqual({ paused: false });
 
+    expect((await put('SCHEDULER', { action: 'pause' })).status).toBe(200);
+    expect(await (await api('/schedules/all/paused')).json()).toEqual({ paused: true });
+    expect((await (await api('/jobservice/queues')).json())[0]).toMatchObject({ job_type: 'DEMO', paused: false });
+    expect((await put('SCHEDULER', { action: 'resume' })).status).toBe(200);
+    expect(await (await api('/schedules/all/paused')).json()).toEqual({ paused: false });
+    expect((await put('SCHEDULER', { action: 'stop' })).status).toBe(422);
+
     expect((await put('DEMO', { action: 'explode' })).status).toBe(422);
     expect((await put('NO_SUCH_TYPE', { action: 'pause' })).status).toBe(404);
     expect((await api('/schedules/DEMO/paused')).status).toBe(400);

@@ -17,6 +17,8 @@ export type BullmqBackendOptions = {
   stopCheckMs?: number;
   /** BullMQ's lock: a job whose worker stopped renewing it for this long goes back to waiting. */
   lockMs?: number;
+  /** How long start() waits for Redis (default 10 s). */
+  connectMs?: number;
   /** Finished jobs (and their logs) are kept this long (default 7 days). */
   keepFinishedMs?: number;
 };
@@ -38,9 +40,12 @@ const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : undef
  */
 export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { workerId: string } {
   const { logger, prefix } = opts;
-  // Workers block on their connection: BullMQ requires maxRetriesPerRequest null there.
-  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  redis.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  // Workers block on their connection: BullMQ requires maxRetriesPerRequest null there. Queues and the API's reads use
+  // another that fails at once while Redis is away (a request answers 500 instead of hanging until it is back).
+  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const client = new Redis(opts.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  for (const c of [redis, client]) c.on('error', (err) => logger.warn({ err }, 'redis connection error'));
+  const connectMs = opts.connectMs ?? 10_000;
   const keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 7 * 24 * 3600_000) / 1000);
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const defs = new Map<string, JobDefinition<unknown>>();
@@ -54,7 +59,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
   const queueOf = (type: string) => {
     let q = queues.get(type);
     if (!q) {
-      q = new Queue(type, { connection: redis, prefix });
+      q = new Queue(type, { connection: client, prefix });
       q.on('error', (err) => logger.warn({ err, type }, 'job queue error'));
       queues.set(type, q);
     }
@@ -81,7 +86,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
       running.set(id, entry);
       signal?.addEventListener('abort', () => abort(id, 'stop'));
       try {
-        if (await redis.exists(stopKey(id))) abort(id, 'stop');
+        if (await client.exists(stopKey(id))) abort(id, 'stop');
         await def.handler({
           id, type, payload: payloadFor(def, job.data), attempt: job.attemptsMade + 1, signal: entry.controller.signal,
           progress: async (percent) => { await job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))); },
@@ -114,7 +119,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
   async function checkStops() {
     const ids = [...running.keys()];
     if (ids.length === 0) return;
-    const flags = await redis.mget(ids.map(stopKey));
+    const flags = await client.mget(ids.map(stopKey));
     ids.forEach((id, i) => { if (flags[i]) abort(id, 'stop'); });
   }
 
@@ -169,7 +174,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
       const state = await job.getState();
       if (state === 'completed' || state === 'failed') return 'finished';
       if (state === 'active') {
-        await redis.set(stopKey(id), '1', 'PX', 3_600_000);
+        await client.set(stopKey(id), '1', 'PX', 3_600_000);
         abort(id, 'stop');
         return 'stopped';
       }
@@ -211,6 +216,13 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
     },
 
     async start() {
+      // A Wharf told to use a Redis it cannot reach does not start: its jobs would go nowhere.
+      if (client.status !== 'ready') {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`cannot reach Redis at REDIS_URL within ${connectMs} ms`)), connectMs);
+          client.once('ready', () => { clearTimeout(timer); resolve(); });
+        });
+      }
       started = true;
       for (const [type, def] of defs) startWorker(type, def);
       stopTimer = setInterval(() => void checkStops().catch((err) => logger.warn({ err }, 'job stop check failed')), opts.stopCheckMs ?? 500);
@@ -221,7 +233,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
       for (const id of running.keys()) abort(id, 'shutdown');
       await Promise.all([...workers.values()].map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all([redis, client].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

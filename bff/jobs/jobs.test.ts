@@ -381,6 +381,15 @@ describe('two Wharf processes on one Redis', () => {
   }));
 });
 
+describe('a Redis that cannot be reached', () => {
+  it('fails the start with a clear error instead of queueing into nowhere', () => withJobs('sqlite', async (db) => {
+    const jobs = createJobs({ db, logger, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'unreachable', redisConnectMs: 500 });
+    opened.push(jobs);
+    jobs.register('ANY', { concurrency: 1, handler: async () => {} });
+    await expect(jobs.start()).rejects.toThrow(/cannot reach Redis at REDIS_URL/);
+  }));
+});
+
 describe('Harbor\'s cron', () => {
   it('has six fields, seconds first, in UTC', () => {
     expect(nextFire('0 30 2 * * *', new Date('2026-01-01T00:00:00Z')).toISOString()).toBe('2026-01-01T02:30:00.000Z');

@@ -21,6 +21,8 @@ export type JobsOptions = {
   redisUrl?: string;
   /** Redis key prefix (tests give each its own). */
   redisPrefix?: string;
+  /** How long start() waits for Redis before failing (default 10 s). */
+  redisConnectMs?: number;
   pollMs?: number;
   leaseMs?: number;
   tickMs?: number;
@@ -31,7 +33,7 @@ export type JobsOptions = {
 /** The job system: one backend (database or BullMQ) and the schedules that enqueue into it. */
 export function createJobs(opts: JobsOptions): Jobs {
   const backend = opts.redisUrl
-    ? createBullmqBackend({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix ?? 'wharf', logger: opts.logger, keepFinishedMs: opts.keepFinishedMs })
+    ? createBullmqBackend({ redisUrl: opts.redisUrl, prefix: opts.redisPrefix ?? 'wharf', logger: opts.logger, keepFinishedMs: opts.keepFinishedMs, connectMs: opts.redisConnectMs })
     : createDbBackend({ db: opts.db, logger: opts.logger, pollMs: opts.pollMs, leaseMs: opts.leaseMs, keepFinishedMs: opts.keepFinishedMs });
   const schedules = createScheduler({ db: opts.db, logger: opts.logger, enqueue: (type, payload) => backend.enqueue(type, payload), tickMs: opts.tickMs });
   const concurrency = new Map<string, number>();

@@ -144,6 +144,15 @@ describe.each(setups)('the job service API with jobs in the $name', ({ engine, r
     expect((await api('/jobservice/queues', { auth: robot })).status).toBe(200);
     expect((await api('/schedules', { auth: robot })).status).toBe(200);
     expect((await api('/jobservice/queues/DEMO', { method: 'PUT', json: { action: 'pause' }, auth: robot })).status).toBe(403);
+    const stopper = await api('/robots', {
+      method: 'POST', json: { name: 'job-stopper', level: 'system', duration: -1, permissions: [{ kind: 'system', namespace: '/', access: [{ resource: 'jobservice-monitor', action: 'stop' }] }] },
+    });
+    const granted = (await stopper.json()) as { name: string; secret: string };
+    const stopAuth = basic(granted.name, granted.secret);
+    expect((await api('/jobservice/queues/DEMO', { method: 'PUT', json: { action: 'pause' }, auth: stopAuth })).status).toBe(200);
+    expect((await api('/jobservice/queues/DEMO', { method: 'PUT', json: { action: 'resume' }, auth: stopAuth })).status).toBe(200);
+    expect((await api('/jobservice/jobs/424242', { method: 'PUT', auth: stopAuth })).status).toBe(404);
+    expect((await api('/jobservice/queues', { auth: stopAuth })).status).toBe(403);
   });
 });
 

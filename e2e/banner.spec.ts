@@ -5,10 +5,10 @@ type SystemInfo = { banner_message?: string; read_only?: boolean };
 
 /** Reloads the page and returns the systeminfo it loads (the banners are drawn from it), once its body has arrived. */
 async function reloadWithSystemInfo(page: Page): Promise<SystemInfo> {
-  const [info] = await Promise.all([
-    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v2.0/systeminfo' && r.request().method() === 'GET'),
-    page.reload(),
-  ]);
+  // Wait for the reloaded page's own request: a waiter set before the reload could catch the old page's, whose body is
+  // gone once the page navigates (seen as a flaky failure under load).
+  await page.reload({ waitUntil: 'commit' });
+  const info = await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v2.0/systeminfo' && r.request().method() === 'GET');
   expect(info.status()).toBe(200);
   const body = (await info.json()) as SystemInfo;
   // Two frames for the page to draw what it received.

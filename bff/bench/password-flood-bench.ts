@@ -86,8 +86,22 @@ async function measure(s: Subject) {
   return { idle, flooded, ratio: flooded / idle, attemptsPerSecond: attempts / ((performance.now() - t0) / 1000) };
 }
 
+/** Runs a subject's setup on a started server, stopping the server if the setup fails (a bench leaves nothing running). */
+async function settingUp(server: Server, setup: () => Promise<Omit<Subject, 'server'>>): Promise<Subject> {
+  try {
+    return { server, ...(await setup()) };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
 async function wharf(dir: string): Promise<Subject> {
   const server = await startWharfProcess(dir, repoRoot, { adminPassword: password });
+  return settingUp(server, () => setUpWharf(server));
+}
+
+async function setUpWharf(server: Server): Promise<Omit<Subject, 'server'>> {
   const admin = basic('admin', password);
   const user = await fetch(`${server.base}/api/v2.0/users`, {
     method: 'POST', headers: { Authorization: admin, 'Content-Type': 'application/json' },
@@ -97,7 +111,7 @@ async function wharf(dir: string): Promise<Subject> {
   await pushBlob(server.base, admin);
   const t = await fetch(`${server.base}/service/token?service=harbor-registry&scope=repository:${repo}:pull`, { headers: { Authorization: admin } });
   const { token } = (await t.json()) as { token: string };
-  return { server, pullAuth: `Bearer ${token}`, victim: 'victim' };
+  return { pullAuth: `Bearer ${token}`, victim: 'victim' };
 }
 
 async function distribution(dir: string): Promise<Subject> {
@@ -106,19 +120,20 @@ async function distribution(dir: string): Promise<Subject> {
   await writeFile(htpasswd, `${entry('admin', password)}\n${entry('victim', 'Victim-12345')}\n`);
   const server = await startDistribution(dir, { htpasswd });
   const admin = basic('admin', password);
-  await pushBlob(server.base, admin);
-  return { server, pullAuth: admin, victim: 'victim' };
+  return settingUp(server, async () => {
+    await pushBlob(server.base, admin);
+    return { pullAuth: admin, victim: 'victim' };
+  });
 }
 
 async function main() {
   const results: [string, Awaited<ReturnType<typeof measure>>][] = [];
   for (const [label, start] of [['wharf', wharf], ['docker-registry', distribution]] as const) {
     const dir = await mkdtemp(path.join(os.tmpdir(), `flood-${label}-`));
-    const s = await start(dir);
     try {
-      results.push([label, await measure(s)]);
+      const s = await start(dir);
+      try { results.push([label, await measure(s)]); } finally { await s.server.stop(); }
     } finally {
-      await s.server.stop();
       await rm(dir, { recursive: true, force: true });
     }
   }

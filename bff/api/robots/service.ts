@@ -5,7 +5,6 @@ import { generatePassword, hashPassword, passwordProblem } from '../../auth/pass
 import type { Principal, RobotPermission } from '../../auth/policy.ts';
 import { grantable } from '../../auth/robot-grants.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
-import { readSetting } from '../configurations/settings.ts';
 import type { SettingsCache } from '../configurations/settings-cache.ts';
 import type { SortKey } from '../harbor-query.ts';
 import { createRobotStore, type RobotFilter, type RobotRecord } from './store.ts';
@@ -28,8 +27,8 @@ const expiresAt = (creationTime: string, duration: number) =>
   duration === -1 ? -1 : Math.floor(Date.parse(creationTime) / 1000) + duration * day;
 
 /** -1 (never) or a number of days; 0 or absent means the configured `robot_token_duration`, as Harbor's console sends it. */
-async function durationOf(db: Db, d: number | undefined | null): Promise<number> {
-  if (d === undefined || d === null || d === 0) return readSetting(db, 'robot_token_duration');
+async function durationOf(settings: SettingsCache, d: number | undefined | null): Promise<number> {
+  if (d === undefined || d === null || d === 0) return (await settings.get()).robot_token_duration;
   if (d === -1 || (Number.isInteger(d) && d > 0 && d <= 36_500)) return d;
   throw badRequest('duration must be either -1 (never) or a positive number of days');
 }
@@ -106,7 +105,7 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink; settings: 
       const conflict = () => new ApiError('CONFLICT', `a robot named ${name} already exists`);
       if (await store.nameTaken(name)) throw conflict();
       const secret = secretOf(req.secret);
-      const duration = await durationOf(deps.db, req.duration);
+      const duration = await durationOf(deps.settings, req.duration);
       const creationTime = new Date().toISOString();
       try {
         const row = await store.insert({
@@ -127,7 +126,7 @@ export function createRobotsService(deps: { db: Db; audit: AuditSink; settings: 
       permissions: RobotPermission[] | undefined, projectName: string | null) {
       if (req.name !== undefined && req.name !== robot.name && `${await prefix()}${req.name}` !== robot.name) throw badRequest('the name of a robot cannot change');
       if (req.level !== undefined && req.level !== robot.level) throw badRequest('the level of a robot cannot change');
-      const duration = req.duration === undefined ? robot.duration : await durationOf(deps.db, req.duration);
+      const duration = req.duration === undefined ? robot.duration : await durationOf(deps.settings, req.duration);
       await store.update(robot.id, {
         // PUT replaces, as Harbor's: Go clients leave out an empty description and a false `disable` (omitempty).
         description: req.description ?? '',

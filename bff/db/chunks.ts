@@ -2,7 +2,7 @@
  * Most values one statement binds: SQLite allows 32,766 variables and Postgres 65,535, and a manifest may name
  * thousands of digests, so `IN (…)` lists and multi-row inserts go in slices of this many.
  */
-export const sqlChunk = 500;
+const sqlChunk = 500;
 
 /** `items` without repeats, in slices of `sqlChunk`. */
 export function chunks<T>(items: Iterable<T>, size = sqlChunk): T[][] {

@@ -11,7 +11,7 @@ const parsingBytes = 4 * 1024 * 1024;
  * Most JSON values a blob may hold to be parsed. JSON.parse takes about 20 bytes of heap per byte of `[{},{},…]`, so
  * size alone does not bound it; the count does. A real config holds a few thousand (history, env, labels).
  */
-export const maxJsonValues = 100_000;
+const maxJsonValues = 100_000;
 
 /** Whether `bytes` holds at most `max` values: commas and openers outside strings bound their number. */
 function fewValues(bytes: Buffer, max: number): boolean {
@@ -60,7 +60,7 @@ export function createParseBudget(bytes: number): ParseBudget {
 }
 
 /** Reads a small blob whole, or null when it is missing or larger than `cap` (never buffered past the cap). */
-export async function readSmall(storage: StorageDriver, digest: string, cap: number): Promise<Buffer | null> {
+async function readSmall(storage: StorageDriver, digest: string, cap: number): Promise<Buffer | null> {
   let stream: Readable;
   try { stream = await storage.read(digest); } catch { return null; }
   const chunks: Buffer[] = [];

@@ -8,7 +8,7 @@ const chartFiles: ChartFile[] = ['values.yaml', 'readme.md', 'chart.yaml', 'requ
 const defaultCacheBytes = 32 * 1024 * 1024;
 
 /** A chart layer's top-level files, or the cap it broke (remembered too, so a bomb is expanded once). */
-export type ChartExtract = { files: Map<ChartFile, string> } | { tooLarge: number };
+type ChartExtract = { files: Map<ChartFile, string> } | { tooLarge: number };
 
 /**
  * Chart layers' files by layer digest: the bytes are immutable, so an extract is read once and kept (bounded by

@@ -8,7 +8,7 @@ import { z } from 'zod';
 /** Longest kept string: real values (a platform, a date, a chart description) are far shorter. */
 const maxText = 4096;
 /** The runtime `config` of an image is answered when its JSON is at most this; a bigger one is crafted, not built. */
-export const maxRuntimeConfigJson = 64 * 1024;
+const maxRuntimeConfigJson = 64 * 1024;
 /** Real images have at most a few hundred history entries (127 layers plus empty ones). */
 const maxHistory = 1024;
 

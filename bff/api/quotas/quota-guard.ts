@@ -20,8 +20,9 @@ export function createQuotaGuard(db: Db): Pick<WriteGuard, 'beforeAdd'> {
       if (blobs.length === 0 && bytes <= 0) return;
       const q = tx ?? db;
       // Unlimited projects take no lock: their pushes never wait on each other.
-      if (await quotas.hardLimit(projectId, q) === unlimited || !(await readSetting(q, 'quota_per_project_enable'))) return;
-      const hard = tx ? await quotas.lock(tx, projectId) : await quotas.hardLimit(projectId, q);
+      const limit = await quotas.hardLimit(projectId, q);
+      if (limit === unlimited || !(await readSetting(q, 'quota_per_project_enable'))) return;
+      const hard = tx ? await quotas.lock(tx, projectId) : limit;
       if (hard === unlimited) return;
       const counted = blobs.length ? await quotas.counted(projectId, blobs.map(([digest]) => digest), q) : new Set<string>();
       const size = bytes + blobs.filter(([digest]) => !counted.has(digest)).reduce((sum, [, n]) => sum + n, 0);

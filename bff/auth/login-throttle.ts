@@ -14,7 +14,6 @@ export function createLoginThrottle(opts: { maxFailures?: number; windowMs?: num
   const failures = new LRUCache<string, { count: number; since: number; refused?: boolean }>({ max: 100_000, ttl: windowMs });
   const key = (username: string, address: string) => `${username}\0${address}`;
   return {
-    maxFailures,
     lockedDelayMs,
     /**
      * Starts an attempt: `ok`, or `locked` while the username is locked for this address. `first` tells the first

@@ -42,7 +42,7 @@ export type Descriptor = z.infer<typeof descriptor>;
  * (the overlay filesystem's limit) and indexes list tens of platforms; 4,096 leaves artifacts room and keeps one
  * push's bookkeeping bounded. The spec lets a registry refuse what it will not store (MANIFEST_INVALID).
  */
-export const maxDescriptors = 4096;
+const maxDescriptors = 4096;
 
 /**
  * Hosts foreign (non-distributable) layers may name in `urls`, when WHARF_FOREIGN_LAYER_HOSTS is unset: where

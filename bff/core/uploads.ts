@@ -16,7 +16,7 @@ const leaseRenewMs = 10_000;
  * A body of unknown length reserves quota this far ahead of the bytes it has sent (one transaction per step); near
  * the limit, where a step no longer fits, exactly what each chunk needs. A known length is reserved whole, up front.
  */
-export const reserveStep = 8 * 1024 * 1024;
+const reserveStep = 8 * 1024 * 1024;
 
 /**
  * Lets bytes through only once `ensure` has reserved quota up to them. A refusal ends the stream where it stands (the

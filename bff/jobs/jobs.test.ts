@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../db/database.ts';
 import { postgresUrl, withDatabase } from '../test/harness.ts';
 import { createJobs, type Jobs } from './jobs.ts';
 import { createScheduler } from './scheduler.ts';
 import { CronError, nextFire } from './cron.ts';
-import { PermanentJobError, type JobContext } from './queue.ts';
+import { PermanentJobError } from './queue.ts';
+import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from './test-helpers.ts';
 import { z } from 'zod';
 
-const redisUrl = process.env.WHARF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = pino({ level: 'silent' });
 const backends = [
   { name: 'database on sqlite', engine: 'sqlite', redis: false },
@@ -19,27 +18,12 @@ const backends = [
   { name: 'bullmq on redis', engine: 'sqlite', redis: true },
 ] as const;
 
-/** Polls until `check` holds; fails with `what` after the deadline. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 15_000) {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A promise released from outside (a job that runs until the test lets it finish). */
 function gate() {
   let open!: () => void;
   const opened = new Promise<void>((r) => { open = r; });
   return { opened, open };
 }
-
-/** Resolves when the job is stopped or shut down, rejecting as a job that honours its signal does. */
-const untilAborted = (ctx: JobContext) => new Promise<never>((_, reject) => {
-  if (ctx.signal.aborted) reject(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
-});
 
 const prefixes: string[] = [];
 const opened: Jobs[] = [];
@@ -49,15 +33,7 @@ const withJobs = (engine: 'sqlite' | 'postgres', work: (db: Db) => Promise<void>
   try { await work(db); } finally { await Promise.all(opened.splice(0).map((j) => j.close())); }
 });
 
-afterEach(async () => {
-  if (prefixes.length === 0) return;
-  const redis = new Redis(redisUrl);
-  for (const prefix of prefixes.splice(0)) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  }
-  await redis.quit();
-});
+afterEach(() => dropRedisPrefixes(prefixes.splice(0)));
 
 describe.each(backends)('jobs on the $name', ({ engine, redis }) => {
   const prefix = `wharf-test-${randomBytes(4).toString('hex')}`;

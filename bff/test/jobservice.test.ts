@@ -3,39 +3,17 @@ import express from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { basic, startTestServer, stopTestServer, type Engine, type TestServer } from './harness.ts';
 import { addUser, api as apiOf } from './api-fixtures.ts';
 import { apiErrorHandler } from '../api/errors.ts';
 import { CronError, nextFire } from '../jobs/cron.ts';
-import type { JobContext } from '../jobs/queue.ts';
+import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from '../jobs/test-helpers.ts';
 
-const redisUrl = process.env.WHARF_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const setups: { name: string; engine: Engine; redis: boolean }[] = [
   { name: 'database on sqlite', engine: 'sqlite', redis: false },
   { name: 'database on postgres', engine: 'postgres', redis: false },
   { name: 'bullmq on redis', engine: 'sqlite', redis: true },
 ];
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 15_000) {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const untilAborted = (ctx: JobContext) => new Promise<never>((_, reject) => {
-  if (ctx.signal.aborted) reject(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason));
-});
-
-async function dropRedisPrefix(prefix: string) {
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
-}
 
 describe.each(setups)('the job service API with jobs in the $name', ({ engine, redis }) => {
   const prefix = `wharf-api-test-${randomBytes(4).toString('hex')}`;
@@ -64,7 +42,7 @@ describe.each(setups)('the job service API with jobs in the $name', ({ engine, r
   afterEach(() => { for (const r of release) r(); release.clear(); });
   afterAll(async () => {
     await stopTestServer(s);
-    if (redis) await dropRedisPrefix(prefix);
+    if (redis) await dropRedisPrefixes([prefix]);
   });
 
   it('shows pools, queues, running workers with progress, and a job\'s log; stops the job', async () => {
@@ -162,7 +140,7 @@ describe.each(setups)('a restart with jobs in the $name', ({ engine, redis }) =>
   let s: TestServer | undefined;
   afterAll(async () => {
     await stopTestServer(s);
-    if (redis) await dropRedisPrefix(prefix);
+    if (redis) await dropRedisPrefixes([prefix]);
   });
 
   it('resumes the queued and the running job', async () => {

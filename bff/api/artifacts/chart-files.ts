@@ -9,7 +9,7 @@ export type ChartFile = 'values.yaml' | 'readme.md' | 'chart.yaml' | 'requiremen
 
 const maxFileBytes = 1024 * 1024;
 /** Helm's own limit on a chart's decompressed size (`--max-chart-size`): a chart Helm installs is never refused. */
-export const maxChartBytes = 100 * 1024 * 1024;
+const maxChartBytes = 100 * 1024 * 1024;
 
 /** A chart that expands past the cap: a gzip bomb, not a chart. */
 export class ChartTooLargeError extends Error {

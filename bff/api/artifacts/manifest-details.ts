@@ -7,7 +7,7 @@ import { readJsonBlob, type ParseBudget } from './blob-json.ts';
 import { buildHistory, chartAttrs, imageAttrs } from './config-fields.ts';
 
 /** Largest config blob read for `extra_attrs` or build history: real configs are kilobytes, a few MiB at the most. */
-export const maxConfigBytes = 4 * 1024 * 1024;
+const maxConfigBytes = 4 * 1024 * 1024;
 /** Bytes of details kept across requests (their JSON length, which the kept shapes stay close to in heap). */
 const defaultCacheBytes = 16 * 1024 * 1024;
 

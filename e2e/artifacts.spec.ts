@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
 import { shortDigest } from '../web/src/components/format.ts';
-import { adminApi, adminPassword, baseURL, expectAccessible, openPalette, registryClient, registryHost, screenshot, signIn, unique, expectFilterStaysCleared } from './fixtures.ts';
+import { adminApi, adminPassword, expectAccessible, openPalette, registryHost, screenshot, sharedProject, signIn, unique, expectFilterStaysCleared } from './fixtures.ts';
 import { makeHelmChartLayout } from './helm-fixture.ts';
 
 const hostileScript = '<script>window.__xss=1</script>';
@@ -10,19 +10,11 @@ const hostileImg = '<img src=x onerror="window.__xss=1">';
 
 // One project for the whole file, filled once: a multi-arch image, a single-arch image, a Helm chart.
 const project = unique('art');
-let client: Awaited<ReturnType<typeof registryClient>>;
 let multiDigest = '';
 let toolDigest = '';
 let chartDigest = '';
 
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async ({ playwright }) => {
-  const request = await playwright.request.newContext({ baseURL });
-  const api = adminApi(request);
-  await api.createProject(project);
-  client = await registryClient();
-
+const shared = sharedProject(project, async ({ api, client }) => {
   const multi = await client.pushImage(`${project}/app:1.0`, {
     platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }], layers: 2, layerBytes: 32 * 1024,
   });
@@ -47,11 +39,6 @@ test.beforeAll(async ({ playwright }) => {
   await api.put(`/projects/${project}/repositories/app`, {
     description: `# The app\n\nRuns **fast**.\n\n| Port | Use |\n| --- | --- |\n| 8080 | http |\n\n${hostileScript}\n\n${hostileImg}\n`,
   });
-  await request.dispose();
-});
-
-test.afterAll(async () => {
-  await client?.cleanup();
 });
 
 const noXss = (page: Page) => expect(page.evaluate(() => (window as { __xss?: unknown }).__xss)).resolves.toBeUndefined();
@@ -141,13 +128,13 @@ test('the pull command copied from the page pulls the image with podman', async 
   // Over plain http podman needs --tls-verify=false: the command says so, for this registry, repository and tag.
   expect(copied).toBe(`podman pull --tls-verify=false ${registryHost}/${project}/app:1.0`);
 
-  const login = await client.podman('login', '--tls-verify=false', '-u', 'admin', '-p', adminPassword, registryHost);
+  const login = await shared.client.podman('login', '--tls-verify=false', '-u', 'admin', '-p', adminPassword, registryHost);
   expect(login.ok, login.stderr).toBe(true);
   const [tool, ...args] = copied.split(' ');
   expect(tool).toBe('podman');
-  const pulled = await client.podman(...args);
+  const pulled = await shared.client.podman(...args);
   expect(pulled.ok, pulled.stderr).toBe(true);
-  const images = await client.podman('images', '--format', '{{.Repository}}:{{.Tag}}');
+  const images = await shared.client.podman('images', '--format', '{{.Repository}}:{{.Tag}}');
   expect(images.stdout).toContain(`${registryHost}/${project}/app:1.0`);
 });
 
@@ -224,7 +211,7 @@ test('a tag is added and deleted through the console', async ({ page, request })
 
 test('a project label is added to an artifact from the picker and removed from its chip', async ({ page, request }) => {
   const api = adminApi(request);
-  const { project_id: projectId } = await api.get<{ project_id: number }>(`/projects/${project}`);
+  const { projectId } = shared;
   const label = unique('qa');
   await api.post('/labels', { name: label, color: '#1D7A46', scope: 'p', project_id: projectId });
   await signIn(page);
@@ -269,7 +256,7 @@ test('the tag filter belongs to its repository: moving to another one, or back, 
 
 test('the label picker asks the server by name, so any of more than a hundred labels can be attached', async ({ page, request }) => {
   const api = adminApi(request);
-  const { project_id: projectId } = await api.get<{ project_id: number }>(`/projects/${project}`);
+  const { projectId } = shared;
   const prefix = unique('many');
   for (let i = 0; i <= 100; i++) {
     await api.post('/labels', { name: `${prefix}-${String(i).padStart(3, '0')}`, color: '#bfdbfe', scope: 'p', project_id: projectId });
@@ -339,7 +326,7 @@ test('a guest sees the artifacts and pull commands but no delete, tag or label a
 });
 
 test('the description is edited as Markdown, and an artifact and a repository are deleted after confirmation', async ({ page }) => {
-  const pushed = await client.pushImage(`${project}/scratch:1`, { layers: 1, layerBytes: 1024 });
+  const pushed = await shared.client.pushImage(`${project}/scratch:1`, { layers: 1, layerBytes: 1024 });
   expect(pushed.ok, pushed.stderr).toBe(true);
   await signIn(page);
   await page.goto(paths.repository.href(project, 'scratch'));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { expect, type APIRequestContext, type Locator, type Page, type Request } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page, type Request } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { makeOciLayout, type LayoutOptions } from '../bff/test/fixtures/oci-layout.ts';
 import { clientSandbox } from '../bff/test/clients.ts';
@@ -147,4 +147,28 @@ export async function registryClient() {
       return sandbox.skopeo('copy', '--src-tls-verify=false', '--src-creds', creds, `docker://${registryHost}/${ref}`, `oci:${path.join(sandbox.dir, unique('pulled'))}`);
     },
   };
+}
+
+export type RegistryClient = Awaited<ReturnType<typeof registryClient>>;
+
+/**
+ * One project for a whole spec file: its tests run in order, and before them the project is made as admin and filled by
+ * `fill` through the API and a registry client. The client stays for the tests (`shared.client`) and is cleaned up after.
+ */
+export function sharedProject(project: string, fill: (s: { api: ReturnType<typeof adminApi>; client: RegistryClient; projectId: number }) => Promise<void>) {
+  const shared = { client: undefined as unknown as RegistryClient, projectId: 0 };
+  test.describe.configure({ mode: 'serial' });
+  test.beforeAll(async ({ playwright }) => {
+    const request = await playwright.request.newContext({ baseURL });
+    try {
+      const api = adminApi(request);
+      shared.projectId = await api.createProject(project);
+      shared.client = await registryClient();
+      await fill({ api, client: shared.client, projectId: shared.projectId });
+    } finally {
+      await request.dispose();
+    }
+  });
+  test.afterAll(async () => { await shared.client?.cleanup(); });
+  return shared;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
-import { adminApi, adminPassword, baseURL, openPalette, openUserMenu, registryClient, registryHost, signIn, signOut, unique } from './fixtures.ts';
+import { adminPassword, openPalette, openUserMenu, registryHost, sharedProject, signIn, signOut, unique } from './fixtures.ts';
 import { makeHelmChartLayout } from './helm-fixture.ts';
 
 /**
@@ -10,25 +10,14 @@ import { makeHelmChartLayout } from './helm-fixture.ts';
  * it must not set off a single violation.
  */
 const project = unique('csp');
-let client: Awaited<ReturnType<typeof registryClient>>;
-
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async ({ playwright }) => {
-  const request = await playwright.request.newContext({ baseURL });
-  const api = adminApi(request);
-  await api.createProject(project);
-  client = await registryClient();
+sharedProject(project, async ({ client }) => {
   const image = await client.pushImage(`${project}/app:1.0`, { platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }], layers: 2 });
   expect(image.ok, image.stderr).toBe(true);
   const chartDir = path.join(client.dir, 'chart');
   await makeHelmChartLayout(chartDir, { name: 'demo', version: '0.1.0', readme: '# Demo chart\n\n| a | b |\n| - | - |\n| 1 | 2 |\n', values: 'replicaCount: 2\n' });
   const chart = await client.skopeo('copy', '--dest-tls-verify=false', '--dest-creds', `admin:${adminPassword}`, `oci:${chartDir}`, `docker://${registryHost}/${project}/charts/demo:0.1.0`);
   expect(chart.ok, chart.stderr).toBe(true);
-  await request.dispose();
 });
-
-test.afterAll(async () => { await client?.cleanup(); });
 
 /** Every violation the page reports, through the DOM event and through the console, across navigations. */
 async function watchViolations(page: Page) {

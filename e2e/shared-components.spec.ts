@@ -1,27 +1,15 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
-import { adminApi, baseURL, registryClient, signIn, trackRequests, unique } from './fixtures.ts';
+import { adminApi, sharedProject, signIn, trackRequests, unique } from './fixtures.ts';
 
 /** The shared pieces (dialog, table, copy button) and the API layer's cache rules, seen through the pages that use them. */
 const project = unique('shared');
-let client: Awaited<ReturnType<typeof registryClient>>;
 let digest = '';
-let projectId = 0;
 
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async ({ playwright }) => {
-  const request = await playwright.request.newContext({ baseURL });
-  projectId = await adminApi(request).createProject(project);
-  client = await registryClient();
+const shared = sharedProject(project, async ({ client }) => {
   const pushed = await client.pushImage(`${project}/tool:1.0`, { layers: 1, layerBytes: 4 * 1024 });
   expect(pushed.ok, pushed.stderr).toBe(true);
   digest = pushed.digest;
-  await request.dispose();
-});
-
-test.afterAll(async () => {
-  await client?.cleanup();
 });
 
 /** The GET requests the page makes from now on whose path matches. */
@@ -71,7 +59,7 @@ test('the copy button announces that it copied', async ({ page, context }) => {
 
 test('a label toggled on the artifact page refreshes the artifact, not its manifest, config or additions', async ({ page, request }) => {
   const label = unique('lbl');
-  await adminApi(request).post('/labels', { name: label, color: '#1D7A46', scope: 'p', project_id: projectId });
+  await adminApi(request).post('/labels', { name: label, color: '#1D7A46', scope: 'p', project_id: shared.projectId });
   await signIn(page);
   await page.goto(paths.artifact.href(project, 'tool', '1.0'));
   await expect(page.getByTestId('layer-row')).toHaveCount(1);

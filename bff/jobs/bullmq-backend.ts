@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { Queue, Worker, Job, DelayedError, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
-  defaultAttempts, defaultBackoffMs, payloadFor, PermanentJobError,
+  defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
   type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type JobStatus, type RunningJob, type StopResult,
 } from './queue.ts';
 
@@ -47,7 +46,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
   for (const c of [redis, client]) c.on('error', (err) => logger.warn({ err }, 'redis connection error'));
   const connectMs = opts.connectMs ?? 10_000;
   const keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 7 * 24 * 3600_000) / 1000);
-  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const workerId = newWorkerId();
   const defs = new Map<string, JobDefinition<unknown>>();
   const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();

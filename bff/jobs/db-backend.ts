@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { PostgresAdapter, sql, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { JobsTable } from './tables.ts';
+import { setQueuePaused, type JobsTable } from './tables.ts';
 import {
-  backoffFor, defaultAttempts, defaultBackoffMs, payloadFor, PermanentJobError,
+  backoffFor, defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
   type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type StopResult,
 } from './queue.ts';
 
@@ -39,7 +37,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
   const keepFinishedMs = opts.keepFinishedMs ?? 7 * 24 * 3600_000;
   let lastSweep = 0;
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-  const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const workerId = newWorkerId();
   const pools = new Map<string, Pool>();
   let started = false;
   let closing = false;
@@ -231,8 +229,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
     },
 
     async setPaused(type, paused) {
-      await db.insertInto('job_queues').values({ type, paused: paused ? 1 : 0 })
-        .onConflict((oc) => oc.column('type').doUpdateSet({ paused: paused ? 1 : 0 })).execute();
+      await setQueuePaused(db, type, paused);
       if (!paused) void pump(type);
     },
 

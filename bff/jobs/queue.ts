@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { z } from 'zod';
 
 /**
@@ -90,3 +92,6 @@ export const defaultBackoffMs = 10_000;
 
 /** The wait before retry number `failed` (1 after the first failure): doubling from the job's backoff. */
 export const backoffFor = (backoffMs: number, failed: number) => backoffMs * 2 ** (failed - 1);
+
+/** This process's id as a job worker (both backends): host, pid and a random part, as Harbor's pool ids. */
+export const newWorkerId = () => `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

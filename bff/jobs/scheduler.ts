@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { nextFire } from './cron.ts';
+import { setQueuePaused } from './tables.ts';
 
 export type ScheduleRow = { id: number; vendor_type: string; vendor_id: number; cron: string; update_time: string; next_run: string };
 
@@ -74,10 +75,7 @@ export function createScheduler(opts: { db: Db; logger: Logger; enqueue: (type: 
       return row?.paused === 1;
     },
 
-    async setPaused(paused) {
-      await db.insertInto('job_queues').values({ type: schedulerQueue, paused: paused ? 1 : 0 })
-        .onConflict((oc) => oc.column('type').doUpdateSet({ paused: paused ? 1 : 0 })).execute();
-    },
+    setPaused: (paused) => setQueuePaused(db, schedulerQueue, paused),
 
     tick,
 

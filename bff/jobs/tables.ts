@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Db } from '../db/database.ts';
 
 /** The job system's tables (migration 0011). Times are ISO-8601 UTC strings, as everywhere. */
 export interface JobsTable {
@@ -33,6 +34,12 @@ export interface JobLogsTable {
 export interface JobQueuesTable {
   type: string;
   paused: number;
+}
+
+/** Writes a queue's pause switch (a job type's, or the scheduler's). */
+export async function setQueuePaused(db: Db, type: string, paused: boolean): Promise<void> {
+  await db.insertInto('job_queues').values({ type, paused: paused ? 1 : 0 })
+    .onConflict((oc) => oc.column('type').doUpdateSet({ paused: paused ? 1 : 0 })).execute();
 }
 
 export interface SchedulesTable {

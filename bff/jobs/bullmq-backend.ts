@@ -3,8 +3,8 @@ import { Queue, Worker, Job, DelayedError, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
-  defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
-  type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type JobStatus, type RunningJob, type StopResult,
+  abortRun, clampPercent, defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
+  type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type JobStatus, type RunningHere, type RunningJob, type StopResult,
 } from './queue.ts';
 
 export type BullmqBackendOptions = {
@@ -21,8 +21,6 @@ export type BullmqBackendOptions = {
   /** Finished jobs (and their logs) are kept this long (default 7 days). */
   keepFinishedMs?: number;
 };
-
-type Running = { controller: AbortController; reason?: 'stop' | 'shutdown' };
 
 const statusOf = (state: string, failedReason: string | undefined): JobStatus =>
   state === 'completed' ? 'success'
@@ -50,7 +48,7 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
   const defs = new Map<string, JobDefinition<unknown>>();
   const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();
-  const running = new Map<string, Running>();
+  const running = new Map<string, RunningHere>();
   const stopKey = (id: string) => `${prefix}:wharf-stop:${id}`;
   let started = false;
   let stopTimer: NodeJS.Timeout | undefined;
@@ -73,22 +71,19 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
     return undefined;
   }
 
-  function abort(id: string, reason: 'stop' | 'shutdown') {
-    const entry = running.get(id);
-    if (entry && !entry.reason) { entry.reason = reason; entry.controller.abort(new Error(reason === 'stop' ? 'job stopped' : 'shutting down')); }
-  }
+  const abort = (id: string, reason: 'stop' | 'shutdown') => abortRun(running.get(id), reason);
 
   function startWorker(type: string, def: JobDefinition<unknown>) {
     const worker = new Worker(type, async (job, token, signal) => {
       const id = job.id!;
-      const entry: Running = { controller: new AbortController() };
+      const entry: RunningHere = { controller: new AbortController() };
       running.set(id, entry);
       signal?.addEventListener('abort', () => abort(id, 'stop'));
       try {
         if (await client.exists(stopKey(id))) abort(id, 'stop');
         await def.handler({
           id, type, payload: payloadFor(def, job.data), attempt: job.attemptsMade + 1, signal: entry.controller.signal,
-          progress: async (percent) => { await job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))); },
+          progress: async (percent) => { await job.updateProgress(clampPercent(percent)); },
           log: async (line) => { await job.log(line); },
         });
         await job.updateProgress(100);

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import { setQueuePaused, type JobsTable } from './tables.ts';
 import {
-  backoffFor, defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
-  type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type StopResult,
+  abortRun, backoffFor, clampPercent, defaultAttempts, defaultBackoffMs, newWorkerId, payloadFor, PermanentJobError,
+  type EnqueueOptions, type JobBackend, type JobDefinition, type JobInfo, type RunningHere, type StopResult,
 } from './queue.ts';
 
 export type DbBackendOptions = {
@@ -19,7 +19,7 @@ export type DbBackendOptions = {
 };
 
 type Row = { id: number; type: string; payload: string; attempts: number; max_attempts: number; backoff_ms: number };
-type Running = { controller: AbortController; reason?: 'stop' | 'shutdown'; done: Promise<void> };
+type Running = RunningHere & { done: Promise<void> };
 type Pool = { def: JobDefinition<unknown>; running: Map<number, Running>; pumping?: Promise<void>; again: boolean };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -99,7 +99,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
           payload: payloadFor(pool.def, JSON.parse(row.payload)),
           attempt: row.attempts,
           signal: controller.signal,
-          progress: async (percent) => { await mine().set({ progress: Math.max(0, Math.min(100, Math.round(percent))) }).execute(); },
+          progress: async (percent) => { await mine().set({ progress: clampPercent(percent) }).execute(); },
           log: async (line) => { await db.insertInto('job_logs').values({ job_id: row.id, line }).execute(); },
         });
         succeeded = true;
@@ -156,8 +156,7 @@ export function createDbBackend(opts: DbBackendOptions): JobBackend & { workerId
 
   function abort(id: number, reason: 'stop' | 'shutdown') {
     for (const pool of pools.values()) {
-      const entry = pool.running.get(id);
-      if (entry && !entry.reason) { entry.reason = reason; entry.controller.abort(new Error(reason === 'stop' ? 'job stopped' : 'shutting down')); }
+      abortRun(pool.running.get(id), reason);
     }
   }
 

@@ -95,3 +95,14 @@ export const backoffFor = (backoffMs: number, failed: number) => backoffMs * 2 *
 
 /** This process's id as a job worker (both backends): host, pid and a random part, as Harbor's pool ids. */
 export const newWorkerId = () => `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** A job running in this process, and why it was aborted: stopped (it ends stopped) or shut down (it goes back to the queue). */
+export type RunningHere = { controller: AbortController; reason?: 'stop' | 'shutdown' };
+
+/** Aborts a job running here once; the first reason wins. */
+export function abortRun(entry: RunningHere | undefined, reason: 'stop' | 'shutdown') {
+  if (entry && !entry.reason) { entry.reason = reason; entry.controller.abort(new Error(reason === 'stop' ? 'job stopped' : 'shutting down')); }
+}
+
+/** A handler's progress as both backends store it: a whole percent, 0–100. */
+export const clampPercent = (percent: number) => Math.max(0, Math.min(100, Math.round(percent)));

@@ -26,11 +26,12 @@ export function createJobserviceRouter(deps: ApiDeps): Router {
     requireSysadmin(req, monitor('list'));
     const poolId = req.params.pool_id;
     if (poolId !== 'all' && poolId !== jobs.pool.id) throw notFound(`no worker pool ${poolId}`);
-    const running = await jobs.running();
+    // BullMQ does not say which process runs a job: those are shown in this pool.
+    const running = (await jobs.running()).map((j) => ({ ...j, pool: j.workerId ?? jobs.pool.id }));
     res.json(running
-      .filter((j) => poolId === 'all' || (j.workerId ?? jobs.pool.id) === poolId)
+      .filter((j) => poolId === 'all' || j.pool === poolId)
       .map((j) => ({
-        id: `${j.workerId ?? jobs.pool.id}/${j.id}`, pool_id: j.workerId ?? jobs.pool.id, job_name: j.type, job_id: j.id,
+        id: `${j.pool}/${j.id}`, pool_id: j.pool, job_name: j.type, job_id: j.id,
         start_at: j.startTime || null, check_in: `${j.progress}%`, checkin_at: null,
       })));
   });

@@ -8,7 +8,7 @@ import { createJobs, type Jobs } from './jobs.ts';
 import { createScheduler } from './scheduler.ts';
 import { CronError, nextFire } from './cron.ts';
 import { PermanentJobError } from './queue.ts';
-import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from './test-helpers.ts';
+import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from './job-test-fixtures.ts';
 import { z } from 'zod';
 
 const logger = pino({ level: 'silent' });

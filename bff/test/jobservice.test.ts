@@ -7,7 +7,7 @@ import { basic, startTestServer, stopTestServer, type Engine, type TestServer } 
 import { addUser, api as apiOf } from './api-fixtures.ts';
 import { apiErrorHandler } from '../api/errors.ts';
 import { CronError, nextFire } from '../jobs/cron.ts';
-import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from '../jobs/test-helpers.ts';
+import { dropRedisPrefixes, testRedisUrl as redisUrl, untilAborted, waitFor } from '../jobs/job-test-fixtures.ts';
 
 const setups: { name: string; engine: Engine; redis: boolean }[] = [
   { name: 'database on sqlite', engine: 'sqlite', redis: false },

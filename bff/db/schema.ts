@@ -19,6 +19,8 @@ export interface ProjectsTable {
   name: string;
   owner_id: number;
   public: number;
+  /** The registry endpoint a proxy-cache project pulls through; null for an ordinary project. */
+  registry_id: number | null;
   creation_time: string;
   update_time: string;
 }
@@ -177,4 +179,8 @@ export interface Database {
   job_queues: import('../jobs/tables.ts').JobQueuesTable;
   schedules: import('../jobs/tables.ts').SchedulesTable;
   registries: import('../api/registries/table.ts').RegistriesTable;
+  proxy_tag_checks: import('../proxy-cache/table.ts').ProxyTagChecksTable;
+  replication_policies: import('../api/replication/table.ts').ReplicationPoliciesTable;
+  replication_executions: import('../api/replication/table.ts').ReplicationExecutionsTable;
+  replication_tasks: import('../api/replication/table.ts').ReplicationTasksTable;
 }

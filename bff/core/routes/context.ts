@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AuditSink, Caller, WriteGuard } from '../access.ts';
+import type { ArtifactEventSink } from '../../events/artifact-events.ts';
 import type { ManifestService } from '../manifests.ts';
 import type { PullRecorder } from '../pull-recorder.ts';
 import type { RegistryStore } from '../store.ts';
@@ -14,6 +15,8 @@ export type CoreServices = {
   pulls: PullRecorder;
   audit: AuditSink;
   guard: WriteGuard;
+  /** Pushes and deletions for subscribers (replication's event trigger, webhooks); none when not given. */
+  events?: ArtifactEventSink;
 };
 
 /** One request to a repository, after its caller is authorized for the action. */

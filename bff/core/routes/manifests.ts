@@ -29,6 +29,7 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
     const extra = ([] as string[]).concat((req.query.tag as string | string[] | undefined) ?? []);
     const { digest, subject, tags } = await services.manifests.put(repo, reference, body, req.headers['content-type'], extra);
     audit('create', tags.length ? `:${tags.join(',')}` : `@${digest}`);
+    services.events?.emit({ type: 'push', project: r.project, repository: r.name, digest, tags, operator: r.caller.name });
     res.status(201).set({
       Location: `/v2/${r.name}/manifests/${digest}`,
       'Docker-Content-Digest': digest,
@@ -41,6 +42,8 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
   if (req.method === 'DELETE') {
     const gone = await services.manifests.delete(r.repo, reference);
     audit('delete', gone.tag ? `:${gone.tag}` : `@${gone.digest}`, gone.tag ? 'tag' : 'artifact');
+    // An artifact gone (not a tag): what replicate_deletion follows.
+    if (gone.digest) services.events?.emit({ type: 'delete', project: r.project, repository: r.name, digest: gone.digest, tags: [], operator: r.caller.name });
     res.status(202).set('Content-Length', '0').end();
     return;
   }
@@ -56,4 +59,5 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
   res.end(body);
   services.pulls.record(artifact.id, artifact.repository_id, isDigest(reference) ? null : reference);
   audit('pull', isDigest(reference) ? `@${artifact.digest}` : `:${reference}`);
+  services.events?.emit({ type: 'pull', project: r.project, repository: r.name, digest: artifact.digest, tags: isDigest(reference) ? [] : [reference], operator: r.caller.name });
 }

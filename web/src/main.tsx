@@ -47,6 +47,7 @@ const adminPageLoaders: Record<AdminPage, Load> = {
   users: () => import('./pages/admin/users-page.tsx'),
   robots: () => import('./pages/robots/system-robots-page.tsx'),
   registries: () => import('./pages/registries/registries-page.tsx'),
+  replications: () => import('./pages/replication/replications-page.tsx'),
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
   jobs: () => import('./pages/jobs/jobs-page.tsx'),

@@ -20,6 +20,11 @@ export type V2Endpoint = {
   retries?: number;
   /** First backoff between retries; doubled each time. */
   backoffMs?: number;
+  /**
+   * A bearer token for the scopes a call needs, made by the caller (Wharf's own registry, minted in-process):
+   * used instead of learning the remote's challenge and asking its token service.
+   */
+  bearer?: (scopes: string[]) => Promise<string>;
 };
 
 export const manifestMediaTypes = [
@@ -31,6 +36,12 @@ export const manifestMediaTypes = [
 ];
 
 export type ManifestRef = { digest: string; mediaType: string; size: number };
+
+/** A descriptor as the referrers API lists it. */
+export type Referrer = { mediaType: string; digest: string; size: number; artifactType?: string; annotations?: Record<string, string> };
+
+/** Largest manifest read from a remote, as the core's own `maxManifestBytes`: a manifest is held whole in memory. */
+export const maxManifestBytes = 4 * 1024 * 1024;
 
 type Call = {
   method?: Dispatcher.HttpMethod;
@@ -88,6 +99,7 @@ export function createV2Client(endpoint: V2Endpoint) {
   const knownChallenge = () => (challenge ??= learnChallenge().catch((e) => { challenge = undefined; throw e; }));
 
   async function authorization(scopes: string[]): Promise<string | undefined> {
+    if (endpoint.bearer) return `Bearer ${await endpoint.bearer(scopes)}`;
     const c = await knownChallenge();
     if (c.scheme === 'basic') {
       const given = await credential();
@@ -170,6 +182,11 @@ export function createV2Client(endpoint: V2Endpoint) {
     return u.toString();
   };
 
+  /** Cancels an upload session (best effort: the remote purges abandoned sessions anyway). */
+  async function cancelUpload(repo: string, location: string): Promise<void> {
+    await call(location, { method: 'DELETE', scopes: [pushScope(repo)], attempts: 1 }).then((d) => d.body.dump()).catch(() => undefined);
+  }
+
   /** Reads a stream in pieces of `size` bytes (the last may be shorter): one piece in memory at a time. */
   async function* piecesOf(source: Readable, size: number): AsyncGenerator<Buffer> {
     let held: Buffer[] = [];
@@ -244,8 +261,44 @@ export function createV2Client(endpoint: V2Endpoint) {
     async getManifest(repo: string, reference: string): Promise<ManifestRef & { body: Buffer }> {
       const r = await call(`/v2/${repo}/manifests/${reference}`, { scopes: [pullScope(repo)], headers: { accept: manifestMediaTypes.join(', ') } });
       if (r.statusCode !== 200) throw await failure(r, `manifest ${repo}:${reference}`);
-      const body = Buffer.from(await r.body.arrayBuffer());
+      const tooBig = () => new V2Error('http', `manifest ${repo}:${reference} at ${base} is larger than ${maxManifestBytes} bytes; it is not read`);
+      if (Number(r.headers['content-length'] ?? 0) > maxManifestBytes) { r.body.destroy(); throw tooBig(); }
+      const held: Buffer[] = [];
+      let length = 0;
+      for await (const chunk of r.body) {
+        length += (chunk as Buffer).length;
+        if (length > maxManifestBytes) { r.body.destroy(); throw tooBig(); }
+        held.push(chunk as Buffer);
+      }
+      const body = Buffer.concat(held);
       return { ...manifestRef(r), size: body.length, body };
+    },
+
+    /** Deletes a manifest by digest; false when the remote has no such manifest. */
+    async deleteManifest(repo: string, digest: string): Promise<boolean> {
+      const r = await call(`/v2/${repo}/manifests/${digest}`, { method: 'DELETE', scopes: [`repository:${repo}:delete`, pushScope(repo)] });
+      if (r.statusCode === 404) { await r.body.dump(); return false; }
+      if (r.statusCode === 405) { await r.body.dump(); throw new V2Error('http', `${base} does not allow deleting manifests (405): enable deletion on that registry`, 405); }
+      if (r.statusCode !== 202 && r.statusCode !== 200) throw await failure(r, `DELETE manifest ${repo}@${digest}`);
+      await r.body.dump();
+      return true;
+    },
+
+    /**
+     * The manifests whose subject is `digest` (OCI 1.1 referrers API); null when the remote has no such API (404),
+     * so the caller may look for the referrers tag (`sha256-<hex>`) instead.
+     */
+    async referrers(repo: string, digest: string): Promise<Referrer[] | null> {
+      const found: Referrer[] = [];
+      try {
+        for await (const page of pages(`/v2/${repo}/referrers/${digest}`, [pullScope(repo)], (b) => (b as { manifests?: Referrer[] }).manifests ?? [], `referrers of ${digest} in ${repo}`)) {
+          found.push(...page);
+        }
+      } catch (e) {
+        if (e instanceof V2Error && (e.status === 404 || e.status === 405)) return null;
+        throw e;
+      }
+      return found;
     },
 
     /** Puts a manifest by tag or digest; answers the digest the remote computed. */
@@ -292,29 +345,36 @@ export function createV2Client(endpoint: V2Endpoint) {
       await started.body.dump();
       let location = String(started.headers.location ?? '');
       const scopes = [pushScope(repo)];
-      if (opts.chunkSize) {
-        let offset = 0;
-        for await (const piece of piecesOf(source, opts.chunkSize)) {
-          const r = await call(location, {
-            method: 'PATCH', scopes, body: piece,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(piece.length), 'content-range': `${offset}-${offset + piece.length - 1}` },
-          });
-          if (r.statusCode !== 202) throw await failure(r, `upload chunk at ${offset} of ${digest} to ${repo}`);
-          await r.body.dump();
-          location = String(r.headers.location ?? location);
-          offset += piece.length;
+      // A failed or aborted upload cancels its session, so nothing half-written is left waiting at the remote.
+      try {
+        if (opts.chunkSize) {
+          let offset = 0;
+          for await (const piece of piecesOf(source, opts.chunkSize)) {
+            const r = await call(location, {
+              method: 'PATCH', scopes, body: piece,
+              headers: { 'content-type': 'application/octet-stream', 'content-length': String(piece.length), 'content-range': `${offset}-${offset + piece.length - 1}` },
+            });
+            if (r.statusCode !== 202) throw await failure(r, `upload chunk at ${offset} of ${digest} to ${repo}`);
+            await r.body.dump();
+            location = String(r.headers.location ?? location);
+            offset += piece.length;
+          }
+          const done = await call(withDigest(location, digest), { method: 'PUT', scopes, headers: { 'content-length': '0' } });
+          if (done.statusCode !== 201) throw await failure(done, `closing upload of ${digest} to ${repo}`);
+          await done.body.dump();
+          return;
         }
-        const done = await call(withDigest(location, digest), { method: 'PUT', scopes, headers: { 'content-length': '0' } });
-        if (done.statusCode !== 201) throw await failure(done, `closing upload of ${digest} to ${repo}`);
-        await done.body.dump();
-        return;
+        const r = await call(withDigest(location, digest), {
+          method: 'PUT', scopes, body: source,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        });
+        if (r.statusCode !== 201) throw await failure(r, `upload of ${digest} to ${repo}`);
+        await r.body.dump();
+      } catch (e) {
+        source.destroy();
+        await cancelUpload(repo, location);
+        throw e;
       }
-      const r = await call(withDigest(location, digest), {
-        method: 'PUT', scopes, body: source,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      });
-      if (r.statusCode !== 201) throw await failure(r, `upload of ${digest} to ${repo}`);
-      await r.body.dump();
     },
 
     /**
@@ -328,8 +388,7 @@ export function createV2Client(endpoint: V2Endpoint) {
       await r.body.dump();
       if (r.statusCode === 201) return true;
       if (r.statusCode !== 202) throw new V2Error('http', `mount of ${digest} from ${from} into ${repo} at ${base}: ${r.statusCode}`, r.statusCode);
-      const location = r.headers.location;
-      if (location) await call(String(location), { method: 'DELETE', scopes: [pushScope(repo)] }).then((d) => d.body.dump()).catch(() => undefined);
+      if (r.headers.location) await cancelUpload(repo, String(r.headers.location));
       return false;
     },
 

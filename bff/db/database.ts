@@ -16,8 +16,8 @@ import * as quotaReservations from './migrations/0008-quota-reservations.ts';
 import * as cveAllowlists from './migrations/0010-cve-allowlists.ts';
 import * as jobs from './migrations/0011-jobs.ts';
 import * as registries from './migrations/0012-registries.ts';
-import * as proxyCache from './migrations/0014-proxy-cache.ts';
 import * as replication from './migrations/0013-replication.ts';
+import * as proxyCache from './migrations/0014-proxy-cache.ts';
 
 export type Db = Kysely<Database>;
 
@@ -33,8 +33,8 @@ const migrations: Record<string, Migration> = {
   '0010-cve-allowlists': cveAllowlists,
   '0011-jobs': jobs,
   '0012-registries': registries,
-  '0014-proxy-cache': proxyCache,
   '0013-replication': replication,
+  '0014-proxy-cache': proxyCache,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -24,6 +24,14 @@ function glob(pattern: string): (s: string) => boolean {
   return m;
 }
 
+/** A doublestar glob as a test of names (the same rules as the name and tag filters). */
+export const nameMatcher = (pattern: string) => glob(pattern);
+
+/** The pattern's text when it is no glob at all (it names exactly one thing), else null. */
+export function literalOf(pattern: string): string | null {
+  return pattern && !pattern.includes('\\') && !picomatch.scan(pattern, globOptions).isGlob ? pattern : null;
+}
+
 const resourceTypes = ['image', 'artifact', 'chart'];
 
 /** Validates a policy's filters from the API body; throws an Error saying which filter is wrong and why. */

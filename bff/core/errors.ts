@@ -19,6 +19,8 @@ export const ociCodes = {
   RANGE_INVALID: 416,
   PRECONDITION: 412,
   UNKNOWN: 500,
+  /** distribution's code for a registry that cannot answer now (a proxy cache whose upstream is down). */
+  UNAVAILABLE: 503,
 } as const;
 
 export type OciCode = keyof typeof ociCodes;

@@ -13,6 +13,12 @@ export const maxManifestBytes = 4 * 1024 * 1024;
 export type PulledManifest = { artifact: ArtifactRow; body: Buffer };
 
 /**
+ * `partialIndex`: an index is recorded with those of its children the repository holds (a proxy cache keeps an index
+ * of which only some platforms were pulled); a push always needs them all.
+ */
+export type PutOptions = { partialIndex?: boolean };
+
+/**
  * Manifests: pushed bytes are verified, written content-addressed, and only then recorded, so a reader on any
  * replica never finds a row without its bytes; bytes the database then refuses are removed again. Bytes are immutable
  * per digest, so a small cache is always right.
@@ -53,9 +59,9 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
      * Stores a manifest under `reference` (a tag or its digest) plus any `extraTags`; returns digest and subject. A
      * refused manifest takes its repository with it when that holds nothing else (a first push).
      */
-    async put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[] = []) {
+    async put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[] = [], opts: PutOptions = {}) {
       try {
-        return await put(repo, reference, body, contentType, extraTags);
+        return await put(repo, reference, body, contentType, extraTags, opts);
       } catch (e) {
         await store.dropIfEmpty(repo.id);
         throw e;
@@ -81,7 +87,7 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
     referrers: (repo: RepositoryRef, digest: string) => store.referrers(repo.id, digest),
   };
 
-  async function put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[]) {
+  async function put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[], opts: PutOptions) {
     if (body.length > maxManifestBytes) {
       throw new RegistryError('SIZE_INVALID', `manifest exceeds ${maxManifestBytes} bytes`, undefined, 413);
     }
@@ -101,7 +107,8 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
       throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${missing[0]}`, { digest: missing[0] });
     }
     const childIds = await store.artifactIdsByDigest(repo.id, m.children.map((c) => c.digest));
-    const missingChild = m.children.find((c) => !childIds.has(c.digest));
+    const children = opts.partialIndex ? m.children.filter((c) => childIds.has(c.digest)) : m.children;
+    const missingChild = children.find((c) => !childIds.has(c.digest));
     if (missingChild) {
       throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
     }
@@ -116,7 +123,7 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
       projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
       type: m.type, configMediaType: m.configMediaType, artifactType: m.artifactType,
       subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
-      children: m.children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
+      children: children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
     };
     try {
       await store.recordManifest({ ...record, tags }, (tx) => guard.beforeAdd(repo.projectId, adds, tx));

@@ -96,15 +96,21 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
         if (typeof from === 'string' && from !== name && isRepositoryName(from)) scope += ` repository:${from}:pull`;
         throw refuse(req, caller, scope, action);
       }
+      const proxy = (await services.proxies?.of(project)) ?? null;
+      if (proxy && action === 'push') {
+        throw new RegistryError('DENIED', `project ${project} is a proxy cache of ${proxy.upstream}: pushing into it is not allowed, pull through it instead`);
+      }
       if (action !== 'pull') await services.guard.beforeWrite(project);
-      const row = await services.store.findRepository(name);
+      // A proxy may keep a repository under another name (Docker Hub's `library/`): everything below uses that one.
+      const local = proxy ? proxy.localName(name) : name;
+      const row = await services.store.findRepository(local);
       const projectRow = row ? { id: row.project_id } : await services.store.findProject(project);
       if (!projectRow) throw new RegistryError('NAME_UNKNOWN', `project ${project} not found`, { name });
       const r: RepoRequest = {
-        req, res, caller, name, project, rest, services,
-        repo: row ? { id: row.id, projectId: row.project_id, name } : null,
+        req, res, caller, name: local, project, rest, services, proxy,
+        repo: row ? { id: row.id, projectId: row.project_id, name: local } : null,
       };
-      const ensureRepo = async () => r.repo ?? (r.repo = { id: await services.store.ensureRepository(projectRow.id, name), projectId: projectRow.id, name });
+      const ensureRepo = async () => r.repo ?? (r.repo = { id: await services.store.ensureRepository(projectRow.id, local), projectId: projectRow.id, name: local });
 
       const [kind, ...tail] = rest.split('/');
       const arg = tail.join('/');
@@ -117,7 +123,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
         if (id === '') throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
         return await upload(r, id);
       }
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return await blob(r, arg);
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return await blob(r, arg, ensureRepo);
       throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
     } catch (e) { next(e); }
   });

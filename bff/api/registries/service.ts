@@ -69,6 +69,14 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
 
   const taken = (name: string) => new ApiError('CONFLICT', `a registry named ${name} already exists`);
 
+  /** An endpoint a proxy-cache project pulls through stays until those projects are gone (Harbor answers 412 too). */
+  async function refuseWhileProxied(r: RegistryRow) {
+    const projects = await store.proxyProjects(r.id);
+    if (projects.length) {
+      throw new ApiError('PRECONDITION', `the registry ${r.name} is used by the proxy cache project(s) ${projects.join(', ')}: delete them first`);
+    }
+  }
+
   async function get(id: number): Promise<RegistryRow> {
     const r = await store.byId(id);
     if (!r) throw notFound(`registry ${id} not found`);
@@ -99,6 +107,14 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     endpoint: async (id: number) => inputOf(await get(id)),
     /** The endpoint's live adapter, for replication and the proxy cache. */
     adapter: async (id: number) => adapterOf(await get(id)),
+    /**
+     * A new adapter of a saved endpoint with client options of the caller's own (the proxy cache: its connection limit,
+     * no retries), and the endpoint's version, so the caller knows when to make another; the caller closes it.
+     */
+    async ownAdapter(id: number, options: Pick<AdapterEndpoint, 'maxConnections' | 'retries'>) {
+      const r = await get(id);
+      return { version: versionOf(r), status: r.status, url: r.url, adapter: typeOf(r.type).create({ ...endpointOf(inputOf(r)), ...options }) };
+    },
 
     ping,
 
@@ -146,6 +162,7 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
 
     async remove(id: number, operator: string): Promise<void> {
       const row = await get(id);
+      await refuseWhileProxied(row);
       await store.remove(id);
       await pool.drop(id);
       deps.audit.record({ project: null, operator, resource: row.name, resourceType: 'registry', operation: 'delete' });

@@ -40,6 +40,9 @@ export function createRegistryStore(db: Db) {
     create: (r: Omit<RegistryRow, 'id'>) => db.insertInto('registries').values(r).returning('id').executeTakeFirstOrThrow().then((x) => x.id),
     update: (id: number, patch: Updateable<RegistriesTable>) => db.updateTable('registries').set(patch).where('id', '=', id).execute(),
     remove: (id: number) => db.deleteFrom('registries').where('id', '=', id).execute(),
+    /** Names of the proxy-cache projects that pull through the endpoint. */
+    proxyProjects: (id: number) => db.selectFrom('projects').select('name').where('registry_id', '=', id).orderBy('name').execute()
+      .then((rows) => rows.map((r) => r.name)),
   };
 }
 

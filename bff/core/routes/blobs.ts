@@ -4,6 +4,7 @@ import { parseDigest, type DigestAlgorithm } from '../digest.ts';
 import { parseRepositoryName } from '../names.ts';
 import type { RepositoryRef } from '../uploads.ts';
 import { clientGone, contentLength, type RepoRequest } from './context.ts';
+import { proxiedBlob } from './proxied.ts';
 
 const uploadLocation = (name: string, id: string) => `/v2/${name}/blobs/uploads/${id}`;
 
@@ -29,9 +30,10 @@ async function freeOnFullDisk<T>(r: RepoRequest, id: string, work: () => Promise
 }
 
 /** GET/HEAD `blobs/<digest>`, with Range; DELETE unlinks the blob from this repository. */
-export async function blob(r: RepoRequest, digestParam: string) {
+export async function blob(r: RepoRequest, digestParam: string, ensureRepo: () => Promise<RepositoryRef>) {
   const { digest } = parseDigest(digestParam);
   const linked = r.repo ? await r.services.store.linkedBlob(r.repo.id, digest) : undefined;
+  if (!linked && r.proxy && r.req.method !== 'DELETE') return proxiedBlob({ ...r, proxy: r.proxy }, digest, ensureRepo);
   if (!linked) throw unknownBlob(digest);
   const { req, res } = r;
   if (req.method === 'DELETE') {

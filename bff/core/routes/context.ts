@@ -3,6 +3,7 @@ import type { AuditSink, Caller, WriteGuard } from '../access.ts';
 import type { ArtifactEventSink } from '../../events/artifact-events.ts';
 import type { ManifestService } from '../manifests.ts';
 import type { PullRecorder } from '../pull-recorder.ts';
+import type { ProjectProxy, ProxyCaches } from '../proxy.ts';
 import type { RegistryStore } from '../store.ts';
 import type { StorageDriver } from '../storage/driver.ts';
 import type { RepositoryRef, UploadService } from '../uploads.ts';
@@ -17,6 +18,8 @@ export type CoreServices = {
   guard: WriteGuard;
   /** Pushes and deletions for subscribers (replication's event trigger, webhooks); none when not given. */
   events?: ArtifactEventSink;
+  /** Proxy-cache projects' pulls through their upstream; none when not given. */
+  proxies?: ProxyCaches;
 };
 
 /** One request to a repository, after its caller is authorized for the action. */
@@ -32,6 +35,8 @@ export type RepoRequest = {
   /** The repository row, created on first push; null until then. */
   repo: RepositoryRef | null;
   services: CoreServices;
+  /** Set in a proxy-cache project: pulls of what the repository lacks go to the upstream. */
+  proxy?: ProjectProxy | null;
 };
 
 /** An AbortSignal that fires when the client goes away before the response is done. */

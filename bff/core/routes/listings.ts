@@ -4,6 +4,7 @@ import { parseDigest } from '../digest.ts';
 import { isIndexType, mediaTypes } from '../media-types.ts';
 import type { Caller } from '../access.ts';
 import { sendJson, type CoreServices, type RepoRequest } from './context.ts';
+import { proxiedReferrers } from './proxied.ts';
 
 const maxPage = 1000;
 
@@ -47,8 +48,9 @@ export async function catalog(req: Request, res: Response, caller: Caller, servi
 export async function referrers(r: RepoRequest, digestParam: string) {
   const { digest } = parseDigest(digestParam);
   const filter = r.req.query.artifactType as string | undefined;
-  const rows = r.repo ? await r.services.manifests.referrers(r.repo, digest) : [];
-  const manifests = rows.map((a) => {
+  const upstream = r.proxy ? await proxiedReferrers({ ...r, proxy: r.proxy }, digest) : null;
+  const rows = upstream || !r.repo ? [] : await r.services.manifests.referrers(r.repo, digest);
+  const manifests = upstream ?? rows.map((a) => {
     const artifactType = a.artifact_type ?? (isIndexType(a.manifest_media_type) ? undefined : a.media_type);
     return {
       mediaType: a.manifest_media_type, digest: a.digest, size: a.size,

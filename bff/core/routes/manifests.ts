@@ -3,6 +3,7 @@ import { isDigest } from '../digest.ts';
 import { maxManifestBytes } from '../manifests.ts';
 import type { RepositoryRef } from '../uploads.ts';
 import { type RepoRequest } from './context.ts';
+import { proxiedManifest } from './proxied.ts';
 
 async function readBody(r: RepoRequest): Promise<Buffer> {
   const declared = Number(r.req.headers['content-length'] ?? 0);
@@ -38,6 +39,7 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
     }).end();
     return;
   }
+  if (r.proxy && req.method !== 'DELETE') return proxiedManifest({ ...r, proxy: r.proxy }, reference, ensureRepo);
   if (!r.repo) throw unknownManifest(reference);
   if (req.method === 'DELETE') {
     const gone = await services.manifests.delete(r.repo, reference);

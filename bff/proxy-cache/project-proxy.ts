@@ -1,0 +1,173 @@
+import type { Logger } from 'pino';
+import { RegistryError, unknownBlob, unknownManifest } from '../core/errors.ts';
+import { digestOf, isDigest, parseDigest } from '../core/digest.ts';
+import type { ManifestService } from '../core/manifests.ts';
+import { isTag } from '../core/names.ts';
+import type { ProjectProxy, ProxiedManifest, ProxiedRepository } from '../core/proxy.ts';
+import type { ArtifactRow, RegistryStore } from '../core/store.ts';
+import type { UploadService } from '../core/uploads.ts';
+import type { V2Client } from '../replication/v2-client.ts';
+import type { PendingManifests } from './pending-manifests.ts';
+import { storeWhileStreaming } from './store-while-streaming.ts';
+import type { TagChecks } from './tag-checks.ts';
+import { throttle } from './throttle.ts';
+import { notFoundUpstream, upstreamFailure } from './upstream-errors.ts';
+
+/** One proxy-cache project as its settings stand now (caches.ts makes it again when they change). */
+export type ProxySettings = {
+  projectId: number;
+  project: string;
+  /** The upstream's URL, for messages. */
+  upstream: string;
+  /** A docker-hub endpoint: official images are `library/<name>`. */
+  dockerHub: boolean;
+  /** The endpoint's last health check: while it failed, what is cached is served without asking the upstream. */
+  healthy: boolean;
+  client: V2Client;
+  /** `proxy_speed_kb` as bytes per second; null: no limit. */
+  bytesPerSecond: number | null;
+  /** `proxy_cache_local_on_not_found`: serve the cached copy of what the upstream deleted. */
+  localOnNotFound: boolean;
+  /** `proxy_referrer_api`: the referrers API asks the upstream. */
+  referrerApi: boolean;
+  /** `proxy_cache_filter_pattern`: which repository paths go upstream at all; null: every one. */
+  filter: ((path: string) => boolean) | null;
+};
+
+export type ProxyDeps = { store: RegistryStore; manifests: ManifestService; uploads: UploadService; tagChecks: TagChecks; pending: PendingManifests; logger: Logger };
+
+/**
+ * Pulls in a proxy-cache project: manifests and blobs the cache holds are served from it; what it lacks comes from
+ * the upstream and is stored on the way. A tag is re-checked with one upstream HEAD per window (tag-checks.ts); when
+ * the upstream is down, rate-limited, or has deleted what is cached, the cached copy is served.
+ */
+export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectProxy {
+  const { store, manifests, uploads, tagChecks, pending } = deps;
+  const prefix = `${s.project}/`;
+  /** The repository's path at the upstream: the local name without its project. */
+  const upstreamPath = (name: string) => name.slice(prefix.length);
+  const proxied = (name: string) => !s.filter || s.filter(upstreamPath(name));
+
+  async function local(r: ProxiedRepository, reference: string): Promise<ArtifactRow | undefined> {
+    if (!r.repo) return undefined;
+    if (isDigest(reference)) return store.findArtifact(r.repo.id, parseDigest(reference).digest);
+    return isTag(reference) ? store.findTagged(r.repo.id, reference) : undefined;
+  }
+
+  async function fromCache(r: ProxiedRepository, artifact: ArtifactRow, head: boolean): Promise<ProxiedManifest> {
+    const served = { digest: artifact.digest, mediaType: artifact.manifest_media_type, size: Number(artifact.size), local: { artifactId: artifact.id, repositoryId: artifact.repository_id } };
+    if (head) return served;
+    const { body } = await manifests.get(r.repo!, artifact.digest);
+    return { ...served, body };
+  }
+
+  /** A manifest from the upstream, checked against the digest it was asked by, and queued to be cached. */
+  async function fromUpstream(r: ProxiedRepository, path: string, reference: string, expected: string | null): Promise<ProxiedManifest> {
+    const got = await s.client.getManifest(path, expected ?? reference);
+    const digest = digestOf(got.body, expected ? parseDigest(expected).algorithm : 'sha256');
+    if (expected && digest !== expected) {
+      throw new RegistryError('UNAVAILABLE', `the upstream registry ${s.upstream} sent a manifest for ${path}@${expected} whose digest is ${digest}`);
+    }
+    try {
+      pending.add(r.name, digest, got.body, got.mediaType, isDigest(reference) ? null : reference);
+    } catch (err) {
+      deps.logger.warn({ err, repository: r.name, digest }, 'a proxied manifest cannot be cached');
+    }
+    return { digest, mediaType: got.mediaType, size: got.body.length, body: got.body };
+  }
+
+  return {
+    upstream: s.upstream,
+
+    localName(name: string) {
+      const path = upstreamPath(name);
+      return s.dockerHub && !path.includes('/') ? `${prefix}library/${path}` : name;
+    },
+
+    async manifest(r, reference, head) {
+      const cached = await local(r, reference);
+      const byDigest = isDigest(reference);
+      if (cached && (byDigest || !s.healthy)) return fromCache(r, cached, head);
+      if (!proxied(r.name)) {
+        if (cached) return fromCache(r, cached, head);
+        throw unknownManifest(reference);
+      }
+      const path = upstreamPath(r.name);
+      try {
+        if (byDigest) {
+          if (!head) return await fromUpstream(r, path, reference, reference);
+          const ref = await s.client.headManifest(path, reference);
+          if (!ref) throw unknownManifest(reference);
+          return { digest: ref.digest || reference, mediaType: ref.mediaType, size: ref.size };
+        }
+        const ref = await tagChecks.check(s.projectId, path, reference, () => s.client.headManifest(path, reference));
+        if (!ref) {
+          if (cached && s.localOnNotFound) return fromCache(r, cached, head);
+          throw unknownManifest(reference);
+        }
+        if (cached && cached.digest === ref.digest) return fromCache(r, cached, head);
+        if (head) return { digest: ref.digest, mediaType: ref.mediaType, size: ref.size };
+        return await fromUpstream(r, path, reference, ref.digest || null);
+      } catch (e) {
+        if (e instanceof RegistryError && e.code === 'MANIFEST_UNKNOWN') throw e;
+        if (notFoundUpstream(e)) {
+          if (cached && s.localOnNotFound) return fromCache(r, cached, head);
+          throw unknownManifest(reference);
+        }
+        if (cached) return fromCache(r, cached, head);
+        throw upstreamFailure(s.upstream, e);
+      }
+    },
+
+    async blob(r, digest, head) {
+      if (!proxied(r.name)) throw unknownBlob(digest);
+      const path = upstreamPath(r.name);
+      let got: { stream: import('node:stream').Readable; size: number };
+      try {
+        if (head) {
+          const size = await s.client.headBlob(path, digest);
+          if (size === null) throw unknownBlob(digest);
+          return { size };
+        }
+        got = await s.client.getBlob(path, digest);
+      } catch (e) {
+        if (e instanceof RegistryError) throw e;
+        if (notFoundUpstream(e)) throw unknownBlob(digest);
+        throw upstreamFailure(s.upstream, e);
+      }
+      let repo;
+      try {
+        repo = await r.ensureRepo();
+      } catch (e) {
+        got.stream.destroy();
+        throw e;
+      }
+      const source = s.bytesPerSecond ? got.stream.pipe(throttle(s.bytesPerSecond)) : got.stream;
+      if (source !== got.stream) got.stream.on('error', (e) => source.destroy(e));
+      const length = got.size >= 0 ? got.size : undefined;
+      const { stream, stored } = storeWhileStreaming(source, async (bytes) => {
+        const id = await uploads.start(repo, r.caller);
+        try {
+          await uploads.finish(id, repo, digest, bytes, { length });
+        } catch (e) {
+          await uploads.cancel(id).catch(() => undefined);
+          throw e;
+        }
+      });
+      void stored.then(async (ok) => {
+        if (ok) await pending.landed(r.name);
+        else await store.dropIfEmpty(repo.id);
+      }).catch(() => undefined);
+      return { size: got.size, stream };
+    },
+
+    async referrers(r, digest) {
+      if (!s.referrerApi || !proxied(r.name)) return null;
+      try {
+        return await s.client.referrers(upstreamPath(r.name), digest);
+      } catch {
+        return null; // the cache answers with what it holds
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { PassThrough, Transform, type Readable } from 'node:stream';
+
+/**
+ * One pass over an upstream blob: what `source` yields goes to whoever reads the returned stream and, as it flows, into
+ * `store` (the upload service, which hashes and writes it). The reader sets the pace; the store slows it only while its
+ * own buffer is full. A store that fails stops being fed and the reader still gets every byte; a reader that leaves
+ * early (the stream destroyed before its end) aborts the store, which then discards what it had (`stored` is false).
+ */
+export function storeWhileStreaming(source: Readable, store: (bytes: Readable) => Promise<unknown>): { stream: Readable; stored: Promise<boolean> } {
+  const side = new PassThrough({ highWaterMark: 1 << 20 });
+  let feeding = true;
+  let ended = false;
+  let waiting: (() => void) | null = null;
+  const release = () => { const w = waiting; waiting = null; w?.(); };
+  const stored = store(side).then(() => true, () => { feeding = false; side.destroy(); release(); return false; });
+  side.on('error', () => { /* the store's own failure, seen through `stored` */ });
+  side.on('drain', release);
+  side.on('close', release);
+
+  const stream = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (!feeding || side.destroyed) { done(null, chunk); return; }
+      if (side.write(chunk)) { done(null, chunk); return; }
+      waiting = () => done(null, chunk);
+    },
+    flush(done) {
+      ended = true;
+      if (feeding && !side.destroyed) side.end();
+      done();
+    },
+    destroy(err, done) {
+      if (!ended) {
+        feeding = false;
+        side.destroy(err ?? new Error('the client left before the blob was whole'));
+        source.destroy();
+        release();
+      }
+      done(err);
+    },
+  });
+  source.on('error', (e) => stream.destroy(e));
+  source.pipe(stream);
+  return { stream, stored };
+}

@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, query } from './client.ts';
 import { byName, projectKeys, projectPath } from './projects.ts';
 import type { StorageQuota } from './quotas.ts';
+import type { Registry } from './registries.ts';
 
 /**
  * Harbor's ProjectSummary: member counts only for those who may list members, the quota only for those who may read it.
@@ -14,6 +15,8 @@ export type ProjectSummary = {
   guest_count?: number;
   limited_guest_count?: number;
   quota?: StorageQuota;
+  /** A proxy-cache project's upstream endpoint (its secret masked). */
+  registry?: Pick<Registry, 'id' | 'name' | 'url' | 'type'> | null;
 };
 
 /** By name (`X-Is-Resource-Name`, so an all-digit name is not read as an id): it needs nothing else first. */

@@ -17,9 +17,17 @@ export type Project = {
   togglable?: boolean;
   current_user_role_id?: number;
   current_user_role_ids?: number[];
-  metadata?: Record<string, string | undefined> & { public?: string };
+  metadata?: Record<string, string | undefined> & { public?: string; proxy_speed_kb?: string };
   cve_allowlist?: CveAllowlist;
+  /** Set on a proxy-cache project: the endpoint it pulls through (Harbor leaves it out, or 0, on others). */
+  registry_id?: number | null;
 };
+
+/** A proxy-cache project: it pulls through an endpoint and cannot be pushed to. */
+export const isProxyCache = (p: Pick<Project, 'registry_id'>) => !!p.registry_id && p.registry_id > 0;
+
+/** The endpoint types a proxy cache may pull through (Harbor's PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE). */
+export const proxyCacheTypes = ['docker-hub', 'harbor', 'azure-acr', 'aws-ecr', 'google-gcr', 'quay', 'docker-registry', 'github-ghcr', 'jfrog-artifactory'];
 
 /** `q`: part of the name; `public`: 'true' / 'false' / undefined for both; `sort`: Harbor's (`name`, `-creation_time`). */
 export type ProjectListParams = PageParams & { q?: string; public?: string };
@@ -64,11 +72,15 @@ export const projectQuery = (name: string) => queryOptions({ queryKey: projectKe
 
 export const useProject = (name: string) => useQuery(projectQuery(name));
 
-/** Harbor's ProjectReq for creation. `storage_limit` in bytes, -1 unlimited (only a system admin's is used). */
+/**
+ * Harbor's ProjectReq for creation. `storage_limit` in bytes, -1 unlimited (only a system admin's is used);
+ * `registry_id` makes a proxy cache of that endpoint (system admins only), `proxy_speed_kb` its upstream bandwidth.
+ */
 export const projectCreationSchema = z.object({
   project_name: z.string().min(1),
-  metadata: z.object({ public: z.enum(['true', 'false']) }),
+  metadata: z.object({ public: z.enum(['true', 'false']), proxy_speed_kb: z.string().regex(/^(-1|[1-9]\d*)$/).optional() }),
   storage_limit: z.number().int().min(-1).optional(),
+  registry_id: z.number().int().positive().optional(),
 });
 export type ProjectCreation = z.infer<typeof projectCreationSchema>;
 

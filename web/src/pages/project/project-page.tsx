@@ -1,7 +1,8 @@
 import { Outlet, useLocation, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client.ts';
-import { useProject } from '../../api/projects.ts';
+import { isProxyCache, useProject } from '../../api/projects.ts';
+import { useProjectSummary } from '../../api/project-summary.ts';
 import { useProjectPermissions } from '../../api/permissions.ts';
 import { paths, projectTabs, type ProjectTab } from '../../app/paths.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
@@ -50,6 +51,7 @@ export default function ProjectPage() {
           <span data-testid="project-access" className="rounded-full border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-600">
             {p.metadata?.public === 'true' ? t('project.public') : t('project.private')}
           </span>
+          {isProxyCache(p) && <ProxyCacheBadge project={p.name} />}
           {role && (
             <span data-testid="project-role" className="rounded-full bg-slate-200 px-2 py-0.5 text-xs text-slate-900 dark:bg-slate-700 dark:text-slate-100">
               {t('project.yourRole', { role })}
@@ -63,5 +65,17 @@ export default function ProjectPage() {
           : <Skeleton data-testid="tab-loading" className="h-24 w-full" />)
         : <Outlet />}
     </section>
+  );
+}
+
+/** Says the project is a proxy cache and of which endpoint (the summary names it), so nobody looks for a way to push. */
+function ProxyCacheBadge({ project }: { project: string }) {
+  const { t } = useTranslation();
+  const endpoint = useProjectSummary(project).data?.registry?.name;
+  return (
+    <span data-testid="project-proxy-cache" title={t('project.proxyCacheHint')}
+      className="rounded-full bg-sky-100 px-2 py-0.5 text-xs text-sky-900 dark:bg-sky-900 dark:text-sky-100">
+      {endpoint ? t('project.proxyCacheOf', { endpoint }) : t('project.proxyCache')}
+    </span>
   );
 }

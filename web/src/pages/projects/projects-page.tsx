@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useProjects, type Project } from '../../api/projects.ts';
+import { isProxyCache, useProjects, type Project } from '../../api/projects.ts';
 import { useProjectRows } from '../../api/project-rows.ts';
 import { useCreationRestriction } from '../../api/project-creation.ts';
 import { useCurrentUser } from '../../api/session.ts';
@@ -44,6 +44,10 @@ export default function ProjectsPage() {
     {
       id: 'name', header: t('projects.name'), meta: { sortKey: 'name' },
       cell: ({ row }) => <Link className="font-medium text-[#0f4c81] underline dark:text-sky-300" to={paths.project.href(row.original.name)}>{row.original.name}</Link>,
+    },
+    {
+      id: 'type', header: t('projects.type'),
+      cell: ({ row }) => <span data-testid="project-type">{isProxyCache(row.original) ? t('projects.typeProxyCache') : t('projects.typeProject')}</span>,
     },
     { id: 'access', header: t('projects.access'), cell: ({ row }) => (row.original.metadata?.public === 'true' ? t('projects.public') : t('projects.private')) },
     {

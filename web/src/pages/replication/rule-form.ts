@@ -1,4 +1,5 @@
 import type { RegistryInfo, ReplicationFilter, ReplicationPolicy, ReplicationPolicyInput, TriggerType } from '../../api/replication.ts';
+import { bandwidthKb } from '../../components/bandwidth.ts';
 
 export type Mode = 'push' | 'pull';
 export type Decoration = 'matches' | 'excludes';
@@ -86,8 +87,7 @@ export function formProblems(f: RuleForm): FormProblems {
   if (f.registryId === null) problems.registryId = f.mode === 'push' ? 'replication.form.destinationRequired' : 'replication.form.sourceRequired';
   // The cron itself is the server's to judge (its 400 is shown as it comes); only a missing one is said here.
   if (f.trigger === 'scheduled' && !f.cron.trim()) problems.cron = 'replication.form.cronRequired';
-  const speed = Number(f.speed.trim());
-  if (!/^-?\d+$/.test(f.speed.trim()) || !(speed === -1 || speed > 0) || speed > 2 ** 31 - 1) problems.speed = 'replication.form.speedInvalid';
+  if (bandwidthKb(f.speed) === null) problems.speed = 'replication.form.speedInvalid';
   return problems;
 }
 
@@ -122,7 +122,7 @@ export function toPolicy(f: RuleForm): ReplicationPolicyInput {
     override: f.override,
     replicate_deletion: f.replicateDeletion,
     enabled: f.enabled,
-    speed: Number(f.speed.trim()),
+    speed: bandwidthKb(f.speed) ?? -1,
     copy_by_chunk: f.copyByChunk,
   };
 }

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useProjectPermissions } from '../../api/permissions.ts';
-import { useProject } from '../../api/projects.ts';
+import { isProxyCache, useProject } from '../../api/projects.ts';
 import { useDeleteRepository, useRepositories, type Repository } from '../../api/repositories.ts';
 import { useRegistryAddress } from '../../api/system-info.ts';
 import { paths, repoInProject } from '../../app/paths.ts';
@@ -53,7 +53,10 @@ export default function RepositoriesTab() {
   // `del.reset` is stable; the table changes with the language, the project and what the user may do.
   ], [t, i18n.language, project, canDelete, del.reset]);
 
-  const pushHint = address.data ? `${address.data.host}/${project}/REPOSITORY:TAG` : `${project}/REPOSITORY:TAG`;
+  // A proxy cache takes no pushes: its empty list says how to pull through it instead.
+  const proxy = !!projectQ.data && isProxyCache(projectQ.data);
+  const example = proxy ? `${project}/library/alpine:latest` : `${project}/REPOSITORY:TAG`;
+  const pushHint = address.data ? `${address.data.host}/${example}` : example;
   return (
     <div>
       <h2 className="mb-3 text-lg font-semibold">{t('project.tab.repositories')}</h2>
@@ -63,7 +66,7 @@ export default function RepositoriesTab() {
       <DataTable label={t('repositories.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(r) => r.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
         error={q.error} total={q.data?.total} {...list.tableProps} rowTestId="repository-row"
         empty={<EmptyState title={nameFilter ? t('repositories.emptyFiltered') : t('repositories.empty')}>
-          {!nameFilter && <p>{t('repositories.emptyHint')} <code className="break-all font-mono">{pushHint}</code></p>}
+          {!nameFilter && <p>{t(proxy ? 'repositories.emptyProxyHint' : 'repositories.emptyHint')} <code className="break-all font-mono">{pushHint}</code></p>}
         </EmptyState>} />
       <ConfirmDialog open={deleting !== null} title={t('repositories.deleteTitle')} confirmLabel={t('common.delete')}
         pending={del.isPending} error={del.error} onClose={() => setDeleting(null)}

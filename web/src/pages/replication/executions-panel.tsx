@@ -64,7 +64,7 @@ export function ExecutionsPanel({ policy, onClose }: { policy: ReplicationPolicy
             <Button variant="ghost" className="-my-1.5" disabled={stop.isPending} onClick={() => stop.mutate(e.id)}
               aria-label={t('replication.execution.stopNamed', { id: e.id })}>{t('replication.execution.stop')}</Button>
           )}
-          {e.failed > 0 && !isRunning(e.status) && (
+          {e.failed + e.stopped > 0 && !isRunning(e.status) && (
             <Button variant="ghost" className="-my-1.5" disabled={retry.isPending}
               onClick={() => retry.mutate(e.id, { onSuccess: (r) => { setRetried(r?.retried ?? 0); show(e.id); } })}
               aria-label={t('replication.execution.retryNamed', { id: e.id })}>{t('replication.execution.retry')}</Button>

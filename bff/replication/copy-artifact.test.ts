@@ -14,6 +14,33 @@ import { createV2Client, type V2Client } from './v2-client.ts';
 const user = { username: 'replicator', password: 'S3cret-pass' };
 const unique = (name: string) => `library/${name}-${randomBytes(3).toString('hex')}`;
 
+/**
+ * A pass-through HTTP proxy in front of a registry that counts blob uploads finished through it, and can be cut off
+ * (every connection dropped, nothing listening) and brought back on the same port: a remote that goes away mid-copy.
+ */
+async function startCuttableProxy(target: string) {
+  const to = new URL(target);
+  const state = { uploads: 0, onUpload: (_n: number) => {} };
+  const server = http.createServer((req, res) => {
+    const out = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      if (req.method === 'PUT' && /\/blobs\/uploads\//.test(req.url ?? '') && answer.statusCode === 201) state.onUpload(++state.uploads);
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    cut: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+    restore: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+
 function options(over: Partial<CopyOptions> = {}): CopyOptions & { lines: string[] } {
   const lines: string[] = [];
   return { override: true, speedKb: -1, copyByChunk: false, signal: new AbortController().signal, log: async (l) => { lines.push(l); }, lines, ...over };
@@ -128,6 +155,57 @@ describe('copyArtifact between real registries', () => {
 
     const again = await copyArtifact({ client: local, repo, reference: 'v1' }, { client: toAuth, repo: dstRepo, tags: ['v1'] }, options());
     expect(again).toMatchObject({ digest: image.digest, skipped: 'exists', blobsSent: 0, bytesSent: 0 });
+  }, 60_000);
+
+  it('fails clearly when the destination goes away mid-copy, and the retry sends only the blobs that did not arrive', async () => {
+    const repo = unique('interrupted');
+    const small = randomBytes(128 * 1024);
+    const big = randomBytes(3 * 1024 * 1024);
+    await pushImage(local, repo, undefined, { layer: small }); // the small layer's bytes, in the source repository
+    const image = await pushImage(local, repo, 'v1', { layer: big });
+    // One manifest naming config, small and big layers: the small one lands first, then the remote is cut.
+    const parsed = JSON.parse(image.body.toString()) as { layers: object[] };
+    const manifest = Buffer.from(JSON.stringify({ ...parsed, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(small), size: small.length }, ...parsed.layers] }));
+    const digest = await local.putManifest(repo, 'v2', manifest, image.mediaType);
+
+    const proxy = await startCuttableProxy(open.url);
+    const viaProxy = createV2Client({ url: proxy.url, retries: 0 });
+    try {
+      proxy.state.onUpload = (n) => { if (n === 2) void proxy.cut(); };
+      const dstRepo = unique('interrupted-dst');
+      const failed = await copyArtifact({ client: local, repo, reference: 'v2' }, { client: viaProxy, repo: dstRepo, tags: ['v2'] }, options({ speedKb: 2048 }))
+        .then(() => null, (e: unknown) => e);
+      expect((failed as Error).message).toBe(`cannot reach ${proxy.url}: UND_ERR_SOCKET`);
+      expect(await toOpen.headManifest(dstRepo, digest)).toBeNull();
+
+      await proxy.restore();
+      proxy.state.onUpload = () => {};
+      const before = proxy.state.uploads;
+      const retried = await copyArtifact({ client: local, repo, reference: 'v2' }, { client: viaProxy, repo: dstRepo, tags: ['v2'] }, options());
+      expect(retried).toMatchObject({ digest, skipped: false, blobsSkipped: 2, blobsSent: 1, bytesSent: big.length });
+      expect(proxy.state.uploads - before).toBe(1);
+      expect((await toOpen.headManifest(dstRepo, 'v2'))?.digest).toBe(digest);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it('names the source when the source goes away mid-blob', async () => {
+    const repo = unique('source-gone');
+    await pushImage(toOpen, repo, 'v1', { layerBytes: 2 * 1024 * 1024 });
+    const proxy = await startCuttableProxy(open.url);
+    const viaProxy = createV2Client({ url: proxy.url, retries: 0 });
+    try {
+      setTimeout(() => void proxy.cut(), 500);
+      const failed = await copyArtifact({ client: viaProxy, repo, reference: 'v1' }, { client: toAuth, repo, tags: ['v1'] }, options({ speedKb: 1024 }))
+        .then(() => null, (e: unknown) => e);
+      expect((failed as Error).message).toMatch(new RegExp(`^reading blob sha256:[0-9a-f]{64} from ${proxy.url} failed`));
+      expect(await toAuth.headManifest(repo, 'v1')).toBeNull();
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
   }, 60_000);
 
   it('mounts a blob it already sent to another repository of the same destination', async () => {

@@ -97,6 +97,10 @@ async function copyBlob(run: Run, blob: Descriptor): Promise<void> {
         done(null, chunk);
       },
     });
+    // Which end broke first: a failing upload tears the source down too, and the other way round.
+    let firstBroken: 'source' | 'destination' | undefined;
+    stream.once('error', () => { firstBroken ??= 'source'; });
+    counter.once('error', () => { firstBroken ??= 'destination'; });
     const paced = run.pacer.through();
     // The pipeline ends in `counter`, which the upload reads: bytes flow source → (pacer) → destination.
     const flowing = pipeline([stream, ...(paced ? [paced] : []), counter]).then(() => null, (e: unknown) => e);
@@ -104,8 +108,8 @@ async function copyBlob(run: Run, blob: Descriptor): Promise<void> {
       await dst.client.putBlob(dst.repo, blob.digest, counter, blob.size, opts.copyByChunk ? { chunkSize } : {});
     } catch (e) {
       // When the source broke off, say so: the upload then fails only because its body ended early.
-      const broke = (await flowing) as { code?: string; message?: string } | null;
-      if (broke && broke.code !== 'ERR_STREAM_PREMATURE_CLOSE' && !opts.signal.aborted) {
+      const broke = (await flowing) as { message?: string } | null;
+      if (broke && firstBroken === 'source' && !opts.signal.aborted) {
         throw new Error(`reading blob ${blob.digest} from ${src.client.url} failed: ${broke.message ?? broke}`);
       }
       throw e;

@@ -2,12 +2,12 @@ import { parseScopes } from './token-route.ts';
 import type { TokenService } from './tokens.ts';
 
 /**
- * Wharf's own jobs (replication's local side) reach its `/v2` over loopback as the built-in admin (user 1, Harbor's
- * admin, who cannot be deleted), so the audit log shows `admin` pushing and pulling for them. The bearer token is
- * minted in-process, never leaves it, and is kept at most five minutes per set of scopes; the registry still checks
- * the admin is enabled and may do what the scope asks on every request.
+ * Wharf's own jobs (replication's local side) reach its `/v2` over loopback as the built-in admin (`subject` is
+ * `user:<its id>`; Harbor's admin cannot be deleted), so the audit log shows `admin` pushing and pulling for them.
+ * The bearer token is minted in-process, never leaves it, and is kept at most five minutes per set of scopes; the
+ * registry still checks on every request that the admin is enabled and may do what the scope asks.
  */
-export function createSystemTokens(tokens: TokenService, subject = 'user:1') {
+export function createSystemTokens(tokens: TokenService, subject: string) {
   const held = new Map<string, { token: string; until: number }>();
   return async (scopes: string[]): Promise<string> => {
     const key = [...scopes].sort().join(' ');

@@ -71,7 +71,8 @@ describe('copyArtifact between real registries', () => {
     const tokens = await createTokenService({
       db: wharf.db, box: createSecretBox(loadMasterKey(wharf.dataDir)), service: 'harbor-registry', expirySeconds: async () => 1800,
     });
-    local = createLocalRegistry({ url: wharf.url, tokens });
+    const admin = await wharf.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    local = createLocalRegistry({ url: wharf.url, tokens, adminId: admin.id });
     toB = createV2Client({ url: wharfB.url, credential: { username: 'admin', password: adminPassword } });
     toAuth = createV2Client({ url: withAuth.url, credential: user });
     toOpen = createV2Client({ url: open.url });

@@ -274,21 +274,46 @@ describe('copyArtifact between real registries', () => {
     expect(await toOpen.headBlob(repo, image.blobs[1])).toBeNull();
   }, 60_000);
 
-  it('refuses a source manifest larger than 4 MiB with a clear error', async () => {
-    const huge = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
+  /** What copyArtifact says of a source that serves only this one manifest (as `big/one:v1`). */
+  async function copyFromOneManifest(body: Buffer, mediaType: string): Promise<unknown> {
     const server = http.createServer((req, res) => {
       if (req.url === '/v2/') { res.end('{}'); return; }
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha256(huge) });
-      res.end(huge);
+      res.writeHead(200, { 'content-type': mediaType, 'docker-content-digest': sha256(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const c = createV2Client({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
     try {
-      const e = await copyArtifact({ client: c, repo: 'big/one', reference: 'v1' }, { client: toOpen, repo: 'big/one', tags: ['v1'] }, options()).then(() => null, (err: unknown) => err);
-      expect((e as Error).message).toMatch(/manifest big\/one:v1 at .* is larger than 4194304 bytes/);
+      return await copyArtifact({ client: c, repo: 'big/one', reference: 'v1' }, { client: toOpen, repo: 'big/one', tags: ['v1'] }, options()).then(() => null, (err: unknown) => err);
     } finally {
       await c.close();
       await new Promise((r) => server.close(r));
     }
+  }
+
+  it('refuses a source manifest larger than 4 MiB with a clear error', async () => {
+    const e = await copyFromOneManifest(Buffer.alloc(4 * 1024 * 1024 + 1, 0x20), 'application/vnd.oci.image.manifest.v1+json');
+    expect((e as Error).message).toMatch(/manifest big\/one:v1 at .* is larger than 4194304 bytes/);
   });
+
+  it('refuses a Docker schema 1 manifest, saying to push it again as schema 2 or OCI', async () => {
+    const schema1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'big/one', tag: 'v1', architecture: 'amd64', fsLayers: [], history: [] }));
+    const e = await copyFromOneManifest(schema1, 'application/vnd.docker.distribution.manifest.v1+prettyjws');
+    expect((e as Error).message).toBe('big/one:v1 is a Docker schema 1 manifest, which is deprecated and not replicated; push it again as Docker schema 2 or OCI');
+    expect(await toOpen.headManifest('big/one', 'v1')).toBeNull();
+  });
+
+  it('copies an image with a foreign layer without its bytes, which live at the layer\'s URLs', async () => {
+    const repo = unique('foreign');
+    const image = await pushImage(local, repo, 'base');
+    const parsed = JSON.parse(image.body.toString()) as { layers: object[] };
+    const foreign = { mediaType: 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip', digest: sha256(randomBytes(16)), size: 123, urls: ['https://mcr.microsoft.com/v2/windows/blobs/x'] };
+    const body = Buffer.from(JSON.stringify({ ...parsed, layers: [foreign, ...parsed.layers] }));
+    const digest = await local.putManifest(repo, 'windows', body, image.mediaType);
+
+    const r = await copyArtifact({ client: local, repo, reference: 'windows' }, { client: toB, repo, tags: ['windows'] }, options());
+    expect(r).toMatchObject({ digest, skipped: false, blobsSent: 2 });
+    expect((await toB.getManifest(repo, 'windows')).body.equals(body)).toBe(true);
+    expect(await toB.headBlob(repo, foreign.digest)).toBeNull();
+  }, 60_000);
 });

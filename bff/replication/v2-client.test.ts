@@ -156,6 +156,17 @@ describe('the v2 client', () => {
     }
   });
 
+  it('lists referrers where the API exists (null where it does not) and deletes manifests by digest', async () => {
+    for (const c of [toWharf, toDistribution]) {
+      const repo = `library/refs-${randomBytes(3).toString('hex')}`;
+      const pushed = await pushImage(c, repo, 'v1');
+      expect(await c.referrers(repo, pushed.digest), c.url).toEqual(c === toWharf ? [] : null);
+      expect(await c.deleteManifest(repo, pushed.digest)).toBe(true);
+      expect(await c.headManifest(repo, 'v1')).toBeNull();
+      expect(await c.deleteManifest(repo, pushed.digest)).toBe(false);
+    }
+  });
+
   it('tolerates a remote whose catalog it may not read', async () => {
     // A Wharf user without the system admin role gets an empty or refused catalog, never an error.
     const c = createV2Client({ url: wharf.url });

@@ -40,10 +40,15 @@ export async function* listLocal(db: Db, opts: { projectPattern?: string; pageSi
 }
 
 async function* localArtifacts(db: Db, repo: { id: number; name: string }, page: number): AsyncIterable<SourceArtifact> {
-  for (let after = 0; ;) {
-    const rows = await db.selectFrom('artifacts').select(['id', 'digest', 'type'])
-      .where('repository_id', '=', repo.id).where('top_level', '=', 1).where('id', '>', after)
-      .orderBy('id').limit(page).execute();
+  // Keyset pages in the order of the index (repository_id, top_level, push_time, id). A push during the listing only
+  // moves an artifact later, so none is missed (one re-pushed meanwhile may come twice; its task is then a no-op).
+  for (let after = { push: '', id: 0 }; ;) {
+    const rows = await db.selectFrom('artifacts').select(['id', 'digest', 'type', 'push_time'])
+      .where('repository_id', '=', repo.id).where('top_level', '=', 1)
+      // `>=` first: the index's range; the OR then only breaks ties on push_time.
+      .where('push_time', '>=', after.push)
+      .where((eb) => eb.or([eb('push_time', '>', after.push), eb('id', '>', after.id)]))
+      .orderBy('push_time').orderBy('id').limit(page).execute();
     if (!rows.length) return;
     const ids = rows.map((r) => r.id);
     const [tags, labels] = await Promise.all([
@@ -59,7 +64,8 @@ async function* localArtifacts(db: Db, repo: { id: number; name: string }, page:
       };
     }
     if (rows.length < page) return;
-    after = rows[rows.length - 1].id;
+    const last = rows[rows.length - 1];
+    after = { push: last.push_time, id: last.id };
   }
 }
 

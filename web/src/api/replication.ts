@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, query } from './client.ts';
 import { useInvalidatingMutation } from './invalidating-mutation.ts';
 import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
@@ -83,6 +83,7 @@ export type TaskListParams = PageParams & { executionId: number };
 export const replicationKeys = {
   all: ['replication'] as const,
   policies: (p: PolicyListParams) => ['replication', 'policies', p] as const,
+  policy: (id: number) => ['replication', 'policy', id] as const,
   executions: (p: ExecutionListParams) => ['replication', 'executions', p] as const,
   lastExecution: (policyId: number) => ['replication', 'last-execution', policyId] as const,
   tasks: (p: TaskListParams) => ['replication', 'tasks', p] as const,
@@ -94,12 +95,20 @@ export const replicationKeys = {
 export const liveInterval = 2000;
 const running = new Set(['InProgress', 'Pending', 'Running', 'Scheduled']);
 export const isRunning = (status: string) => running.has(status);
-const whileAnyRunning = (items: { status: string }[] | undefined) => (items?.some((i) => isRunning(i.status)) ? liveInterval : false);
+/** A live list's refetch interval: every few seconds while any of its items runs, else none. */
+export const whileAnyRunning = (items: { status: string }[] | undefined) => (items?.some((i) => isRunning(i.status)) ? liveInterval : false);
 
 export const getPolicies = (p: PolicyListParams) =>
   api.page<ReplicationPolicy>(`/api/v2.0/replication/policies${query({ ...pageQuery(p), name: p.name })}`);
 export const policiesQuery = (p: PolicyListParams) => listQuery(replicationKeys.policies(p), () => getPolicies(p), ['name']);
 export const usePolicies = (p: PolicyListParams) => useQuery(policiesQuery(p));
+
+/** One rule by id: the rule a link selects, also when the list's page or search does not show it. */
+export const usePolicy = (id: number | null) => useQuery({
+  queryKey: replicationKeys.policy(id ?? 0),
+  queryFn: () => api.get<ReplicationPolicy>(`/api/v2.0/replication/policies/${id}`),
+  enabled: id !== null,
+});
 
 export const getExecutions = (p: ExecutionListParams) =>
   api.page<ReplicationExecution>(`/api/v2.0/replication/executions${query({ ...pageQuery(p), policy_id: p.policyId })}`);
@@ -150,7 +159,19 @@ const useReplicationMutation = <V, R>(fn: (v: V) => Promise<R>) => useInvalidati
 
 export const useCreatePolicy = () => useReplicationMutation(createPolicy);
 export const useUpdatePolicy = () => useReplicationMutation((v: { id: number; input: ReplicationPolicyInput }) => updatePolicy(v.id, v.input));
-export const useDeletePolicy = () => useReplicationMutation(deletePolicy);
+export function useDeletePolicy() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: deletePolicy,
+    // The deleted rule's own queries would only answer 404 or nothing now: drop them at once rather than ask again.
+    onSuccess: (_, id) => {
+      const own = (key: readonly unknown[]) => (key[1] === 'policy' || key[1] === 'last-execution') ? key[2] === id
+        : key[1] === 'executions' && (key[2] as ExecutionListParams).policyId === id;
+      qc.removeQueries({ queryKey: replicationKeys.all, predicate: (q) => own(q.queryKey) });
+      return qc.invalidateQueries({ queryKey: replicationKeys.all });
+    },
+  });
+}
 export const useStartExecution = () => useReplicationMutation(startExecution);
 export const useStopExecution = () => useReplicationMutation(stopExecution);
 export const useRetryFailedTasks = () => useReplicationMutation(retryFailedTasks);

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import {
   isRunning, useExecutions, useRetryFailedTasks, useStopExecution, type ReplicationExecution, type ReplicationPolicy,
@@ -13,6 +12,7 @@ import { duration, successRate } from './execution-figures.ts';
 import { Panel } from './panel.tsx';
 import { StatusBadge } from './status-badge.tsx';
 import { TasksPanel } from './tasks-panel.tsx';
+import { useSelectionParam } from './use-selection-param.ts';
 
 const pageSize = 10;
 
@@ -23,19 +23,12 @@ const pageSize = 10;
 export function ExecutionsPanel({ policy, onClose }: { policy: ReplicationPolicy; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const [page, setPage] = useState(1);
-  const [params, setParams] = useSearchParams();
-  const executionId = Number(params.get('execution')) || null;
+  const [executionId, show] = useSelectionParam('execution');
   const executions = useExecutions({ policyId: policy.id, page, pageSize, sort: '-start_time' });
   const stop = useStopExecution();
   const retry = useRetryFailedTasks();
   const [retried, setRetried] = useState<number | null>(null);
   const open = executions.data?.items.find((e) => e.id === executionId) ?? null;
-
-  const show = (id: number | null) => setParams((prev) => {
-    const next = new URLSearchParams(prev);
-    if (id === null) next.delete('execution'); else next.set('execution', String(id));
-    return next;
-  }, { replace: true });
 
   const columns: Column<ReplicationExecution>[] = [
     { id: 'id', header: t('replication.execution.id'), cell: ({ row }) => (

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useDeletePolicy, useLastExecution, usePolicies, useStartExecution, type ReplicationPolicy } from '../../api/replication.ts';
+import { useDeletePolicy, useLastExecution, usePolicies, usePolicy, useStartExecution, type ReplicationPolicy } from '../../api/replication.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
@@ -13,6 +12,7 @@ import { ExecutionsPanel } from './executions-panel.tsx';
 import { fromPolicy } from './rule-form.ts';
 import { RuleEditor } from './rule-editor.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { useSelectionParam } from './use-selection-param.ts';
 
 /**
  * Administration → replications: the rules, each run now or edited; the selected rule's executions (`?rule=`) and an
@@ -22,23 +22,15 @@ export default function ReplicationsPage() {
   const { t } = useTranslation();
   const list = useListParams({ sort: 'name' });
   const name = list.filter('name');
-  const [params, setParams] = useSearchParams();
-  const selectedId = Number(params.get('rule')) || null;
+  const [selectedId, select] = useSelectionParam('rule', ['execution']);
   const { data, isPending, isPlaceholderData, error } = usePolicies({ page: list.page, pageSize: list.pageSize, sort: list.sort || undefined, name: name || undefined });
   const [editing, setEditing] = useState<ReplicationPolicy | 'new' | null>(null);
   const [deleting, setDeleting] = useState<ReplicationPolicy | null>(null);
   const [running, setRunning] = useState<ReplicationPolicy | null>(null);
   const remove = useDeletePolicy();
   const start = useStartExecution();
-  const selected = data?.items.find((p) => p.id === selectedId) ?? null;
-
-  /** Selects a rule (or none) without losing the list's page; a new rule's executions start with none chosen. */
-  const select = (id: number | null) => setParams((prev) => {
-    const next = new URLSearchParams(prev);
-    if (id === null) next.delete('rule'); else next.set('rule', String(id));
-    next.delete('execution');
-    return next;
-  }, { replace: true });
+  const linked = usePolicy(selectedId);
+  const selected = data?.items.find((p) => p.id === selectedId) ?? linked.data ?? null;
 
   const columns: Column<ReplicationPolicy>[] = [
     { id: 'name', header: t('replication.rule.name'), meta: { sortKey: 'name' }, cell: ({ row }) => (

@@ -41,6 +41,8 @@ const unhealthy = (e: unknown) =>
 export function createRegistryService(deps: { store: RegistryStore; box: SecretBox; audit: AuditSink; types: Map<string, AdapterType> }) {
   const { store, box, types } = deps;
   const pool = createAdapterPool();
+  /** Other slices' reasons to keep an endpoint (replication policies using it): each throws to refuse the deletion. */
+  const removalChecks: ((r: RegistryRow) => Promise<void>)[] = [];
 
   const typeOf = (type: string): AdapterType => {
     const t = types.get(type);
@@ -160,9 +162,15 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
       deps.audit.record({ project: null, operator, resource: next.name, resourceType: 'registry', operation: 'update' });
     },
 
+    /** Adds a check run before an endpoint is deleted; it throws (412) while the endpoint is in use. */
+    refuseRemovalWhile(check: (r: RegistryRow) => Promise<void>) {
+      removalChecks.push(check);
+    },
+
     async remove(id: number, operator: string): Promise<void> {
       const row = await get(id);
       await refuseWhileProxied(row);
+      for (const check of removalChecks) await check(row);
       await store.remove(id);
       await pool.drop(id);
       deps.audit.record({ project: null, operator, resource: row.name, resourceType: 'registry', operation: 'delete' });

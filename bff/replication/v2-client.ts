@@ -251,9 +251,10 @@ export function createV2Client(endpoint: V2Endpoint) {
     /** The manifest's digest, media type and size, or null when the remote has none by that reference. */
     async headManifest(repo: string, reference: string): Promise<ManifestRef | null> {
       const r = await call(`/v2/${repo}/manifests/${reference}`, { method: 'HEAD', scopes: [pullScope(repo)], headers: { accept: manifestMediaTypes.join(', ') } });
+      // The failure reads the (empty) body: a body already dumped would make undici throw outside any promise.
+      if (r.statusCode !== 200 && r.statusCode !== 404) throw await failure(r, `HEAD manifest ${repo}:${reference}`);
       await r.body.dump();
       if (r.statusCode === 404) return null;
-      if (r.statusCode !== 200) throw await failure(r, `HEAD manifest ${repo}:${reference}`);
       return manifestRef(r);
     },
 
@@ -312,9 +313,9 @@ export function createV2Client(endpoint: V2Endpoint) {
     /** The blob's size, or null when the repository has no such blob. */
     async headBlob(repo: string, digest: string): Promise<number | null> {
       const r = await call(`/v2/${repo}/blobs/${digest}`, { method: 'HEAD', scopes: [pullScope(repo)] });
+      if (r.statusCode !== 200 && r.statusCode !== 404) throw await failure(r, `HEAD blob ${digest} in ${repo}`);
       await r.body.dump();
       if (r.statusCode === 404) return null;
-      if (r.statusCode !== 200) throw await failure(r, `HEAD blob ${digest} in ${repo}`);
       return Number(r.headers['content-length'] ?? 0);
     },
 

@@ -7,6 +7,7 @@ import type { StorageDriver } from './storage/driver.ts';
 import type { ArtifactRow, RegistryStore } from './store.ts';
 import type { RepositoryRef } from './uploads.ts';
 import { allowAll, type WriteGuard } from './access.ts';
+import { withPin } from './blob-locks.ts';
 
 export const maxManifestBytes = 4 * 1024 * 1024;
 
@@ -117,7 +118,6 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
     // in the transaction that records it.
     const adds = { blobs: [{ digest, size: body.length }, ...[...linked].map(([d, size]) => ({ digest: d, size }))] };
     await guard.beforeAdd(repo.projectId, adds);
-    await storage.put(digest, body);
     const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
     const record = {
       projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
@@ -125,13 +125,17 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
       subjectDigest: m.subject?.digest ?? null, annotations: m.annotations, blobs: m.blobs,
       children: children.map((c) => ({ digest: c.digest, platform: c.platform ?? null, annotations: c.annotations ?? null })),
     };
-    try {
-      await store.recordManifest({ ...record, tags }, (tx) => guard.beforeAdd(repo.projectId, adds, tx));
-    } catch (e) {
-      // Bytes no row names are removed again (those another repository holds stay).
-      if (!(await store.findBlob(digest))) await storage.delete(digest).catch(() => {});
-      throw e;
-    }
+    // Pinned from before the bytes land until their row is committed: GC leaves the digest alone meanwhile.
+    await withPin(store.db, digest, async () => {
+      await storage.put(digest, body);
+      try {
+        await store.recordManifest({ ...record, tags }, (tx) => guard.beforeAdd(repo.projectId, adds, tx));
+      } catch (e) {
+        // Bytes no row names are removed again (those another repository holds stay).
+        if (!(await store.findBlob(digest))) await storage.delete(digest).catch(() => {});
+        throw e;
+      }
+    });
     bytes.set(digest, body);
     return { digest, subject: m.subject?.digest ?? null, tags };
   }

@@ -4,6 +4,8 @@ import { now, type Db } from '../db/database.ts';
 import { chunks } from '../db/chunks.ts';
 import type { Database } from '../db/schema.ts';
 import type { PullableProjects } from './access.ts';
+import { collectedBlob, lockDigests } from './blob-locks.ts';
+import { RegistryError } from './errors.ts';
 
 export type Tx = Db | Transaction<Database>;
 
@@ -49,12 +51,18 @@ export function createRegistryStore(db: Db) {
 
     /**
      * Records durable bytes and links them to a repository, and to its project as pending (counted in the quota until
-     * an artifact references them, or the stale purge forgets them).
+     * an artifact references them, or the stale purge forgets them). `existing`: the bytes are a blob the registry
+     * already holds (a mount, a copy), so its row must still be there: GC may have collected it since it was looked up.
      */
-    async linkBlob(repositoryId: number, projectId: number, digest: string, size: number, mediaType: string, tx: Tx = db) {
+    async linkBlob(repositoryId: number, projectId: number, digest: string, size: number, mediaType: string, tx: Tx = db, existing = false) {
       const t = now();
-      await tx.insertInto('blobs').values({ digest, size, media_type: mediaType, creation_time: t })
-        .onConflict((oc) => oc.column('digest').doNothing()).execute();
+      await lockDigests(tx, [digest]);
+      if (!existing) {
+        await tx.insertInto('blobs').values({ digest, size, media_type: mediaType, creation_time: t })
+          .onConflict((oc) => oc.column('digest').doNothing()).execute();
+      }
+      const row = await tx.selectFrom('blobs').select('deleting').where('digest', '=', digest).executeTakeFirst();
+      if (!row || row.deleting) throw collectedBlob(digest);
       await tx.insertInto('repository_blobs').values({ repository_id: repositoryId, digest, linked_at: t })
         .onConflict((oc) => oc.columns(['repository_id', 'digest']).doNothing()).execute();
       await tx.insertInto('project_blobs').values({ project_id: projectId, digest, creation_time: t })
@@ -65,7 +73,8 @@ export function createRegistryStore(db: Db) {
     async linkBlobs(repositoryId: number, projectId: number, blobs: { digest: string; size: number; mediaType: string }[], admit: (tx: Tx) => Promise<void>) {
       await db.transaction().execute(async (tx) => {
         await admit(tx);
-        for (const b of blobs) await this.linkBlob(repositoryId, projectId, b.digest, b.size, b.mediaType, tx);
+        await lockDigests(tx, blobs.map((b) => b.digest));
+        for (const b of blobs) await this.linkBlob(repositoryId, projectId, b.digest, b.size, b.mediaType, tx, true);
       });
     },
 
@@ -75,7 +84,16 @@ export function createRegistryStore(db: Db) {
         .select(['blobs.digest', 'blobs.size', 'blobs.media_type'])
         .where('repository_blobs.repository_id', '=', repositoryId)
         .where('repository_blobs.digest', '=', digest)
+        .where('blobs.deleting', '=', 0)
         .executeTakeFirst(),
+
+    /**
+     * A HEAD that answers "exists" renews the link when it is older than `before`, so the manifest the client sends
+     * next finds it kept by GC's time window.
+     */
+    touchLink: (repositoryId: number, digest: string, before: string) =>
+      db.updateTable('repository_blobs').set({ linked_at: now() })
+        .where('repository_id', '=', repositoryId).where('digest', '=', digest).where('linked_at', '<', before).execute(),
 
     /** Which of the digests the repository links, with their sizes. */
     async linkedSizes(repositoryId: number, digests: string[]): Promise<Map<string, number>> {
@@ -83,7 +101,8 @@ export function createRegistryStore(db: Db) {
       for (const slice of chunks(digests)) {
         const rows = await db.selectFrom('repository_blobs').innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
           .select(['blobs.digest', 'blobs.size'])
-          .where('repository_blobs.repository_id', '=', repositoryId).where('repository_blobs.digest', 'in', slice).execute();
+          .where('repository_blobs.repository_id', '=', repositoryId).where('repository_blobs.digest', 'in', slice)
+          .where('blobs.deleting', '=', 0).execute();
         for (const r of rows) found.set(r.digest, Number(r.size));
       }
       return found;
@@ -113,7 +132,7 @@ export function createRegistryStore(db: Db) {
         .execute(),
 
     findBlob: (digest: string) =>
-      db.selectFrom('blobs').select(['digest', 'size', 'media_type']).where('digest', '=', digest).executeTakeFirst(),
+      db.selectFrom('blobs').select(['digest', 'size', 'media_type']).where('digest', '=', digest).where('deleting', '=', 0).executeTakeFirst(),
 
     /** Repositories (with their projects) that hold a blob: candidates for an automatic cross-repository mount. */
     repositoriesHolding: (digest: string, limit = 20) =>
@@ -200,6 +219,18 @@ export function createRegistryStore(db: Db) {
     async recordManifest(m: ManifestRecord, admit?: (tx: Tx) => Promise<void>): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await admit?.(tx);
+        // Under the digests' locks, the links the manifest service found must still be there: GC may have removed
+        // them since. Then the client is told to push the blob again, and no artifact ever names a blob it lacks.
+        await lockDigests(tx, [m.digest, ...m.blobs]);
+        for (const slice of chunks(m.blobs)) {
+          const held = await tx.selectFrom('repository_blobs').select('digest')
+            .where('repository_id', '=', m.repositoryId).where('digest', 'in', slice).execute();
+          if (held.length < slice.length) {
+            const found = new Set(held.map((r) => r.digest));
+            const missing = slice.find((d) => !found.has(d))!;
+            throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${missing}`, { digest: missing });
+          }
+        }
         const t = now();
         await this.linkBlob(m.repositoryId, m.projectId, m.digest, m.size, m.manifestMediaType, tx);
         await tx.insertInto('artifacts').values({

@@ -7,6 +7,7 @@ import { finishDigest, hashing, parseDigest, type DigestAlgorithm } from './dige
 import type { StorageDriver } from './storage/driver.ts';
 import type { RegistryStore } from './store.ts';
 import { allowAll, type WriteGuard } from './access.ts';
+import { withPin } from './blob-locks.ts';
 
 export type RepositoryRef = { id: number; projectId: number; name: string };
 
@@ -197,15 +198,18 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
           await this.cancel(id);
           throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { expected: digest, actual });
         }
-        await storage.commitUpload(id, offset, digest);
-        try {
-          // The reservation becomes the blob's pending link; a blob written unreserved (declared and held) is counted here.
-          await store.commitUpload(id, repo.id, repo.projectId, digest, offset,
-            (tx, reserved) => guard.beforeAdd(repo.projectId, { blobs: [{ digest, size: offset }], bytes: -reserved }, tx));
-        } catch (e) {
-          if (refusedByQuota(e)) await forget(id, repo);
-          throw e;
-        }
+        // Pinned from before the bytes land until their row is committed: GC leaves the digest alone meanwhile.
+        await withPin(store.db, digest, async () => {
+          await storage.commitUpload(id, offset, digest);
+          try {
+            // The reservation becomes the blob's pending link; a blob written unreserved (declared and held) is counted here.
+            await store.commitUpload(id, repo.id, repo.projectId, digest, offset,
+              (tx, reserved) => guard.beforeAdd(repo.projectId, { blobs: [{ digest, size: offset }], bytes: -reserved }, tx));
+          } catch (e) {
+            if (refusedByQuota(e)) await forget(id, repo);
+            throw e;
+          }
+        });
         running.delete(id);
         return digest;
       });

@@ -18,6 +18,7 @@ import * as jobs from './migrations/0011-jobs.ts';
 import * as registries from './migrations/0012-registries.ts';
 import * as replication from './migrations/0013-replication.ts';
 import * as proxyCache from './migrations/0014-proxy-cache.ts';
+import * as gc from './migrations/0015-gc.ts';
 
 export type Db = Kysely<Database>;
 
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0012-registries': registries,
   '0013-replication': replication,
   '0014-proxy-cache': proxyCache,
+  '0015-gc': gc,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -57,6 +57,8 @@ export interface BlobsTable {
   size: number;
   media_type: string;
   creation_time: string;
+  /** 1 while garbage collection deletes it (bff/gc): readers see no such blob, writers are refused. */
+  deleting: Generated<number>;
 }
 
 export interface ProjectBlobsTable {
@@ -183,4 +185,7 @@ export interface Database {
   replication_policies: import('../api/replication/table.ts').ReplicationPoliciesTable;
   replication_executions: import('../api/replication/table.ts').ReplicationExecutionsTable;
   replication_tasks: import('../api/replication/table.ts').ReplicationTasksTable;
+  blob_pins: import('../gc/tables.ts').BlobPinsTable;
+  gc_candidates: import('../gc/tables.ts').GcCandidatesTable;
+  gc_runs: import('../gc/tables.ts').GcRunsTable;
 }

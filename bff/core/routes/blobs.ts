@@ -63,7 +63,13 @@ export async function blob(r: RepoRequest, digestParam: string, ensureRepo: () =
   } else {
     res.status(200).set('Content-Length', String(size));
   }
-  if (req.method === 'HEAD') { res.end(); return; }
+  if (req.method === 'HEAD') {
+    // A push asks HEAD before it skips a blob: the link it relies on is renewed (at most once a minute), so GC's time
+    // window keeps it until the manifest arrives.
+    await r.services.store.touchLink(r.repo!.id, digest, new Date(Date.now() - 60_000).toISOString());
+    res.end();
+    return;
+  }
   await r.services.storage.send(digest, res, { range, signal: clientGone(req, res) });
 }
 
@@ -112,6 +118,8 @@ async function mount(r: RepoRequest, repo: RepositoryRef, digest: string, from: 
     try {
       await store.linkBlobs(repo.id, repo.projectId, [{ ...blob, mediaType: linked.media_type }], (tx) => r.services.guard.beforeAdd(repo.projectId, { blobs: [blob] }, tx));
     } catch (e) {
+      // Collected by GC since it was looked up: no mount, the client uploads it (the spec's fallback).
+      if (e instanceof RegistryError && e.code === 'BLOB_UNKNOWN') return false;
       await store.dropIfEmpty(repo.id);
       throw e;
     }

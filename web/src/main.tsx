@@ -50,6 +50,7 @@ const adminPageLoaders: Record<AdminPage, Load> = {
   replications: () => import('./pages/replication/replications-page.tsx'),
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
+  gc: () => import('./pages/gc/gc-page.tsx'),
   jobs: () => import('./pages/jobs/jobs-page.tsx'),
   configuration: () => import('./pages/admin/configuration-page.tsx'),
   'audit-log': () => import('./pages/audit/audit-log-page.tsx'),

@@ -1,0 +1,227 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  parametersOf, useGcHistory, useGcLog, useGcSchedule, useRunGc, useSaveGcSchedule, useStopGc,
+  type GcRun, type GcScheduleType,
+} from '../../api/gc.ts';
+import { Button } from '../../components/button.tsx';
+import { DataTable, type Column } from '../../components/data-table.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { ErrorMessage } from '../../components/error-message.tsx';
+import { inputClass } from '../../components/field.tsx';
+import { formatBytes, formatTime } from '../../components/format.ts';
+
+const pageSize = 10;
+const scheduleTypes: GcScheduleType[] = ['None', 'Hourly', 'Daily', 'Weekly', 'Custom'];
+const live = (r: GcRun) => r.job_status === 'Pending' || r.job_status === 'Running';
+
+/** /admin/gc: run garbage collection now (or a dry run), its schedule, and its history with what each run freed and its log. */
+export default function GcPage() {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <h1 className="mb-1 text-2xl font-semibold">{t('nav.admin.gc')}</h1>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('gc.intro')}</p>
+      <div className="grid gap-4 md:grid-cols-2">
+        <RunNow />
+        <Schedule />
+      </div>
+      <History />
+    </section>
+  );
+}
+
+function WorkersSelect({ value, onChange }: { value: number; onChange: (n: number) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      {t('gc.workers')}
+      <select className={inputClass} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
+    </label>
+  );
+}
+
+function RunNow() {
+  const { t } = useTranslation();
+  const [deleteUntagged, setDeleteUntagged] = useState(false);
+  const [workers, setWorkers] = useState(1);
+  const run = useRunGc();
+  const start = (dry: boolean) => run.mutate({ delete_untagged: deleteUntagged, dry_run: dry, workers });
+  return (
+    <div className="rounded border border-slate-200 p-4 dark:border-slate-700" data-testid="gc-run-now">
+      <h2 className="mb-3 text-lg font-semibold">{t('gc.runNow')}</h2>
+      <label className="mb-2 flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={deleteUntagged} onChange={(e) => setDeleteUntagged(e.target.checked)} />
+        {t('gc.deleteUntagged')}
+      </label>
+      <WorkersSelect value={workers} onChange={setWorkers} />
+      <div className="mt-3 flex gap-2">
+        <Button disabled={run.isPending} onClick={() => start(false)}>{t('gc.run')}</Button>
+        <Button variant="secondary" disabled={run.isPending} onClick={() => start(true)}>{t('gc.dryRun')}</Button>
+      </div>
+      {run.error ? <div className="mt-2"><ErrorMessage error={run.error} /></div> : null}
+    </div>
+  );
+}
+
+function Schedule() {
+  const { t, i18n } = useTranslation();
+  const current = useGcSchedule();
+  const save = useSaveGcSchedule();
+  const [type, setType] = useState<GcScheduleType>('None');
+  const [cron, setCron] = useState('');
+  const [deleteUntagged, setDeleteUntagged] = useState(false);
+  const [workers, setWorkers] = useState(1);
+  // The form starts from what is saved, and again after each save.
+  useEffect(() => {
+    if (!current.data) return;
+    const p = parametersOf(current.data);
+    setType(current.data.schedule?.type ?? 'None');
+    setCron(current.data.schedule?.cron ?? '');
+    setDeleteUntagged(p.delete_untagged ?? false);
+    setWorkers(p.workers ?? 1);
+  }, [current.data]);
+  const next = current.data?.schedule?.next_scheduled_time;
+  return (
+    <form className="rounded border border-slate-200 p-4 dark:border-slate-700" data-testid="gc-schedule"
+      onSubmit={(e) => { e.preventDefault(); save.mutate({ type, cron, parameters: { delete_untagged: deleteUntagged, dry_run: false, workers } }); }}>
+      <h2 className="mb-3 text-lg font-semibold">{t('gc.schedule')}</h2>
+      <div className="flex flex-wrap items-center gap-3">
+        <label className="flex items-center gap-2 text-sm">
+          {t('gc.scheduleType')}
+          <select className={inputClass} value={type} onChange={(e) => setType(e.target.value as GcScheduleType)}>
+            {scheduleTypes.map((s) => <option key={s} value={s}>{t(`gc.type.${s}`)}</option>)}
+          </select>
+        </label>
+        {type === 'Custom' && (
+          <label className="flex items-center gap-2 text-sm">
+            {t('gc.cron')}
+            <input className={`${inputClass} font-mono`} value={cron} onChange={(e) => setCron(e.target.value)} placeholder="0 0 2 * * *" />
+          </label>
+        )}
+      </div>
+      {type !== 'None' && (
+        <div className="mt-2 flex flex-wrap items-center gap-3">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={deleteUntagged} onChange={(e) => setDeleteUntagged(e.target.checked)} />
+            {t('gc.deleteUntagged')}
+          </label>
+          <WorkersSelect value={workers} onChange={setWorkers} />
+        </div>
+      )}
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-300" data-testid="gc-next-run">
+        {next && current.data?.schedule?.type !== 'None' ? t('gc.nextRun', { time: formatTime(next, i18n.language) }) : t('gc.noSchedule')}
+      </p>
+      <div className="mt-3 flex items-center gap-2">
+        <Button type="submit" disabled={save.isPending}>{t('gc.saveSchedule')}</Button>
+        {save.isSuccess && <span className="text-sm text-emerald-700 dark:text-emerald-300">{t('gc.saved')}</span>}
+      </div>
+      {save.error ? <div className="mt-2"><ErrorMessage error={save.error} /></div> : null}
+    </form>
+  );
+}
+
+function StatusCell({ run }: { run: GcRun }) {
+  const { t } = useTranslation();
+  const tone = {
+    Success: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200',
+    Error: 'bg-red-100 text-red-900 dark:bg-red-900/40 dark:text-red-200',
+    Stopped: 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
+    Pending: 'bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200',
+    Running: 'bg-sky-100 text-sky-900 dark:bg-sky-900/40 dark:text-sky-200',
+  }[run.job_status];
+  return (
+    <div className="flex items-center gap-2">
+      <span className={`rounded px-2 py-0.5 text-sm ${tone}`}>{t(`gc.status.${run.job_status}`)}</span>
+      {run.job_status === 'Running' && (
+        <>
+          <progress className="h-2 w-24" max={100} value={run.progress ?? 0} aria-label={t('gc.progressOf', { id: run.id })} />
+          <span className="text-sm tabular-nums">{run.progress ?? 0}%</span>
+        </>
+      )}
+    </div>
+  );
+}
+
+function History() {
+  const { t, i18n } = useTranslation();
+  const [page, setPage] = useState(1);
+  const history = useGcHistory({ page, pageSize });
+  const stop = useStopGc();
+  const [logOf, setLogOf] = useState<GcRun | null>(null);
+  const shown = logOf && (history.data?.items.find((r) => r.id === logOf.id) ?? logOf);
+
+  const columns: Column<GcRun>[] = [
+    { id: 'id', header: t('gc.id'), cell: ({ row }) => <span className="tabular-nums">#{row.original.id}</span> },
+    {
+      id: 'kind', header: t('gc.kind'),
+      cell: ({ row }) => {
+        const p = parametersOf(row.original);
+        return (
+          <span className="text-sm">
+            {t(`gc.kind.${row.original.job_kind}`)}
+            {p.dry_run && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-900/40 dark:text-violet-200">{t('gc.dryRunBadge')}</span>}
+            {p.delete_untagged && <span className="ml-2 text-xs text-slate-500">{t('gc.untaggedBadge')}</span>}
+          </span>
+        );
+      },
+    },
+    { id: 'status', header: t('gc.statusHeader'), cell: ({ row }) => <StatusCell run={row.original} /> },
+    {
+      id: 'freed', header: t('gc.freed'),
+      cell: ({ row }) => {
+        const r = row.original;
+        if (live(r)) return '—';
+        return (
+          <span className="text-sm" data-testid="gc-freed">
+            {t(parametersOf(r).dry_run ? 'gc.wouldFree' : 'gc.didFree', { size: formatBytes(r.freed_bytes), count: r.blobs_deleted })}
+            {r.artifacts_deleted > 0 && <> · {t('gc.artifacts', { count: r.artifacts_deleted })}</>}
+          </span>
+        );
+      },
+    },
+    { id: 'created', header: t('gc.created'), cell: ({ row }) => formatTime(row.original.creation_time, i18n.language, { seconds: true }) },
+    { id: 'updated', header: t('gc.updated'), cell: ({ row }) => formatTime(row.original.update_time, i18n.language, { seconds: true }) },
+    {
+      id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' },
+      cell: ({ row }) => (
+        <div className="flex justify-end gap-1">
+          <Button variant="ghost" className="-my-1.5" onClick={() => setLogOf(row.original)} aria-label={t('gc.logNamed', { id: row.original.id })}>{t('gc.log')}</Button>
+          {live(row.original) && (
+            <Button variant="ghost" className="-my-1.5" disabled={stop.isPending} onClick={() => stop.mutate(row.original.id)}
+              aria-label={t('gc.stopNamed', { id: row.original.id })}>{t('gc.stop')}</Button>
+          )}
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <h2 className="mb-2 mt-6 text-lg font-semibold">{t('gc.history')}</h2>
+      {stop.error ? <div className="mb-2"><ErrorMessage error={stop.error} /></div> : null}
+      <DataTable label={t('gc.history')} columns={columns} rows={history.data?.items} rowKey={(r) => r.id}
+        isPending={history.isPending} error={history.error} rowTestId="gc-run-row"
+        total={history.data?.total} page={page} pageSize={pageSize} onPage={setPage}
+        empty={<EmptyState title={t('gc.noHistory')}>{t('gc.noHistoryHint')}</EmptyState>} />
+      {shown && <LogDialog run={shown} onClose={() => setLogOf(null)} />}
+    </>
+  );
+}
+
+function LogDialog({ run, onClose }: { run: GcRun; onClose: () => void }) {
+  const { t } = useTranslation();
+  const log = useGcLog(run.id, live(run));
+  return (
+    <Dialog open wide title={t('gc.logTitle', { id: run.id })} onClose={onClose}>
+      {log.error ? <ErrorMessage error={log.error} /> : (
+        <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="gc-log">
+          {log.data === undefined ? t('gc.loading') : log.data || t('gc.emptyLog')}
+        </pre>
+      )}
+    </Dialog>
+  );
+}

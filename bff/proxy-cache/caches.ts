@@ -56,7 +56,7 @@ export function createProxyCaches(deps: ProxyCacheDeps): ProxyCaches & { close()
   const { db, registries, logger } = deps;
   const tagChecks = createTagChecks(db, deps.tagCheckSeconds * 1000);
   const pending = createPendingManifests({ store: deps.store, manifests: deps.manifests, pulls: deps.pulls, rules: deps.rules, logger });
-  const proxyDeps = { store: deps.store, manifests: deps.manifests, uploads: deps.uploads, tagChecks, pending, logger };
+  const proxyDeps = { store: deps.store, manifests: deps.manifests, uploads: deps.uploads, tagChecks, pending, logger, fetching: new Map() };
   const adapters = new Map<number, { version: string; adapter: Adapter }>();
   const projects = new LRUCache<string, Promise<ProjectProxy | null>>({ max: 1000, ttl: settingsMs });
 
@@ -74,7 +74,7 @@ export function createProxyCaches(deps: ProxyCacheDeps): ProxyCaches & { close()
     const project = await db.selectFrom('projects').select(['id', 'registry_id']).where('name', '=', name).executeTakeFirst();
     if (!project?.registry_id) return null;
     const meta = Object.fromEntries((await db.selectFrom('project_metadata').select(['name', 'value'])
-      .where('project_id', '=', project.id).where('name', 'like', 'proxy%').execute()).map((m) => [m.name, m.value]));
+      .where('project_id', '=', project.id).execute()).map((m) => [m.name, m.value]));
     const number = (key: string) => Number(meta[key] ?? -1);
     const endpoint = await registries.get(project.registry_id);
     const connections = number('max_upstream_conn') > 0 ? number('max_upstream_conn') : unboundedConnections;

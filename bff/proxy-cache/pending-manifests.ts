@@ -98,6 +98,11 @@ export function createPendingManifests(deps: {
       }
       void settle(waiting.get(key)!);
     },
+    /** A manifest still waiting, served from here to the rest of a burst instead of from the upstream again. */
+    held(repository: string, digest: string): { body: Buffer; mediaType: string } | undefined {
+      const w = waiting.get(`${repository}@${digest}`);
+      return w && { body: w.body, mediaType: w.mediaType };
+    },
     /** Something landed in the repository (a blob): what waited on it may be complete. */
     landed: (repository: string) => settleRepository(repository),
     close() { clearInterval(timer); waiting.clear(); },

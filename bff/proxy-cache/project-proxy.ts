@@ -34,7 +34,11 @@ export type ProxySettings = {
   filter: ((path: string) => boolean) | null;
 };
 
-export type ProxyDeps = { store: RegistryStore; manifests: ManifestService; uploads: UploadService; tagChecks: TagChecks; pending: PendingManifests; logger: Logger };
+export type ProxyDeps = {
+  store: RegistryStore; manifests: ManifestService; uploads: UploadService; tagChecks: TagChecks; pending: PendingManifests; logger: Logger;
+  /** Upstream manifest GETs in flight, by `<repository>@<reference>`. */
+  fetching: Map<string, Promise<{ body: Buffer; mediaType: string }>>;
+};
 
 /**
  * Pulls in a proxy-cache project: manifests and blobs the cache holds are served from it; what it lacks comes from
@@ -61,9 +65,19 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
     return { ...served, body };
   }
 
+  /** One upstream GET per manifest at a time: the rest of a burst shares it. */
+  function fetchOnce(key: string, get: () => Promise<{ body: Buffer; mediaType: string }>) {
+    let asking = deps.fetching.get(key);
+    if (!asking) {
+      asking = get().finally(() => deps.fetching.delete(key));
+      deps.fetching.set(key, asking);
+    }
+    return asking;
+  }
+
   /** A manifest from the upstream, checked against the digest it was asked by, and queued to be cached. */
   async function fromUpstream(r: ProxiedRepository, path: string, reference: string, expected: string | null): Promise<ProxiedManifest> {
-    const got = await s.client.getManifest(path, expected ?? reference);
+    const got = (expected && pending.held(r.name, expected)) || await fetchOnce(`${r.name}@${expected ?? reference}`, () => s.client.getManifest(path, expected ?? reference));
     const digest = digestOf(got.body, expected ? parseDigest(expected).algorithm : 'sha256');
     if (expected && digest !== expected) {
       throw new RegistryError('UNAVAILABLE', `the upstream registry ${s.upstream} sent a manifest for ${path}@${expected} whose digest is ${digest}`);
@@ -145,10 +159,10 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
       const source = s.bytesPerSecond ? got.stream.pipe(throttle(s.bytesPerSecond)) : got.stream;
       if (source !== got.stream) got.stream.on('error', (e) => source.destroy(e));
       const length = got.size >= 0 ? got.size : undefined;
-      const { stream, stored } = storeWhileStreaming(source, async (bytes) => {
+      const { stream, stored } = storeWhileStreaming(source, async (bytes, signal) => {
         const id = await uploads.start(repo, r.caller);
         try {
-          await uploads.finish(id, repo, digest, bytes, { length });
+          await uploads.finish(id, repo, digest, bytes, { length, signal });
         } catch (e) {
           await uploads.cancel(id).catch(() => undefined);
           throw e;

@@ -6,13 +6,15 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
  * own buffer is full. A store that fails stops being fed and the reader still gets every byte; a reader that leaves
  * early (the stream destroyed before its end) aborts the store, which then discards what it had (`stored` is false).
  */
-export function storeWhileStreaming(source: Readable, store: (bytes: Readable) => Promise<unknown>): { stream: Readable; stored: Promise<boolean> } {
+export function storeWhileStreaming(source: Readable, store: (bytes: Readable, signal: AbortSignal) => Promise<unknown>): { stream: Readable; stored: Promise<boolean> } {
   const side = new PassThrough({ highWaterMark: 1 << 20 });
+  // The store pipes `side` onwards, and a pipe does not pass a destroy on: the signal tells the store to give up.
+  const abort = new AbortController();
   let feeding = true;
   let ended = false;
   let waiting: (() => void) | null = null;
   const release = () => { const w = waiting; waiting = null; w?.(); };
-  const stored = store(side).then(() => true, () => { feeding = false; side.destroy(); release(); return false; });
+  const stored = store(side, abort.signal).then(() => true, () => { feeding = false; side.destroy(); release(); return false; });
   side.on('error', () => { /* the store's own failure, seen through `stored` */ });
   side.on('drain', release);
   side.on('close', release);
@@ -31,7 +33,9 @@ export function storeWhileStreaming(source: Readable, store: (bytes: Readable) =
     destroy(err, done) {
       if (!ended) {
         feeding = false;
-        side.destroy(err ?? new Error('the client left before the blob was whole'));
+        const why = err ?? new Error('the client left before the blob was whole');
+        abort.abort(why);
+        side.destroy(why);
         source.destroy();
         release();
       }

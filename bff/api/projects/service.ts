@@ -8,7 +8,9 @@ import { unlimited } from '../quotas/store.ts';
 import { readSetting } from '../configurations/settings.ts';
 import { checkedList, toCveAllowlist, type CveAllowlist, type CveAllowlistInput } from '../cve-allowlists/service.ts';
 import type { CveAllowlistRow } from '../cve-allowlists/store.ts';
+import { registryJson } from '../registries/service.ts';
 import { normalizeMetadata } from './metadata.ts';
+import { proxyEndpoint } from './proxy-endpoint.ts';
 import { createProjectStore, type ProjectRecord } from './store.ts';
 import { visibilityOf } from './visibility.ts';
 
@@ -55,7 +57,7 @@ function allowlistOf(req: ProjectReq, projectId: number): CveAllowlist | undefin
 }
 
 /** Project rules: who sees and changes which project, name rules, deletion, summary, metadata. */
-export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users'>) {
+export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users' | 'registries'>) {
   const store = createProjectStore(deps.db);
 
   /** Shapes Harbor's Project for one caller (its role, whether it may change the project). */
@@ -65,6 +67,8 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       project_id: p.id,
       owner_id: p.owner_id,
       name: p.name,
+      // Harbor leaves it out for an ordinary project (omitempty on 0).
+      ...(p.registry_id ? { registry_id: p.registry_id } : {}),
       creation_time: p.creation_time,
       update_time: p.update_time,
       deleted: false,
@@ -124,7 +128,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
         throw forbidden('only a system admin may create projects');
       }
       const name = checkProjectName(req.project_name);
-      if (req.registry_id) throw badRequest(`registry ${req.registry_id} not found: proxy cache projects need a registry endpoint`);
+      const registryId = req.registry_id ? await proxyEndpoint(deps.registries, who, req.registry_id) : undefined;
       const asked = admin ? (req.storage_limit ?? 0) : 0;
       if (asked < unlimited) throw badRequest('storage_limit must be -1 (unlimited) or a number of bytes');
       const storageLimit = asked === 0 ? await readSetting(deps.db, 'storage_per_project') : asked;
@@ -135,7 +139,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
       const ownerId = who.kind === 'user' ? who.id : (await deps.users.byName('admin'))!.id;
       let id: number;
       try {
-        id = await store.create({ name, ownerId, public: pub ?? false, metadata, allowlist, storageLimit });
+        id = await store.create({ name, ownerId, public: pub ?? false, metadata, allowlist, storageLimit, registryId });
       } catch (e) {
         if (isUniqueViolation(e)) throw new ApiError('CONFLICT', `The project named ${name} already exists`);
         throw e;
@@ -181,6 +185,8 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
         const [hard, used] = await Promise.all([store.quotas.hardLimit(project.id), store.quotas.used(project.id)]);
         summary.quota = { hard: { storage: hard }, used: { storage: used } };
       }
+      // The upstream a proxy cache pulls through (Harbor's summary `registry`), with its secret masked as everywhere.
+      if (p.registry_id) summary.registry = registryJson(await deps.registries.get(p.registry_id));
       return summary;
     },
 

@@ -20,8 +20,8 @@ const sortColumns = {
 export const projectSortKeys = Object.keys(sortColumns);
 
 export type ProjectRecord = {
-  id: number; name: string; owner_id: number; public: number; creation_time: string; update_time: string;
-  owner_name: string | null; repo_count: number;
+  id: number; name: string; owner_id: number; public: number; registry_id: number | null; creation_time: string;
+  update_time: string; owner_name: string | null; repo_count: number;
 };
 
 type ProjectsEb = ExpressionBuilder<Database, 'projects'>;
@@ -68,8 +68,8 @@ export function createProjectStore(db: Db) {
   const detailed = () => db.selectFrom('projects')
     .leftJoin('users', 'users.id', 'projects.owner_id')
     .select([
-      'projects.id', 'projects.name', 'projects.owner_id', 'projects.public', 'projects.creation_time', 'projects.update_time',
-      'users.username as owner_name',
+      'projects.id', 'projects.name', 'projects.owner_id', 'projects.public', 'projects.registry_id', 'projects.creation_time',
+      'projects.update_time', 'users.username as owner_name',
     ])
     .select((eb) => eb.selectFrom('repositories').select((e) => e.fn.countAll<number>().as('n'))
       .whereRef('repositories.project_id', '=', 'projects.id').as('repo_count'));
@@ -113,12 +113,15 @@ export function createProjectStore(db: Db) {
       return new Map(rows.map((r) => [r.project_id, r.role]));
     },
 
-    /** Creates the project with its creator as ProjectAdmin, its metadata, CVE allowlist and storage limit, all or nothing. */
-    create: (p: { name: string; ownerId: number; public: boolean; metadata: Record<string, string>; allowlist?: CveAllowlist; storageLimit: number }) =>
+    /**
+     * Creates the project with its creator as ProjectAdmin, its metadata, CVE allowlist and storage limit, all or
+     * nothing; with `registryId`, a proxy cache of that endpoint.
+     */
+    create: (p: { name: string; ownerId: number; public: boolean; metadata: Record<string, string>; allowlist?: CveAllowlist; storageLimit: number; registryId?: number }) =>
       db.transaction().execute(async (tx) => {
         const t = now();
         const { id } = await tx.insertInto('projects')
-          .values({ name: p.name, owner_id: p.ownerId, public: p.public ? 1 : 0, creation_time: t, update_time: t })
+          .values({ name: p.name, owner_id: p.ownerId, public: p.public ? 1 : 0, registry_id: p.registryId ?? null, creation_time: t, update_time: t })
           .returning('id').executeTakeFirstOrThrow();
         await tx.insertInto('members')
           .values({ project_id: id, entity_type: 'u', entity_id: p.ownerId, role: roles.projectAdmin, creation_time: t, update_time: t })

@@ -38,6 +38,10 @@ import { createRegistryStore as createEndpointStore } from './api/registries/sto
 import { adapterTypes } from './replication/adapters/by-type.ts';
 import { startHealthChecks } from './replication/health-check.ts';
 import { createJobs, type Jobs } from './jobs/jobs.ts';
+import { createArtifactEvents } from './events/artifact-events.ts';
+import { createReplication } from './api/replication/replication.ts';
+import { createLocalRegistry } from './replication/local-registry.ts';
+import type { V2Client } from './replication/v2-client.ts';
 
 export type Wharf = {
   url: string;
@@ -112,9 +116,10 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const throttle = createLoginThrottle();
   const principals = createPrincipals({ db, users, throttle, audit: audit.sink, robotPrefix: async () => (await settings.get()).robot_name_prefix });
   const authorizer = createRegistryAuthorizer({ principals, tokens, access });
+  const events = createArtifactEvents((err, event) => logger.error({ err, event: event.type, repository: event.repository }, 'artifact event listener failed'));
 
   const coreApp = createRegistryApp({
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard },
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events },
     authorizer,
     externalUrl: config.externalUrl,
     service,
@@ -129,7 +134,15 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries };
+  // Replication reaches this Wharf through its own /v2 over loopback, once it listens.
+  let local: V2Client | undefined;
+  const replication = createReplication({
+    db, jobs, registries, audit: audit.sink, users, logger, events,
+    local: () => local ?? (() => { throw new Error('Wharf is not listening yet'); })(),
+    retry: { attempts: 3, backoffMs: config.replication.retrySeconds * 1000 },
+    taskConcurrency: config.replication.tasks,
+  });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
@@ -141,6 +154,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);
+  local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens });
   // Job types register while the app is built; their workers start once Wharf answers.
   await jobs.start();
 
@@ -172,6 +186,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
       await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);
       // Running jobs are given back to the queue before the database goes: the next start resumes them.
       await jobs.close();
+      await replication.close();
+      await local?.close();
       await pulls.close();
       await audit.close();
       await db.destroy();

@@ -10,6 +10,7 @@ import type { SecretBox } from '../auth/secrets.ts';
 import type { SettingsCache } from './configurations/settings-cache.ts';
 import type { RegistryService } from './registries/service.ts';
 import type { Jobs } from '../jobs/jobs.ts';
+import type { Replication } from './replication/replication.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -31,4 +32,6 @@ export type ApiDeps = {
   jobs: Jobs;
   /** Registry endpoints, with their live adapters (the background health check shares them). */
   registries: RegistryService;
+  /** Replication policies and executions (their jobs and event trigger run beside the API). */
+  replication: Replication;
 };

@@ -24,6 +24,7 @@ import { createScannersRouter } from './scanners/router.ts';
 import { createJobserviceRouter } from './jobservice/router.ts';
 import { createSchedulesRouter } from './schedules/router.ts';
 import { createRegistriesRouter } from './registries/router.ts';
+import { createReplicationRouter } from './replication/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -49,6 +50,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createWebhooksRouter(deps));
   api.use(createScannersRouter());
   api.use(createRegistriesRouter(deps));
+  api.use(createReplicationRouter(deps));
   api.use(createJobserviceRouter(deps));
   api.use(createSchedulesRouter(deps));
   api.use(methodNotAllowed(api));

@@ -21,6 +21,12 @@ export type Fixtures = {
   registryId: number;
   /** The server's own URL (an endpoint that answers its ping). */
   url: string;
+  /** A replication policy pushing `contract/**` to the server itself, one ended execution of it and its one task. */
+  policyId: number;
+  executionId: number;
+  taskId: number;
+  /** A second endpoint for the policy createReplicationPolicy makes (deleteRegistry must find its endpoint unused). */
+  spareRegistryId: number;
 };
 
 /** One call's inputs; path parameters come from `pathValues` unless `params` names them. */
@@ -68,7 +74,9 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
   const label = await post(s, '/labels', { name: 'contract', scope: 'g', color: '#0000FF' });
   const member = await post(s, `/projects/${project}/members`, { role_id: roles.developer, member_user: { username: 'contract-user' } });
   const registry = await post(s, '/registries', { name: 'contract', type: 'harbor', url: s.url, credential: { type: 'basic', access_key: 'admin', access_secret: 'Harbor12345' } });
+  const replication = await replicateToSelf(s, registry.status === 201 ? idFrom(registry) : 1);
   return {
+    ...replication,
     project, projectId, repository: 'app', digest, tag: 'latest', userId, otherUser: 'contract-other',
     robotId: robot.status === 201 ? idFrom(robot) : 1,
     labelId: label.status === 201 ? idFrom(label) : 1,
@@ -76,6 +84,25 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
     registryId: registry.status === 201 ? idFrom(registry) : 1,
     url: s.url,
   };
+}
+
+/** A push policy from the server to itself (as a `harbor` remote) run once to its end: a real execution, task and log. */
+async function replicateToSelf(s: TestServer, registryId: number) {
+  const policy = await post(s, '/replication/policies', {
+    name: 'contract', dest_registry: { id: registryId }, dest_namespace: 'contract-mirror', dest_namespace_replace_count: 1,
+    filters: [{ type: 'name', value: 'contract/**' }], trigger: { type: 'manual' }, enabled: true, override: true,
+  });
+  const spare = await post(s, '/registries', { name: 'contract-spare', type: 'docker-registry', url: s.url, credential: { type: 'basic', access_key: 'admin', access_secret: 'Harbor12345' } });
+  const spareRegistryId = spare.status === 201 ? idFrom(spare) : 1;
+  if (policy.status !== 201) return { policyId: 1, executionId: 1, taskId: 1, spareRegistryId };
+  const policyId = idFrom(policy);
+  const executionId = idFrom(await post(s, '/replication/executions', { policy_id: policyId }));
+  const get = (path: string) => fetch(`${s.url}/api/v2.0${path}`, { headers: { Authorization: adminAuth } }).then((r) => r.json());
+  for (let i = 0; i < 300 && (await get(`/replication/executions/${executionId}`) as { status: string }).status === 'InProgress'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [task] = (await get(`/replication/executions/${executionId}/tasks`)) as { id: number }[];
+  return { policyId, executionId, taskId: task?.id ?? 1, spareRegistryId };
 }
 
 /** Path parameters by name; an id nothing made is 1 (the answer is then checked as an error). */
@@ -128,6 +155,22 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   actionGetJobLog: () => ({ params: { job_id: '424242' }, mustAnswer: 404 }),
   listSchedules: () => ({ mustAnswer: 200 }),
   getSchedulePaused: () => ({ params: { job_type: 'all' }, mustAnswer: 200 }),
+
+  // Replication (a policy to the server itself, run once by the fixtures).
+  listReplicationPolicies: () => ({ query: { name: 'contract', sort: 'name' }, mustAnswer: 200 }),
+  getReplicationPolicy: (f) => ({ params: { id: f.policyId }, mustAnswer: 200 }),
+  createReplicationPolicy: (f) => ({
+    body: { name: 'contract-new', dest_registry: { id: f.spareRegistryId }, filters: [{ type: 'name', value: 'nothing/**' }], trigger: { type: 'manual' }, enabled: true },
+    mustAnswer: 201,
+  }),
+  updateReplicationPolicy: (f) => ({ params: { id: f.policyId }, body: { name: 'contract', description: 'updated by the contract test' }, mustAnswer: 200 }),
+  deleteReplicationPolicy: (f) => ({ params: { id: f.policyId }, mustAnswer: 200 }),
+  listReplicationExecutions: (f) => ({ query: { policy_id: String(f.policyId), status: 'Succeed', trigger: 'manual' }, mustAnswer: 200 }),
+  getReplicationExecution: (f) => ({ params: { id: f.executionId }, mustAnswer: 200 }),
+  startReplication: (f) => ({ body: { policy_id: f.policyId }, mustAnswer: 201 }),
+  stopReplication: (f) => ({ params: { id: f.executionId }, mustAnswer: 200 }),
+  listReplicationTasks: (f) => ({ params: { id: f.executionId }, query: { status: 'Succeed' }, mustAnswer: 200 }),
+  getReplicationLog: (f) => ({ params: { id: f.executionId, task_id: f.taskId }, mustAnswer: 200 }),
 
   // Others' slices: inputs a Harbor client would send.
   search: (f) => ({ query: { q: f.repository } }),

@@ -168,6 +168,8 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
           throw e;
         }
       });
+      // A pipe does not pass a destroy back upstream: the upstream's body would hold its connection until a timeout.
+      stream.on('close', () => got.stream.destroy());
       void stored.then(async (ok) => {
         if (ok) await pending.landed(r.name);
         else await store.dropIfEmpty(repo.id);

@@ -142,7 +142,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     retry: { attempts: 3, backoffMs: config.replication.retrySeconds * 1000 },
     taskConcurrency: config.replication.tasks,
   });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication };
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, events };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

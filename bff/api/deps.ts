@@ -11,6 +11,7 @@ import type { SettingsCache } from './configurations/settings-cache.ts';
 import type { RegistryService } from './registries/service.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Replication } from './replication/replication.ts';
+import type { ArtifactEventSink } from '../events/artifact-events.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -34,4 +35,6 @@ export type ApiDeps = {
   registries: RegistryService;
   /** Replication policies and executions (their jobs and event trigger run beside the API). */
   replication: Replication;
+  /** Artifact events (pushes and deletions) for subscribers; the API emits the deletions it makes. */
+  events: ArtifactEventSink;
 };

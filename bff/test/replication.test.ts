@@ -121,9 +121,14 @@ describe('replication between two Wharfs and docker-registry', () => {
     });
     expect(del.status).toBe(202);
     await eventually(async () => (await remote.headManifest('ev/img', pushed.digest)) === null, 30_000, 'event-based deletion');
+    // A deletion through the API (the console's) is followed too.
+    const second = await pushImage(local, 'events/img2', '2.0');
+    await eventually(() => remote.headManifest('ev/img2', '2.0'), 30_000, 'event-based copy of the second image');
+    expect((await api(a)(`/projects/events/repositories/img2/artifacts/${second.digest}`, { method: 'DELETE' })).status).toBe(200);
+    await eventually(async () => (await remote.headManifest('ev/img2', second.digest)) === null, 30_000, 'event-based deletion through the API');
     const tasks = (await Promise.all(((await (await api(a)(`/replication/executions?policy_id=${policy}`)).json()) as Json[])
       .map((x) => tasksOf(a, x.id as number)))).flat();
-    expect(tasks.map((t) => t.operation).sort()).toEqual(['copy', 'deletion']);
+    expect(tasks.map((t) => t.operation).sort()).toEqual(['copy', 'copy', 'deletion', 'deletion']);
 
     // A pull by replication into `pulled2` pushes into this Wharf: the event policy matching it stays quiet.
     const pull = await addPolicy(a, {
@@ -134,7 +139,7 @@ describe('replication between two Wharfs and docker-registry', () => {
     await expectSame(local, 'pulled2/app', index);
     await new Promise((r) => setTimeout(r, 500)); // events are handled off the push's path: give one the time it would take
     const after = (await (await api(a)(`/replication/executions?policy_id=${policy}`)).json()) as Json[];
-    expect(after).toHaveLength(2);
+    expect(after).toHaveLength(4);
     expect(await remote.headManifest('ev/app', 'v1')).toBeNull();
   });
 

@@ -45,7 +45,7 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
   const router = Router();
   const artifacts = createArtifactService({
     store: createArtifactStore(deps.db), registry: deps.store, manifests: deps.manifests, storage: deps.storage,
-    audit: deps.audit, labels: createLabelStore(deps.db), guard: deps.guard,
+    audit: deps.audit, labels: createLabelStore(deps.db), guard: deps.guard, events: deps.events,
   });
   const operator = (req: Request) => (req.principal ?? anonymous).name;
   const listOptions = (req: Request) => {

@@ -1,4 +1,5 @@
 import type { AuditSink, WriteGuard } from '../../core/access.ts';
+import type { ArtifactEventSink } from '../../events/artifact-events.ts';
 import { isDigest } from '../../core/digest.ts';
 import { RegistryError } from '../../core/errors.ts';
 import type { ManifestService } from '../../core/manifests.ts';
@@ -54,6 +55,8 @@ export function parseCopySource(from: string): { project: string; repository: st
 export function createArtifactService(deps: {
   store: ArtifactStore; registry: RegistryStore; manifests: ManifestService; storage: StorageDriver; audit: AuditSink; labels: LabelStore;
   guard: Pick<WriteGuard, 'beforeAdd'>;
+  /** Deletions for subscribers (replication's event trigger), as the core emits those made through /v2. */
+  events?: ArtifactEventSink;
 }) {
   const { store, registry, manifests, storage, audit, guard } = deps;
   const details = createManifestDetails(storage);
@@ -194,6 +197,7 @@ export function createArtifactService(deps: {
       // The core deletes referrers by `subject`; signatures found by cosign's tag convention go here.
       for (const sig of cosignSignatures) await manifests.delete(repo, sig.digest).catch(() => { /* still referenced: it stays */ });
       audit.record({ project, operator, resource: `${repo.name}@${a.digest}`, resourceType: 'artifact', operation: 'delete' });
+      deps.events?.emit({ type: 'delete', project, repository: repo.name, digest: a.digest, tags: [], operator });
     },
 
     /**

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { ManifestService } from '../core/manifests.ts';
 import { parseManifest, type ManifestRules } from '../core/manifest.ts';
@@ -34,6 +35,11 @@ export function createPendingManifests(deps: {
   const { store, manifests, pulls, logger } = deps;
   const windowMs = deps.windowMs ?? 10 * 60_000;
   const waiting = new Map<string, Waiting>();
+  /**
+   * Tags a client resolved with a HEAD, by `<repository>@<digest>`: docker and containerd HEAD the tag, then GET the
+   * digest, and the manifest they then pull keeps that tag (Harbor caches it untagged: its #15591).
+   */
+  const resolved = new LRUCache<string, Set<string>>({ max: 10_000, ttl: windowMs });
   const byRepository = (repository: string) => [...waiting.values()].filter((w) => w.repository === repository);
 
   async function attempt(w: Waiting): Promise<boolean> {
@@ -83,6 +89,12 @@ export function createPendingManifests(deps: {
     /** A manifest just served from the upstream, to be cached under `tag` (null: by digest) once its blobs are in. */
     add(repository: string, digest: string, body: Buffer, mediaType: string, tag: string | null) {
       const key = `${repository}@${digest}`;
+      if (!tag) {
+        const hinted = [...(resolved.get(key) ?? [])];
+        resolved.delete(key);
+        for (const t of hinted.slice(0, -1)) this.add(repository, digest, body, mediaType, t);
+        tag = hinted.at(-1) ?? null;
+      }
       // The tag moved upstream: an older manifest still waiting must not take it back when it is recorded.
       if (tag) for (const w of byRepository(repository)) if (w.key !== key) w.tags.delete(tag);
       const known = waiting.get(key);
@@ -97,6 +109,11 @@ export function createPendingManifests(deps: {
         });
       }
       void settle(waiting.get(key)!);
+    },
+    /** The upstream said `tag` is `digest` to a client's HEAD: the manifest it pulls by digest next keeps the tag. */
+    resolvedTag(repository: string, digest: string, tag: string) {
+      const key = `${repository}@${digest}`;
+      resolved.set(key, new Set([...(resolved.get(key) ?? []), tag]));
     },
     /** A manifest still waiting, served from here to the rest of a burst instead of from the upstream again. */
     held(repository: string, digest: string): { body: Buffer; mediaType: string } | undefined {

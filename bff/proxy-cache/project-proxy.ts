@@ -120,7 +120,10 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
           throw unknownManifest(reference);
         }
         if (cached && cached.digest === ref.digest) return fromCache(r, cached, head);
-        if (head) return { digest: ref.digest, mediaType: ref.mediaType, size: ref.size };
+        if (head) {
+          if (ref.digest) pending.resolvedTag(r.name, ref.digest, reference);
+          return { digest: ref.digest, mediaType: ref.mediaType, size: ref.size };
+        }
         return await fromUpstream(r, path, reference, ref.digest || null);
       } catch (e) {
         if (e instanceof RegistryError && e.code === 'MANIFEST_UNKNOWN') throw e;

@@ -114,6 +114,8 @@ export async function collectGarbage(deps: GcRunDeps, params: GcParameters, resu
       for (const b of marked) await listBlob(b);
       result.blobs += marked.length;
       result.bytes += marked.reduce((n, b) => n + b.size, 0);
+      // A stop lands between chunks: this page's candidates stay noted, so the next run looks at them again.
+      stopIfAsked();
     }
     const last = page[page.length - 1].id;
     if (!dry) await store.settleCandidates(after, last, again);

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { now, type Db } from '../db/database.ts';
 import { createRegistryStore } from '../core/store.ts';
 import { createFilesystemDriver } from '../core/storage/filesystem.ts';
+import type { StorageDriver } from '../core/storage/driver.ts';
 import { createUploadService } from '../core/uploads.ts';
 import { createManifestService } from '../core/manifests.ts';
 import { createQuotaStore } from '../api/quotas/store.ts';
@@ -65,17 +66,27 @@ async function registry(db: Db, root: string) {
     return { digest, body };
   }
 
-  async function gc(params: Partial<GcParameters> = {}, windowHours = 0) {
+  /** One run; `opts.storage` replaces the driver GC deletes through, `opts.onLog` sees each line (and may stop the run). */
+  async function gc(params: Partial<GcParameters> = {}, windowHours = 0, opts: { storage?: StorageDriver; onLog?: (line: string, stop: () => void) => void } = {}) {
     const lines: string[] = [];
+    const control = new AbortController();
     const result = await collectGarbage({
-      store: gcStore, storage, manifests, windowHours, purgeUploads: (before) => uploads.purgeStale(before),
-      log: async (l) => { lines.push(l); }, progress: async () => {}, signal: new AbortController().signal,
+      store: gcStore, storage: opts.storage ?? storage, manifests, windowHours, purgeUploads: (before) => uploads.purgeStale(before),
+      log: async (l) => { lines.push(l); opts.onLog?.(l, () => control.abort(new Error('job stopped'))); }, progress: async () => {}, signal: control.signal,
     }, { delete_untagged: false, dry_run: false, workers: 2, ...params });
     return { ...result, lines };
   }
 
+  /** Blob rows a reader can see whose bytes are gone: must always be none. */
+  async function visibleWithoutFile(): Promise<string[]> {
+    const rows = await db.selectFrom('blobs').select('digest').where('deleting', '=', 0).execute();
+    const missing: string[] = [];
+    for (const r of rows) if (!(await storage.stat(r.digest))) missing.push(r.digest);
+    return missing;
+  }
+
   return {
-    db, store, storage, uploads, manifests, gcStore, projectId: project.id, repo, pushBlob, pushImage, pushIndex, gc,
+    db, store, storage, uploads, manifests, gcStore, projectId: project.id, repo, pushBlob, pushImage, pushIndex, gc, visibleWithoutFile,
     /** Whether the registry still has the blob: its row, and its file. */
     has: async (digest: string) => ({ row: !!(await store.findBlob(digest)), file: !!(await storage.stat(digest)) }),
     used: () => quotas.used(project.id),

@@ -7,6 +7,7 @@ import { parseQuery, parseSort } from '../harbor-query.ts';
 import { createLabelStore } from '../labels/store.ts';
 import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeProject } from '../project-guard.ts';
+import { requireNonProxyCache } from '../projects/proxy-endpoint.ts';
 import { pathId } from '../request-body.ts';
 import { authorizeRepository, byProjectName, encodeRepositoryName, repositoryParam } from '../repositories/repository-path.ts';
 import { createArtifactService, parseCopySource, type PresentFlags } from './service.ts';
@@ -75,6 +76,7 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
     if (typeof req.query.from !== 'string' || !req.query.from) throw badRequest('from is required: project/repository:tag or project/repository@digest');
     const from = parseCopySource(req.query.from);
     const { project } = await authorizeProject(deps, byProjectName(req), String(req.params.project_name), 'repository', 'push');
+    await requireNonProxyCache(deps.db, project);
     const source = await authorizeProject(deps, req, from.project, 'repository', 'pull');
     const sourceRepo = await deps.store.findRepository(from.repository);
     if (!sourceRepo || sourceRepo.project_id !== source.project.id) throw notFound(`repository ${from.repository} not found`);

@@ -1,3 +1,4 @@
+import type { Db } from '../../db/database.ts';
 import type { Principal } from '../../auth/policy.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import type { RegistryService } from '../registries/service.ts';
@@ -18,4 +19,10 @@ export async function proxyEndpoint(registries: RegistryService, who: Principal,
     throw badRequest(`a ${endpoint.type} endpoint cannot back a proxy cache (supported: ${proxyTypes.join(', ')})`);
   }
   return endpoint.id;
+}
+
+/** Writes a proxy cache takes only from its upstream: the API's copies into one are refused, as Harbor does. */
+export async function requireNonProxyCache(db: Db, project: { id: number; name: string }): Promise<void> {
+  const row = await db.selectFrom('projects').select('registry_id').where('id', '=', project.id).executeTakeFirst();
+  if (row?.registry_id) throw forbidden(`project ${project.name} is a proxy cache: it takes artifacts only from its upstream`);
 }

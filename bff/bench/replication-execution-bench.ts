@@ -9,7 +9,8 @@
  * jobs, tasks, Wharf's own /v2). `npm run bench:replication` runs both.
  *
  *   npx tsx bff/bench/replication-execution-bench.ts   (needs `apt-get install docker-registry skopeo`; BENCH_LAYER_MIB,
- *                      BENCH_TASKS, BENCH_PUSH_MIB, BENCH_PUSHES size it; run on a quiet machine)
+ *                      BENCH_TASKS, BENCH_PUSH_MIB, BENCH_PUSHES size it, BENCH_REPLICATION_TASKS sets WHARF_REPLICATION_TASKS;
+ *                      run on a quiet machine)
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -111,7 +112,8 @@ async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'replication-bench-'));
   const started: Server[] = [];
   try {
-    const wharf = await startWharfProcess(path.join(dir, 'wharf'), repoRoot, { adminPassword: password });
+    const env = process.env.BENCH_REPLICATION_TASKS ? { WHARF_REPLICATION_TASKS: process.env.BENCH_REPLICATION_TASKS } : undefined;
+    const wharf = await startWharfProcess(path.join(dir, 'wharf'), repoRoot, { adminPassword: password, env });
     started.push(wharf);
     const dist = await startDistribution(path.join(dir, 'dist'));
     started.push(dist);

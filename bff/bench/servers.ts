@@ -111,7 +111,7 @@ export async function startDistribution(dir: string, opts: { htpasswd?: string }
  * Wharf as `npm start` runs it: `node dist/server/main.mjs`, the bundle `npm run build:server` makes (built here
  * first), started directly so the child's pid is the server's and /proc/<pid>/status measures Wharf itself.
  */
-export async function startWharfProcess(dir: string, repoRoot: string, opts: { adminPassword: string; nodeArgs?: string[] }): Promise<Server> {
+export async function startWharfProcess(dir: string, repoRoot: string, opts: { adminPassword: string; nodeArgs?: string[]; env?: Record<string, string> }): Promise<Server> {
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir, { recursive: true });
   const port = await freePort();
@@ -119,7 +119,7 @@ export async function startWharfProcess(dir: string, repoRoot: string, opts: { a
   for (const k of Object.keys(env)) if (k.startsWith('WHARF_') || k === 'DATABASE_URL' || k === 'PORT') delete env[k];
   Object.assign(env, {
     PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir,
-    WHARF_ADMIN_PASSWORD: opts.adminPassword, WHARF_LOG_LEVEL: 'warn', NODE_ENV: 'production',
+    WHARF_ADMIN_PASSWORD: opts.adminPassword, WHARF_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...opts.env,
   });
   const logFile = path.join(dir, 'wharf.log');
   await buildServer(repoRoot);

@@ -181,5 +181,17 @@ describe('replication between two Wharfs and docker-registry', () => {
     const log = await (await api(a)(`/replication/executions/${execId}/tasks/${task.id}/log`)).text();
     expect(log).toMatch(/attempt 1 failed: .*cannot reach/);
     expect(log).toMatch(/attempt 3 failed/);
+
+    // Pulling from it: the listing fails, and the execution says why, with no task.
+    const pull = await addPolicy(a, { name: 'from-gone', src_registry: { id }, dest_namespace: 'library', filters: [{ type: 'name', value: 'library/**' }] });
+    const started = await api(a)('/replication/executions', { method: 'POST', json: { policy_id: pull } });
+    const pullId = Number(started.headers.get('location')!.split('/').pop());
+    const listing = await eventually(async () => {
+      const x = (await (await api(a)(`/replication/executions/${pullId}`)).json()) as Json;
+      return x.status !== 'InProgress' && x;
+    }, 30_000);
+    expect(listing).toMatchObject({ status: 'Failed', total: 0, status_text: expect.stringMatching(/^listing the source failed: .*cannot reach/) });
+    // Nothing to retry task by task: it is started again instead.
+    expect((await api(a)(`/replication/executions/${pullId}/retry`, { method: 'POST' })).status).toBe(412);
   });
 });

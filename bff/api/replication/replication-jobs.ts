@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.ts';
-import { now } from '../../db/database.ts';
+import { now, type Db } from '../../db/database.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import { PermanentJobError, type JobContext } from '../../jobs/queue.ts';
 import { copyArtifact, deleteArtifact, type CopySide } from '../../replication/copy-artifact.ts';
@@ -21,7 +20,7 @@ export type ReplicationJobDeps = {
   jobs: Jobs;
   logger: Logger;
   retry: TaskRetry;
-  /** Tasks of one execution, and of all, running at once in this process. */
+  /** Replication tasks this process runs at once (a job pool of their own). */
   taskConcurrency: number;
   /** This Wharf's own /v2 (known once it listens). */
   local(): V2Client;
@@ -34,7 +33,7 @@ export type ReplicationJobDeps = {
 const queueEvery = 50;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-/** A job ended by a stop (not by a shutdown, which gives it back to the queue). */
+/** A job ended by a stop, not by a shutdown, which gives it back to the queue (the reasons abortRun in queue.ts gives). */
 const stoppedBy = (signal: AbortSignal) => signal.aborted && (signal.reason as Error | undefined)?.message === 'job stopped';
 
 /**

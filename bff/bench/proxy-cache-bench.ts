@@ -13,7 +13,8 @@
  * removed at the end. A script, not a test: it asserts nothing.
  *
  * Knobs (environment): BENCH_REPS (3), BENCH_LAYERS (3), BENCH_LAYER_MIB (64), BENCH_KEEP=1 (keep the folder),
- * BENCH_TMPDIR (where the folder goes).
+ * BENCH_TMPDIR (where the folder goes), BENCH_WHARF_NODE_ARGS (extra node flags for Wharf, e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -34,6 +35,7 @@ const cfg = {
   layers: int('BENCH_LAYERS', 3, 16),
   layerMiB: int('BENCH_LAYER_MIB', 64, 1024),
   keep: process.env.BENCH_KEEP === '1',
+  nodeArgs: (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   tmpdir: path.resolve(process.env.BENCH_TMPDIR || os.tmpdir()),
 };
 
@@ -115,7 +117,7 @@ async function main() {
   log(`folder ${root}; ${cfg.reps} repetitions of ${cfg.layers} × ${cfg.layerMiB} MiB`);
   const [upstream, wharf] = await Promise.all([
     startDistribution(path.join(root, 'upstream')),
-    startWharfProcess(path.join(root, 'wharf'), repoRoot, { adminPassword }),
+    startWharfProcess(path.join(root, 'wharf'), repoRoot, { adminPassword, nodeArgs: cfg.nodeArgs }),
   ]);
   servers.push(upstream, wharf);
   const layout = path.join(root, 'layout');

@@ -7,7 +7,8 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
  * early (the stream destroyed before its end) aborts the store, which then discards what it had (`stored` is false).
  */
 export function storeWhileStreaming(source: Readable, store: (bytes: Readable, signal: AbortSignal) => Promise<unknown>): { stream: Readable; stored: Promise<boolean> } {
-  const side = new PassThrough({ highWaterMark: 1 << 20 });
+  // 8 MiB of slack: the client is not held up while the store sets its upload up (a few database round trips).
+  const side = new PassThrough({ highWaterMark: 8 << 20 });
   // The store pipes `side` onwards, and a pipe does not pass a destroy on: the signal tells the store to give up.
   const abort = new AbortController();
   let feeding = true;

@@ -22,6 +22,7 @@ export const settings = {
   WHARF_REGISTRY_HEALTH_SECONDS: 'seconds between health checks of registry endpoints (default 300)',
   WHARF_DOCKER_HUB_URL: 'the docker-hub endpoint type\'s URL (default https://hub.docker.com)',
   WHARF_DOCKER_HUB_REGISTRY_URL: 'where docker-hub endpoints\' images are pulled and pushed (default https://registry-1.docker.io)',
+  WHARF_PROXY_TAG_CHECK_SECONDS: 'how long a proxy cache trusts what the upstream said a tag points at before asking again (default 60)',
   WHARF_REPLICATION_TASKS: 'replication tasks (one artifact each) copied at once by this process (default 4)',
   WHARF_REPLICATION_RETRY_SECONDS: 'wait before a failed replication task is tried again, doubled for the next try (default 10; 3 tries in all)',
   REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
@@ -66,6 +67,7 @@ const schema = z.object({
   WHARF_REGISTRY_HEALTH_SECONDS: z.coerce.number().positive().default(300),
   WHARF_DOCKER_HUB_URL: z.url().default('https://hub.docker.com'),
   WHARF_DOCKER_HUB_REGISTRY_URL: z.url().default('https://registry-1.docker.io'),
+  WHARF_PROXY_TAG_CHECK_SECONDS: z.coerce.number().min(0).default(60),
   WHARF_REPLICATION_TASKS: z.coerce.number().int().min(1).max(64).default(4),
   WHARF_REPLICATION_RETRY_SECONDS: z.coerce.number().min(0).default(10),
   /** Postgres schema to work in; tests give each file its own. */
@@ -96,6 +98,8 @@ export type Config = {
   registryHealthSeconds: number;
   /** Docker Hub's URLs for the docker-hub adapter (settings, so tests point it at a local registry). */
   dockerHub: { hubUrl: string; registryUrl: string };
+  /** Seconds a proxy cache trusts an upstream answer about a tag (one HEAD per tag per window). */
+  proxyTagCheckSeconds: number;
   /** Replication tasks run at once here, and the first wait before a failed one is tried again. */
   replication: { tasks: number; retrySeconds: number };
 };
@@ -133,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.WHARF_TRUST_PROXY,
     registryHealthSeconds: c.WHARF_REGISTRY_HEALTH_SECONDS,
     dockerHub: { hubUrl: c.WHARF_DOCKER_HUB_URL.replace(/\/+$/, ''), registryUrl: c.WHARF_DOCKER_HUB_REGISTRY_URL.replace(/\/+$/, '') },
+    proxyTagCheckSeconds: c.WHARF_PROXY_TAG_CHECK_SECONDS,
     replication: { tasks: c.WHARF_REPLICATION_TASKS, retrySeconds: c.WHARF_REPLICATION_RETRY_SECONDS },
   };
 }

@@ -38,6 +38,8 @@ import { createRegistryStore as createEndpointStore } from './api/registries/sto
 import { adapterTypes } from './replication/adapters/by-type.ts';
 import { startHealthChecks } from './replication/health-check.ts';
 import { createJobs, type Jobs } from './jobs/jobs.ts';
+import { createProxyCaches } from './proxy-cache/caches.ts';
+import { defaultForeignLayerHosts } from './core/manifest.ts';
 import { createArtifactEvents } from './events/artifact-events.ts';
 import { createReplication } from './api/replication/replication.ts';
 import { createLocalRegistry } from './replication/local-registry.ts';
@@ -119,7 +121,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const events = createArtifactEvents((err, event) => logger.error({ err, event: event.type, repository: event.repository }, 'artifact event listener failed'));
 
   const coreApp = createRegistryApp({
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events },
+    // The proxy caches need the registry endpoints, made below; the core asks for them only once requests arrive.
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) } },
     authorizer,
     externalUrl: config.externalUrl,
     service,
@@ -134,6 +137,10 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
   const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
+  const proxies = createProxyCaches({
+    db, registries, store, manifests, uploads, pulls, logger, tagCheckSeconds: config.proxyTagCheckSeconds,
+    rules: { foreignLayerHosts: config.foreignLayerHosts ?? defaultForeignLayerHosts },
+  });
   // Replication reaches this Wharf through its own /v2 over loopback, once it listens.
   let local: V2Client | undefined;
   const replication = createReplication({
@@ -180,6 +187,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     async close() {
       clearInterval(purgeTimer);
       await healthChecks.stop();
+      await proxies.close();
       await registries.close();
       server.closeAllConnections();
       coreServer?.closeAllConnections();

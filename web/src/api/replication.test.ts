@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRunning, liveInterval, whileAnyRunning } from './replication.ts';
+import { isRunning, liveInterval, startsByItself, whileAnyRunning } from './replication.ts';
 
 describe('replication lists refresh while work runs', () => {
   it('counts pending and in-progress work as running, finished work as not', () => {
@@ -12,5 +12,13 @@ describe('replication lists refresh while work runs', () => {
     expect(whileAnyRunning([{ status: 'Succeed' }, { status: 'Failed' }])).toBe(false);
     expect(whileAnyRunning([])).toBe(false);
     expect(whileAnyRunning(undefined)).toBe(false);
+  });
+
+  it('watches for new runs of an enabled rule with a schedule or an event trigger, not of a manual or disabled one', () => {
+    expect(startsByItself({ enabled: true, trigger: { type: 'event_based' } })).toBe(true);
+    expect(startsByItself({ enabled: true, trigger: { type: 'scheduled', trigger_settings: { cron: '0 0 3 * * *' } } })).toBe(true);
+    expect(startsByItself({ enabled: true, trigger: { type: 'manual' } })).toBe(false);
+    expect(startsByItself({ enabled: true, trigger: null })).toBe(false);
+    expect(startsByItself({ enabled: false, trigger: { type: 'scheduled' } })).toBe(false);
   });
 });

@@ -93,6 +93,8 @@ export const replicationKeys = {
 
 /** Work in progress moves on its own: its lists refresh every few seconds until nothing is running. */
 export const liveInterval = 2000;
+/** A rule with a schedule or an event trigger starts runs by itself: its executions are looked for now and then. */
+export const watchInterval = 5000;
 const running = new Set(['InProgress', 'Pending', 'Running', 'Scheduled']);
 export const isRunning = (status: string) => running.has(status);
 /** A live list's refetch interval: every few seconds while any of its items runs, else none. */
@@ -112,17 +114,21 @@ export const usePolicy = (id: number | null) => useQuery({
 
 export const getExecutions = (p: ExecutionListParams) =>
   api.page<ReplicationExecution>(`/api/v2.0/replication/executions${query({ ...pageQuery(p), policy_id: p.policyId })}`);
-export const useExecutions = (p: ExecutionListParams) => useQuery({
+/** A rule's executions, live while one runs; `selfStarting` (scheduled or event based): new ones are looked for too. */
+export const useExecutions = (p: ExecutionListParams, selfStarting: boolean) => useQuery({
   ...listQuery(replicationKeys.executions(p), () => getExecutions(p), []),
-  refetchInterval: (q) => whileAnyRunning(q.state.data?.items),
+  refetchInterval: (q) => whileAnyRunning(q.state.data?.items) || (selfStarting ? watchInterval : false),
 });
 
-/** A rule's newest execution (or none), for the rules list; refreshed while it runs. */
-export const useLastExecution = (policyId: number) => useQuery({
+/** A rule's newest execution (or none), for the rules list; refreshed while it runs, or watched as `useExecutions`. */
+export const useLastExecution = (policyId: number, selfStarting: boolean) => useQuery({
   queryKey: replicationKeys.lastExecution(policyId),
   queryFn: async () => (await getExecutions({ policyId, page: 1, pageSize: 1, sort: '-start_time' })).items[0] ?? null,
-  refetchInterval: (q) => whileAnyRunning(q.state.data ? [q.state.data] : undefined),
+  refetchInterval: (q) => whileAnyRunning(q.state.data ? [q.state.data] : undefined) || (selfStarting ? watchInterval : false),
 });
+
+/** Whether a rule starts runs by itself (a schedule, or pushes and deletions), so its executions appear unasked. */
+export const startsByItself = (p: Pick<ReplicationPolicy, 'enabled' | 'trigger'>) => p.enabled && (p.trigger?.type ?? 'manual') !== 'manual';
 
 export const getTasks = (p: TaskListParams) =>
   api.page<ReplicationTask>(`/api/v2.0/replication/executions/${p.executionId}/tasks${query(pageQuery(p))}`);

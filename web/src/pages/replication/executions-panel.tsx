@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  isRunning, useExecutions, useRetryFailedTasks, useStopExecution, type ReplicationExecution, type ReplicationPolicy,
+  isRunning, startsByItself, useExecutions, useRetryFailedTasks, useStopExecution, type ReplicationExecution, type ReplicationPolicy,
 } from '../../api/replication.ts';
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
@@ -24,7 +24,7 @@ export function ExecutionsPanel({ policy, onClose }: { policy: ReplicationPolicy
   const { t, i18n } = useTranslation();
   const [page, setPage] = useState(1);
   const [executionId, show] = useSelectionParam('execution');
-  const executions = useExecutions({ policyId: policy.id, page, pageSize, sort: '-start_time' });
+  const executions = useExecutions({ policyId: policy.id, page, pageSize, sort: '-start_time' }, startsByItself(policy));
   const stop = useStopExecution();
   const retry = useRetryFailedTasks();
   const [retried, setRetried] = useState<number | null>(null);

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDeletePolicy, useLastExecution, usePolicies, usePolicy, useStartExecution, type ReplicationPolicy } from '../../api/replication.ts';
+import {
+  startsByItself, useDeletePolicy, useLastExecution, usePolicies, usePolicy, useStartExecution, type ReplicationPolicy,
+} from '../../api/replication.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
@@ -45,7 +47,7 @@ export default function ReplicationsPage() {
     { id: 'route', header: t('replication.rule.route'), cell: ({ row }) => <Route policy={row.original} /> },
     { id: 'mode', header: t('replication.rule.mode'), cell: ({ row }) => t(`replication.mode.${fromPolicy(row.original).mode}`) },
     { id: 'trigger', header: t('replication.rule.trigger'), cell: ({ row }) => <TriggerText policy={row.original} /> },
-    { id: 'last', header: t('replication.rule.lastExecution'), cell: ({ row }) => <LastExecution policyId={row.original.id} /> },
+    { id: 'last', header: t('replication.rule.lastExecution'), cell: ({ row }) => <LastExecution policy={row.original} /> },
     { id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' }, cell: ({ row }) => (
       <div className="flex justify-end gap-1">
         <Button variant="ghost" className="-my-1.5" onClick={() => setRunning(row.original)} disabled={!row.original.enabled}
@@ -109,9 +111,9 @@ function TriggerText({ policy }: { policy: ReplicationPolicy }) {
   );
 }
 
-function LastExecution({ policyId }: { policyId: number }) {
+function LastExecution({ policy }: { policy: ReplicationPolicy }) {
   const { t, i18n } = useTranslation();
-  const last = useLastExecution(policyId);
+  const last = useLastExecution(policy.id, startsByItself(policy));
   if (last.isPending) return <span className="text-slate-600 dark:text-slate-300">…</span>;
   if (!last.data) return <span className="text-slate-600 dark:text-slate-300">{t('replication.rule.never')}</span>;
   return (

@@ -220,6 +220,38 @@ test('a slow run shows in progress, cannot be deleted while it runs, stops, and 
   await expectAccessible(page);
 });
 
+test('an event-based rule made in the console runs by itself when a matching tag is pushed, shown without a reload', async ({ page }) => {
+  const rule = `${project}-events`;
+  await signIn(page);
+  await page.goto(`${paths.admin.href('replications')}?name=${rule}`);
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const form = page.getByRole('dialog', { name: 'New replication rule' });
+  await form.getByLabel('Name', { exact: true }).fill(rule);
+  await form.getByLabel('Destination registry').selectOption({ label: `${endpoint} — ${remote.url}` });
+  await form.getByLabel('Repository name').fill(`${project}/**`);
+  await form.getByLabel('Tag', { exact: true }).fill('3.*');
+  await form.getByLabel('Namespace').fill('events');
+  // A new rule flattens one level, as Harbor's portal starts it: <project>/app lands as events/app.
+  await expect(form.getByLabel('Flattening')).toHaveValue('1');
+  await form.getByLabel('Trigger mode').selectOption({ label: 'Event based' });
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form).toBeHidden();
+  const row = page.getByTestId('rule-row').filter({ hasText: rule });
+  await expect(row).toContainText('Event based');
+  await row.getByRole('button', { name: rule, exact: true }).click();
+  const execution = page.getByRole('table', { name: `Executions of ${rule}` }).getByTestId('execution-row');
+  await expect(page.getByText('Not run yet')).toBeVisible();
+
+  const pushed = await client.pushImage(`${project}/app:3.0`, { layers: 1, layerBytes: 16 * 1024 });
+  expect(pushed.ok, pushed.stderr).toBe(true);
+  await expect(execution).toHaveCount(1, { timeout: 20_000 });
+  await expect(execution).toContainText('Event based');
+  await expect(execution.getByTestId('execution-status')).toHaveText('Succeeded', { timeout: 30_000 });
+  await expect(row.getByTestId('rule-last-status')).toHaveText('Succeeded');
+  const tags = await (await fetch(`${remote.url}/v2/events/app/tags/list`)).json() as { tags: string[] };
+  expect(tags.tags).toEqual(['3.0']);
+});
+
 test('a system admin creates a proxy-cache project of an endpoint; the list types it and its page says so', async ({ page, request }) => {
   await signIn(page);
   await page.goto(paths.projects.href());

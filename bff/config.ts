@@ -25,6 +25,7 @@ export const settings = {
   WHARF_PROXY_TAG_CHECK_SECONDS: 'how long a proxy cache trusts what the upstream said a tag points at before asking again (default 60)',
   WHARF_REPLICATION_TASKS: 'replication tasks (one artifact each) copied at once by this process (default 4)',
   WHARF_REPLICATION_RETRY_SECONDS: 'wait before a failed replication task is tried again, doubled for the next try (default 10; 3 tries in all)',
+  GC_TIME_WINDOW_HOURS: 'garbage collection keeps blobs pushed or linked less than this many hours ago (Harbor\'s name; default 2; 0 collects at once)',
   REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
   WHARF_REDIS_PREFIX: 'prefix of the job queues\' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
@@ -70,6 +71,7 @@ const schema = z.object({
   WHARF_PROXY_TAG_CHECK_SECONDS: z.coerce.number().min(0).default(60),
   WHARF_REPLICATION_TASKS: z.coerce.number().int().min(1).max(64).default(4),
   WHARF_REPLICATION_RETRY_SECONDS: z.coerce.number().min(0).default(10),
+  GC_TIME_WINDOW_HOURS: z.coerce.number().min(0).default(2),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
 });
@@ -98,6 +100,8 @@ export type Config = {
   registryHealthSeconds: number;
   /** Docker Hub's URLs for the docker-hub adapter (settings, so tests point it at a local registry). */
   dockerHub: { hubUrl: string; registryUrl: string };
+  /** Garbage collection keeps what is younger than this many hours (0: nothing). */
+  gcTimeWindowHours: number;
   /** Seconds a proxy cache trusts an upstream answer about a tag (one HEAD per tag per window). */
   proxyTagCheckSeconds: number;
   /** Replication tasks run at once here, and the first wait before a failed one is tried again. */
@@ -127,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisPrefix: c.WHARF_REDIS_PREFIX,
     masterKey: c.WHARF_MASTER_KEY,
     logLevel: c.WHARF_LOG_LEVEL,
+    gcTimeWindowHours: c.GC_TIME_WINDOW_HOURS,
     tokenExpirySeconds: c.WHARF_TOKEN_EXPIRY_MINUTES * 60,
     sessionTimeoutSeconds: c.WHARF_SESSION_TIMEOUT_MINUTES * 60,
     coreTransport: c.WHARF_CORE_TRANSPORT,

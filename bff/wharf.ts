@@ -44,6 +44,7 @@ import { createArtifactEvents } from './events/artifact-events.ts';
 import { createReplication } from './api/replication/replication.ts';
 import { createLocalRegistry } from './replication/local-registry.ts';
 import type { V2Client } from './replication/v2-client.ts';
+import { createGc } from './gc/gc.ts';
 
 export type Wharf = {
   url: string;
@@ -149,7 +150,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     retry: { attempts: 3, backoffMs: config.replication.retrySeconds * 1000 },
     taskConcurrency: config.replication.tasks,
   });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, events };
+  const gc = createGc({ db, jobs, storage, manifests, purgeUploads: (before) => uploads.purgeStale(before), windowHours: config.gcTimeWindowHours });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

@@ -26,12 +26,13 @@ export default defineConfig({
     },
   },
   webServer: {
-    // The server as `npm start` runs it: the bundle `npm run build` makes.
+    // The server as `npm start` runs it: the bundle `npm run build` makes. GC's time window is 0 so gc.spec.ts
+    // sees a deleted image's blobs collected at once (no other spec runs GC).
     command: 'node --enable-source-maps dist/server/main.mjs',
     cwd: '..',
     url: `${baseURL}/v2/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn', ...(process.env.E2E_WEB_ROOT ? { WHARF_WEB_ROOT: process.env.E2E_WEB_ROOT } : {}) },
+    env: { PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn', GC_TIME_WINDOW_HOURS: '0', ...(process.env.E2E_WEB_ROOT ? { WHARF_WEB_ROOT: process.env.E2E_WEB_ROOT } : {}) },
   },
 });

@@ -12,6 +12,7 @@ import type { RegistryService } from './registries/service.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Replication } from './replication/replication.ts';
 import type { ArtifactEventSink } from '../events/artifact-events.ts';
+import type { Gc } from '../gc/gc.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -37,4 +38,6 @@ export type ApiDeps = {
   replication: Replication;
   /** Artifact events (pushes and deletions) for subscribers; the API emits the deletions it makes. */
   events: ArtifactEventSink;
+  /** Garbage collection: its job type, history and schedule. */
+  gc: Gc;
 };

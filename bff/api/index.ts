@@ -25,6 +25,7 @@ import { createJobserviceRouter } from './jobservice/router.ts';
 import { createSchedulesRouter } from './schedules/router.ts';
 import { createRegistriesRouter } from './registries/router.ts';
 import { createReplicationRouter } from './replication/router.ts';
+import { createGcRouter } from './gc/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -51,6 +52,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createScannersRouter());
   api.use(createRegistriesRouter(deps));
   api.use(createReplicationRouter(deps));
+  api.use(createGcRouter(deps));
   api.use(createJobserviceRouter(deps));
   api.use(createSchedulesRouter(deps));
   api.use(methodNotAllowed(api));

@@ -172,6 +172,13 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   listReplicationTasks: (f) => ({ params: { id: f.executionId }, query: { status: 'Succeed' }, mustAnswer: 200 }),
   getReplicationLog: (f) => ({ params: { id: f.executionId, task_id: f.taskId }, mustAnswer: 200 }),
 
+  // GC: a dry run made by the Manual schedule type (gc 1, stopped after), a schedule set.
+  getGCHistory: () => ({ mustAnswer: 200 }),
+  getGCSchedule: () => ({ mustAnswer: 200 }),
+  createGCSchedule: () => ({ body: { schedule: { type: 'Manual' }, parameters: { dry_run: true, workers: 1 } }, mustAnswer: 201 }),
+  updateGCSchedule: () => ({ body: { schedule: { type: 'Custom', cron: '0 0 3 * * *' }, parameters: { delete_untagged: true } }, mustAnswer: 200 }),
+  stopGC: () => ({ mustAnswer: 200 }),
+
   // Others' slices: inputs a Harbor client would send.
   search: (f) => ({ query: { q: f.repository } }),
   headProject: (f) => ({ query: { project_name: f.project } }),

@@ -16,13 +16,14 @@
  * BENCH_TMPDIR (where the folder goes), BENCH_WHARF_NODE_ARGS (extra node flags for Wharf, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { makeOciLayout } from '../test/fixtures/oci-layout.ts';
+import { runTool } from './run-tool.ts';
 import { startDistribution, startWharfProcess, type Server } from './servers.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,21 +64,7 @@ let authFiles = 0;
 async function skopeo(args: string[], timeoutS = 600): Promise<number> {
   const authfile = path.join(root, `auth-${++authFiles}.json`);
   await writeFile(authfile, '{"auths":{}}\n');
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('skopeo', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, REGISTRY_AUTH_FILE: authfile } });
-    tools.add(child);
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => { if (err.length < 8000) err += c.toString(); });
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
-    child.once('error', (e) => { clearTimeout(killer); tools.delete(child); reject(e); });
-    child.once('exit', (code, signal) => {
-      clearTimeout(killer);
-      tools.delete(child);
-      if (code === 0) resolve(); else reject(new Error(`skopeo ${args.slice(0, 2).join(' ')} failed (${code ?? signal}): ${err.trim().slice(-2000)}`));
-    });
-  });
-  return (performance.now() - started) / 1000;
+  return runTool(tools, 'skopeo', args, timeoutS, { ...process.env, REGISTRY_AUTH_FILE: authfile });
 }
 
 const hostOf = (s: Server) => `127.0.0.1:${s.port}`;

@@ -34,6 +34,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { makeOciLayout } from '../test/fixtures/oci-layout.ts';
+import { runTool } from './run-tool.ts';
 import { activeChildren, haveWrk, nodeLoad, wrkLoad, type LoadResult } from './loadgen.ts';
 import { listeningPorts, memOf, resetPeak, rssSampler, startDistribution, startWharfProcess, type Server } from './servers.ts';
 
@@ -90,32 +91,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // ---------------------------------------------------------------- skopeo and curl
-/** Runs a client tool to its end (killed after `timeoutS`); returns its wall time in seconds. */
-async function runTool(cmd: string, args: string[], timeoutS: number, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const started = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
-    tools.add(child);
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => { if (err.length < 8000) err += c.toString(); });
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutS * 1000);
-    child.once('error', (e) => { clearTimeout(killer); tools.delete(child); reject(e); });
-    child.once('exit', (code, signal) => {
-      clearTimeout(killer);
-      tools.delete(child);
-      if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed (${code ?? signal}): ${err.trim().slice(-2000)}`));
-    });
-  });
-  return (performance.now() - started) / 1000;
-}
-
 let authFiles = 0;
 /** One skopeo call with its own empty auth file; returns its wall time in seconds. */
 async function skopeo(args: string[], timeoutS: number): Promise<number> {
   const authfile = path.join(root, `auth-${++authFiles}.json`);
   await writeFile(authfile, '{"auths":{}}\n');
-  return runTool('skopeo', args, timeoutS, { ...process.env, REGISTRY_AUTH_FILE: authfile });
+  return runTool(tools, 'skopeo', args, timeoutS, { ...process.env, REGISTRY_AUTH_FILE: authfile });
 }
 
 /**
@@ -227,7 +208,7 @@ async function phaseBlobGet(baseline: Server, wharf: Server, repo: string) {
   const speeds = { wharf: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < 10; i++) {
     for (const s of i % 2 === 0 ? [baseline, wharf] : [wharf, baseline]) {
-      const t = await runTool('curl', ['-sf', '-o', '/dev/null', ...(isWharf(s) ? ['-u', creds] : []), `${s.base}/v2/library/${repo}/blobs/${layer.digest}`], 60);
+      const t = await runTool(tools, 'curl', ['-sf', '-o', '/dev/null', ...(isWharf(s) ? ['-u', creds] : []), `${s.base}/v2/library/${repo}/blobs/${layer.digest}`], 60);
       speeds[isWharf(s) ? 'wharf' : 'baseline'].push(layer.size / MB / t);
     }
   }

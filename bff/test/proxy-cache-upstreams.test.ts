@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../jobs/job-test-fixtures.ts';
@@ -99,6 +100,12 @@ describe('proxy caches of another Wharf and of Docker Hub', () => {
     await waitFor('the image cached under library/', async () => (await artifacts('hub-cache', 'library/app')).some((a) => a.digest === index && a.tags?.some((t) => t.name === '1')));
     const repos = (await (await call('/projects/hub-cache/repositories')).json()) as { name: string }[];
     expect(repos.map((r) => r.name)).toEqual(['hub-cache/library/app']);
+    // podman, as a cluster's nodes would pull it, anonymously from the public proxy project (an empty auth file).
+    await writeFile(c.authfile, '{"auths":{}}');
+    const podman = await c.podman('pull', '--tls-verify=false', `${hostOf(s)}/hub-cache/app:1`);
+    expect(podman.ok, podman.stderr).toBe(true);
+    const images = await c.podman('images', '--format', '{{.Digest}}', `${hostOf(s)}/hub-cache/app:1`);
+    expect(images.stdout.trim()).toBe(index);
     // Both names answer, from the cache, once the upstream is gone.
     await stopTestServer(upstream);
     upstreamStopped = true;

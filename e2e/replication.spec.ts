@@ -252,6 +252,36 @@ test('an event-based rule made in the console runs by itself when a matching tag
   expect(tags.tags).toEqual(['3.0']);
 });
 
+test('a pull rule made in the console copies from the endpoint into a Wharf project, flattened to its last level', async ({ page, request }) => {
+  const rule = `${project}-pull`;
+  const into = unique('pulled');
+  await adminApi(request).createProject(into);
+  await signIn(page);
+  await page.goto(`${paths.admin.href('replications')}?name=${rule}`);
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const form = page.getByRole('dialog', { name: 'New replication rule' });
+  await form.getByLabel('Name', { exact: true }).fill(rule);
+  await form.getByRole('radio', { name: /^Pull-based/ }).check();
+  await form.getByLabel('Source registry').selectOption({ label: `${endpoint} — ${remote.url}` });
+  // The first test pushed mirror/<project>/app:1.0 there.
+  await form.getByLabel('Repository name').fill(`mirror/${project}/**`);
+  await form.getByLabel('Namespace').fill(into);
+  await form.getByLabel('Flattening').selectOption({ label: 'Flatten all levels' });
+  await expect(form.getByTestId('flatten-example')).toHaveText(`a/b/c/d/img becomes ${into}/img`);
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form).toBeHidden();
+
+  const row = page.getByTestId('rule-row').filter({ hasText: rule });
+  await expect(row).toContainText(`${endpoint} → Local`);
+  await expect(row).toContainText('Pull-based');
+  await row.getByRole('button', { name: `Replicate ${rule} now` }).click();
+  await page.getByRole('dialog', { name: 'Replicate now?' }).getByRole('button', { name: 'Replicate' }).click();
+  const execution = page.getByRole('table', { name: `Executions of ${rule}` }).getByTestId('execution-row');
+  await expect(execution.getByTestId('execution-status')).toHaveText('Succeeded', { timeout: 45_000 });
+  const tags = await adminApi(request).get<{ name: string }[]>(`/projects/${into}/repositories/app/artifacts/1.0/tags`);
+  expect(tags.map((t) => t.name)).toEqual(['1.0']);
+});
+
 test('a system admin creates a proxy-cache project of an endpoint; the list types it and its page says so', async ({ page, request }) => {
   await signIn(page);
   await page.goto(paths.projects.href());

@@ -43,6 +43,7 @@ import { defaultForeignLayerHosts } from './core/manifest.ts';
 import { createArtifactEvents } from './events/artifact-events.ts';
 import { createReplication } from './api/replication/replication.ts';
 import { createLocalRegistry } from './replication/local-registry.ts';
+import { createLinkedBlobs } from './core/linked-blobs.ts';
 import type { V2Client } from './replication/v2-client.ts';
 import { createGc } from './gc/gc.ts';
 
@@ -142,7 +143,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db, registries, store, manifests, uploads, pulls, logger, tagCheckSeconds: config.proxyTagCheckSeconds,
     rules: { foreignLayerHosts: config.foreignLayerHosts ?? defaultForeignLayerHosts },
   });
-  // Replication reaches this Wharf through its own /v2 over loopback, once it listens.
+  // Replication reaches this Wharf through its own /v2 over loopback, once it listens (blob bytes it reads from storage).
   let local: V2Client | undefined;
   const replication = createReplication({
     db, jobs, registries, audit: audit.sink, users, logger, events,
@@ -163,7 +164,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
   const port = await listen(server, config.port, config.host);
-  local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens });
+  local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage) });
   // Job types register while the app is built; their workers start once Wharf answers.
   await jobs.start();
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, loadMasterKey } from '../auth/secrets.ts';
@@ -8,6 +10,9 @@ import { adminPassword, startTestServer, stopTestServer, type TestServer } from 
 import { startDistributionServer, type DistributionServer } from '../test/distribution-server.ts';
 import { pushChart, pushImage, pushIndex, pushSignature, sha256, signatureType } from '../test/oci-fixtures.ts';
 import { copyArtifact, deleteArtifact, type CopyOptions } from './copy-artifact.ts';
+import { createLinkedBlobs } from '../core/linked-blobs.ts';
+import { createFilesystemDriver } from '../core/storage/filesystem.ts';
+import { createRegistryStore } from '../core/store.ts';
 import { createLocalRegistry } from './local-registry.ts';
 import { createV2Client, type V2Client } from './v2-client.ts';
 
@@ -20,8 +25,9 @@ const unique = (name: string) => `library/${name}-${randomBytes(3).toString('hex
  */
 async function startCuttableProxy(target: string) {
   const to = new URL(target);
-  const state = { uploads: 0, onUpload: (_n: number) => {} };
+  const state = { uploads: 0, blobGets: 0, onUpload: (_n: number) => {} };
   const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && /\/blobs\/sha/.test(req.url ?? '')) state.blobGets++;
     const out = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       if (req.method === 'PUT' && /\/blobs\/uploads\//.test(req.url ?? '') && answer.statusCode === 201) state.onUpload(++state.uploads);
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -59,9 +65,11 @@ describe('copyArtifact between real registries', () => {
   let withAuth: DistributionServer;
   let open: DistributionServer;
   let local: V2Client;
+  let blobs: ReturnType<typeof createLinkedBlobs>;
   let toB: V2Client;
   let toAuth: V2Client;
   let toOpen: V2Client;
+  let localTokens: { tokens: Parameters<typeof createLocalRegistry>[0]['tokens']; adminId: number };
 
   beforeAll(async () => {
     [wharf, wharfB, withAuth, open] = await Promise.all([
@@ -72,7 +80,10 @@ describe('copyArtifact between real registries', () => {
       db: wharf.db, box: createSecretBox(loadMasterKey(wharf.dataDir)), service: 'harbor-registry', expirySeconds: async () => 1800,
     });
     const admin = await wharf.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
-    local = createLocalRegistry({ url: wharf.url, tokens, adminId: admin.id });
+    // As bff/wharf.ts gives it: the source's blob bytes straight from storage.
+    blobs = createLinkedBlobs(createRegistryStore(wharf.db), createFilesystemDriver(path.join(wharf.dataDir, 'storage')));
+    local = createLocalRegistry({ url: wharf.url, tokens, adminId: admin.id, blobs });
+    localTokens = { tokens, adminId: admin.id };
     toB = createV2Client({ url: wharfB.url, credential: { username: 'admin', password: adminPassword } });
     toAuth = createV2Client({ url: withAuth.url, credential: user });
     toOpen = createV2Client({ url: open.url });
@@ -106,6 +117,33 @@ describe('copyArtifact between real registries', () => {
     // docker-registry has no referrers API: the signature is listed in the referrers tag, as OCI 1.1 clients look for it.
     const listed = JSON.parse((await toAuth.getManifest(dstRepo, image.digest.replace(':', '-'))).body.toString()) as { manifests: { digest: string; artifactType?: string }[] };
     expect(listed.manifests).toEqual([expect.objectContaining({ digest: signature.digest, artifactType: signatureType })]);
+  }, 60_000);
+
+  it('reads a push\'s source blobs from storage, not through /v2; a blob the repository does not link is asked of /v2', async () => {
+    const repo = unique('direct');
+    const image = await pushImage(local, repo, 'v1', { layerBytes: 256 * 1024 });
+    const counting = await startCuttableProxy(wharf.url);
+    const viaProxy = createLocalRegistry({ url: counting.url, ...localTokens, blobs });
+    try {
+      const dstRepo = unique('direct-copy');
+      const copied = await copyArtifact({ client: viaProxy, repo, reference: 'v1' }, { client: toOpen, repo: dstRepo, tags: ['v1'] }, options());
+      expect(copied).toMatchObject({ digest: image.digest, blobsSent: 2, bytesSent: 256 * 1024 + (await viaProxy.headBlob(repo, image.blobs[0]))! });
+      await expectSame(toOpen, dstRepo, image);
+      expect(counting.state.blobGets).toBe(0);
+
+      // Not linked in that repository: /v2's answer, as any client gets it, even though the bytes are in storage.
+      await expect(viaProxy.getBlob(unique('elsewhere'), image.blobs[1])).rejects.toThrow(/404 blob unknown/);
+      expect(counting.state.blobGets).toBe(1);
+      expect(await viaProxy.headBlob(unique('elsewhere'), image.blobs[1])).toBeNull();
+
+      // Linked but its bytes gone: refused as /v2 would, not an empty blob.
+      const lost = await pushImage(local, repo, 'lost');
+      await createFilesystemDriver(path.join(wharf.dataDir, 'storage')).delete(lost.blobs[1]);
+      await expect(viaProxy.getBlob(repo, lost.blobs[1])).rejects.toThrow(/ENOENT/);
+    } finally {
+      await viaProxy.close();
+      await counting.close();
+    }
   }, 60_000);
 
   it('pulls the same three from docker-registry into Wharf, where the referrers API lists the signature', async () => {

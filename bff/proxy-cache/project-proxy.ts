@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { RegistryError, unknownBlob, unknownManifest } from '../core/errors.ts';
 import { digestOf, isDigest, parseDigest } from '../core/digest.ts';
@@ -5,7 +6,7 @@ import type { ManifestService } from '../core/manifests.ts';
 import { isTag } from '../core/names.ts';
 import type { ProjectProxy, ProxiedManifest, ProxiedRepository } from '../core/proxy.ts';
 import type { ArtifactRow, RegistryStore } from '../core/store.ts';
-import type { UploadService } from '../core/uploads.ts';
+import type { RepositoryRef, UploadService } from '../core/uploads.ts';
 import type { V2Client } from '../replication/v2-client.ts';
 import type { PendingManifests } from './pending-manifests.ts';
 import { storeWhileStreaming } from './store-while-streaming.ts';
@@ -34,10 +35,13 @@ export type ProxySettings = {
   filter: ((path: string) => boolean) | null;
 };
 
+/** A manifest as the upstream sent it (`digest`: its Docker-Content-Digest, when it sent one). */
+type Fetched = { body: Buffer; mediaType: string; digest?: string };
+
 export type ProxyDeps = {
   store: RegistryStore; manifests: ManifestService; uploads: UploadService; tagChecks: TagChecks; pending: PendingManifests; logger: Logger;
   /** Upstream manifest GETs in flight, by `<repository>@<reference>`. */
-  fetching: Map<string, Promise<{ body: Buffer; mediaType: string }>>;
+  fetching: Map<string, Promise<Fetched>>;
 };
 
 /**
@@ -66,7 +70,7 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
   }
 
   /** One upstream GET per manifest at a time: the rest of a burst shares it. */
-  function fetchOnce(key: string, get: () => Promise<{ body: Buffer; mediaType: string }>) {
+  function fetchOnce(key: string, get: () => Promise<Fetched>) {
     let asking = deps.fetching.get(key);
     if (!asking) {
       asking = get().finally(() => deps.fetching.delete(key));
@@ -77,11 +81,14 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
 
   /** A manifest from the upstream, checked against the digest it was asked by, and queued to be cached. */
   async function fromUpstream(r: ProxiedRepository, path: string, reference: string, expected: string | null): Promise<ProxiedManifest> {
-    const got = (expected && pending.held(r.name, expected)) || await fetchOnce(`${r.name}@${expected ?? reference}`, () => s.client.getManifest(path, expected ?? reference));
-    const digest = digestOf(got.body, expected ? parseDigest(expected).algorithm : 'sha256');
-    if (expected && digest !== expected) {
-      throw new RegistryError('UNAVAILABLE', `the upstream registry ${s.upstream} sent a manifest for ${path}@${expected} whose digest is ${digest}`);
+    const got: Fetched = (expected && pending.held(r.name, expected)) || await fetchOnce(`${r.name}@${expected ?? reference}`, () => s.client.getManifest(path, expected ?? reference));
+    // By tag, the upstream's Docker-Content-Digest names the algorithm; the bytes are what count.
+    const claimed = expected ?? (got.digest && isDigest(got.digest) ? got.digest : null);
+    const digest = digestOf(got.body, claimed ? parseDigest(claimed).algorithm : 'sha256');
+    if (claimed && digest !== claimed) {
+      throw new RegistryError('UNAVAILABLE', `the upstream registry ${s.upstream} sent a manifest for ${path}@${claimed} whose digest is ${digest}`);
     }
+    if (!isDigest(reference)) tagChecks.remember(s.projectId, path, reference, { digest, mediaType: got.mediaType, size: got.body.length });
     try {
       pending.add(r.name, digest, got.body, got.mediaType, isDigest(reference) ? null : reference);
     } catch (err) {
@@ -114,6 +121,8 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
           if (!ref) throw unknownManifest(reference);
           return { digest: ref.digest || reference, mediaType: ref.mediaType, size: ref.size };
         }
+        // Nothing cached: a GET answers what a HEAD would, so a first pull asks the upstream once, not twice.
+        if (!cached && !head) return await fromUpstream(r, path, reference, null);
         const ref = await tagChecks.check(s.projectId, path, reference, () => s.client.headManifest(path, reference));
         if (!ref) {
           if (cached && s.localOnNotFound) return fromCache(r, cached, head);
@@ -139,7 +148,7 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
     async blob(r, digest, head) {
       if (!proxied(r.name)) throw unknownBlob(digest);
       const path = upstreamPath(r.name);
-      let got: { stream: import('node:stream').Readable; size: number };
+      let got: { stream: Readable; size: number };
       try {
         if (head) {
           const size = await s.client.headBlob(path, digest);
@@ -152,17 +161,13 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
         if (notFoundUpstream(e)) throw unknownBlob(digest);
         throw upstreamFailure(s.upstream, e);
       }
-      let repo;
-      try {
-        repo = await r.ensureRepo();
-      } catch (e) {
-        got.stream.destroy();
-        throw e;
-      }
       const source = s.bytesPerSecond ? got.stream.pipe(throttle(s.bytesPerSecond)) : got.stream;
       if (source !== got.stream) got.stream.on('error', (e) => source.destroy(e));
       const length = got.size >= 0 ? got.size : undefined;
+      // The repository and upload are made beside the stream, not before it: the client's first byte does not wait.
+      let repo: RepositoryRef | undefined;
       const { stream, stored } = storeWhileStreaming(source, async (bytes, signal) => {
+        repo = await r.ensureRepo();
         const id = await uploads.start(repo, r.caller);
         try {
           await uploads.finish(id, repo, digest, bytes, { length, signal });
@@ -175,7 +180,7 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
       stream.on('close', () => got.stream.destroy());
       void stored.then(async (ok) => {
         if (ok) await pending.landed(r.name);
-        else await store.dropIfEmpty(repo.id);
+        else if (repo) await store.dropIfEmpty(repo.id);
       }).catch(() => undefined);
       return { size: got.size, stream };
     },

@@ -27,6 +27,12 @@ export function createTagChecks(db: Db, windowMs: number) {
   }
 
   return {
+    /** What a GET by tag just learned from the upstream, kept as a check would keep it. */
+    remember(projectId: number, repository: string, tag: string, ref: ManifestRef) {
+      const at = Date.now();
+      recent.set(`${projectId}\n${repository}\n${tag}`, { ref, at });
+      void record(projectId, repository, tag, ref, at).catch(() => undefined);
+    },
     /** The upstream's answer for `tag` (null: it has none), from a check younger than the window or from `head`. */
     check(projectId: number, repository: string, tag: string, head: () => Promise<ManifestRef | null>): Promise<ManifestRef | null> {
       const key = `${projectId}\n${repository}\n${tag}`;

@@ -109,6 +109,8 @@ describe.each(engines)('a proxy cache of docker-registry on %s', (engine) => {
     counting.reset();
     expect(await pull(`${project}/team/alpine:3.20`)).toBe(first);
     expect(counting.count('GET', 'blobs')).toBe(3); // config and two layers, once each
+    // Nothing was cached: one GET of the manifest, no HEAD before it.
+    expect([counting.count('HEAD', 'manifests'), counting.count('GET', 'manifests')]).toEqual([0, 1]);
     await waitFor('the tag cached', async () => (await artifacts(project, 'team/alpine')).some((a) => a.digest === first && a.tags?.some((t) => t.name === '3.20')));
 
     counting.reset();

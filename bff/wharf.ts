@@ -44,6 +44,7 @@ import { createArtifactEvents } from './events/artifact-events.ts';
 import { createReplication } from './api/replication/replication.ts';
 import { createLocalRegistry } from './replication/local-registry.ts';
 import { createLinkedBlobs } from './core/linked-blobs.ts';
+import { foreground } from './core/foreground.ts';
 import type { V2Client } from './replication/v2-client.ts';
 import { createGc } from './gc/gc.ts';
 
@@ -124,7 +125,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const coreApp = createRegistryApp({
     // The proxy caches need the registry endpoints, made below; the core asks for them only once requests arrive.
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) } },
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) }, foreground },
     authorizer,
     externalUrl: config.externalUrl,
     service,

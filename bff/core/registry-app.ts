@@ -4,6 +4,7 @@ import { diskFull, RegistryError } from './errors.ts';
 import { isDiskFull } from '../db/disk-full.ts';
 import { isRepositoryName, parseRepositoryName } from './names.ts';
 import { bearerChallenge } from './challenge.ts';
+import { backgroundHeader } from './foreground.ts';
 import type { Caller, RegistryAction, RegistryAuthorizer } from './access.ts';
 import { sendJson, type CoreServices, type RepoRequest } from './routes/context.ts';
 import { blob, startUpload, upload } from './routes/blobs.ts';
@@ -24,6 +25,12 @@ const apiVersion = { 'Docker-Distribution-API-Version': 'registry/2.0' };
 
 // `<name>/(manifests/<ref> | blobs/uploads/<id>? | blobs/<digest> | tags/list | referrers/<digest>)`
 const routePattern = /^\/v2\/(.+?)\/(manifests\/[^/]+|blobs\/uploads\/[^/]*|blobs\/[^/]+|tags\/list|referrers\/[^/]+)$/;
+
+/** A blob's bytes going up (an upload's POST, PATCH or PUT) or down (a blob GET); `path` is under /v2. */
+function isBlobTransfer(method: string, path: string): boolean {
+  if (method === 'GET') return /\/blobs\/[^/]+$/.test(path) && !path.endsWith('/blobs/uploads');
+  return (method === 'POST' || method === 'PATCH' || method === 'PUT') && path.includes('/blobs/uploads/');
+}
 
 /** The registry action a request needs (the policy decides who holds it). Cancelling an upload is part of pushing. */
 function actionFor(method: string, rest: string): RegistryAction {
@@ -62,6 +69,15 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
   if (opts.tokenHandler) app.get('/service/token', opts.tokenHandler);
 
   app.use('/v2', (req, res, next) => { res.set(apiVersion); next(); });
+
+  // Clients' blob bytes in flight, for background work to give way to, until the answer is sent or the client left.
+  const gauge = services.foreground;
+  if (gauge) {
+    app.use('/v2', (req, res, next) => {
+      if (isBlobTransfer(req.method, req.path) && !req.headers[backgroundHeader]) res.once('close', gauge.begin());
+      next();
+    });
+  }
 
   app.all(/^\/v2\/?$/, async (req, res, next) => {
     try {

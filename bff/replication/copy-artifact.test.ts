@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, loadMasterKey } from '../auth/secrets.ts';
@@ -10,6 +11,7 @@ import { adminPassword, startTestServer, stopTestServer, type TestServer } from 
 import { startDistributionServer, type DistributionServer } from '../test/distribution-server.ts';
 import { pushChart, pushImage, pushIndex, pushSignature, sha256, signatureType } from '../test/oci-fixtures.ts';
 import { copyArtifact, deleteArtifact, type CopyOptions } from './copy-artifact.ts';
+import { foreground } from '../core/foreground.ts';
 import { createLinkedBlobs } from '../core/linked-blobs.ts';
 import { createFilesystemDriver } from '../core/storage/filesystem.ts';
 import { createRegistryStore } from '../core/store.ts';
@@ -143,6 +145,32 @@ describe('copyArtifact between real registries', () => {
     } finally {
       await viaProxy.close();
       await counting.close();
+    }
+  }, 60_000);
+
+  it('gives way to pushes into Wharf, yet finishes while they keep coming', async () => {
+    const repo = unique('busy');
+    const image = await pushImage(local, repo, 'v1', { layerBytes: 3 * 1024 * 1024 });
+    const pusher = createV2Client({ url: wharf.url, credential: { username: 'admin', password: adminPassword } });
+    const state = { pushing: true, pushes: 0 };
+    const pushes = (async () => {
+      while (state.pushing) {
+        const b = randomBytes(1024 * 1024);
+        await pusher.putBlob(`${repo}-pushes`, sha256(b), Readable.from([b]), b.length);
+        state.pushes++;
+      }
+    })();
+    try {
+      while (!foreground.busy()) await new Promise((r) => setTimeout(r, 5));
+      const dstRepo = unique('busy-copy');
+      const copied = await copyArtifact({ client: local, repo, reference: 'v1' }, { client: toOpen, repo: dstRepo, tags: ['v1'] }, options());
+      expect(copied).toMatchObject({ digest: image.digest, blobsSent: 2 });
+      await expectSame(toOpen, dstRepo, image);
+      expect(state.pushes).toBeGreaterThan(0);
+    } finally {
+      state.pushing = false;
+      await pushes;
+      await pusher.close();
     }
   }, 60_000);
 

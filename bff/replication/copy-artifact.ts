@@ -101,9 +101,8 @@ async function copyBlob(run: Run, blob: Descriptor): Promise<void> {
     let firstBroken: 'source' | 'destination' | undefined;
     stream.once('error', () => { firstBroken ??= 'source'; });
     counter.once('error', () => { firstBroken ??= 'destination'; });
-    const paced = run.pacer.through();
-    // The pipeline ends in `counter`, which the upload reads: bytes flow source → (pacer) → destination.
-    const flowing = pipeline([stream, ...(paced ? [paced] : []), counter]).then(() => null, (e: unknown) => e);
+    // The pipeline ends in `counter`, which the upload reads: bytes flow source → pacer → destination.
+    const flowing = pipeline([stream, run.pacer.through(), counter]).then(() => null, (e: unknown) => e);
     try {
       await dst.client.putBlob(dst.repo, blob.digest, counter, blob.size, opts.copyByChunk ? { chunkSize } : {});
     } catch (e) {

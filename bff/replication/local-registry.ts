@@ -13,11 +13,13 @@
  */
 import { createSystemTokens } from '../auth/system-token.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { backgroundHeader } from '../core/foreground.ts';
 import type { LinkedBlobs } from '../core/linked-blobs.ts';
 import { createV2Client, type V2Client } from './v2-client.ts';
 
 export function localRegistryClient(opts: { url: string; token: (scopes: string[]) => Promise<string>; blobs?: LinkedBlobs }): V2Client {
-  const client = createV2Client({ url: opts.url, bearer: opts.token });
+  // Marked as background: the core then does not count these calls as clients' work that replication yields to.
+  const client = createV2Client({ url: opts.url, bearer: opts.token, headers: { [backgroundHeader]: 'replication' } });
   const { blobs } = opts;
   if (!blobs) return client;
   // A blob not linked in the repository is asked of /v2, for the same answer a client gets (a 404 with its error

@@ -25,6 +25,8 @@ export type V2Endpoint = {
    * used instead of learning the remote's challenge and asking its token service.
    */
   bearer?: (scopes: string[]) => Promise<string>;
+  /** Sent with every call to the registry (Wharf's own jobs mark theirs as background). */
+  headers?: Record<string, string>;
 };
 
 export const manifestMediaTypes = [
@@ -120,7 +122,7 @@ export function createV2Client(endpoint: V2Endpoint) {
       const auth = await authorization(scopes);
       let r: Dispatcher.ResponseData;
       try {
-        r = await send(absolute(path), method, { ...(auth ? { authorization: auth } : {}), ...c.headers }, c.body);
+        r = await send(absolute(path), method, { ...endpoint.headers, ...(auth ? { authorization: auth } : {}), ...c.headers }, c.body);
       } catch (e) {
         if (attempt >= attempts) throw e;
         await sleep(backoffMs * 2 ** (attempt - 1));

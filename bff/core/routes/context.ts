@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { AuditSink, Caller, WriteGuard } from '../access.ts';
 import type { ArtifactEventSink } from '../../events/artifact-events.ts';
+import type { ForegroundGauge } from '../foreground.ts';
 import type { ManifestService } from '../manifests.ts';
 import type { PullRecorder } from '../pull-recorder.ts';
 import type { ProjectProxy, ProxyCaches } from '../proxy.ts';
@@ -20,6 +21,8 @@ export type CoreServices = {
   events?: ArtifactEventSink;
   /** Proxy-cache projects' pulls through their upstream; none when not given. */
   proxies?: ProxyCaches;
+  /** Counts clients' blob transfers, which background work yields to; none when not given. */
+  foreground?: ForegroundGauge;
 };
 
 /** One request to a repository, after its caller is authorized for the action. */

@@ -81,7 +81,7 @@ export function createRegistryStore(db: Db) {
     linkedBlob: (repositoryId: number, digest: string) =>
       db.selectFrom('repository_blobs')
         .innerJoin('blobs', 'blobs.digest', 'repository_blobs.digest')
-        .select(['blobs.digest', 'blobs.size', 'blobs.media_type'])
+        .select(['blobs.digest', 'blobs.size', 'blobs.media_type', 'repository_blobs.linked_at'])
         .where('repository_blobs.repository_id', '=', repositoryId)
         .where('repository_blobs.digest', '=', digest)
         .where('blobs.deleting', '=', 0)

@@ -64,9 +64,10 @@ export async function blob(r: RepoRequest, digestParam: string, ensureRepo: () =
     res.status(200).set('Content-Length', String(size));
   }
   if (req.method === 'HEAD') {
-    // A push asks HEAD before it skips a blob: the link it relies on is renewed (at most once a minute), so GC's time
-    // window keeps it until the manifest arrives.
-    await r.services.store.touchLink(r.repo!.id, digest, new Date(Date.now() - 60_000).toISOString());
+    // A push asks HEAD before it skips a blob: the link it relies on is renewed (at most once a minute, so a HEAD
+    // writes nothing in the common case), and GC's time window keeps it until the manifest arrives.
+    const stale = new Date(Date.now() - 60_000).toISOString();
+    if (linked.linked_at < stale) await r.services.store.touchLink(r.repo!.id, digest, stale);
     res.end();
     return;
   }

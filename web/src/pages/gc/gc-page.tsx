@@ -11,6 +11,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { inputClass } from '../../components/field.tsx';
 import { formatBytes, formatTime } from '../../components/format.ts';
+import { FreedChart } from './freed-chart.tsx';
 
 const pageSize = 10;
 const scheduleTypes: GcScheduleType[] = ['None', 'Hourly', 'Daily', 'Weekly', 'Custom'];
@@ -203,6 +204,7 @@ function History() {
     <>
       <h2 className="mb-2 mt-6 text-lg font-semibold">{t('gc.history')}</h2>
       {stop.error ? <div className="mb-2"><ErrorMessage error={stop.error} /></div> : null}
+      {history.data && <FreedChart runs={history.data.items} />}
       <DataTable label={t('gc.history')} columns={columns} rows={history.data?.items} rowKey={(r) => r.id}
         isPending={history.isPending} error={history.error} rowTestId="gc-run-row"
         total={history.data?.total} page={page} pageSize={pageSize} onPage={setPage}

@@ -154,4 +154,17 @@ describe.each(engines)('garbage collection of the registry metadata on %s', (eng
     for (const d of garbage) expect(await r.has(d), d).toEqual(gone);
     expect(await r.db.selectFrom('blobs').select('digest').where('deleting', '=', 1).execute()).toEqual([]);
   }));
+
+  it('purges uploads abandoned for more than 24 hours, and leaves a recent one', () => withRegistry(engine, async (r) => {
+    const a = await r.repo('a');
+    const abandoned = await r.uploads.start(a, 'admin');
+    const recent = await r.uploads.start(a, 'admin');
+    const dayAgo = new Date(Date.now() - 25 * 3600_000).toISOString();
+    await r.db.updateTable('uploads').set({ last_activity: dayAgo }).where('id', '=', abandoned).execute();
+    const result = await r.gc();
+    expect(result.uploads).toBe(1);
+    expect(result.lines).toContain('purged 1 uploads abandoned for more than 24 h');
+    expect(await r.store.findUpload(abandoned)).toBeUndefined();
+    expect(await r.store.findUpload(recent)).toBeDefined();
+  }));
 });

@@ -13,6 +13,21 @@ const referenced = (eb: ExpressionBuilder<Database, 'blobs'>) => eb.or([
 ]);
 
 /**
+ * Runs a GC transaction again when Postgres picked it as a deadlock's victim: removing a repository deletes the links
+ * GC deletes, in another order, and neither waits for the other's lock otherwise.
+ */
+async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
+}
+
+/**
  * GC's SQL. Candidates come from `gc_candidates` (noted by triggers), so nothing here walks the whole registry except
  * the untagged-artifact query that option asks for. Every decision that something is unreferenced is taken again
  * under the digests' exclusive locks (bff/core/blob-locks.ts), in the transaction that acts on it.
@@ -45,7 +60,7 @@ export function createGcStore(db: Db) {
      * links went. Dry run: counts them, removes nothing.
      */
     async unlink(digests: string[], cutoff: string, dryRun: boolean): Promise<number> {
-      return db.transaction().execute(async (tx) => {
+      return retryingDeadlocks(() => db.transaction().execute(async (tx) => {
         if (!dryRun) await lockDigests(tx, digests, 'exclusive');
         const stale = (eb: ExpressionBuilder<Database, 'repository_blobs'>) => eb.and([
           eb('repository_blobs.digest', 'in', digests),
@@ -66,7 +81,7 @@ export function createGcStore(db: Db) {
             .whereRef('repositories.project_id', '=', 'project_blobs.project_id').whereRef('repository_blobs.digest', '=', 'project_blobs.digest'))))
           .execute();
         return Number(gone.numDeletedRows);
-      });
+      }));
     },
 
     /**
@@ -75,7 +90,7 @@ export function createGcStore(db: Db) {
      * `unlink` run (links it would remove do not count).
      */
     async mark(digests: string[], cutoff: string, dryRun: boolean): Promise<{ digest: string; size: number }[]> {
-      return db.transaction().execute(async (tx) => {
+      return retryingDeadlocks(() => db.transaction().execute(async (tx) => {
         if (!dryRun) await lockDigests(tx, digests, 'exclusive');
         const t = now();
         const free = (eb: ExpressionBuilder<Database, 'blobs'>) => eb.and([
@@ -92,7 +107,7 @@ export function createGcStore(db: Db) {
           ? await tx.selectFrom('blobs').select(['digest', 'size']).where(free).execute()
           : await tx.updateTable('blobs').set({ deleting: 1 }).where(free).returning(['digest', 'size']).execute();
         return rows.map((r) => ({ digest: r.digest, size: Number(r.size) }));
-      });
+      }));
     },
 
     /** Blobs GC marked and has not finished (a run stopped or crashed between file and row). */

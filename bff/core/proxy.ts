@@ -17,7 +17,6 @@ export type ProxiedRepository = {
   name: string;
   /** The local repository row; null until something was cached in it. */
   repo: RepositoryRef | null;
-  ensureRepo(): Promise<RepositoryRef>;
   /** Who pulls: the cached bytes' upload principal. */
   caller: string;
 };

@@ -139,7 +139,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
         if (id === '') throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
         return await upload(r, id);
       }
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return await blob(r, arg, ensureRepo);
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'DELETE') return await blob(r, arg);
       throw new RegistryError('UNSUPPORTED', 'method not allowed', undefined, 405);
     } catch (e) { next(e); }
   });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RegistryError, unknownBlob, unknownManifest } from '../core/errors.ts';
 import { digestOf, isDigest, parseDigest } from '../core/digest.ts';
 import type { ManifestService } from '../core/manifests.ts';
+import { mediaTypes } from '../core/media-types.ts';
 import { isTag } from '../core/names.ts';
 import type { ProjectProxy, ProxiedManifest, ProxiedRepository } from '../core/proxy.ts';
 import type { ArtifactRow, RegistryStore } from '../core/store.ts';
@@ -13,6 +14,15 @@ import { storeWhileStreaming } from './store-while-streaming.ts';
 import type { TagChecks } from './tag-checks.ts';
 import { throttle } from './throttle.ts';
 import { notFoundUpstream, upstreamFailure } from './upstream-errors.ts';
+
+/** The media type a manifest declares, for an upstream that answered without a Content-Type. */
+function declaredType(body: Buffer): string {
+  try {
+    const declared = (JSON.parse(body.toString('utf8')) as { mediaType?: unknown }).mediaType;
+    if (typeof declared === 'string') return declared;
+  } catch { /* not JSON: the client will say so */ }
+  return mediaTypes.ociManifest;
+}
 
 /** One proxy-cache project as its settings stand now (caches.ts makes it again when they change). */
 export type ProxySettings = {
@@ -88,13 +98,14 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
     if (claimed && digest !== claimed) {
       throw new RegistryError('UNAVAILABLE', `the upstream registry ${s.upstream} sent a manifest for ${path}@${claimed} whose digest is ${digest}`);
     }
-    if (!isDigest(reference)) tagChecks.remember(s.projectId, path, reference, { digest, mediaType: got.mediaType, size: got.body.length });
+    const mediaType = got.mediaType || declaredType(got.body);
+    if (!isDigest(reference)) tagChecks.remember(s.projectId, path, reference, { digest, mediaType, size: got.body.length });
     try {
-      pending.add(r.name, digest, got.body, got.mediaType, isDigest(reference) ? null : reference);
+      pending.add(r.name, digest, got.body, mediaType, isDigest(reference) ? null : reference);
     } catch (err) {
       deps.logger.warn({ err, repository: r.name, digest }, 'a proxied manifest cannot be cached');
     }
-    return { digest, mediaType: got.mediaType, size: got.body.length, body: got.body };
+    return { digest, mediaType, size: got.body.length, body: got.body };
   }
 
   return {
@@ -122,7 +133,8 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
           return { digest: ref.digest || reference, mediaType: ref.mediaType, size: ref.size };
         }
         // Nothing cached: a GET answers what a HEAD would, so a first pull asks the upstream once, not twice.
-        if (!cached && !head) return await fromUpstream(r, path, reference, null);
+        // Within the window, what the upstream said and sent is reused (the manifest waits for its blobs meanwhile).
+        if (!cached && !head) return await fromUpstream(r, path, reference, tagChecks.recent(s.projectId, path, reference)?.digest || null);
         const ref = await tagChecks.check(s.projectId, path, reference, () => s.client.headManifest(path, reference));
         if (!ref) {
           if (cached && s.localOnNotFound) return fromCache(r, cached, head);
@@ -166,11 +178,16 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
       const length = got.size >= 0 ? got.size : undefined;
       // The repository and upload are made beside the stream, not before it: the client's first byte does not wait.
       let repo: RepositoryRef | undefined;
+      const begin = async () => {
+        const into = { id: await store.ensureRepository(s.projectId, r.name), projectId: s.projectId, name: r.name };
+        repo = into;
+        return { into, id: await uploads.start(into, r.caller) };
+      };
       const { stream, stored } = storeWhileStreaming(source, async (bytes, signal) => {
-        repo = await r.ensureRepo();
-        const id = await uploads.start(repo, r.caller);
+        // Once more if need be: a failed pull of the same repository may drop it, empty, between the two steps.
+        const { into, id } = await begin().catch(() => begin());
         try {
-          await uploads.finish(id, repo, digest, bytes, { length, signal });
+          await uploads.finish(id, into, digest, bytes, { length, signal });
         } catch (e) {
           await uploads.cancel(id).catch(() => undefined);
           throw e;

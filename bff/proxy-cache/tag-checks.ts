@@ -27,6 +27,11 @@ export function createTagChecks(db: Db, windowMs: number) {
   }
 
   return {
+    /** This process's answer for `tag` while it is younger than the window (undefined: none), without asking anyone. */
+    recent(projectId: number, repository: string, tag: string): ManifestRef | null | undefined {
+      const known = recent.get(`${projectId}\n${repository}\n${tag}`);
+      return known && fresh(known.at) ? known.ref : undefined;
+    },
     /** What a GET by tag just learned from the upstream, kept as a check would keep it. */
     remember(projectId: number, repository: string, tag: string, ref: ManifestRef) {
       const at = Date.now();

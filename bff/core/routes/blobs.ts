@@ -30,10 +30,10 @@ async function freeOnFullDisk<T>(r: RepoRequest, id: string, work: () => Promise
 }
 
 /** GET/HEAD `blobs/<digest>`, with Range; DELETE unlinks the blob from this repository. */
-export async function blob(r: RepoRequest, digestParam: string, ensureRepo: () => Promise<RepositoryRef>) {
+export async function blob(r: RepoRequest, digestParam: string) {
   const { digest } = parseDigest(digestParam);
   const linked = r.repo ? await r.services.store.linkedBlob(r.repo.id, digest) : undefined;
-  if (!linked && r.proxy && r.req.method !== 'DELETE') return proxiedBlob({ ...r, proxy: r.proxy }, digest, ensureRepo);
+  if (!linked && r.proxy && r.req.method !== 'DELETE') return proxiedBlob({ ...r, proxy: r.proxy }, digest);
   if (!linked) throw unknownBlob(digest);
   const { req, res } = r;
   if (req.method === 'DELETE') {

@@ -39,7 +39,7 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
     }).end();
     return;
   }
-  if (r.proxy && req.method !== 'DELETE') return proxiedManifest({ ...r, proxy: r.proxy }, reference, ensureRepo);
+  if (r.proxy && req.method !== 'DELETE') return proxiedManifest({ ...r, proxy: r.proxy }, reference);
   if (!r.repo) throw unknownManifest(reference);
   if (req.method === 'DELETE') {
     const gone = await services.manifests.delete(r.repo, reference);

@@ -1,21 +1,17 @@
 import { pipeline } from 'node:stream/promises';
 import { isDigest } from '../digest.ts';
 import type { ProjectProxy, ProxiedRepository, ReferrerDescriptor } from '../proxy.ts';
-import type { RepositoryRef } from '../uploads.ts';
 import type { RepoRequest } from './context.ts';
 
 export type ProxiedRequest = RepoRequest & { proxy: ProjectProxy };
 
-const proxied = (r: ProxiedRequest, ensureRepo: () => Promise<RepositoryRef>): ProxiedRepository => ({
-  name: r.name, repo: r.repo, caller: r.caller.name,
-  ensureRepo: async () => (r.repo = await ensureRepo()),
-});
+const proxied = (r: ProxiedRequest): ProxiedRepository => ({ name: r.name, repo: r.repo, caller: r.caller.name });
 
 /** GET/HEAD of a manifest in a proxy-cache project: the cache decides whether the upstream is asked. */
-export async function proxiedManifest(r: ProxiedRequest, reference: string, ensureRepo: () => Promise<RepositoryRef>) {
+export async function proxiedManifest(r: ProxiedRequest, reference: string) {
   const { req, res, services } = r;
   const head = req.method === 'HEAD';
-  const m = await r.proxy.manifest(proxied(r, ensureRepo), reference, head);
+  const m = await r.proxy.manifest(proxied(r), reference, head);
   res.status(200).setHeader('Content-Type', m.mediaType);
   res.set({ 'Content-Length': String(m.size), 'Docker-Content-Digest': m.digest, ETag: `"${m.digest}"` });
   if (head || !m.body) { res.end(); return; }
@@ -31,10 +27,10 @@ export async function proxiedManifest(r: ProxiedRequest, reference: string, ensu
  * GET/HEAD of a blob the proxied repository does not hold: streamed from the upstream while the cache stores it. A
  * Range is not honoured here (RFC 9110 lets a server answer the whole blob): the cache needs every byte once.
  */
-export async function proxiedBlob(r: ProxiedRequest, digest: string, ensureRepo: () => Promise<RepositoryRef>) {
+export async function proxiedBlob(r: ProxiedRequest, digest: string) {
   const { req, res } = r;
   const head = req.method === 'HEAD';
-  const b = await r.proxy.blob(proxied(r, ensureRepo), digest, head);
+  const b = await r.proxy.blob(proxied(r), digest, head);
   res.status(200).set({ 'Docker-Content-Digest': digest, 'Content-Type': 'application/octet-stream', ETag: `"${digest}"` });
   if (b.size >= 0) res.set('Content-Length', String(b.size));
   if (head || !b.stream) { res.end(); return; }
@@ -44,5 +40,5 @@ export async function proxiedBlob(r: ProxiedRequest, digest: string, ensureRepo:
 
 /** The referrers API through the proxy (`proxy_referrer_api`); null when the cache answers from what it holds. */
 export function proxiedReferrers(r: ProxiedRequest, digest: string): Promise<ReferrerDescriptor[] | null> {
-  return r.proxy.referrers(proxied(r, async () => { throw new Error('the referrers API stores nothing'); }), digest);
+  return r.proxy.referrers(proxied(r), digest);
 }

@@ -34,7 +34,8 @@ export function createPendingManifests(deps: {
 }) {
   const { store, manifests, pulls, logger } = deps;
   const windowMs = deps.windowMs ?? 10 * 60_000;
-  const waiting = new Map<string, Waiting>();
+  // Bounded: manifests a client fetched but never pulled the blobs of are dropped oldest first past 64 MiB.
+  const waiting = new LRUCache<string, Waiting>({ maxSize: 64 << 20, sizeCalculation: (w) => w.body.length || 1 });
   /**
    * Tags a client resolved with a HEAD, by `<repository>@<digest>`: docker and containerd HEAD the tag, then GET the
    * digest, and the manifest they then pull keeps that tag (Harbor caches it untagged: its #15591).

@@ -212,7 +212,11 @@ describe.each(engines)('a proxy cache of docker-registry on %s', (engine) => {
     }
   });
 
-  it('serves the cached copy of an image deleted upstream', async () => {
+  it('serves the cached copy of an image deleted upstream, unless proxy_cache_local_on_not_found is "false"', async () => {
+    const strict = `strict-${engine}`;
+    expect((await createProxyProject(strict, { proxy_cache_local_on_not_found: 'false' })).status).toBe(201);
+    expect(await pull(`${strict}/team/alpine:3.20`)).toBe(moved);
+    await waitFor('the strict project caching the image', async () => (await artifacts(strict, 'team/alpine')).some((a) => a.tags?.length));
     const del = await fetch(`${dist.url}/v2/team/alpine/manifests/${moved}`, { method: 'DELETE', headers: { Authorization: basic(upstreamUser.username, upstreamUser.password) } });
     expect(del.status).toBe(202);
     await windowPasses();
@@ -220,6 +224,9 @@ describe.each(engines)('a proxy cache of docker-registry on %s', (engine) => {
     expect(await pull(`${project}/team/alpine:3.20`)).toBe(moved);
     expect(counting.count('HEAD', 'manifests')).toBe(1);
     expect(counting.seen.find((x) => x.method === 'HEAD')?.status).toBe(404);
+    const gone = await v2(`${strict}/team/alpine/manifests/3.20`);
+    expect(gone.status).toBe(404);
+    expect(((await gone.json()) as Errors).errors[0].code).toBe('MANIFEST_UNKNOWN');
   });
 
   it('keeps to max_upstream_conn connections to the upstream', async () => {

@@ -26,7 +26,7 @@ type Waiting = {
  * is recorded as soon as one of its platforms is cached, and recorded again as more arrive (its children are linked
  * as they come); platforms nobody pulled are not fetched. What is still incomplete after `windowMs` is forgotten (a
  * client that had the layers already). Checked when a blob or manifest lands in the repository, and every `pollMs`
- * (a blob another replica stored).
+ * (default 5 s: a blob another replica stored).
  */
 export function createPendingManifests(deps: {
   store: RegistryStore; manifests: ManifestService; pulls: PullRecorder; rules: ManifestRules; logger: Logger;
@@ -34,8 +34,8 @@ export function createPendingManifests(deps: {
 }) {
   const { store, manifests, pulls, logger } = deps;
   const windowMs = deps.windowMs ?? 10 * 60_000;
-  // Bounded: manifests a client fetched but never pulled the blobs of are dropped oldest first past 64 MiB.
-  const waiting = new LRUCache<string, Waiting>({ maxSize: 64 << 20, sizeCalculation: (w) => w.body.length || 1 });
+  // Bounded: manifests a client fetched but never pulled the blobs of are dropped oldest first past 1,000 or 64 MiB.
+  const waiting = new LRUCache<string, Waiting>({ max: 1000, maxSize: 64 << 20, sizeCalculation: (w) => w.body.length || 1 });
   /**
    * Tags a client resolved with a HEAD, by `<repository>@<digest>`: docker and containerd HEAD the tag, then GET the
    * digest, and the manifest they then pull keeps that tag (Harbor caches it untagged: its #15591).
@@ -83,7 +83,7 @@ export function createPendingManifests(deps: {
     for (const w of byRepository(repository)) await settle(w);
   }
 
-  const timer = setInterval(() => { for (const w of waiting.values()) void settle(w); }, deps.pollMs ?? 2000);
+  const timer = setInterval(() => { for (const w of waiting.values()) void settle(w); }, deps.pollMs ?? 5000);
   timer.unref();
 
   return {

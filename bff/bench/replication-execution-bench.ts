@@ -9,7 +9,8 @@
  * jobs, tasks, Wharf's own /v2). `npm run bench:replication` runs both.
  *
  *   npx tsx bff/bench/replication-execution-bench.ts   (needs `apt-get install docker-registry skopeo`; BENCH_LAYER_MIB,
- *                      BENCH_TASKS, BENCH_PUSH_MIB, BENCH_PUSHES size it, BENCH_REPLICATION_TASKS sets WHARF_REPLICATION_TASKS;
+ *                      BENCH_TASKS, BENCH_PUSH_MIB, BENCH_PUSHES size it, BENCH_REPLICATION_TASKS sets WHARF_REPLICATION_TASKS,
+ *                      BENCH_WHARF_NODE_ARGS adds node flags for Wharf, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof";
  *                      run on a quiet machine)
  */
 import { execFile } from 'node:child_process';
@@ -97,15 +98,15 @@ async function skopeoCopy(dir: string, from: string, to: string): Promise<number
   return performance.now() - t0;
 }
 
-/** Times `pushes` pushes of a fresh `pushMiB` image each (median). */
-async function timePushes(c: V2Client, repo: string): Promise<number> {
+/** Times `pushes` pushes of a fresh `pushMiB` image each. */
+async function timePushes(c: V2Client, repo: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < pushes; i++) {
     const t0 = performance.now();
     await pushImage(c, repo, `p${i}-${randomBytes(3).toString('hex')}`, 1, pushMiB * MiB);
     times.push(performance.now() - t0);
   }
-  return median(times);
+  return times;
 }
 
 async function main() {
@@ -113,7 +114,8 @@ async function main() {
   const started: Server[] = [];
   try {
     const env = process.env.BENCH_REPLICATION_TASKS ? { WHARF_REPLICATION_TASKS: process.env.BENCH_REPLICATION_TASKS } : undefined;
-    const wharf = await startWharfProcess(path.join(dir, 'wharf'), repoRoot, { adminPassword: password, env });
+    const nodeArgs = (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const wharf = await startWharfProcess(path.join(dir, 'wharf'), repoRoot, { adminPassword: password, env, nodeArgs });
     started.push(wharf);
     const dist = await startDistribution(path.join(dir, 'dist'));
     started.push(dist);
@@ -132,10 +134,12 @@ async function main() {
     for (let i = 0; i < taskCount; i++) await pushImage(local, `library/t${String(i).padStart(3, '0')}`, 'v1', 1, MiB);
     const many = await policy(wharf, 'many', registryId, 'library/t*', 'many');
     await timePushes(local, 'library/warm'); // warm up
-    const idleMs = await timePushes(local, 'library/idle');
+    const idleBefore = await timePushes(local, 'library/idle');
     const running = runExecution(wharf, many);
-    const busyMs = await timePushes(local, 'library/busy');
+    const busyMs = median(await timePushes(local, 'library/busy'));
     const manyMs = await running;
+    // Idle pushes timed before and after the busy ones: a machine whose load drifts weighs on both sides alike.
+    const idleMs = median([...idleBefore, ...(await timePushes(local, 'library/idle-after'))]);
     await local.close();
 
     console.log(`replication of a ${3} × ${layerMiB} MiB image, Wharf → docker-registry, on 127.0.0.1:`);
@@ -144,7 +148,7 @@ async function main() {
     console.log(['skopeo copy'.padEnd(28), seconds(skopeoMs).padStart(9), (mb / (skopeoMs / 1000)).toFixed(0).padStart(8)].join(' '));
     const speed = skopeoMs / replicationMs;
     console.log(`replication speed / skopeo's: ${speed.toFixed(2)}× (target ≥ 0.9×: ${speed >= 0.9 ? 'met' : 'NOT met'})`);
-    console.log(`\na ${pushMiB} MiB push into Wharf, median of ${pushes}:`);
+    console.log(`\na ${pushMiB} MiB push into Wharf, median of ${pushes} (idle: of ${pushes} before and ${pushes} after):`);
     console.log(`idle ${seconds(idleMs)}; while ${taskCount} replication tasks run (${seconds(manyMs)} for all of them) ${seconds(busyMs)}`);
     const ratio = busyMs / idleMs;
     console.log(`busy / idle: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'NOT met'})`);

@@ -58,4 +58,20 @@ describe("replication's bytes give way to clients' transfers", () => {
     stop.abort(new Error('job stopped'));
     await expect(a.done).rejects.toThrow(/job stopped|aborted/);
   });
+
+  it('holds a step that is not bytes while clients are busy, at most maxWaitMs, and lets it go once they are done', async () => {
+    const gauge = createForegroundGauge({ graceMs: 0 });
+    const lane = createBackgroundLane(gauge, { tickMs: 10, maxWaitMs: 60_000 });
+    await lane.idle(); // idle clients: at once
+    const end = gauge.begin();
+    let released = false;
+    const waiting = lane.idle().then(() => { released = true; });
+    await sleep(200);
+    expect(released).toBe(false);
+    end();
+    await waiting;
+    // Busy for good: the cap lets it go.
+    gauge.begin();
+    await createBackgroundLane(gauge, { tickMs: 10, maxWaitMs: 100 }).idle();
+  });
 });

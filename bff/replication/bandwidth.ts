@@ -13,13 +13,19 @@ import { foreground, type ForegroundGauge } from '../core/foreground.ts';
 export type BackgroundLane = {
   /** Resolves once `bytes` (best at most `pieceBytes`) may pass: at once while clients are idle. */
   pass(bytes: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Waits, before a step that is not bytes (a manifest, a blob's requests), until clients are idle, at most
+   * `maxWaitMs`: small artifacts, which the trickle barely holds back, then give way too, and nothing waits forever.
+   */
+  idle(signal?: AbortSignal): Promise<void>;
   /** Largest piece to ask for while clients are busy. */
   pieceBytes: number;
   gauge: ForegroundGauge;
 };
 
-export function createBackgroundLane(gauge: ForegroundGauge, opts: { trickleBytes?: number; tickMs?: number; pieceBytes?: number } = {}): BackgroundLane {
+export function createBackgroundLane(gauge: ForegroundGauge, opts: { trickleBytes?: number; tickMs?: number; pieceBytes?: number; maxWaitMs?: number } = {}): BackgroundLane {
   const tickMs = opts.tickMs ?? 100;
+  const maxWaitMs = opts.maxWaitMs ?? 1000;
   const trickleBytes = opts.trickleBytes ?? 256 * 1024;
   const pieceBytes = Math.min(opts.pieceBytes ?? 64 * 1024, trickleBytes);
   let tick = -1;
@@ -27,6 +33,9 @@ export function createBackgroundLane(gauge: ForegroundGauge, opts: { trickleByte
   return {
     gauge,
     pieceBytes,
+    async idle(signal) {
+      for (const end = Date.now() + maxWaitMs; gauge.busy() && Date.now() < end;) await sleep(tickMs, undefined, { signal });
+    },
     async pass(bytes, signal) {
       for (;;) {
         if (!gauge.busy()) return;
@@ -66,6 +75,8 @@ export function createPacer(speedKb: number, signal?: AbortSignal, lane: Backgro
   }
 
   return {
+    /** Before a step that is not bytes: gives way to clients, briefly (the lane's `idle`). */
+    idle: () => lane.idle(signal),
     through(): Transform {
       return new Transform({
         async transform(chunk: Buffer, _enc, done) {

@@ -70,6 +70,7 @@ function report(run: Run, force = false) {
 /** One blob: skipped when the destination has it (a retried task resumes here), mounted when cheap, else streamed. */
 async function copyBlob(run: Run, blob: Descriptor): Promise<void> {
   const { src, dst, opts } = run;
+  await run.pacer.idle();
   opts.signal.throwIfAborted();
   if ((await dst.client.headBlob(dst.repo, blob.digest)) !== null) {
     run.result.blobsSkipped++;
@@ -126,6 +127,7 @@ async function copyBlob(run: Run, blob: Descriptor): Promise<void> {
 /** One artifact (and its whole tree) by tag or digest, then the given tags; no accessories. */
 async function copyOne(run: Run, reference: string, tags: string[]): Promise<{ digest: string; skipped: CopyResult['skipped'] }> {
   const { src, dst, opts } = run;
+  await run.pacer.idle();
   opts.signal.throwIfAborted();
   const top = await readManifest(src.client, src.repo, reference);
   const toTag: string[] = [];

@@ -141,7 +141,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
   const proxies = createProxyCaches({
-    db, registries, store, manifests, uploads, pulls, logger, tagCheckSeconds: config.proxyTagCheckSeconds,
+    db, registries, store, manifests, uploads, storage, guard, pulls, logger, tagCheckSeconds: config.proxyTagCheckSeconds,
     rules: { foreignLayerHosts: config.foreignLayerHosts ?? defaultForeignLayerHosts },
   });
   // Replication reaches this Wharf through its own /v2 over loopback, once it listens (blob bytes it reads from storage).

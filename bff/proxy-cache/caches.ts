@@ -8,6 +8,8 @@ import type { ProjectProxy, ProxyCaches } from '../core/proxy.ts';
 import type { PullRecorder } from '../core/pull-recorder.ts';
 import type { RegistryStore } from '../core/store.ts';
 import type { UploadService } from '../core/uploads.ts';
+import type { WriteGuard } from '../core/access.ts';
+import type { StorageDriver } from '../core/storage/driver.ts';
 import type { RegistryService } from '../api/registries/service.ts';
 import type { Adapter } from '../replication/adapters/adapter.ts';
 import { createPendingManifests } from './pending-manifests.ts';
@@ -20,6 +22,9 @@ export type ProxyCacheDeps = {
   store: RegistryStore;
   manifests: ManifestService;
   uploads: UploadService;
+  storage: StorageDriver;
+  /** Quotas and read-only mode, as for pushes: what the cache links counts in the project. */
+  guard: WriteGuard;
   pulls: PullRecorder;
   rules: ManifestRules;
   logger: Logger;
@@ -56,7 +61,10 @@ export function createProxyCaches(deps: ProxyCacheDeps): ProxyCaches & { close()
   const { db, registries, logger } = deps;
   const tagChecks = createTagChecks(db, deps.tagCheckSeconds * 1000);
   const pending = createPendingManifests({ store: deps.store, manifests: deps.manifests, pulls: deps.pulls, rules: deps.rules, logger });
-  const proxyDeps = { store: deps.store, manifests: deps.manifests, uploads: deps.uploads, tagChecks, pending, logger, fetching: new Map() };
+  const proxyDeps = {
+    store: deps.store, manifests: deps.manifests, uploads: deps.uploads, storage: deps.storage, guard: deps.guard,
+    tagChecks, pending, logger, fetching: new Map(),
+  };
   const adapters = new Map<number, { version: string; adapter: Adapter }>();
   const projects = new LRUCache<string, Promise<ProjectProxy | null>>({ max: 1000, ttl: settingsMs });
 

@@ -6,6 +6,8 @@ import type { ManifestService } from '../core/manifests.ts';
 import { mediaTypes } from '../core/media-types.ts';
 import { isTag } from '../core/names.ts';
 import type { ProjectProxy, ProxiedManifest, ProxiedRepository } from '../core/proxy.ts';
+import type { WriteGuard } from '../core/access.ts';
+import type { StorageDriver } from '../core/storage/driver.ts';
 import type { ArtifactRow, RegistryStore } from '../core/store.ts';
 import type { RepositoryRef, UploadService } from '../core/uploads.ts';
 import type { V2Client } from '../replication/v2-client.ts';
@@ -49,7 +51,8 @@ export type ProxySettings = {
 type Fetched = { body: Buffer; mediaType: string; digest?: string };
 
 export type ProxyDeps = {
-  store: RegistryStore; manifests: ManifestService; uploads: UploadService; tagChecks: TagChecks; pending: PendingManifests; logger: Logger;
+  store: RegistryStore; manifests: ManifestService; uploads: UploadService; storage: StorageDriver; guard: WriteGuard;
+  tagChecks: TagChecks; pending: PendingManifests; logger: Logger;
   /** Upstream manifest GETs in flight, by `<repository>@<reference>`. */
   fetching: Map<string, Promise<Fetched>>;
 };
@@ -106,6 +109,23 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
       deps.logger.warn({ err, repository: r.name, digest }, 'a proxied manifest cannot be cached');
     }
     return { digest, mediaType, size: got.body.length, body: got.body };
+  }
+
+  /**
+   * A blob Wharf already holds for another repository (a base layer many images share) is linked here and served from
+   * storage once the upstream confirms, with a HEAD, that this repository has it: no byte is fetched again, and nothing
+   * is linked that the client could not have pulled from the upstream itself. Undefined: fetch it.
+   */
+  async function fromElsewhere(r: ProxiedRepository, path: string, digest: string) {
+    const held = await store.findBlob(digest);
+    if (!held || !(await deps.storage.stat(digest))) return undefined;
+    const size = await s.client.headBlob(path, digest).catch(() => null);
+    if (size !== Number(held.size)) return undefined;
+    const repo = { id: await store.ensureRepository(s.projectId, r.name), projectId: s.projectId, name: r.name };
+    const blob = { digest, size };
+    await store.linkBlobs(repo.id, repo.projectId, [{ ...blob, mediaType: held.media_type }], (tx) => deps.guard.beforeAdd(repo.projectId, { blobs: [blob] }, tx));
+    void pending.landed(r.name).catch(() => undefined);
+    return { size, stream: await deps.storage.read(digest) };
   }
 
   return {
@@ -167,6 +187,8 @@ export function createProjectProxy(s: ProxySettings, deps: ProxyDeps): ProjectPr
           if (size === null) throw unknownBlob(digest);
           return { size };
         }
+        const reused = await fromElsewhere(r, path, digest).catch(() => undefined); // refused (a quota): fetch it
+        if (reused) return reused;
         got = await s.client.getBlob(path, digest);
       } catch (e) {
         if (e instanceof RegistryError) throw e;

@@ -229,13 +229,19 @@ describe.each(engines)('a proxy cache of docker-registry on %s', (engine) => {
     expect(((await gone.json()) as Errors).errors[0].code).toBe('MANIFEST_UNKNOWN');
   });
 
-  it('keeps to max_upstream_conn connections to the upstream', async () => {
+  it('keeps to max_upstream_conn connections to the upstream, and fetches no blob Wharf holds already', async () => {
     const { digest } = await pushUpstream('team/wide:1', { layers: 4 });
     expect((await createProxyProject(`narrow-${engine}`, { max_upstream_conn: '1' })).status).toBe(201);
     counting.reset();
     expect(await pull(`narrow-${engine}/team/wide:1`)).toBe(digest);
     expect(counting.count('GET', 'blobs')).toBe(5);
     expect(counting.maxInFlight).toBe(1);
+
+    // The same image through another proxy project: every blob is one Wharf holds already, confirmed by a HEAD each.
+    counting.reset();
+    expect(await pull(`${project}/team/wide:1`)).toBe(digest);
+    expect([counting.count('GET', 'blobs'), counting.count('HEAD', 'blobs')]).toEqual([0, 5]);
+    await waitFor('the reused image cached', async () => (await artifacts(project, 'team/wide')).some((a) => a.digest === digest && a.tags?.length));
   });
 
   it('leaves no half blob when the client goes away mid-blob, and stores the blob a whole pull brings', async () => {

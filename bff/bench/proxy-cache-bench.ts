@@ -7,10 +7,10 @@
  *                                                                         stored while it streams)      target ≤ 1.2× direct
  *   cached   the same pull again, once the cache holds the image          target ≥ 1.0× direct's speed
  *
- * Each repetition pulls a new repository (the same image pushed under another name), so the first pull is a real
- * miss; the order of direct and first alternates so neither always meets a warm page cache. Wharf runs as `npm start`
- * runs it (dist/server/main.mjs, bundled first), both servers on free 127.0.0.1 ports in a temporary folder that is
- * removed at the end. A script, not a test: it asserts nothing.
+ * Each repetition pulls a new image in a new repository, so the first pull is a real miss (no blob of it cached);
+ * the order of direct and first alternates so neither always meets a warm page cache. Wharf runs as `npm start` runs
+ * it (dist/server/main.mjs, bundled first), both servers on free 127.0.0.1 ports in a temporary folder that is removed
+ * at the end. A script, not a test: it asserts nothing.
  *
  * Knobs (environment): BENCH_REPS (3), BENCH_LAYERS (3), BENCH_LAYER_MIB (64), BENCH_KEEP=1 (keep the folder),
  * BENCH_TMPDIR (where the folder goes), BENCH_WHARF_NODE_ARGS (extra node flags for Wharf, e.g. "--cpu-prof
@@ -107,11 +107,14 @@ async function main() {
     startWharfProcess(path.join(root, 'wharf'), repoRoot, { adminPassword, nodeArgs: cfg.nodeArgs }),
   ]);
   servers.push(upstream, wharf);
-  const layout = path.join(root, 'layout');
-  await makeOciLayout(layout, { layers: cfg.layers, layerBytes: cfg.layerMiB * 1024 * 1024 });
-  const bytes = await layoutBytes(layout);
+  // A new image per repetition: Wharf would otherwise find the blobs it cached for an earlier one and fetch nothing.
+  let bytes = 0;
   for (let i = 0; i < cfg.reps; i++) {
+    const layout = path.join(root, `layout-${i}`);
+    await makeOciLayout(layout, { layers: cfg.layers, layerBytes: cfg.layerMiB * 1024 * 1024 });
+    bytes = await layoutBytes(layout);
     await skopeo(['copy', '--quiet', `oci:${layout}`, `docker://${hostOf(upstream)}/bench/r${i}:1`, '--dest-tls-verify=false']);
+    await rm(layout, { recursive: true, force: true });
   }
   const endpoint = await api(wharf, '/registries', { method: 'POST', json: { name: 'upstream', type: 'docker-registry', url: upstream.base } });
   const registryId = Number(endpoint.headers.get('location')!.split('/').pop());

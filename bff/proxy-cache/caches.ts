@@ -72,7 +72,7 @@ export function createProxyCaches(deps: ProxyCacheDeps): ProxyCaches & { close()
     const key = `${version}\n${maxConnections}`;
     const held = adapters.get(projectId);
     if (held?.version === key) return held.adapter;
-    const { adapter } = await registries.ownAdapter(registryId, { retries: 0, maxConnections });
+    const adapter = await registries.ownAdapter(registryId, { retries: 0, maxConnections });
     adapters.set(projectId, { version: key, adapter });
     void held?.adapter.close().catch(() => undefined);
     return adapter;

@@ -111,11 +111,11 @@ export function createRegistryService(deps: { store: RegistryStore; box: SecretB
     adapter: async (id: number) => adapterOf(await get(id)),
     /**
      * A new adapter of a saved endpoint with client options of the caller's own (the proxy cache: its connection limit,
-     * no retries), and the endpoint's version, so the caller knows when to make another; the caller closes it.
+     * no retries); the caller closes it, and makes another when the endpoint's update_time moves.
      */
-    async ownAdapter(id: number, options: Pick<AdapterEndpoint, 'maxConnections' | 'retries'>) {
+    async ownAdapter(id: number, options: Pick<AdapterEndpoint, 'maxConnections' | 'retries'>): Promise<Adapter> {
       const r = await get(id);
-      return { version: versionOf(r), status: r.status, url: r.url, adapter: typeOf(r.type).create({ ...endpointOf(inputOf(r)), ...options }) };
+      return typeOf(r.type).create({ ...endpointOf(inputOf(r)), ...options });
     },
 
     ping,

@@ -20,7 +20,7 @@ export type ForegroundGauge = {
 export const backgroundHeader = 'wharf-background';
 
 export function createForegroundGauge(opts: { graceMs?: number } = {}): ForegroundGauge {
-  const graceMs = opts.graceMs ?? 300;
+  const graceMs = opts.graceMs ?? 100;
   let inFlight = 0;
   let lastEnd = 0;
   return {

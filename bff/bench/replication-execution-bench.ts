@@ -150,6 +150,8 @@ async function main() {
     console.log(`replication speed / skopeo's: ${speed.toFixed(2)}× (target ≥ 0.9×: ${speed >= 0.9 ? 'met' : 'NOT met'})`);
     console.log(`\na ${pushMiB} MiB push into Wharf, median of ${pushes} (idle: of ${pushes} before and ${pushes} after):`);
     console.log(`idle ${seconds(idleMs)}; while ${taskCount} replication tasks run (${seconds(manyMs)} for all of them) ${seconds(busyMs)}`);
+    // Other work on the machine weighs on these figures: the load says how much there was.
+    console.log(`load average at the end: ${os.loadavg().map((n) => n.toFixed(2)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} CPUs`);
     const ratio = busyMs / idleMs;
     console.log(`busy / idle: ${ratio.toFixed(2)}× (target ≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'NOT met'})`);
   } finally {

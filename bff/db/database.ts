@@ -19,6 +19,7 @@ import * as registries from './migrations/0012-registries.ts';
 import * as replication from './migrations/0013-replication.ts';
 import * as proxyCache from './migrations/0014-proxy-cache.ts';
 import * as gc from './migrations/0015-gc.ts';
+import * as jobPools from './migrations/0016-job-pools.ts';
 
 export type Db = Kysely<Database>;
 
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0013-replication': replication,
   '0014-proxy-cache': proxyCache,
   '0015-gc': gc,
+  '0016-job-pools': jobPools,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -179,6 +179,7 @@ export interface Database {
   jobs: import('../jobs/tables.ts').JobsTable;
   job_logs: import('../jobs/tables.ts').JobLogsTable;
   job_queues: import('../jobs/tables.ts').JobQueuesTable;
+  job_pools: import('../jobs/tables.ts').JobPoolsTable;
   schedules: import('../jobs/tables.ts').SchedulesTable;
   registries: import('../api/registries/table.ts').RegistriesTable;
   proxy_tag_checks: import('../proxy-cache/table.ts').ProxyTagChecksTable;

@@ -4,12 +4,15 @@ import { createDbBackend } from './db-backend.ts';
 import { createBullmqBackend } from './bullmq-backend.ts';
 import { createScheduler, schedulerQueue, type Scheduler } from './scheduler.ts';
 import type { JobBackend } from './queue.ts';
+import { createPoolRegistry, type PoolInfo } from './pools.ts';
 
 export type Jobs = JobBackend & {
   schedules: Scheduler;
   /** Which backend runs the jobs, and this process's pool (Harbor's worker pool). */
   backend: 'database' | 'redis';
-  pool: { id: string; pid: number; host: string; startAt: string; heartbeatAt(): string; concurrency(): number };
+  pool: { id: string; pid: number; host: string; startAt: string; concurrency(): number };
+  /** Every live process's pool on this metadata database (all replicas), this one's included. */
+  pools(): Promise<PoolInfo[]>;
   /** Harbor's queue actions; `all` acts on every type, the scheduler's pause included. */
   act(type: string, action: 'stop' | 'pause' | 'resume'): Promise<void>;
 };
@@ -26,6 +29,8 @@ export type JobsOptions = {
   pollMs?: number;
   leaseMs?: number;
   tickMs?: number;
+  /** How often this process's pool row is renewed (default 10 s). */
+  poolHeartbeatMs?: number;
   /** How long finished jobs and their logs are kept (default 7 days). */
   keepFinishedMs?: number;
 };
@@ -38,6 +43,12 @@ export function createJobs(opts: JobsOptions): Jobs {
   const schedules = createScheduler({ db: opts.db, logger: opts.logger, enqueue: (type, payload) => backend.enqueue(type, payload), tickMs: opts.tickMs });
   const concurrency = new Map<string, number>();
   const startAt = new Date().toISOString();
+  const host = backend.workerId.split(':')[0];
+  const totalConcurrency = () => [...concurrency.values()].reduce((a, b) => a + b, 0);
+  const pools = createPoolRegistry({
+    db: opts.db, logger: opts.logger, heartbeatMs: opts.poolHeartbeatMs,
+    self: () => ({ id: backend.workerId, host, pid: process.pid, startAt, concurrency: totalConcurrency() }),
+  });
 
   return {
     ...backend,
@@ -46,11 +57,11 @@ export function createJobs(opts: JobsOptions): Jobs {
     pool: {
       id: backend.workerId,
       pid: process.pid,
-      host: backend.workerId.split(':')[0],
+      host,
       startAt,
-      heartbeatAt: () => new Date().toISOString(),
-      concurrency: () => [...concurrency.values()].reduce((a, b) => a + b, 0),
+      concurrency: totalConcurrency,
     },
+    pools: () => pools.list(),
     register(type, def) {
       if (!Number.isInteger(def.concurrency) || def.concurrency < 1) throw new Error(`job type ${type}: concurrency must be a positive integer`);
       if (type === schedulerQueue || type === 'all') throw new Error(`job type ${type} is reserved`);
@@ -68,10 +79,12 @@ export function createJobs(opts: JobsOptions): Jobs {
     },
     async start() {
       await backend.start();
+      await pools.start();
       schedules.start();
     },
     async close() {
       await schedules.close();
+      await pools.close();
       await backend.close();
     },
   };

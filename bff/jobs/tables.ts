@@ -31,6 +31,17 @@ export interface JobLogsTable {
   line: string;
 }
 
+/** One running Wharf process's worker pool (migration 0016). */
+export interface JobPoolsTable {
+  id: string;
+  host: string;
+  pid: number;
+  /** Jobs it runs at once, every type's pool together. */
+  concurrency: number;
+  start_at: string;
+  heartbeat_at: string;
+}
+
 export interface JobQueuesTable {
   type: string;
   paused: number;

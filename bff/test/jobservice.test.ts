@@ -186,3 +186,41 @@ describe('a cron that does not parse', () => {
     expect(() => nextFire('0 0 * * *', new Date())).toThrow(CronError);
   });
 });
+
+describe('worker pools across replicas on one database', () => {
+  let a: TestServer;
+  let b: TestServer | undefined;
+
+  beforeAll(async () => {
+    a = await startTestServer('postgres');
+    b = await startTestServer('postgres', {}, { dataDir: a.dataDir, schema: a.schema });
+  });
+  afterAll(async () => {
+    await stopTestServer(b, { keepData: true });
+    await stopTestServer(a);
+  });
+
+  const poolIds = async (s: TestServer) =>
+    ((await (await apiOf(s)('/jobservice/pools')).json()) as { worker_pool_id: string }[]).map((p) => p.worker_pool_id).sort();
+
+  it('lists every live replica\'s pool from any of them, and forgets one that stopped or whose heartbeat ran out', async () => {
+    const both = [a.jobs.pool.id, b!.jobs.pool.id].sort();
+    expect(await poolIds(a)).toEqual(both);
+    expect(await poolIds(b!)).toEqual(both);
+    // Another replica's pool is a pool: its workers are asked for by its id.
+    expect((await apiOf(a)(`/jobservice/pools/${encodeURIComponent(b!.jobs.pool.id)}/workers`)).status).toBe(200);
+
+    // A process killed without closing leaves its row; once three beats are missed it is no longer listed.
+    const beatMs = 10_000;
+    const t = (ago: number) => new Date(Date.now() - ago).toISOString();
+    await a.db.insertInto('job_pools').values({ id: 'dead:1:x', host: 'dead', pid: 1, concurrency: 4, start_at: t(3_600_000), heartbeat_at: t(3 * beatMs - 1000) }).execute();
+    expect(await poolIds(a)).toEqual([...both, 'dead:1:x'].sort());
+    await a.db.updateTable('job_pools').set({ heartbeat_at: t(3 * beatMs + 1000) }).where('id', '=', 'dead:1:x').execute();
+    expect(await poolIds(a)).toEqual(both);
+    expect((await apiOf(a)('/jobservice/pools/dead:1:x/workers')).status).toBe(404);
+
+    await stopTestServer(b, { keepData: true });
+    b = undefined;
+    expect(await poolIds(a)).toEqual([a.jobs.pool.id]);
+  });
+});

@@ -10,22 +10,22 @@ const actionRequest = z.object({ action: z.enum(['stop', 'pause', 'resume']) });
 
 /**
  * The `jobservice` tag: Harbor's job-service dashboard over Wharf's job system. A pool is a Wharf process (its job
- * types' pools together); its workers are the jobs running now. System admins, and robots granted jobservice-monitor.
+ * types' pools together), every replica's listed by any; its workers are the jobs running now. System admins, and robots granted jobservice-monitor.
  */
 export function createJobserviceRouter(deps: ApiDeps): Router {
   const router = Router();
   const { jobs } = deps;
 
-  router.get('/jobservice/pools', (req, res) => {
+  router.get('/jobservice/pools', async (req, res) => {
     requireSysadmin(req, monitor('list'));
-    const p = jobs.pool;
-    res.json([{ pid: p.pid, worker_pool_id: p.id, start_at: p.startAt, heartbeat_at: p.heartbeatAt(), concurrency: p.concurrency(), host: p.host }]);
+    const pools = await jobs.pools();
+    res.json(pools.map((p) => ({ pid: p.pid, worker_pool_id: p.id, start_at: p.startAt, heartbeat_at: p.heartbeatAt, concurrency: p.concurrency, host: p.host })));
   });
 
   router.get('/jobservice/pools/:pool_id/workers', async (req, res) => {
     requireSysadmin(req, monitor('list'));
     const poolId = req.params.pool_id;
-    if (poolId !== 'all' && poolId !== jobs.pool.id) throw notFound(`no worker pool ${poolId}`);
+    if (poolId !== 'all' && !(await jobs.pools()).some((p) => p.id === poolId)) throw notFound(`no worker pool ${poolId}`);
     // BullMQ does not say which process runs a job: those are shown in this pool.
     const running = (await jobs.running()).map((j) => ({ ...j, pool: j.workerId ?? jobs.pool.id }));
     res.json(running

@@ -33,6 +33,7 @@ import { createReadOnlyGuard } from './api/configurations/read-only.ts';
 import { seedSettings } from './api/configurations/settings.ts';
 import { createSettingsCache } from './api/configurations/settings-cache.ts';
 import { createQuotaGuard } from './api/quotas/quota-guard.ts';
+import { createImmutableTags } from './api/immutable/immutable-tags.ts';
 import { createRegistryService } from './api/registries/service.ts';
 import { createRegistryStore as createEndpointStore } from './api/registries/store.ts';
 import { adapterTypes } from './replication/adapters/by-type.ts';
@@ -100,7 +101,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
   const store = createRegistryStore(db);
-  const writes: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db) };
+  const immutableTags = createImmutableTags(db);
+  const writes: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db), immutableTags: immutableTags.of };
   // A push needs the database's room on the volume in place: blobs never take it (507 while the disk has none).
   const guard: WriteGuard = {
     ...writes,
@@ -153,7 +155,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     taskConcurrency: config.replication.tasks,
   });
   const gc = createGc({ db, jobs, storage, manifests, purgeUploads: (before) => uploads.purgeStale(before), windowHours: config.gcTimeWindowHours });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events };
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events, immutableTags };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

@@ -44,11 +44,19 @@ export interface WriteGuard {
    * what `tx` then records are one atomic step. Without `tx` it is an early answer only (nothing is held).
    */
   beforeAdd(projectId: number, add: QuotaAdd, tx?: Tx): Promise<void>;
+  /**
+   * The project's immutable tag rules as one test, or null when no rule is enabled (then nothing need be looked up). A
+   * tag it matches may not be moved to another artifact or deleted, nor its artifact deleted.
+   */
+  immutableTags(projectId: number): Promise<ImmutableTest | null>;
 }
+
+/** Whether a tag of a repository (the repository's full name, project first) is immutable. */
+export type ImmutableTest = (repository: string, tag: string) => boolean;
 
 export type QuotaAdd = { blobs?: { digest: string; size: number }[]; bytes?: number };
 
-export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {} };
+export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {}, immutableTags: async () => null };
 
 /** Records who did what (push, pull, delete) for the audit log. */
 export interface AuditSink {

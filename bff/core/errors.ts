@@ -43,3 +43,10 @@ export const unknownUpload = () => new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blo
 
 /** 507 Insufficient Storage; DENIED rather than UNKNOWN so clients stop instead of retrying into a full disk. */
 export const diskFull = () => new RegistryError('DENIED', diskFullMessage, undefined, 507);
+
+/** A tag an immutable tag rule protects (DENIED on /v2; the API answers it as Harbor's 412). */
+export class ImmutableTagError extends RegistryError {
+  constructor(repository: string, tag: string, verb: 'overwritten' | 'deleted') {
+    super('DENIED', `The tag ${repository}:${tag} is immutable, cannot be ${verb}`, { repository, tag });
+  }
+}

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { RegistryError, unknownManifest } from './errors.ts';
+import { ImmutableTagError, RegistryError, unknownManifest } from './errors.ts';
 import { digestOf, isDigest, parseDigest } from './digest.ts';
 import { defaultForeignLayerHosts, parseManifest } from './manifest.ts';
 import { isTag } from './names.ts';
@@ -71,11 +71,19 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
 
     /** DELETE by tag removes the tag; by digest the artifact, its tags and its accessories. */
     async delete(repo: RepositoryRef, reference: string): Promise<{ digest?: string; tag?: string }> {
+      const immutable = await guard.immutableTags(repo.projectId);
       if (!isDigest(reference)) {
+        if (immutable?.(repo.name, reference) && (await store.findTagged(repo.id, reference))) {
+          throw new ImmutableTagError(repo.name, reference, 'deleted');
+        }
         if (!(await store.deleteTag(repo.id, reference))) throw unknownManifest(reference);
         return { tag: reference };
       }
       const artifact = await resolve(repo, reference);
+      if (immutable) {
+        const kept = (await store.tagNames(artifact.id)).find((t) => immutable(repo.name, t));
+        if (kept) throw new ImmutableTagError(repo.name, kept, 'deleted');
+      }
       const parents = await store.parentsOf(artifact.id);
       if (parents.length) {
         throw new RegistryError('PRECONDITION', `the manifest is referenced by the index ${parents[0].digest}: delete that first`, undefined, 412);
@@ -86,6 +94,18 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
 
     /** Manifests in the repository whose `subject` is `digest`. */
     referrers: (repo: RepositoryRef, digest: string) => store.referrers(repo.id, digest),
+
+    refuseMovingImmutable,
+
+    /** Throws when a tag of the repository is immutable: deleting the repository would delete it. */
+    async refuseDeletingRepository(repo: RepositoryRef) {
+      const immutable = await guard.immutableTags(repo.projectId);
+      if (!immutable) return;
+      for (let page = await store.listTags(repo.id, 1000); page.length; page = await store.listTags(repo.id, 1000, page[page.length - 1])) {
+        const kept = page.find((t) => immutable(repo.name, t));
+        if (kept) throw new ImmutableTagError(repo.name, kept, 'deleted');
+      }
+    },
   };
 
   async function put(repo: RepositoryRef, reference: string, body: Buffer, contentType: string | undefined, extraTags: string[], opts: PutOptions) {
@@ -114,11 +134,12 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
       throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest unknown to registry: ${missingChild.digest}`, { digest: missingChild.digest });
     }
 
+    const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
+    await refuseMovingImmutable(repo, tags, digest);
     // Everything the artifact will make the project count: asked before any byte is written, and again, atomically,
     // in the transaction that records it.
     const adds = { blobs: [{ digest, size: body.length }, ...[...linked].map(([d, size]) => ({ digest: d, size }))] };
     await guard.beforeAdd(repo.projectId, adds);
-    const tags = [...new Set([...(byDigest ? [] : [reference]), ...extraTags])];
     const record = {
       projectId: repo.projectId, repositoryId: repo.id, digest, size: body.length, manifestMediaType: m.mediaType,
       type: m.type, configMediaType: m.configMediaType, artifactType: m.artifactType,
@@ -138,6 +159,20 @@ export function createManifestService(deps: { store: RegistryStore; storage: Sto
     });
     bytes.set(digest, body);
     return { digest, subject: m.subject?.digest ?? null, tags };
+  }
+
+  /**
+   * An immutable tag may be pushed again with the same manifest, never pointed at another. (Two first pushes of one
+   * tag racing may both pass: as in Harbor, rules protect tags that exist.)
+   */
+  async function refuseMovingImmutable(repo: RepositoryRef, tags: string[], digest: string) {
+    const immutable = tags.length ? await guard.immutableTags(repo.projectId) : null;
+    if (!immutable) return;
+    for (const tag of tags) {
+      if (!immutable(repo.name, tag)) continue;
+      const current = await store.findTagged(repo.id, tag);
+      if (current && current.digest !== digest) throw new ImmutableTagError(repo.name, tag, 'overwritten');
+    }
   }
 
   async function deleteWithAccessories(artifact: ArtifactRow, depth = 0): Promise<void> {

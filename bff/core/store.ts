@@ -300,6 +300,10 @@ export function createRegistryStore(db: Db) {
         return row !== undefined;
       }),
 
+    /** The names of an artifact's tags. */
+    tagNames: (artifactId: number) =>
+      db.selectFrom('tags').select('name').where('artifact_id', '=', artifactId).execute().then((rows) => rows.map((r) => r.name)),
+
     listTags: (repositoryId: number, n: number, last?: string) => {
       let q = db.selectFrom('tags').select('name').where('repository_id', '=', repositoryId);
       if (last !== undefined) q = q.where('name', '>', last);

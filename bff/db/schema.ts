@@ -189,4 +189,5 @@ export interface Database {
   blob_pins: import('../gc/tables.ts').BlobPinsTable;
   gc_candidates: import('../gc/tables.ts').GcCandidatesTable;
   gc_runs: import('../gc/tables.ts').GcRunsTable;
+  immutable_tag_rules: import('../api/immutable/table.ts').ImmutableTagRulesTable;
 }

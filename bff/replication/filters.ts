@@ -27,6 +27,11 @@ function glob(pattern: string): (s: string) => boolean {
 /** A doublestar glob as a test of names (the same rules as the name and tag filters). */
 export const nameMatcher = (pattern: string) => glob(pattern);
 
+/** Throws when `pattern` is no doublestar glob (an unclosed `[`…), saying why. */
+export function checkGlob(pattern: string): void {
+  picomatch.makeRe(pattern, globOptions);
+}
+
 /** The pattern's text when it is no glob at all (it names exactly one thing), else null. */
 export function literalOf(pattern: string): string | null {
   return pattern && !pattern.includes('\\') && !picomatch.scan(pattern, globOptions).isGlob ? pattern : null;
@@ -51,7 +56,7 @@ export function checkFilters(f: unknown): ReplicationFilter[] {
       case 'tag': {
         if (typeof value !== 'string') throw new Error(`${at}: a ${type} filter's value must be a glob pattern (a string)`);
         try {
-          picomatch.makeRe(value, globOptions);
+          checkGlob(value);
         } catch (e) {
           throw new Error(`${at}: ${JSON.stringify(value)} is not a valid ${type} pattern: ${(e as Error).message}`);
         }

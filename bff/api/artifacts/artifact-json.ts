@@ -14,12 +14,11 @@ const parseJson = (s: string | null): unknown => {
   try { return JSON.parse(s); } catch { return undefined; }
 };
 
-export type TagRow = { id: number; repository_id: number; artifact_id: number; name: string; push_time: string; pull_time: string | null };
+/** `immutable`: an enabled immutable tag rule protects the tag (false when not worked out). */
+export type TagRow = { id: number; repository_id: number; artifact_id: number; name: string; push_time: string; pull_time: string | null; immutable?: boolean };
 export const tagJson = (t: TagRow) => ({
   id: t.id, repository_id: t.repository_id, artifact_id: t.artifact_id, name: t.name, push_time: t.push_time,
-  pull_time: t.pull_time ?? zeroTime,
-  // Immutability rules do not exist yet: no tag is immutable.
-  immutable: false,
+  pull_time: t.pull_time ?? zeroTime, immutable: t.immutable ?? false,
 });
 
 export type AccessoryRow = { id: number; repository_id: number; digest: string; size: number; media_type: string; artifact_type: string | null; push_time: string };

@@ -101,9 +101,9 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
   });
 
   router.get(`${artifactPath}/:reference/tags`, async (req, res) => {
-    const { artifact } = await artifactOf(req, 'tag', 'list');
+    const { repository, artifact } = await artifactOf(req, 'tag', 'list');
     const page = parsePage(req);
-    const { items, total } = await artifacts.tags(artifact, parseQuery(req.query.q, ['name']), parseSort(req.query.sort, tagSortKeys), page.pageSize, page.offset);
+    const { items, total } = await artifacts.tags(repository, artifact, parseQuery(req.query.q, ['name']), parseSort(req.query.sort, tagSortKeys), page.pageSize, page.offset);
     sendPage(req, res, items, total, page);
   });
 

@@ -1,7 +1,7 @@
-import type { AuditSink, WriteGuard } from '../../core/access.ts';
+import type { AuditSink, ImmutableTest, WriteGuard } from '../../core/access.ts';
 import type { ArtifactEventSink } from '../../events/artifact-events.ts';
 import { isDigest } from '../../core/digest.ts';
-import { RegistryError } from '../../core/errors.ts';
+import { ImmutableTagError, RegistryError } from '../../core/errors.ts';
 import type { ManifestService } from '../../core/manifests.ts';
 import { isIndexType } from '../../core/media-types.ts';
 import { isTag, parseRepositoryName } from '../../core/names.ts';
@@ -54,7 +54,7 @@ export function parseCopySource(from: string): { project: string; repository: st
 
 export function createArtifactService(deps: {
   store: ArtifactStore; registry: RegistryStore; manifests: ManifestService; storage: StorageDriver; audit: AuditSink; labels: LabelStore;
-  guard: Pick<WriteGuard, 'beforeAdd'>;
+  guard: Pick<WriteGuard, 'beforeAdd' | 'immutableTags'>;
   /** Deletions for subscribers (replication's event trigger), as the core emits those made through /v2. */
   events?: ArtifactEventSink;
 }) {
@@ -76,13 +76,17 @@ export function createArtifactService(deps: {
       flags.withInheritedAccessory ? inheritedAccessories(ids, repoNames) : null,
       Promise.all(rows.map((r) => details.of(r, budget))),
     ]);
+    const immutables = new Map<number, ImmutableTest | null>(tags ? await Promise.all([...new Set(rows.map((r) => r.project_id))].map(async (p) => [p, await guard.immutableTags(p)] as const)) : []);
     return rows.map((r, i) => {
       const x: ArtifactExtras = {
         details: manifestDetails[i],
         contentSize: sizes.get(r.id) ?? 0,
         references: references.filter((ref) => ref.parent_id === r.id),
       };
-      if (tags) x.tags = tags.filter((t) => t.artifact_id === r.id);
+      if (tags) {
+        const immutable = immutables.get(r.project_id);
+        x.tags = tags.filter((t) => t.artifact_id === r.id).map((t) => ({ ...t, immutable: !!immutable?.(r.repository_name, t.name) }));
+      }
       if (labels) x.labels = labels.filter((l) => l.artifact_id === r.id);
       if (accessories) x.accessories = accessories.get(r.id) ?? [];
       if (inherited) x.inheritedAccessories = inherited.get(r.id) ?? [];
@@ -143,6 +147,18 @@ export function createArtifactService(deps: {
     plan.manifests.push({ a, body, tag });
   }
 
+  /** A copy that would move an immutable tag of the target is refused before anything is written. */
+  async function refuseMovingImmutable(target: { projectId: number; name: string }, plan: CopyPlan) {
+    const existing = await registry.findRepository(target.name);
+    if (!existing) return;
+    const dst: RepositoryRef = { id: existing.id, projectId: target.projectId, name: target.name };
+    try {
+      for (const m of plan.manifests) if (m.tag) await manifests.refuseMovingImmutable(dst, [m.tag], m.a.digest);
+    } catch (e) {
+      throw asApiError(e);
+    }
+  }
+
   /** Asks the quota for everything at once, so a refused copy leaves nothing behind; then links and records. */
   async function runCopy(target: { projectId: number; name: string }, plan: CopyPlan): Promise<void> {
     const blobs = [...plan.blobs].map(([digest, b]) => ({ digest, size: b.size }));
@@ -167,6 +183,10 @@ export function createArtifactService(deps: {
         throw asApiError(e);
       }
     }
+  }
+
+  async function refuseImmutable(repo: RepositoryRef, tag: string, verb: 'overwritten' | 'deleted') {
+    if ((await guard.immutableTags(repo.projectId))?.(repo.name, tag)) throw asApiError(new ImmutableTagError(repo.name, tag, verb));
   }
 
   return {
@@ -213,21 +233,27 @@ export function createArtifactService(deps: {
         const row = await registry.findArtifact(source.repo.id, acc.digest);
         if (row) await planCopy(source.repo, row, acc.cosignTag ? cosignTagOf(a.digest) : null, plan);
       }
+      await refuseMovingImmutable(target, plan);
       await runCopy(target, plan);
       audit.record({ project: target.project, operator, resource: `${target.name}${source.tag ? `:${source.tag}` : `@${a.digest}`}`, resourceType: 'artifact', operation: 'create' });
       return a.digest;
     },
 
     // ---- tags
-    async tags(artifact: ArtifactRow, q: Parameters<ArtifactStore['tagPage']>[1], sort: Parameters<ArtifactStore['tagPage']>[2], limit: number, offset: number) {
+    async tags(repo: RepositoryRef, artifact: ArtifactRow, q: Parameters<ArtifactStore['tagPage']>[1], sort: Parameters<ArtifactStore['tagPage']>[2], limit: number, offset: number) {
       const { rows, total } = await store.tagPage(artifact.id, q, sort, limit, offset);
-      return { items: rows.map(tagJson), total };
+      const immutable = await guard.immutableTags(repo.projectId);
+      return { items: rows.map((t) => tagJson({ ...t, immutable: !!immutable?.(repo.name, t.name) })), total };
     },
 
     async createTag(repo: RepositoryRef, project: string, artifact: ArtifactRow, name: string, operator: string) {
       if (!isTag(name)) throw badRequest(`invalid tag name: ${name.slice(0, 200)}`);
       const conflict = () => new ApiError('CONFLICT', `the tag ${name} already exists in ${repo.name}`);
-      if (await store.findTag(repo.id, name)) throw conflict();
+      const existing = await store.findTag(repo.id, name);
+      if (existing) {
+        if (existing.artifact_id !== artifact.id) await refuseImmutable(repo, name, 'overwritten');
+        throw conflict();
+      }
       try {
         await store.createTag(repo.id, artifact.id, name, now());
       } catch (e) {
@@ -240,6 +266,7 @@ export function createArtifactService(deps: {
     async deleteTag(repo: RepositoryRef, project: string, artifact: ArtifactRow, name: string, operator: string) {
       const tag = await store.findTag(repo.id, name);
       if (!tag || tag.artifact_id !== artifact.id) throw notFound(`tag ${name} not found on ${repo.name}@${artifact.digest}`);
+      await refuseImmutable(repo, name, 'deleted');
       await registry.deleteTag(repo.id, name);
       audit.record({ project, operator, resource: `${repo.name}:${name}`, resourceType: 'tag', operation: 'delete' });
     },
@@ -292,7 +319,8 @@ export function createArtifactService(deps: {
 /** The core's registry errors as Harbor's API errors (412 for a manifest an index still references). */
 function asApiError(e: unknown): unknown {
   if (!(e instanceof RegistryError)) return e;
-  if (e.status === 412) return new ApiError('PRECONDITION', e.message);
+  // Harbor answers a tag an immutable rule protects with 412 on its API.
+  if (e instanceof ImmutableTagError || e.status === 412) return new ApiError('PRECONDITION', e.message);
   if (e.status === 404) return notFound(e.message);
   if (e.status === 403) return new ApiError('FORBIDDEN', e.message);
   if (e.status === 413) return new ApiError('REQUEST_ENTITY_TOO_LARGE', e.message);

@@ -15,7 +15,7 @@ const updateBody = z.object({ description: z.string().max(64 * 1024).optional() 
 /** repository: list (all visible, or one project's), get, update the description, delete. */
 export function createRepositoriesRouter(deps: ApiDeps): Router {
   const router = Router();
-  const repositories = createRepositoryService({ store: createRepositoryStore(deps.db), audit: deps.audit });
+  const repositories = createRepositoryService({ store: createRepositoryStore(deps.db), audit: deps.audit, manifests: deps.manifests });
   const operator = (req: Request) => (req.principal ?? anonymous).name;
   const listArgs = (req: Request) => {
     const page = parsePage(req);

@@ -1,5 +1,9 @@
 import { robotProjects, type Principal } from '../../auth/policy.ts';
 import type { AuditSink } from '../../core/access.ts';
+import { ImmutableTagError } from '../../core/errors.ts';
+import type { ManifestService } from '../../core/manifests.ts';
+import type { RepositoryRef } from '../../core/uploads.ts';
+import { ApiError } from '../errors.ts';
 import { now } from '../../db/database.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 import type { RepositoryRow, RepositoryStore, RepositoryVisibility } from './store.ts';
@@ -21,15 +25,20 @@ export function visibilityOf(p: Principal): RepositoryVisibility {
   return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };
 }
 
-export function createRepositoryService(deps: { store: RepositoryStore; audit: AuditSink }) {
+export function createRepositoryService(deps: { store: RepositoryStore; audit: AuditSink; manifests: Pick<ManifestService, 'refuseDeletingRepository'> }) {
   const { store } = deps;
   return {
     list: (scope: { projectId: number } | RepositoryVisibility, conditions: Condition[], sort: SortKey[], limit: number, offset: number) =>
       store.list(scope, conditions, sort, limit, offset),
     get: (projectId: number, name: string) => store.get(projectId, name),
     updateDescription: (id: number, description: string) => store.updateDescription(id, description, now()),
-    /** Deletes the repository with its artifacts and tags, and records it. */
-    async remove(repo: { id: number; name: string }, project: string, operator: string) {
+    /** Deletes the repository with its artifacts and tags, and records it; refused (412) while it holds an immutable tag. */
+    async remove(repo: RepositoryRef, project: string, operator: string) {
+      try {
+        await deps.manifests.refuseDeletingRepository(repo);
+      } catch (e) {
+        throw e instanceof ImmutableTagError ? new ApiError('PRECONDITION', e.message) : e;
+      }
       await store.remove(repo.id);
       deps.audit.record({ project, operator, resource: repo.name, resourceType: 'repository', operation: 'delete' });
     },

@@ -114,6 +114,12 @@ export const pathValues = (f: Fixtures): Record<string, string | number> => ({
   webhook_policy_id: 1, label: 1, gc_id: 1, purge_id: 1, registration_id: 'contract', immutable_rule_id: 1, group_id: 1,
 });
 
+const immutableRule = () => ({
+  action: 'immutable', template: 'immutable_template', priority: 0,
+  tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'contract-held-*' }],
+  scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+});
+
 /** Inputs for operations that need more than their path: required queries, and bodies a Harbor client would send. */
 export const calls: Record<string, (f: Fixtures) => Call> = {
   // This slice: audit log, system, configuration.
@@ -207,6 +213,10 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   RefreshSec: () => ({ body: {} }),
   CreateLabel: () => ({ body: { name: 'contract-new', scope: 'g', color: '#FF0000' } }),
   UpdateLabel: () => ({ body: { name: 'contract-renamed', description: 'renamed', color: '#00FF00', scope: 'g' } }),
+  // A rule (the server's first, id 1) whose tags nothing else here is named, so the deletions after it still pass.
+  CreateImmuRule: () => ({ body: immutableRule(), mustAnswer: 201 }),
+  UpdateImmuRule: () => ({ body: { ...immutableRule(), id: 1, disabled: true }, mustAnswer: 200 }),
+  DeleteImmuRule: () => ({ mustAnswer: 200 }),
   updateQuota: () => ({ body: { hard: { storage: -1 } } }),
   createUser: () => ({ body: { username: 'contract-new', password: 'Contract123', email: 'contract-new@example.com', realname: 'New' } }),
   updateUserProfile: () => ({ body: { email: 'contract-user@example.org', realname: 'Contract User', comment: 'contract' } }),

@@ -25,6 +25,8 @@ export const settings = {
   WHARF_PROXY_TAG_CHECK_SECONDS: 'how long a proxy cache trusts what the upstream said a tag points at before asking again (default 60)',
   WHARF_REPLICATION_TASKS: 'replication tasks (one artifact each) copied at once by this process (default 4)',
   WHARF_REPLICATION_RETRY_SECONDS: 'wait before a failed replication task is tried again, doubled for the next try (default 10; 3 tries in all)',
+  WHARF_WEBHOOK_RETRY_SECONDS: 'wait before a failed webhook delivery is tried again, doubled for the next try (default 10; 3 tries in all)',
+  WHARF_WEBHOOK_TIMEOUT_SECONDS: 'a webhook receiver must answer within this many seconds, or the try fails (default 10)',
   GC_TIME_WINDOW_HOURS: 'garbage collection keeps blobs pushed or linked less than this many hours ago (Harbor\'s name; default 2; 0 collects at once)',
   REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
   WHARF_REDIS_PREFIX: 'prefix of the job queues\' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix',
@@ -71,6 +73,8 @@ const schema = z.object({
   WHARF_PROXY_TAG_CHECK_SECONDS: z.coerce.number().min(0).default(60),
   WHARF_REPLICATION_TASKS: z.coerce.number().int().min(1).max(64).default(4),
   WHARF_REPLICATION_RETRY_SECONDS: z.coerce.number().min(0).default(10),
+  WHARF_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0).default(10),
+  WHARF_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
   GC_TIME_WINDOW_HOURS: z.coerce.number().min(0).default(2),
   /** Postgres schema to work in; tests give each file its own. */
   WHARF_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
@@ -106,6 +110,8 @@ export type Config = {
   proxyTagCheckSeconds: number;
   /** Replication tasks run at once here, and the first wait before a failed one is tried again. */
   replication: { tasks: number; retrySeconds: number };
+  /** Webhook deliveries: the first wait before a failed one is tried again, and how long a receiver has to answer. */
+  webhooks: { retrySeconds: number; timeoutSeconds: number };
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -144,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dockerHub: { hubUrl: c.WHARF_DOCKER_HUB_URL.replace(/\/+$/, ''), registryUrl: c.WHARF_DOCKER_HUB_REGISTRY_URL.replace(/\/+$/, '') },
     proxyTagCheckSeconds: c.WHARF_PROXY_TAG_CHECK_SECONDS,
     replication: { tasks: c.WHARF_REPLICATION_TASKS, retrySeconds: c.WHARF_REPLICATION_RETRY_SECONDS },
+    webhooks: { retrySeconds: c.WHARF_WEBHOOK_RETRY_SECONDS, timeoutSeconds: c.WHARF_WEBHOOK_TIMEOUT_SECONDS },
   };
 }
 

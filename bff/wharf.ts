@@ -42,6 +42,8 @@ import { createJobs, type Jobs } from './jobs/jobs.ts';
 import { createProxyCaches } from './proxy-cache/caches.ts';
 import { defaultForeignLayerHosts } from './core/manifest.ts';
 import { createArtifactEvents } from './events/artifact-events.ts';
+import { createProjectEvents } from './events/project-events.ts';
+import { createWebhooks } from './api/webhooks/webhooks.ts';
 import { createReplication } from './api/replication/replication.ts';
 import { createLocalRegistry } from './replication/local-registry.ts';
 import { createLinkedBlobs } from './core/linked-blobs.ts';
@@ -102,7 +104,9 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
   const store = createRegistryStore(db);
   const immutableTags = createImmutableTags(db);
-  const writes: WriteGuard = { ...createReadOnlyGuard(db), ...createQuotaGuard(db), immutableTags: immutableTags.of };
+  const projectEvents = createProjectEvents((err, event) => logger.error({ err, event: event.type }, 'project event listener failed'));
+  const quotaGuard = createQuotaGuard(db, (projectId, details) => projectEvents.emit({ type: 'quota_exceed', projectId, operator: '', details }));
+  const writes: WriteGuard = { ...createReadOnlyGuard(db), ...quotaGuard, immutableTags: immutableTags.of };
   // A push needs the database's room on the volume in place: blobs never take it (507 while the disk has none).
   const guard: WriteGuard = {
     ...writes,
@@ -149,13 +153,20 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   // Replication reaches this Wharf through its own /v2 over loopback, once it listens (blob bytes it reads from storage).
   let local: V2Client | undefined;
   const replication = createReplication({
-    db, jobs, registries, audit: audit.sink, users, logger, events,
+    db, jobs, registries, audit: audit.sink, users, logger, events, projectEvents,
     local: () => local ?? (() => { throw new Error('Wharf is not listening yet'); })(),
     retry: { attempts: 3, backoffMs: config.replication.retrySeconds * 1000 },
     taskConcurrency: config.replication.tasks,
   });
+  // Webhook payloads name this registry as users reach it: the external URL, else where it listens (known below).
+  let selfUrl: string | undefined;
+  const webhooks = createWebhooks({
+    db, jobs, box, audit: audit.sink, logger, artifactEvents: events, projectEvents,
+    delivery: { retry: { attempts: 3, backoffMs: config.webhooks.retrySeconds * 1000 }, timeoutMs: config.webhooks.timeoutSeconds * 1000, concurrency: 8 },
+    externalUrl: () => config.externalUrl ?? selfUrl ?? 'http://localhost',
+  });
   const gc = createGc({ db, jobs, storage, manifests, purgeUploads: (before) => uploads.purgeStale(before), windowHours: config.gcTimeWindowHours });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events, immutableTags };
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events, immutableTags, webhooks };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
@@ -183,6 +194,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
+  selfUrl = url;
   return {
     url,
     port,
@@ -201,6 +213,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
       // Running jobs are given back to the queue before the database goes: the next start resumes them.
       await jobs.close();
       await replication.close();
+      await webhooks.close();
       await local?.close();
       await pulls.close();
       await audit.close();

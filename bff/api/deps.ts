@@ -13,6 +13,7 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { Replication } from './replication/replication.ts';
 import type { ArtifactEventSink } from '../events/artifact-events.ts';
 import type { Gc } from '../gc/gc.ts';
+import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ImmutableTags } from './immutable/immutable-tags.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
@@ -43,4 +44,6 @@ export type ApiDeps = {
   gc: Gc;
   /** The projects' immutable tag rules as `guard` applies them; the rules' API drops a project's copy on change. */
   immutableTags: ImmutableTags;
+  /** Webhook policies, their deliveries and the event trigger that queues them. */
+  webhooks: Webhooks;
 };

@@ -20,6 +20,7 @@ import * as replication from './migrations/0013-replication.ts';
 import * as proxyCache from './migrations/0014-proxy-cache.ts';
 import * as gc from './migrations/0015-gc.ts';
 import * as jobPools from './migrations/0016-job-pools.ts';
+import * as webhooks from './migrations/0017-webhooks.ts';
 import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
 
 export type Db = Kysely<Database>;
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0014-proxy-cache': proxyCache,
   '0015-gc': gc,
   '0016-job-pools': jobPools,
+  '0017-webhooks': webhooks,
   '0018-immutable-tag-rules': immutableTagRules,
 };
 

@@ -190,4 +190,7 @@ export interface Database {
   gc_candidates: import('../gc/tables.ts').GcCandidatesTable;
   gc_runs: import('../gc/tables.ts').GcRunsTable;
   immutable_tag_rules: import('../api/immutable/table.ts').ImmutableTagRulesTable;
+  webhook_policies: import('../api/webhooks/table.ts').WebhookPoliciesTable;
+  webhook_executions: import('../api/webhooks/table.ts').WebhookExecutionsTable;
+  webhook_tasks: import('../api/webhooks/table.ts').WebhookTasksTable;
 }

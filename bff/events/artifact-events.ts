@@ -1,3 +1,5 @@
+import { createEventChannel } from './event-channel.ts';
+
 /**
  * Artifact events inside one Wharf process: the core emits what was pushed, deleted or pulled, and replication's
  * event-based trigger (and later webhooks) subscribe. The core sees only `ArtifactEventSink` (injected like its
@@ -33,26 +35,11 @@ export type ArtifactEvents = ArtifactEventSink & {
 export const noArtifactEvents: ArtifactEventSink = { emit: () => {} };
 
 export function createArtifactEvents(onError: (err: unknown, event: ArtifactEvent) => void): ArtifactEvents {
-  const listeners = new Set<ArtifactEventListener>();
-  const inFlight = new Set<Promise<void>>();
+  const channel = createEventChannel<ArtifactEvent>(onError);
   return {
-    emit(e) {
-      const event: ArtifactEvent = { ...e, occurredAt: new Date().toISOString() };
-      for (const listener of listeners) {
-        // Off the request's path: the push has answered before a listener queries anything.
-        const p: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-          .then(() => listener(event))
-          .catch((err: unknown) => onError(err, event))
-          .finally(() => inFlight.delete(p));
-        inFlight.add(p);
-      }
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => { listeners.delete(listener); };
-    },
-    async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
+    // Off the request's path: the push has answered before a listener queries anything.
+    emit: (e) => channel.publish({ ...e, occurredAt: new Date().toISOString() }),
+    subscribe: channel.subscribe,
+    settled: channel.settled,
   };
 }

@@ -11,7 +11,7 @@ import { createQuotaStore, unlimited } from './store.ts';
  * transaction that records the addition, the check locks the project's quota first, so pushes racing for the last
  * bytes are decided one after the other: exactly those that fit are accepted.
  */
-export function createQuotaGuard(db: Db): Pick<WriteGuard, 'beforeAdd'> {
+export function createQuotaGuard(db: Db, onExceeded?: (projectId: number, message: string) => void): Pick<WriteGuard, 'beforeAdd'> {
   const quotas = createQuotaStore(db);
   return {
     async beforeAdd(projectId, add, tx) {
@@ -29,8 +29,10 @@ export function createQuotaGuard(db: Db): Pick<WriteGuard, 'beforeAdd'> {
       if (size <= 0) return;
       const used = await quotas.used(projectId, q);
       if (used + size <= hard) return;
-      throw new RegistryError('DENIED', `adding ${formatStorage(size)} of storage resource, which when updated to current usage of `
-        + `${formatStorage(used)} will exceed the configured upper limit of ${formatStorage(hard)}.`);
+      const message = `adding ${formatStorage(size)} of storage resource, which when updated to current usage of `
+        + `${formatStorage(used)} will exceed the configured upper limit of ${formatStorage(hard)}.`;
+      onExceeded?.(projectId, message); // QUOTA_EXCEED webhooks: an emit only, handled after the push is refused
+      throw new RegistryError('DENIED', message);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { UserService } from '../../auth/users.ts';
 import type { AuditSink } from '../../core/access.ts';
 import type { Db } from '../../db/database.ts';
 import type { ArtifactEvents } from '../../events/artifact-events.ts';
+import type { ProjectEventSink } from '../../events/project-events.ts';
 import type { Jobs } from '../../jobs/jobs.ts';
 import type { V2Client } from '../../replication/v2-client.ts';
 import { ApiError } from '../errors.ts';
@@ -20,12 +21,14 @@ import { createReplicationStore } from './store.ts';
  */
 export function createReplication(deps: {
   db: Db; jobs: Jobs; registries: RegistryService; audit: AuditSink; users: UserService; logger: Logger; events: ArtifactEvents;
+  /** Where an execution's end is told (REPLICATION webhooks). */
+  projectEvents?: ProjectEventSink;
   /** This Wharf's own /v2 client, known once it listens. */
   local(): V2Client;
   retry: TaskRetry;
   taskConcurrency: number;
 }) {
-  const store = createReplicationStore(deps.db);
+  const store = createReplicationStore(deps.db, (executionId, status) => deps.projectEvents?.emit({ type: 'replication', executionId, status }));
   const policies = createPolicyService({ store, registries: deps.registries, schedules: deps.jobs.schedules, audit: deps.audit });
   const executions = createExecutionService({ store, policies, jobs: deps.jobs, retry: deps.retry });
   const echoes = createEchoGuard();

@@ -34,7 +34,7 @@ export function executionStatus(e: Pick<ExecutionRow, 'enumerated' | 'stop_reque
 export const artifactKind = (type: string) => (type === 'IMAGE' ? 'image' : type === 'CHART' ? 'chart' : 'artifact');
 
 /** SQL for replication policies, executions and tasks. */
-export function createReplicationStore(db: Db) {
+export function createReplicationStore(db: Db, onEnded?: (executionId: number, status: Exclude<ExecutionStatus, 'InProgress'>) => void) {
   const pg = db.getExecutor().adapter instanceof PostgresAdapter;
 
   const matchingPolicies = (name: string | undefined, conditions: Condition[]) => {
@@ -126,7 +126,8 @@ export function createReplicationStore(db: Db) {
      * to run sees them all: two tasks ending at once never leave the execution InProgress.
      */
     async refresh(executionId: number): Promise<ExecutionStatus | undefined> {
-      return db.transaction().execute(async (tx) => {
+      let transition = undefined as { from: ExecutionStatus; to: ExecutionStatus } | undefined;
+      const result = await db.transaction().execute(async (tx) => {
         let q = tx.selectFrom('replication_executions').selectAll().where('id', '=', executionId);
         if (pg) q = q.forUpdate();
         const e = await q.executeTakeFirst();
@@ -141,8 +142,12 @@ export function createReplicationStore(db: Db) {
           await tx.updateTable('replication_executions')
             .set({ status, end_time: ended ? (e.end_time ?? new Date().toISOString()) : null }).where('id', '=', executionId).execute();
         }
+        transition = { from: e.status, to: status };
         return status;
       });
+      // Refreshes are serialized, so exactly one sees the execution leave InProgress (REPLICATION webhooks).
+      if (transition && transition.from === 'InProgress' && transition.to !== 'InProgress') onEnded?.(executionId, transition.to);
+      return result;
     },
 
     /** Writes a task unless the execution already has it (a listing run again after a restart); its id when new. */

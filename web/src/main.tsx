@@ -37,6 +37,7 @@ const projectTabLoaders: Record<ProjectTab, Load> = {
   repositories: () => import('./pages/repositories/repositories-tab.tsx'),
   members: () => import('./pages/project/members-tab.tsx'),
   labels: () => import('./pages/labels/project-labels-tab.tsx'),
+  policy: () => import('./pages/policy/project-policy-tab.tsx'),
   robots: () => import('./pages/robots/project-robots-tab.tsx'),
   logs: () => import('./pages/audit/project-logs-tab.tsx'),
   configuration: () => import('./pages/project/configuration-tab.tsx'),

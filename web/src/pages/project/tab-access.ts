@@ -13,6 +13,7 @@ export function tabAllowed(tab: ProjectTab, can: Can): boolean {
     case 'repositories': return can('repository', 'list');
     case 'members': return can('member', 'list');
     case 'labels': return can('label', 'list');
+    case 'policy': return can('immutable-tag', 'list');
     case 'robots': return can('robot', 'list') && can('metadata', 'read');
     case 'logs': return can('log', 'list');
     case 'configuration': return can('metadata', 'read');

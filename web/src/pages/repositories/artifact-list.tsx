@@ -58,7 +58,7 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
       id: 'tags', header: t('artifacts.col.tags'),
       cell: ({ row: { original: a } }) => (
         <TagEditor project={project} repo={repo} digest={a.digest} tags={(a.tags ?? []).map((x) => x.name)}
-          canCreate={can.createTag} canDelete={can.deleteTag} />
+          locked={(a.tags ?? []).filter((x) => x.immutable).map((x) => x.name)} canCreate={can.createTag} canDelete={can.deleteTag} />
       ),
     },
     {

@@ -103,7 +103,7 @@ export default function ArtifactPage() {
 
           {/* A page named by a tag that is then deleted stays on the artifact, by its digest. */}
           <Section id="artifact-tags" title={t('artifacts.col.tags')}>
-            <TagEditor project={project} repo={repo} digest={a.digest} tags={tags}
+            <TagEditor project={project} repo={repo} digest={a.digest} tags={tags} locked={(a.tags ?? []).filter((x) => x.immutable).map((x) => x.name)}
               canCreate={perms.can('tag', 'create')} canDelete={perms.can('tag', 'delete')}
               onDeleted={(tag) => { if (tag === reference) navigate(paths.artifact.href(project, repo, a.digest), { replace: true }); }} />
           </Section>

@@ -10,6 +10,8 @@ type Props = {
   repo: string;
   digest: string;
   tags: string[];
+  /** Tags an immutability rule holds: marked with a lock (deleting one is refused by the server, which says why). */
+  locked?: string[];
   canCreate: boolean;
   canDelete: boolean;
   /** Told after a tag is deleted (the artifact page leaves a URL named by that tag). */
@@ -28,6 +30,9 @@ export function TagEditor(p: Props) {
       {p.tags.map((tag) => (
         <span key={tag} className="inline-flex items-center gap-1 rounded bg-sky-100 px-1.5 py-0.5 font-mono text-xs text-sky-900 dark:bg-sky-900 dark:text-sky-100">
           <span>{tag}</span>
+          {p.locked?.includes(tag) && (
+            <span role="img" data-testid="tag-immutable" aria-label={t('artifacts.tags.immutable')} title={t('artifacts.tags.immutable')}>🔒</span>
+          )}
           {p.canDelete && (
             <button type="button" aria-label={t('artifacts.tags.remove', { tag })} title={t('artifacts.tags.remove', { tag })}
               className="rounded px-0.5 hover:bg-sky-200 dark:hover:bg-sky-800" onClick={() => { del.reset(); setRemoving(tag); }}>✕</button>

@@ -67,8 +67,15 @@ export function createWebhookStore(db: Db) {
       return rows.filter((p) => (JSON.parse(p.event_types) as string[]).includes(eventType));
     },
 
-    createExecution: (policyId: number, eventType: string, t: string) => db.insertInto('webhook_executions')
-      .values({ policy_id: policyId, event_type: eventType, status: 'Running', start_time: t }).returning('id').executeTakeFirstOrThrow().then((r) => r.id),
+    /** An event's execution for one policy, with a pending task per target, in one transaction. */
+    createExecution: (policyId: number, eventType: string, t: string, tasks: { target: string; payload: string }[]) => db.transaction().execute(async (tx) => {
+      const { id } = await tx.insertInto('webhook_executions').values({ policy_id: policyId, event_type: eventType, status: 'Running', start_time: t })
+        .returning('id').executeTakeFirstOrThrow();
+      const rows = await tx.insertInto('webhook_tasks')
+        .values(tasks.map((task) => ({ ...task, execution_id: id, status: 'Pending' as const, status_text: '', creation_time: t, update_time: t })))
+        .returning('id').execute();
+      return { executionId: id, taskIds: rows.map((r) => r.id) };
+    }),
     execution: (id: number) => db.selectFrom('webhook_executions').selectAll().where('id', '=', id).executeTakeFirst(),
     async listExecutions(policyId: number, sort: SortKey[], limit: number, offset: number) {
       let q = db.selectFrom('webhook_executions').selectAll().where('policy_id', '=', policyId);
@@ -87,7 +94,6 @@ export function createWebhookStore(db: Db) {
       .where('webhook_policies.project_id', '=', projectId)
       .groupBy(['webhook_executions.policy_id', 'webhook_executions.event_type']).execute(),
 
-    addTask: (t: Insertable<WebhookTasksTable>) => db.insertInto('webhook_tasks').values(t).returning('id').executeTakeFirstOrThrow().then((r) => r.id),
     task: (id: number) => db.selectFrom('webhook_tasks').selectAll().where('id', '=', id).executeTakeFirst(),
     updateTask: (id: number, t: Updateable<WebhookTasksTable>, onlyIf?: WebhookStatus[]) => {
       let q = db.updateTable('webhook_tasks').set({ ...t, update_time: new Date().toISOString() }).where('id', '=', id);

@@ -46,18 +46,21 @@ export function startWebhookTrigger(deps: TriggerDeps) {
     const requestId = randomUUID();
     for (const p of policies) {
       const t = now();
-      const executionId = await store.createExecution(p.id, type, t);
-      for (const target of storedTargets(p)) {
-        const formatted = formatPayload(payload, target, { projectId: project.id, policyId: p.id, requestId });
-        const taskId = await store.addTask({ execution_id: executionId, status: 'Pending', status_text: '', target: JSON.stringify(target), payload: JSON.stringify(formatted), creation_time: t, update_time: t });
+      // The execution and its tasks in one write: the push it follows shares the database's writer.
+      const { executionId, taskIds } = await store.createExecution(p.id, type, t, storedTargets(p).map((target) => ({
+        target: JSON.stringify(target), payload: JSON.stringify(formatPayload(payload, target, { projectId: project.id, policyId: p.id, requestId })),
+      })));
+      let unqueued = false;
+      for (const taskId of taskIds) {
         try {
           const jobId = await deps.jobs.enqueue(webhookJob, { taskId }, deps.retry);
           await store.updateTask(taskId, { job_id: jobId });
         } catch (err) {
+          unqueued = true;
           await store.updateTask(taskId, { status: 'Error', status_text: `not queued: ${(err as Error).message}`, end_time: now() });
         }
       }
-      await store.refresh(executionId);
+      if (unqueued) await store.refresh(executionId);
     }
   }
 

@@ -81,7 +81,7 @@ test('a guest added through the console sees the narrower view, and the server s
 
   // The admin's view, for comparison: every tab and every control.
   const adminTabs = page.getByRole('navigation', { name: 'Project sections' }).getByRole('link');
-  await expect(adminTabs).toHaveText(['Summary', 'Repositories', 'Members', 'Labels', 'Policy', 'Robot accounts', 'Logs', 'Configuration']);
+  await expect(adminTabs).toHaveText(['Summary', 'Repositories', 'Members', 'Labels', 'Policy', 'Robot accounts', 'Webhooks', 'Logs', 'Configuration']);
 
   const context = await browser.newContext({ baseURL });
   const guestPage = await context.newPage();

@@ -39,6 +39,7 @@ const projectTabLoaders: Record<ProjectTab, Load> = {
   labels: () => import('./pages/labels/project-labels-tab.tsx'),
   policy: () => import('./pages/policy/project-policy-tab.tsx'),
   robots: () => import('./pages/robots/project-robots-tab.tsx'),
+  webhooks: () => import('./pages/webhooks/webhooks-tab.tsx'),
   logs: () => import('./pages/audit/project-logs-tab.tsx'),
   configuration: () => import('./pages/project/configuration-tab.tsx'),
 };

@@ -1,7 +1,7 @@
 /** Every route by name; hrefs encode each segment (repository names contain '/'). */
 const seg = encodeURIComponent;
 
-export const projectTabs = ['summary', 'repositories', 'members', 'labels', 'policy', 'robots', 'logs', 'configuration'] as const;
+export const projectTabs = ['summary', 'repositories', 'members', 'labels', 'policy', 'robots', 'webhooks', 'logs', 'configuration'] as const;
 export type ProjectTab = (typeof projectTabs)[number];
 
 export const adminPages = ['users', 'robots', 'registries', 'replications', 'labels', 'quotas', 'gc', 'jobs', 'configuration', 'audit-log'] as const;

@@ -15,6 +15,7 @@ export function tabAllowed(tab: ProjectTab, can: Can): boolean {
     case 'labels': return can('label', 'list');
     case 'policy': return can('immutable-tag', 'list');
     case 'robots': return can('robot', 'list') && can('metadata', 'read');
+    case 'webhooks': return can('notification-policy', 'list');
     case 'logs': return can('log', 'list');
     case 'configuration': return can('metadata', 'read');
   }

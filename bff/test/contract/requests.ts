@@ -58,6 +58,8 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
     await s.db.insertInto('members').values({ project_id: p.id, entity_type: 'u', entity_id: 1, role: roles.projectAdmin, creation_time: t, update_time: t }).execute();
   }
   const projectId = (await s.db.selectFrom('projects').select('id').where('name', '=', project).executeTakeFirstOrThrow()).id;
+  // A webhook policy (id 1) before the push, so the push makes its execution and task (id 1 each) for the views to answer.
+  await post(s, `/projects/${project}/webhook/policies`, { name: 'contract', event_types: ['PUSH_ARTIFACT'], targets: [{ type: 'http', address: 'http://127.0.0.1:9/contract' }] });
   const { digest } = await client(s).pushImage(`${project}/app`, 'latest');
 
   const user = async (username: string) => {
@@ -194,6 +196,15 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   putSystemCVEAllowlist: () => ({ body: { items: [{ cve_id: 'CVE-2024-0001' }], expires_at: 4102444800 }, mustAnswer: 200 }),
   ListImmuRules: () => ({ mustAnswer: 200 }),
   ListWebhookPoliciesOfProject: () => ({ mustAnswer: 200 }),
+  GetWebhookPolicyOfProject: () => ({ mustAnswer: 200 }),
+  ListExecutionsOfWebhookPolicy: () => ({ mustAnswer: 200 }),
+  LastTrigger: () => ({ mustAnswer: 200 }),
+  CreateWebhookPolicyOfProject: () => ({
+    body: { name: 'contract-2', enabled: true, event_types: ['PULL_ARTIFACT'], targets: [{ type: 'http', address: 'http://127.0.0.1:9/x', payload_format: 'CloudEvents', auth_header: 'Bearer x' }] },
+    mustAnswer: 201,
+  }),
+  UpdateWebhookPolicyOfProject: () => ({ body: { name: 'contract', enabled: false }, mustAnswer: 200 }),
+  DeleteWebhookPolicyOfProject: () => ({ mustAnswer: 200 }),
   listScanners: () => ({ mustAnswer: 200 }),
   addProjectMetadatas: () => ({ body: { auto_scan: 'false' } }),
   updateProjectMetadata: () => ({ body: { auto_scan: 'false' } }),

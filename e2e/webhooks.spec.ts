@@ -75,6 +75,11 @@ test('a webhook made in the console delivers a push, and its delivery and log ar
   await screenshot(page, 'webhooks-delivery');
   await details.getByRole('button', { name: 'Close' }).click();
 
+  // A test event, on request: the receiver gets it and the deliveries show it.
+  await row.getByRole('button', { name: 'Send a test event to ci' }).click();
+  await expect.poll(() => rx.to('/e2e').map((r) => (JSON.parse(r.body) as { type: string }).type), { timeout: 15_000 }).toContain('TEST');
+  await expect(page.getByTestId('execution-row').filter({ hasText: 'Test event' }).getByTestId('execution-status')).toHaveText('Delivered');
+
   // The edit dialog never shows the saved header; disabling is one click.
   await row.getByRole('button', { name: 'Edit ci' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit webhook' });

@@ -96,6 +96,21 @@ describe.each(engines)('webhook deliveries on %s', (engine) => {
     expect(blocks.every((b) => b.type === 'section' && b.text.type === 'mrkdwn')).toBe(true);
   });
 
+  it('sends a test event on request, to a disabled policy too, and shows its delivery', async () => {
+    const policyId = await hook('probe', ['PUSH_ARTIFACT'], '/probe', { auth_header: 'Bearer probe' }, { enabled: false });
+    const r = await call(`/projects/hooks/webhook/policies/${policyId}/test`, { method: 'POST' });
+    expect(r.status, await r.clone().text()).toBe(201);
+    const { execution_id: executionId } = (await r.json()) as { execution_id: number };
+    const [probe] = await arrived('/probe');
+    expect(probe.headers.authorization).toBe('Bearer probe');
+    expect(JSON.parse(probe.body)).toEqual({
+      type: 'TEST', occur_at: recentUnix(), operator: 'admin',
+      event_data: { custom_attributes: { Details: 'a test event for the webhook policy probe of project hooks' } },
+    });
+    const [e] = await eventually(async () => { const list = await executions(policyId); return list[0]?.status === 'Success' && list; });
+    expect(e).toMatchObject({ id: executionId, extra_attrs: { event_type: 'TEST' } });
+  });
+
   it('retries a failing receiver with backoff, then ends Error with the log of each try', async () => {
     const policyId = await hook('failing', ['PUSH_ARTIFACT'], '/fail');
     await hook('refusing', ['PUSH_ARTIFACT'], '/reject');

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { cloudEventType, type EventType, type NotifyType, type PayloadFormat } from './event-types.ts';
+import { cloudEventType, type EventType, type NotifyType, type PayloadFormat, type testEventType } from './event-types.ts';
 
 /** Harbor's Default payload: what every format is built from. */
 export type HookPayload = {
-  type: EventType;
+  type: EventType | typeof testEventType;
   /** Unix seconds. */
   occur_at: number;
   operator: string;

@@ -84,6 +84,14 @@ export function createWebhooksRouter(deps: ApiDeps): Router {
     res.status(200).end();
   });
 
+  // Wharf beyond Harbor 2.x: a TEST event sent to the policy's targets now, its delivery shown with the others.
+  router.post(`${base}/policies/:id/test`, async (req, res) => {
+    const { project } = await guard(req, 'update');
+    const p = await policies.get(project.id, pathId(req.params.id, 'webhook_policy_id'));
+    const executionId = await deps.webhooks.test(project, p, operator(req));
+    res.status(201).json({ execution_id: executionId });
+  });
+
   router.get(`${base}/policies/:id/executions`, async (req, res) => {
     const { project } = await guard(req, 'read');
     const p = await policies.get(project.id, pathId(req.params.id, 'webhook_policy_id'));

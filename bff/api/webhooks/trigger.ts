@@ -11,10 +11,10 @@ import { createQuotaStore, unlimited } from '../quotas/store.ts';
 import type { DeliveryOptions } from './delivery.ts';
 import { webhookJob } from './delivery.ts';
 import { artifactEventType, artifactPayload, quotaPayload, replicationPayloads, type PayloadProject } from './event-payloads.ts';
-import type { EventType } from './event-types.ts';
+import { testEventType, type EventType } from './event-types.ts';
 import { formatPayload, type HookPayload } from './payload-formats.ts';
 import { storedTargets } from './policies.ts';
-import type { WebhookStore } from './store.ts';
+import type { WebhookPolicyRow, WebhookStore } from './store.ts';
 
 /** Harbor's threshold for QUOTA_WARNING: usage at or past 85% of the hard limit. */
 export const quotaWarningPercent = 85;
@@ -44,24 +44,28 @@ export function startWebhookTrigger(deps: TriggerDeps) {
     const payload = await build();
     if (!payload) return;
     const requestId = randomUUID();
-    for (const p of policies) {
-      const t = now();
-      // The execution and its tasks in one write: the push it follows shares the database's writer.
-      const { executionId, taskIds } = await store.createExecution(p.id, type, t, storedTargets(p).map((target) => ({
-        target: JSON.stringify(target), payload: JSON.stringify(formatPayload(payload, target, { projectId: project.id, policyId: p.id, requestId })),
-      })));
-      let unqueued = false;
-      for (const taskId of taskIds) {
-        try {
-          const jobId = await deps.jobs.enqueue(webhookJob, { taskId }, deps.retry);
-          await store.updateTask(taskId, { job_id: jobId });
-        } catch (err) {
-          unqueued = true;
-          await store.updateTask(taskId, { status: 'Error', status_text: `not queued: ${(err as Error).message}`, end_time: now() });
-        }
+    for (const p of policies) await deliver(project, p, payload, requestId);
+  }
+
+  /** One execution of `policy` for `payload`, a queued delivery per target; answers the execution's id. */
+  async function deliver(project: PayloadProject, p: WebhookPolicyRow, payload: HookPayload, requestId: string): Promise<number> {
+    const t = now();
+    // The execution and its tasks in one write: the push it follows shares the database's writer.
+    const { executionId, taskIds } = await store.createExecution(p.id, payload.type, t, storedTargets(p).map((target) => ({
+      target: JSON.stringify(target), payload: JSON.stringify(formatPayload(payload, target, { projectId: project.id, policyId: p.id, requestId })),
+    })));
+    let unqueued = false;
+    for (const taskId of taskIds) {
+      try {
+        const jobId = await deps.jobs.enqueue(webhookJob, { taskId }, deps.retry);
+        await store.updateTask(taskId, { job_id: jobId });
+      } catch (err) {
+        unqueued = true;
+        await store.updateTask(taskId, { status: 'Error', status_text: `not queued: ${(err as Error).message}`, end_time: now() });
       }
-      if (unqueued) await store.refresh(executionId);
     }
+    if (unqueued) await store.refresh(executionId);
+    return executionId;
   }
 
   const host = () => new URL(deps.externalUrl()).host;
@@ -101,5 +105,15 @@ export function startWebhookTrigger(deps: TriggerDeps) {
 
   const offArtifacts = deps.artifactEvents.subscribe((ev) => onArtifact(ev).catch((err) => deps.logger.error({ err, event: ev.type }, 'webhook event not queued')));
   const offProjects = deps.projectEvents.subscribe((ev) => onProject(ev).catch((err) => deps.logger.error({ err, event: ev.type }, 'webhook event not queued')));
-  return () => { offArtifacts(); offProjects(); };
+  return {
+    stop() { offArtifacts(); offProjects(); },
+    /**
+     * Sends a test event to a policy's targets now, enabled or not (Wharf beyond Harbor 2.x): type TEST, who asked,
+     * and a note in custom_attributes, delivered and logged like any event.
+     */
+    test: (project: PayloadProject, p: WebhookPolicyRow, operator: string) => deliver(project, p, {
+      type: testEventType, occur_at: Math.floor(Date.now() / 1000), operator,
+      event_data: { custom_attributes: { Details: `a test event for the webhook policy ${p.name} of project ${project.name}` } },
+    }, randomUUID()),
+  };
 }

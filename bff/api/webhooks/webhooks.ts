@@ -21,7 +21,7 @@ export function createWebhooks(deps: {
   const policies = createWebhookPolicyService({ store, box: deps.box, audit: deps.audit });
   const executions = createWebhookExecutions({ store, jobs: deps.jobs });
   const delivery = registerWebhookDelivery({ jobs: deps.jobs, store, box: deps.box, logger: deps.logger, options: deps.delivery });
-  const stop = startWebhookTrigger({
+  const trigger = startWebhookTrigger({
     db: deps.db, store, jobs: deps.jobs, logger: deps.logger, artifactEvents: deps.artifactEvents, projectEvents: deps.projectEvents,
     retry: deps.delivery.retry, externalUrl: deps.externalUrl,
   });
@@ -31,9 +31,10 @@ export function createWebhooks(deps: {
     lastTriggers: store.lastTriggers,
     allPolicies: store.allPolicies,
     jobsOf: store.jobsOf,
+    test: trigger.test,
     /** Stops following events, waits for those being handled, and closes the delivery connections. */
     async close() {
-      stop();
+      trigger.stop();
       await Promise.all([deps.artifactEvents.settled(), deps.projectEvents.settled()]);
       await delivery.close();
     },

@@ -113,5 +113,8 @@ export const useCreatePolicy = () => useWebhookMutation((v: { projectId: number;
   api.send('POST', `${base(v.projectId)}/policies`, v.input));
 export const useUpdatePolicy = () => useWebhookMutation((v: { projectId: number; id: number; input: WebhookPolicyInput }) =>
   api.send('PUT', `${base(v.projectId)}/policies/${v.id}`, v.input));
+/** Wharf beyond Harbor: sends a TEST event to the policy's targets now; answers its execution. */
+export const useTestPolicy = () => useWebhookMutation((v: { projectId: number; id: number }) =>
+  api.send<{ execution_id: number }>('POST', `${base(v.projectId)}/policies/${v.id}/test`));
 export const useDeletePolicy = () => useWebhookMutation((v: { projectId: number; id: number }) =>
   api.send('DELETE', `${base(v.projectId)}/policies/${v.id}`));

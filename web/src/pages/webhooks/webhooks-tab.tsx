@@ -3,7 +3,7 @@ import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useProjectPermissions } from '../../api/permissions.ts';
 import { useProject } from '../../api/projects.ts';
-import { useDeletePolicy, useLastTriggers, usePolicies, useUpdatePolicy, type WebhookPolicy } from '../../api/webhooks.ts';
+import { useDeletePolicy, useLastTriggers, usePolicies, useTestPolicy, useUpdatePolicy, type WebhookPolicy } from '../../api/webhooks.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
@@ -42,6 +42,7 @@ function PolicyList({ projectId, manage, lang }: { projectId: number; manage: bo
   const last = useLastTriggers(projectId);
   const update = useUpdatePolicy();
   const remove = useDeletePolicy();
+  const probe = useTestPolicy();
   const [editing, setEditing] = useState<WebhookPolicy | 'new' | null>(null);
   const [deleting, setDeleting] = useState<WebhookPolicy | null>(null);
   const [watching, setWatching] = useState<WebhookPolicy | null>(null);
@@ -74,6 +75,10 @@ function PolicyList({ projectId, manage, lang }: { projectId: number; manage: bo
           <Button variant="ghost" onClick={() => setWatching(p)} aria-label={t('webhooks.executionsOf', { name: p.name })}>{t('webhooks.executions')}</Button>
           {manage && (
             <>
+              <Button variant="ghost" disabled={probe.isPending} aria-label={t('webhooks.testNamed', { name: p.name })}
+                onClick={() => probe.mutate({ projectId, id: p.id }, { onSuccess: () => setWatching(p) })}>
+                {t('webhooks.test')}
+              </Button>
               <Button variant="ghost" onClick={() => setEditing(p)} aria-label={t('webhooks.editNamed', { name: p.name })}>{t('common.edit')}</Button>
               <Button variant="ghost" disabled={update.isPending}
                 onClick={() => update.mutate({ projectId, id: p.id, input: { ...p, enabled: !p.enabled } })}
@@ -93,7 +98,7 @@ function PolicyList({ projectId, manage, lang }: { projectId: number; manage: bo
       <div className="mb-3 flex justify-end">
         {manage && <Button onClick={() => setEditing('new')}>{t('webhooks.new')}</Button>}
       </div>
-      <ErrorMessage error={update.error} />
+      <ErrorMessage error={update.error ?? probe.error} />
       <DataTable<WebhookPolicy> label={t('webhooks.tableLabel')} columns={columns} rows={policies.data?.items} rowKey={(p) => p.id}
         isPending={policies.isPending} isPlaceholderData={policies.isPlaceholderData} error={policies.error} total={policies.data?.total}
         {...list.tableProps} rowTestId="webhook-row"

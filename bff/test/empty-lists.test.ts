@@ -3,10 +3,10 @@ import { engines, startTestServer, stopTestServer, type TestServer } from './har
 import { addProject, addUser, api as apiOf } from './api-fixtures.ts';
 
 /**
- * Lists Harbor clients call on the way that Wharf has nothing for yet (immutable tag rules, webhook policies, scanners):
- * empty, with Harbor's pagination headers, behind the same policy the real ones will have.
+ * Lists Harbor clients call on the way (immutable tag rules, webhook policies, scanners) as a new project answers them:
+ * empty, with Harbor's pagination headers, behind the policy of each resource.
  */
-describe.each(engines)('lists with nothing in them yet on %s', (engine) => {
+describe.each(engines)('lists a new project answers empty on %s', (engine) => {
   let s: TestServer;
   let api: ReturnType<typeof apiOf>;
   const users: Record<string, string> = {};

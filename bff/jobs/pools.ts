@@ -28,8 +28,10 @@ export function createPoolRegistry(opts: { db: Db; logger: Logger; self: () => O
   return {
     heartbeatMs,
     async start() {
-      await db.deleteFrom('job_pools').where('heartbeat_at', '<', staleBefore()).execute();
-      await beat();
+      // Never fails a start: on a full disk a start writes nothing it can do without, and the heartbeat tries again.
+      await db.deleteFrom('job_pools').where('heartbeat_at', '<', staleBefore()).execute()
+        .catch((err) => logger.warn({ err }, 'dead worker pools not swept'));
+      await beat().catch((err) => logger.warn({ err }, 'worker pool not recorded'));
       timer = setInterval(() => void beat().catch((err) => logger.warn({ err }, 'worker pool heartbeat failed')), heartbeatMs);
       timer.unref();
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Sessions } from './sessions.ts';
 import type { Principals } from './principals.ts';
 import type { Principal } from './policy.ts';
-import { badRequest } from '../api/errors.ts';
+import { badRequest } from '../http/errors.ts';
 import { refusedLogin } from './refused-login.ts';
 
 const loginForm = z.object({ principal: z.string().min(1).max(255), password: z.string().min(1).max(1024) });

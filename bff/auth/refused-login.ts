@@ -1,4 +1,4 @@
-import { ApiError, unauthorized } from '../api/errors.ts';
+import { ApiError, unauthorized } from '../http/errors.ts';
 
 export const lockedMessage = 'too many failed sign-in attempts: try again in a few minutes';
 

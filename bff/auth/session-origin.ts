@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { forbidden } from '../api/errors.ts';
+import { forbidden } from '../http/errors.ts';
 import { requestOrigin, type RequestOrigin } from './request-origin.ts';
 
 /**

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
 import { now, type Db } from '../db/database.ts';
-import { forbidden } from '../api/errors.ts';
+import { forbidden } from '../http/errors.ts';
 import { isDiskFull, noReserve, type DiskReserve } from '../db/disk-full.ts';
 
 export const sessionCookie = 'sid';

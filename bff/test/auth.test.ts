@@ -91,13 +91,21 @@ describe.each(engines)('the token service and /v2 auth on %s', (engine) => {
     expect(login.status).toBe(401);
   });
 
-  it('throttles repeated failed logins and audits them', async () => {
-    let last = 0;
-    for (let i = 0; i < 12; i++) last = (await token(s, undefined, basic('victim', `guess${i}`))).status;
-    expect(last).toBe(429);
-    await sleep(400); // the audit log is written in batches
-    const rows = await s.db.selectFrom('audit_logs').selectAll().where('username', '=', 'victim').where('operation', '=', 'login_failed').execute();
-    expect(rows.length).toBeGreaterThanOrEqual(10);
+  // A guard's test asserts its exact boundary, at each door it covers: the 10th wrong password is still checked (401),
+  // the 11th attempt is refused before any check (429), even with the right password.
+  it.each([
+    ['the token service', 'token', (user: string, password: string) => fetch(tokenUrl(s), { headers: { Authorization: basic(user, password) } })],
+    ['the console sign-in', 'console', (user: string, password: string) => login(s, user, password)],
+  ] as const)('throttles failed logins at %s: 10 are checked and audited, the 11th is refused', async (_door, resource, attempt) => {
+    const user = `victim-${resource}`;
+    await createUserService(s.db).create({ username: user, password: 'Right1234' });
+    for (let i = 1; i <= 10; i++) expect((await attempt(user, `guess${i}`)).status, `attempt ${i}`).toBe(401);
+    const refused = await attempt(user, 'Right1234');
+    expect(refused.status, 'attempt 11').toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    const failures = () => s.db.selectFrom('audit_logs').select('resource').where('username', '=', user).where('operation', '=', 'login_failed').execute();
+    for (let i = 0; i < 50 && (await failures()).length < 10; i++) await sleep(100); // the audit log is written in batches
+    expect(await failures()).toEqual(Array(10).fill({ resource }));
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
-import { client, sleep } from './distribution-helpers.ts';
+import { client, descriptor, imageIndex, mt, sleep } from './distribution-helpers.ts';
 import { createUserService } from '../auth/users.ts';
 import { addProject } from './api-fixtures.ts';
 
@@ -147,5 +147,23 @@ describe.each(engines)('the audit log on %s', (engine) => {
       expect(r.status, path).toBe(200);
       expect(((await r.json()) as { resource: string }[]).map((l) => l.resource), path).toContain('4242');
     }
+  });
+
+  it('records a push by digest: an index\'s children and a referrer, each by its digest', async () => {
+    const c = client(s);
+    const repo = 'library/by-digest';
+    const amd = await c.pushImage(repo, null);
+    const arm = await c.pushImage(repo, null);
+    const index = imageIndex([descriptor(mt.ociManifest, amd.body), descriptor(mt.ociManifest, arm.body)]);
+    expect((await c.putManifest(repo, 'multi', index, mt.ociIndex)).status).toBe(201);
+    const referrer = await c.pushImage(repo, null, { subject: descriptor(mt.ociIndex, index), artifactType: 'application/vnd.example.sbom' });
+    const pushes = async () => (await logs(`?q=${encodeURIComponent(`resource=~${repo},operation=create`)}&page_size=100`)).body;
+    for (let i = 0; i < 50 && (await pushes()).length < 4; i++) await sleep(100); // the writer batches
+    expect((await pushes()).map((l) => [l.resource, l.resource_type, l.username]).sort()).toEqual([
+      [`${repo}:multi`, 'artifact', 'admin'],
+      [`${repo}@${amd.digest}`, 'artifact', 'admin'],
+      [`${repo}@${arm.digest}`, 'artifact', 'admin'],
+      [`${repo}@${referrer.digest}`, 'artifact', 'admin'],
+    ].sort());
   });
 });

@@ -113,3 +113,31 @@ describe('an unreachable server', () => {
     await expect(api.get('/api/v2.0/projects')).rejects.toBe(abort);
   });
 });
+
+describe('the CSRF token', () => {
+  afterEach(() => { vi.unstubAllGlobals(); });
+
+  it('is echoed on every write (POST, PUT, PATCH, DELETE), the newest one the server gave, and never sent on a read', async () => {
+    let issued = 0;
+    const fetchMock = vi.fn(async (_path: string, _init: RequestInit) => new Response('{}', {
+      status: 200, headers: { 'Content-Type': 'application/json', 'X-Harbor-CSRF-Token': `token-${++issued}` },
+    }));
+    vi.stubGlobal('fetch', fetchMock);
+    const sent = () => new Headers(fetchMock.mock.calls.at(-1)![1].headers).get('X-Harbor-CSRF-Token');
+
+    await api.get('/api/v2.0/users/current');
+    expect(sent()).toBeNull();
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const latest = `token-${issued}`;
+      await api.send(method, '/api/v2.0/projects/1', method === 'DELETE' ? undefined : { x: 1 });
+      expect(sent(), method).toBe(latest);
+    }
+    await api.get('/api/v2.0/projects');
+    expect(sent()).toBeNull();
+    await api.text('/api/v2.0/projects/1/readme');
+    expect(sent()).toBeNull();
+    await api.page('/api/v2.0/projects');
+    expect(sent()).toBeNull();
+    expect(fetchMock.mock.calls.map(([, init]) => init.method)).toEqual(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'GET', 'GET']);
+  });
+});

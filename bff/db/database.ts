@@ -22,6 +22,7 @@ import * as gc from './migrations/0015-gc.ts';
 import * as jobPools from './migrations/0016-job-pools.ts';
 import * as webhooks from './migrations/0017-webhooks.ts';
 import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
+import * as auditPurge from './migrations/0020-audit-purge.ts';
 
 export type Db = Kysely<Database>;
 
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0016-job-pools': jobPools,
   '0017-webhooks': webhooks,
   '0018-immutable-tag-rules': immutableTagRules,
+  '0020-audit-purge': auditPurge,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -189,6 +189,7 @@ export interface Database {
   blob_pins: import('../gc/tables.ts').BlobPinsTable;
   gc_candidates: import('../gc/tables.ts').GcCandidatesTable;
   gc_runs: import('../gc/tables.ts').GcRunsTable;
+  purge_runs: import('../audit/tables.ts').PurgeRunsTable;
   immutable_tag_rules: import('../api/immutable/table.ts').ImmutableTagRulesTable;
   webhook_policies: import('../api/webhooks/table.ts').WebhookPoliciesTable;
   webhook_executions: import('../api/webhooks/table.ts').WebhookExecutionsTable;

@@ -2,9 +2,10 @@ import type { Db } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { StorageDriver } from '../core/storage/driver.ts';
 import type { ManifestService } from '../core/manifests.ts';
+import { createRunHistory } from '../jobs/runs/history.ts';
+import { createSystemSchedule } from '../jobs/runs/schedule.ts';
 import { createGcStore } from './store.ts';
-import { createGcHistory } from './history.ts';
-import { createGcSchedule } from './schedule.ts';
+import type { GcParameters } from './collector.ts';
 import { gcJobType, registerGcJob } from './gc-job.ts';
 
 /** Garbage collection wired from its parts (the composition root calls this once): its job type, history and schedule. */
@@ -15,10 +16,10 @@ export function createGc(deps: {
   windowHours: number;
 }) {
   const store = createGcStore(deps.db);
-  const history = createGcHistory(deps.db, deps.jobs);
-  const schedule = createGcSchedule(deps.db, deps.jobs.schedules, gcJobType);
+  const history = createRunHistory(deps.db, deps.jobs, 'gc_runs');
+  const schedule = createSystemSchedule<GcParameters>(deps.db, deps.jobs.schedules, gcJobType);
   registerGcJob({ ...deps, store, history });
-  return { store, history, schedule, jobs: deps.jobs };
+  return { store, history, schedule, jobs: deps.jobs, jobType: gcJobType };
 }
 
 export type Gc = ReturnType<typeof createGc>;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RunsTable } from '../jobs/runs/tables.ts';
 
 /** GC's tables (migration 0015). Times are ISO-8601 UTC strings, as everywhere. */
 export interface BlobPinsTable {
@@ -13,22 +14,9 @@ export interface GcCandidatesTable {
   digest: string;
 }
 
-export type GcStatus = 'pending' | 'running' | 'success' | 'error' | 'stopped';
-
-export interface GcRunsTable {
-  id: Generated<number>;
-  job_id: string | null;
-  /** Harbor's job_kind: Manual or Schedule. */
-  kind: string;
-  /** JSON: delete_untagged, dry_run, workers. */
-  parameters: string;
-  status: GcStatus;
-  /** 1 while this run holds the one-GC-at-a-time lock, else null. */
-  active: number | null;
-  /** What it deleted (or, dry run, would delete). */
+/** GC history (Harbor's GCHistory): the columns every system run has, and what it deleted (a dry run: would delete). */
+export interface GcRunsTable extends RunsTable {
   blobs: Generated<number>;
   bytes: Generated<number>;
   artifacts: Generated<number>;
-  creation_time: string;
-  update_time: string;
 }

@@ -15,6 +15,7 @@ import type { ArtifactEventSink } from '../events/artifact-events.ts';
 import type { Gc } from '../gc/gc.ts';
 import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ImmutableTags } from './immutable/immutable-tags.ts';
+import type { Retention } from '../retention/retention.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -46,4 +47,6 @@ export type ApiDeps = {
   immutableTags: ImmutableTags;
   /** Webhook policies, their deliveries and the event trigger that queues them. */
   webhooks: Webhooks;
+  /** Tag retention: policies, their executions (RETENTION jobs) and schedules. */
+  retention: Retention;
 };

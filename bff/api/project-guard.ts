@@ -14,9 +14,13 @@ export async function findProject(db: Db, req: Request, nameOrId: string): Promi
   const byName = req.headers['x-is-resource-name'] === 'true' || !/^\d+$/.test(nameOrId);
   // An id past any the table can hold names no project (and would make Postgres fail).
   if (!byName && !(Number(nameOrId) <= maxId)) return undefined;
-  const q = db.selectFrom('projects').select(['id', 'name', 'public', 'owner_id', 'creation_time', 'update_time']);
-  return (byName ? q.where('name', '=', nameOrId) : q.where('id', '=', Number(nameOrId))).executeTakeFirst();
+  return byName ? projectRows(db).where('name', '=', nameOrId).executeTakeFirst() : findProjectById(db, Number(nameOrId));
 }
+
+const projectRows = (db: Db) => db.selectFrom('projects').select(['id', 'name', 'public', 'owner_id', 'creation_time', 'update_time']);
+
+/** The project a row of another table points at (a retention policy's `project_id`…). */
+export const findProjectById = (db: Db, id: number): Promise<ProjectRow | undefined> => projectRows(db).where('id', '=', id).executeTakeFirst();
 
 /** The answer for a project the caller may not see: the same whether it exists or not. */
 export function invisible(req: Request, nameOrId: string): ApiError {

@@ -23,6 +23,7 @@ import * as jobPools from './migrations/0016-job-pools.ts';
 import * as webhooks from './migrations/0017-webhooks.ts';
 import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
 import * as auditPurge from './migrations/0020-audit-purge.ts';
+import * as retention from './migrations/0019-retention.ts';
 
 export type Db = Kysely<Database>;
 
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0017-webhooks': webhooks,
   '0018-immutable-tag-rules': immutableTagRules,
   '0020-audit-purge': auditPurge,
+  '0019-retention': retention,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

@@ -194,4 +194,7 @@ export interface Database {
   webhook_policies: import('../api/webhooks/table.ts').WebhookPoliciesTable;
   webhook_executions: import('../api/webhooks/table.ts').WebhookExecutionsTable;
   webhook_tasks: import('../api/webhooks/table.ts').WebhookTasksTable;
+  retention_policies: import('../retention/tables.ts').RetentionPoliciesTable;
+  retention_executions: import('../retention/tables.ts').RetentionExecutionsTable;
+  retention_tasks: import('../retention/tables.ts').RetentionTasksTable;
 }

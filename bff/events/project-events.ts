@@ -2,7 +2,7 @@ import { createEventChannel } from './event-channel.ts';
 
 /**
  * Events about a project that are not one artifact's push, pull or deletion: a push refused for its quota, usage past
- * the warning threshold, a replication execution that ended. Webhooks subscribe. Emitters never wait for listeners.
+ * the warning threshold, a replication or retention execution that ended. Webhooks subscribe. Emitters never wait for listeners.
  */
 export type ProjectEvent =
   | {
@@ -16,7 +16,21 @@ export type ProjectEvent =
     details: string;
     occurredAt: string;
   }
-  | { type: 'replication'; executionId: number; status: 'Succeed' | 'Failed' | 'Stopped'; occurredAt: string };
+  | { type: 'replication'; executionId: number; status: 'Succeed' | 'Failed' | 'Stopped'; occurredAt: string }
+  | {
+    /** A retention execution that deleted for real ended (dry runs delete nothing and tell no one). */
+    type: 'retention';
+    projectId: number;
+    policyId: number;
+    executionId: number;
+    status: 'Succeed' | 'Failed' | 'Stopped' | 'Pending' | 'Running';
+    /** MANUAL or SCHEDULE. */
+    trigger: string;
+    total: number;
+    retained: number;
+    deleted: { repository: string; digest: string; tags: string[] }[];
+    occurredAt: string;
+  };
 
 export type ProjectEventSink = { emit(event: DistributiveOmit<ProjectEvent, 'occurredAt'>): void };
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

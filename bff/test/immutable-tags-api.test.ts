@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
 import { addProject, addUser, api } from './api-fixtures.ts';
+import { expectRefused } from './api-assertions.ts';
 import { eventually } from './replication-fixtures.ts';
 
 type Rule = {
@@ -34,11 +35,7 @@ describe.each(engines)('immutable tag rules API on %s', (engine) => {
     expect(r.status, await r.clone().text()).toBe(201);
     return idOf(r);
   };
-  const refused = async (r: Response, status: number, message: RegExp) => {
-    const text = await r.text();
-    expect(r.status, text).toBe(status);
-    expect((JSON.parse(text) as { errors: { message: string }[] }).errors[0].message).toMatch(message);
-  };
+  const refused = expectRefused;
 
   beforeAll(async () => {
     s = await startTestServer(engine);

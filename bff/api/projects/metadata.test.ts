@@ -39,9 +39,10 @@ describe('project metadata', () => {
     expect(() => normalizeMetadata({ proxy_cache_filter_kind: 'glob' })).toThrow('proxy_cache_filter_kind must be one of doublestar, regex');
   });
 
-  it('takes an empty retention_id and stores nothing for it: the retention policy owns that link', () => {
+  it('takes retention_id as read back (empty or an id) and stores nothing for it: the retention policy owns that link', () => {
     expect(normalizeMetadata({ retention_id: '' })).toEqual({});
-    expect(() => normalizeMetadata({ retention_id: '1' })).toThrow('retention_id is set by the project\'s tag retention policy');
+    expect(normalizeMetadata({ retention_id: '12' })).toEqual({});
+    expect(() => normalizeMetadata({ retention_id: 'latest' })).toThrow('retention_id is set by the project\'s tag retention policy');
   });
 
   it('refuses to turn on a pull guard Wharf does not enforce yet, naming why, and stores it off', () => {

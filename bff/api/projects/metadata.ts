@@ -39,9 +39,10 @@ function normalizeValue(key: string, value: string): string | undefined {
     if (!severities.includes(value.toLowerCase())) throw badRequest(`metadata severity must be one of ${severities.join(', ')}`);
     return value.toLowerCase();
   }
-  // A link Harbor's retention policy writes: clients omit it or send "" (Harbor refuses any other at creation).
+  // A link the project's retention policy writes (POST /retentions): clients send back what they read, which is kept
+  // as it is; a value is never taken from them.
   if (key === 'retention_id') {
-    if (value !== '') throw badRequest('metadata retention_id is set by the project\'s tag retention policy: omit it or send ""');
+    if (value !== '' && !/^\d{1,10}$/.test(value)) throw badRequest('metadata retention_id is set by the project\'s tag retention policy: omit it or send it back as read');
     return undefined;
   }
   if (int32Keys.includes(key)) {

@@ -47,6 +47,25 @@ export function quotaPayload(ev: Extract<ProjectEvent, { type: 'quota_exceed' | 
   };
 }
 
+/**
+ * A retention execution that ended, as Harbor's TAG_RETENTION payload: what it looked at and kept, and each artifact it
+ * deleted as `repository:tag` (or `@digest` when untagged).
+ */
+export function retentionPayload(ev: Extract<ProjectEvent, { type: 'retention' }>, project: PayloadProject, host: string): HookPayload {
+  return {
+    type: 'TAG_RETENTION', occur_at: unix(ev.occurredAt), operator: ev.trigger,
+    event_data: {
+      retention: {
+        total: ev.total, retained: ev.retained, hostname: host, project_name: project.name, retention_policy_id: ev.policyId,
+        result: ev.status === 'Succeed' ? 'SUCCESS' : ev.status.toUpperCase(),
+        deleted_artifact: ev.deleted.map((d) => ({
+          type: 'image', status: 'SUCCESS', name_tag: d.tags.length ? `${d.repository}:${d.tags.join(',')}` : `${d.repository}@${d.digest}`,
+        })),
+      },
+    },
+  };
+}
+
 /** Harbor's job statuses in a REPLICATION payload. */
 const jobStatus = { Succeed: 'Success', Failed: 'Error', Stopped: 'Stopped' } as const;
 

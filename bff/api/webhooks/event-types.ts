@@ -1,6 +1,6 @@
 /**
- * Harbor's webhook event types, notify types and payload formats (GET /projects/{p}/webhook/events). Scanning and tag
- * retention are accepted in policies and fire once those features exist in Wharf.
+ * Harbor's webhook event types, notify types and payload formats (GET /projects/{p}/webhook/events). Scanning events
+ * are accepted in policies and fire once scanning exists in Wharf.
  */
 export const eventTypes = [
   'PUSH_ARTIFACT', 'PULL_ARTIFACT', 'DELETE_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING', 'REPLICATION', 'TAG_RETENTION',

@@ -10,7 +10,7 @@ import { formatStorage } from '../quotas/storage-size.ts';
 import { createQuotaStore, unlimited } from '../quotas/store.ts';
 import type { DeliveryOptions } from './delivery.ts';
 import { webhookJob } from './delivery.ts';
-import { artifactEventType, artifactPayload, quotaPayload, replicationPayloads, type PayloadProject } from './event-payloads.ts';
+import { artifactEventType, artifactPayload, quotaPayload, replicationPayloads, retentionPayload, type PayloadProject } from './event-payloads.ts';
 import { testEventType, type EventType } from './event-types.ts';
 import { formatPayload, type HookPayload } from './payload-formats.ts';
 import { storedTargets } from './policies.ts';
@@ -99,6 +99,10 @@ export function startWebhookTrigger(deps: TriggerDeps) {
     }
     const project = await store.projectById(ev.projectId);
     if (!project) return;
+    if (ev.type === 'retention') {
+      await fire(project, 'TAG_RETENTION', () => retentionPayload(ev, project, host()));
+      return;
+    }
     await fire(project, ev.type === 'quota_exceed' ? 'QUOTA_EXCEED' : 'QUOTA_WARNING', async () =>
       quotaPayload(ev, project, ev.repository ?? (await store.recentRepository(project.id))));
   }

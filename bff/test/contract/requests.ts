@@ -27,6 +27,12 @@ export type Fixtures = {
   taskId: number;
   /** A second endpoint for the policy createReplicationPolicy makes (deleteRegistry must find its endpoint unused). */
   spareRegistryId: number;
+  /** The project's retention policy, one ended dry run of it and its task; a project without a policy; a policy to delete. */
+  retentionId: number;
+  retentionExecutionId: number;
+  retentionTaskId: number;
+  unretainedProjectId: number;
+  spareRetentionId: number;
 };
 
 /** One call's inputs; path parameters come from `pathValues` unless `params` names them. */
@@ -79,6 +85,7 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
   const replication = await replicateToSelf(s, registry.status === 201 ? idFrom(registry) : 1);
   return {
     ...replication,
+    ...(await retentionFixtures(s, projectId)),
     project, projectId, repository: 'app', digest, tag: 'latest', userId, otherUser: 'contract-other',
     robotId: robot.status === 201 ? idFrom(robot) : 1,
     labelId: label.status === 201 ? idFrom(label) : 1,
@@ -105,6 +112,38 @@ async function replicateToSelf(s: TestServer, registryId: number) {
   }
   const [task] = (await get(`/replication/executions/${executionId}/tasks`)) as { id: number }[];
   return { policyId, executionId, taskId: task?.id ?? 1, spareRegistryId };
+}
+
+const retentionPolicy = (projectId: number) => ({
+  algorithm: 'or', trigger: { kind: 'Schedule', settings: { cron: '' } }, scope: { level: 'project', ref: projectId },
+  rules: [{
+    action: 'retain', template: 'latestPushedK', params: { latestPushedK: 10 },
+    tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '**', extras: '{"untagged":true}' }],
+    scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+  }],
+});
+
+/** The project's retention policy with a dry run ended (its execution and task), a project without one, and a policy to delete. */
+async function retentionFixtures(s: TestServer, projectId: number) {
+  const project = async (name: string) => {
+    await post(s, '/projects', { project_name: name, metadata: { public: 'false' } });
+    return (await s.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+  };
+  const unretainedProjectId = await project('contract-unretained');
+  const spare = await post(s, '/retentions', retentionPolicy(await project('contract-retained')));
+  const created = await post(s, '/retentions', retentionPolicy(projectId));
+  const none = { retentionId: 1, retentionExecutionId: 1, retentionTaskId: 1, unretainedProjectId, spareRetentionId: spare.status === 201 ? idFrom(spare) : 1 };
+  if (created.status !== 201) return none;
+  const retentionId = idFrom(created);
+  const retentionExecutionId = idFrom(await post(s, `/retentions/${retentionId}/executions`, { dry_run: true }));
+  const get = (path: string) => fetch(`${s.url}/api/v2.0${path}`, { headers: { Authorization: adminAuth } }).then((r) => r.json());
+  for (let i = 0; i < 300; i++) {
+    const list = (await get(`/retentions/${retentionId}/executions`)) as { id: number; status: string }[];
+    if (!['Pending', 'Running'].includes(list.find((e) => e.id === retentionExecutionId)?.status ?? 'Pending')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [task] = (await get(`/retentions/${retentionId}/executions/${retentionExecutionId}/tasks`)) as { id: number }[];
+  return { ...none, retentionId, retentionExecutionId, retentionTaskId: task?.id ?? 1 };
 }
 
 /** Path parameters by name; an id nothing made is 1 (the answer is then checked as an error). */
@@ -186,6 +225,28 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   createGCSchedule: () => ({ body: { schedule: { type: 'Manual' }, parameters: { dry_run: true, workers: 1 } }, mustAnswer: 201 }),
   updateGCSchedule: () => ({ body: { schedule: { type: 'Custom', cron: '0 0 3 * * *' }, parameters: { delete_untagged: true } }, mustAnswer: 200 }),
   stopGC: () => ({ mustAnswer: 200 }),
+
+  // Audit-log purge: a dry run made by the Manual schedule type (purge 1, stopped after), a schedule set.
+  getPurgeHistory: () => ({ query: { page: '1', page_size: '5' }, mustAnswer: 200 }),
+  getPurgeSchedule: () => ({ mustAnswer: 200 }),
+  createPurgeSchedule: () => ({
+    body: { schedule: { type: 'Manual' }, parameters: { audit_retention_hour: 168, include_event_types: 'create_artifact,pull_artifact', dry_run: true } },
+    mustAnswer: 201,
+  }),
+  updatePurgeSchedule: () => ({ body: { schedule: { type: 'Custom', cron: '0 0 4 * * *' }, parameters: { audit_retention_hour: 720, include_event_types: 'pull_artifact' } }, mustAnswer: 200 }),
+  stopPurge: () => ({ mustAnswer: 200 }),
+
+  // Retention: the project's policy (a dry run of it ended), a project without one, a policy to delete.
+  getRentenitionMetadata: () => ({ mustAnswer: 200 }),
+  getRetention: (f) => ({ params: { id: f.retentionId }, mustAnswer: 200 }),
+  createRetention: (f) => ({ body: retentionPolicy(f.unretainedProjectId), mustAnswer: 201 }),
+  updateRetention: (f) => ({ params: { id: f.retentionId }, body: retentionPolicy(f.projectId), mustAnswer: 200 }),
+  deleteRetention: (f) => ({ params: { id: f.spareRetentionId }, mustAnswer: 200 }),
+  triggerRetentionExecution: (f) => ({ params: { id: f.retentionId }, body: { dry_run: true }, mustAnswer: 201 }),
+  listRetentionExecutions: (f) => ({ params: { id: f.retentionId }, mustAnswer: 200 }),
+  operateRetentionExecution: (f) => ({ params: { id: f.retentionId, eid: f.retentionExecutionId }, body: { action: 'stop' }, mustAnswer: 200 }),
+  listRetentionTasks: (f) => ({ params: { id: f.retentionId, eid: f.retentionExecutionId }, mustAnswer: 200 }),
+  getRetentionTaskLog: (f) => ({ params: { id: f.retentionId, eid: f.retentionExecutionId, tid: f.retentionTaskId }, mustAnswer: 200 }),
 
   // Others' slices: inputs a Harbor client would send.
   search: (f) => ({ query: { q: f.repository } }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
 import { addUser, api as apiOf } from './api-fixtures.ts';
+import { systemRuns } from './system-run-fixtures.ts';
 import { client, sleep } from './distribution-helpers.ts';
 
 describe.each(engines)('the gc API on %s', (engine) => {
@@ -15,19 +16,7 @@ describe.each(engines)('the gc API on %s', (engine) => {
   });
   afterAll(() => stopTestServer(s));
 
-  const run = async (parameters: Record<string, unknown> = {}) => {
-    const r = await api('/system/gc/schedule', { method: 'POST', json: { schedule: { type: 'Manual' }, parameters } });
-    expect(r.status, await r.clone().text()).toBe(201);
-    return Number(r.headers.get('location')!.split('/').pop());
-  };
-  const finished = async (id: number) => {
-    for (let i = 0; i < 300; i++) {
-      const h = await (await api(`/system/gc/${id}`)).json();
-      if (!['Pending', 'Running'].includes(h.job_status)) return h;
-      await sleep(50);
-    }
-    throw new Error(`gc ${id} did not finish`);
-  };
+  const { run, finished } = systemRuns(() => api, '/system/gc');
 
   it('refuses everyone but system admins', async () => {
     for (const [method, path] of [['GET', '/system/gc'], ['GET', '/system/gc/schedule'], ['POST', '/system/gc/schedule'], ['PUT', '/system/gc/1'], ['GET', '/system/gc/1/log']]) {

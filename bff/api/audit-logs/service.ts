@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { auditEventTypeNames } from '../../audit/event-types.ts';
 import { robotProjects, rolesAllowing, systemAllowed, type Principal } from '../../auth/policy.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 import { createAuditStore, type AuditRow, type AuditScope } from './store.ts';
@@ -19,10 +20,7 @@ export const auditLogExt = (r: AuditRow) => ({
 });
 
 /** Harbor's event types (`/auditlog-exts/events`). */
-export const auditEventTypes = [
-  'create_artifact', 'delete_artifact', 'pull_artifact', 'create_project', 'delete_project', 'delete_repository',
-  'login_user', 'logout_user', 'create_user', 'delete_user', 'update_user', 'create_robot', 'delete_robot', 'update_configuration',
-].map((event_type) => ({ event_type }));
+export const auditEventTypes = auditEventTypeNames.map((event_type) => ({ event_type }));
 
 export type AuditPage = { conditions: Condition[]; sort: SortKey[]; limit: number; offset: number };
 

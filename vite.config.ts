@@ -10,6 +10,8 @@ export default defineConfig({
   plugins: [react(), tailwindcss()],
   build: { outDir: '../dist/web', emptyOutDir: true },
   server: {
-    proxy: Object.fromEntries(['/api', '/c', '/v2', '/service'].map((p) => [p, { target: bff, changeOrigin: false }])),
+    // `npm run dev`: the BFF's paths go to the server; a key starting with ^ is a RegExp, so `/c/` does not also take
+    // every console path that begins with a c. The Host header stays Vite's, which the server counts as its own origin.
+    proxy: { '^/(api|c|v2|service)(/|$)': { target: bff, changeOrigin: false } },
   },
 });

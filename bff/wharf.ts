@@ -50,6 +50,7 @@ import { createLinkedBlobs } from './core/linked-blobs.ts';
 import { foreground } from './core/foreground.ts';
 import type { V2Client } from './replication/v2-client.ts';
 import { createGc } from './gc/gc.ts';
+import { createAuditPurge } from './audit/purge.ts';
 import { createRetention } from './retention/retention.ts';
 import { createArtifactService } from './api/artifacts/service.ts';
 import { createArtifactStore } from './api/artifacts/store.ts';
@@ -170,6 +171,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     externalUrl: () => config.externalUrl ?? selfUrl ?? 'http://localhost',
   });
   const gc = createGc({ db, jobs, storage, manifests, purgeUploads: (before) => uploads.purgeStale(before), windowHours: config.gcTimeWindowHours });
+  const auditPurge = createAuditPurge({ db, jobs });
   // Retention deletes as the API's Delete does (accessories, audit, events for webhooks and replication).
   const artifactService = createArtifactService({
     store: createArtifactStore(db), registry: store, manifests, storage, audit: audit.sink, labels: createLabelStore(db), guard, events,
@@ -178,7 +180,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db, jobs, events: projectEvents, immutableTags: immutableTags.of,
     deleteArtifact: (repo, project, digest) => artifactService.remove(repo, project, digest, 'retention'),
   });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, events, immutableTags, webhooks, retention };
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

@@ -13,6 +13,7 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { Replication } from './replication/replication.ts';
 import type { ArtifactEventSink } from '../events/artifact-events.ts';
 import type { Gc } from '../gc/gc.ts';
+import type { AuditPurge } from '../audit/purge.ts';
 import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ImmutableTags } from './immutable/immutable-tags.ts';
 import type { Retention } from '../retention/retention.ts';
@@ -43,6 +44,8 @@ export type ApiDeps = {
   events: ArtifactEventSink;
   /** Garbage collection: its job type, history and schedule. */
   gc: Gc;
+  /** The audit-log purge: its job type, history and schedule (the same shape as GC's). */
+  auditPurge: AuditPurge;
   /** The projects' immutable tag rules as `guard` applies them; the rules' API drops a project's copy on change. */
   immutableTags: ImmutableTags;
   /** Webhook policies, their deliveries and the event trigger that queues them. */

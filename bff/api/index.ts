@@ -26,6 +26,7 @@ import { createSchedulesRouter } from './schedules/router.ts';
 import { createRegistriesRouter } from './registries/router.ts';
 import { createReplicationRouter } from './replication/router.ts';
 import { createGcRouter } from './gc/router.ts';
+import { createPurgeRouter } from './purge/router.ts';
 import { createRetentionRouter } from './retention/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
@@ -54,6 +55,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createRegistriesRouter(deps));
   api.use(createReplicationRouter(deps));
   api.use(createGcRouter(deps));
+  api.use(createPurgeRouter(deps));
   api.use(createRetentionRouter(deps));
   api.use(createJobserviceRouter(deps));
   api.use(createSchedulesRouter(deps));

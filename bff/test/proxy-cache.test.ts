@@ -289,4 +289,33 @@ describe.each(engines)('a proxy cache of docker-registry on %s', (engine) => {
     expect(body.errors[0].code).toBe('UNAVAILABLE');
     expect(body.errors[0].message).toContain('did not answer');
   });
+
+  it('expires what was not pulled for 7 days: Harbor\'s default retention policy of a proxy cache project, run daily', async () => {
+    const meta = ((await (await call(`/projects/${project}`)).json()) as { project_id: number; metadata: Record<string, string> });
+    const policy = (await (await call(`/retentions/${meta.metadata.retention_id}`)).json()) as Record<string, unknown>;
+    expect(policy).toMatchObject({
+      algorithm: 'or', scope: { level: 'project', ref: meta.project_id }, trigger: { kind: 'Schedule', settings: { cron: '0 0 0 * * *' } },
+      rules: [{
+        template: 'nDaysSinceLastPull', params: { nDaysSinceLastPull: 7 }, disabled: false,
+        tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '**', extras: '{"untagged":true}' }],
+        scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+      }],
+    });
+    // Everything but team/alpine (pulled just before) was last pulled, or pushed, 8 days ago.
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600_000).toISOString();
+    const alpine = await s.db.selectFrom('repositories').select('id').where('name', '=', `${project}/team/alpine`).executeTakeFirstOrThrow();
+    const stale = await s.db.updateTable('artifacts').set({ push_time: eightDaysAgo, pull_time: eightDaysAgo })
+      .where('project_id', '=', meta.project_id).where('repository_id', '!=', alpine.id).executeTakeFirst();
+    expect(Number(stale.numUpdatedRows)).toBeGreaterThan(0);
+
+    const run = await call(`/retentions/${meta.metadata.retention_id}/executions`, { method: 'POST', json: { dry_run: false } });
+    expect(run.status, await run.clone().text()).toBe(201);
+    await waitFor('the execution ended', async () => {
+      const [e] = (await (await call(`/retentions/${meta.metadata.retention_id}/executions`)).json()) as { status: string }[];
+      return e.status === 'Succeed';
+    });
+    const left = await s.db.selectFrom('artifacts').innerJoin('repositories', 'repositories.id', 'artifacts.repository_id')
+      .select('repositories.name').where('artifacts.project_id', '=', meta.project_id).where('artifacts.top_level', '=', 1).execute();
+    expect([...new Set(left.map((r) => r.name))]).toEqual([`${project}/team/alpine`]);
+  });
 });

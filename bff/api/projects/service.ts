@@ -57,7 +57,10 @@ function allowlistOf(req: ProjectReq, projectId: number): CveAllowlist | undefin
 }
 
 /** Project rules: who sees and changes which project, name rules, deletion, summary, metadata. */
-export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users' | 'registries'>) {
+export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users' | 'registries'> & {
+  /** Gives proxy cache projects their default policy; replication, which makes only plain projects, has none. */
+  retention?: Pick<ApiDeps['retention'], 'proxyCacheDefault'>;
+}) {
   const store = createProjectStore(deps.db);
 
   /** Shapes Harbor's Project for one caller (its role, whether it may change the project). */
@@ -145,6 +148,8 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
         throw e;
       }
       deps.audit.record({ project: name, projectId: id, operator: who.name, resource: name, resourceType: 'project', operation: 'create' });
+      // A proxy cache expires what is not pulled: Harbor's default retention policy, 7 days since the last pull.
+      if (registryId) await deps.retention?.proxyCacheDefault(id);
       return { id, name };
     },
 

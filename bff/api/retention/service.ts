@@ -2,7 +2,7 @@ import type { AuditSink } from '../../core/access.ts';
 import { now } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/sql-match.ts';
 import { retentionJobType, type TaskLogRow } from '../../retention/retention-job.ts';
-import { storedRules, type Retention } from '../../retention/retention.ts';
+import { storedRules, storedTrigger, type Retention } from '../../retention/retention.ts';
 import { ruleJson, RuleError, rulesOf, selectorKinds, templates, type PolicyBody } from '../../retention/rules.ts';
 import type { RetentionExecutionRow, RetentionPolicyRow, RetentionTaskRow } from '../../retention/store.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
@@ -22,7 +22,6 @@ export function retentionMetadata() {
 }
 
 const cronOf = (body: PolicyBody) => body.trigger?.settings?.cron?.trim() ?? '';
-const storedTrigger = (cron: string) => JSON.stringify({ kind: 'Schedule', settings: { cron } });
 
 /** Harbor's RetentionPolicy JSON. */
 export function policyJson(p: RetentionPolicyRow, nextRun: string | null) {

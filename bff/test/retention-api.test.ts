@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { dropRedisPrefixes, testRedisUrl } from '../jobs/job-test-fixtures.ts';
+import { startTestServer, stopTestServer, type Engine, type TestServer } from './harness.ts';
 import { addProject, addUser, api } from './api-fixtures.ts';
 import { expectRefused } from './api-assertions.ts';
 import { pushImage, type Pushed } from './oci-fixtures.ts';
@@ -20,7 +22,11 @@ type Execution = { id: number; policy_id: number; status: string; trigger: strin
 type Task = { id: number; execution_id: number; repository: string; status: string; total: number; retained: number };
 type LogRow = { digest: string; tags: string[]; action: string; why: string };
 
-describe.each(engines)('tag retention on %s', (engine) => {
+/** Both metadata engines with the jobs in the database, and Postgres with the jobs on BullMQ (REDIS_URL). */
+const setups: [string, Engine, boolean][] = [['sqlite', 'sqlite', false], ['postgres', 'postgres', false], ['postgres with BullMQ', 'postgres', true]];
+
+describe.each(setups)('tag retention on %s', (_name, engine, onRedis) => {
+  const prefix = `wharf-test-retention-${randomBytes(4).toString('hex')}`;
   let s: TestServer;
   let call: ReturnType<typeof api>;
   const users: Record<string, { id: number; auth: string }> = {};
@@ -63,7 +69,7 @@ describe.each(engines)('tag retention on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    s = await startTestServer(engine);
+    s = await startTestServer(engine, onRedis ? { REDIS_URL: testRedisUrl, WHARF_REDIS_PREFIX: prefix } : {});
     call = api(s);
     receiver = await startReceiver();
     for (const name of ['owner', 'maintainer', 'developer', 'guest', 'outsider']) users[name] = await addUser(s, name);
@@ -72,6 +78,7 @@ describe.each(engines)('tag retention on %s', (engine) => {
   afterAll(async () => {
     await stopTestServer(s);
     await receiver.close();
+    if (onRedis) await dropRedisPrefixes([prefix]);
   });
 
   it('answers Harbor\'s templates and selectors, with regex beside doublestar', async () => {
@@ -218,6 +225,16 @@ describe.each(engines)('tag retention on %s', (engine) => {
     const rows = (await (await call(`/retentions/${id}/executions/${e}/tasks/${task.id}`, { headers: { Accept: 'application/json' } })).json()) as LogRow[];
     expect(rows.filter((r) => r.tags.length === 0).map((r) => `${r.action}: ${r.why}`)).toEqual(['DEL: retained by no rule', 'RETAIN: retained by rule 1 (nDaysSinceLastPush 30)']);
     expect(rows.find((r) => r.tags[0] === 'pinned')).toMatchObject({ action: 'RETAIN', why: 'immutable tag pinned' });
+  });
+
+  it('a schedule runs the policy by itself: a SCHEDULE execution that deletes for real', async () => {
+    const projectId = await addProject(s, 'scheduled');
+    await pushAged('scheduled/app', ['a', 'b']);
+    const id = await create(policy(projectId, [rule('latestPushedK', 1)], '* * * * * *'));
+    const e = await eventually(async () => ((await (await call(`/retentions/${id}/executions`)).json()) as Execution[]).find((x) => x.status === 'Succeed'), 30_000, 'a scheduled execution');
+    expect(e).toMatchObject({ trigger: 'SCHEDULE', dry_run: false });
+    expect((await call(`/retentions/${id}`, { method: 'PUT', json: policy(projectId, [rule('latestPushedK', 1)]) })).status).toBe(200);
+    expect(await tagsIn('scheduled', 'app')).toEqual(['b']);
   });
 
   it('an execution stopped while queued ends Stopped and runs no task; one a policy at a time', async () => {

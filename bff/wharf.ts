@@ -22,6 +22,7 @@ import { createTokenRoute } from './auth/token-route.ts';
 import { createSessions } from './auth/sessions.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
 import { createAuditLog } from './audit/audit-log.ts';
+import { createSyslogForwarder } from './audit/syslog.ts';
 import { createBffApp } from './app.ts';
 import { createApiRouter } from './api/index.ts';
 import { createConsoleRouter } from './api/console/index.ts';
@@ -126,7 +127,15 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   // The environment's lifetimes are the first start's settings; after that PUT /configurations changes them.
   await seedSettings(db, { token_expiration: config.tokenExpirySeconds / 60, session_timeout: config.sessionTimeoutSeconds / 60 }, now());
   const settings = createSettingsCache(db);
-  const audit = createAuditLog(db, { disabledEventTypes: async () => (await settings.get()).disabled_audit_log_event_types });
+  // Audit events go to the database and, when an endpoint is set, to syslog (only there with skip_audit_log_database).
+  const forwarder = createSyslogForwarder({ logger });
+  const audit = createAuditLog(db, {
+    forwarder,
+    settings: async () => {
+      const s = await settings.get();
+      return { disabledEventTypes: s.disabled_audit_log_event_types, forwardEndpoint: s.audit_log_forward_endpoint, skipDatabase: s.skip_audit_log_database };
+    },
+  });
   const tokens = await createTokenService({ db, box, service, expirySeconds: async () => (await settings.get()).token_expiration * 60 });
   const access = createProjectAccess(db);
   const throttle = createLoginThrottle();
@@ -231,6 +240,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
       await local?.close();
       await pulls.close();
       await audit.close();
+      await forwarder.close();
       await db.destroy();
     },
   };

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { AuditSink } from '../core/access.ts';
+import type { SyslogForwarder } from './syslog.ts';
 
 export type AuditEvent = {
   project: string | null;
@@ -10,20 +11,36 @@ export type AuditEvent = {
   operation: string;
 };
 
+export type AuditSettings = { disabledEventTypes: string; forwardEndpoint: string; skipDatabase: boolean };
+
 /**
  * The audit log. Events are buffered and written a few times a second in one transaction, so a pull never waits
- * on an insert; `flush` is called at shutdown.
+ * on an insert (nor on a syslog endpoint: forwarding only queues, see syslog.ts); `flush` is called at shutdown.
  */
-export function createAuditLog(db: Db, opts: { flushMs?: number; disabledEventTypes?: () => Promise<string> } = {}) {
+export function createAuditLog(db: Db, opts: {
+  flushMs?: number;
+  /** The settings that steer the log (Harbor's `disabled_audit_log_event_types`, `audit_log_forward_endpoint`, `skip_audit_log_database`). */
+  settings?: () => Promise<AuditSettings>;
+  /** Where events go when an endpoint is set. */
+  forwarder?: Pick<SyslogForwarder, 'send'>;
+} = {}) {
   const flushMs = opts.flushMs ?? 250;
   let pending: (AuditEvent & { time: string })[] = [];
   let flushing: Promise<void> = Promise.resolve();
 
   async function write(all: (AuditEvent & { time: string })[]) {
-    // Harbor's `disabled_audit_log_event_types`: `<operation>_<resource_type>` names left out of the log.
-    const off = new Set((await opts.disabledEventTypes?.() ?? '').split(',').filter(Boolean));
+    const settings = await opts.settings?.();
+    // Harbor's `disabled_audit_log_event_types`: `<operation>_<resource_type>` names left out of the log, and not forwarded.
+    const off = new Set((settings?.disabledEventTypes ?? '').split(',').filter(Boolean));
     const batch = all.filter((e) => !off.has(`${e.operation}_${e.resourceType}`));
     if (batch.length === 0) return;
+    const endpoint = settings?.forwardEndpoint ?? '';
+    // Harbor's `skip_audit_log_database`: with an endpoint, the events go to syslog only.
+    if (!(endpoint && settings?.skipDatabase)) await insert(batch);
+    if (endpoint) opts.forwarder?.send(endpoint, batch.map((e) => ({ operator: e.operator, resource: e.resource, resourceType: e.resourceType, operation: e.operation, time: e.time })));
+  }
+
+  async function insert(batch: (AuditEvent & { time: string })[]) {
     const names = [...new Set(batch.filter((e) => e.projectId === undefined).map((e) => e.project).filter((p): p is string => !!p))];
     const ids = names.length
       ? new Map((await db.selectFrom('projects').select(['id', 'name']).where('name', 'in', names).execute()).map((p) => [p.name, p.id]))

@@ -45,6 +45,12 @@ export function createConfigurationsService(deps: { db: Db; box: SecretBox; sett
         changes[key] = JSON.stringify(secret ? deps.box.seal(r.data as string) : r.data);
       }
       if (Object.keys(changes).length === 0) return;
+      const next: Record<string, unknown> = { ...(await readSettings(deps.db)), ...Object.fromEntries(Object.keys(changes).map((k) => [k, JSON.parse(changes[k])])) };
+      for (const name of settingNames) {
+        const entry: Entry<z.ZodType> = settingTable[name];
+        const why = entry.consistent?.(next[name], next);
+        if (why) throw badRequest(`${name}: ${why}`);
+      }
       await store.put(changes, now());
       deps.settings.invalidate();
       deps.audit.record({ project: null, operator: actor.name, resource: Object.keys(changes).join(','), resourceType: 'configuration', operation: 'update' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import { parseEndpoint } from '../../audit/syslog.ts';
 import { createSettingsStore } from './store.ts';
 
 /** Harbor caps these numbers at ten digits (its console's field width). */
@@ -14,6 +15,8 @@ export type Entry<S extends z.ZodType> = {
   secret?: true;
   /** Why a value Harbor accepts is refused here: it would switch on something Wharf does not do yet. */
   unsupported?(value: z.output<S>): string | null;
+  /** Why the value does not fit the other settings as they will be after the update (checked on every update). */
+  consistent?(value: z.output<S>, next: Record<string, unknown>): string | null;
 };
 const entry = <S extends z.ZodType>(schema: S, dflt: z.output<S>, more: Omit<Entry<S>, 'schema' | 'default'> = {}): Entry<S> =>
   ({ schema, default: dflt, ...more });
@@ -27,8 +30,8 @@ function isJsonObject(v: string, values?: 'strings') {
 
 /**
  * Every key of Harbor's `Configurations` (and `scan_all_policy`, which Harbor and its Terraform provider also PUT), with
- * Harbor's names, defaults and rules. Keys whose features arrive later (LDAP, OIDC, UAA, auth proxy, audit forwarding,
- * scan-all) are kept so tools can set them ahead; other slices read settings through the cache in `settings-cache.ts`.
+ * Harbor's names, defaults and rules. Keys whose features arrive later (LDAP, OIDC, UAA, auth proxy, scan-all) are kept
+ * so tools can set them ahead; other slices read settings through the cache in `settings-cache.ts`.
  */
 export const settingTable = {
   auth_mode: entry(z.enum(['db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth']), 'db_auth', {
@@ -99,9 +102,15 @@ export const settingTable = {
   /** New robots' names begin with it; Harbor trims it and refuses it empty. A `:` would break basic credentials. */
   robot_name_prefix: entry(z.string().trim().min(1, 'must not be empty').max(64).refine((v) => !v.includes(':'), { message: 'must not contain ":"' }), 'robot$'),
 
-  audit_log_forward_endpoint: entry(z.string().max(255), ''),
+  /** host:port of a TCP syslog server that every audit event is forwarded to (RFC 5424), or empty. */
+  audit_log_forward_endpoint: entry(z.string().trim().max(255).refine((v) => v === '' || parseEndpoint(v) !== undefined, {
+    message: 'must be host:port (e.g. syslog.example.com:514), or empty',
+  }), ''),
+  /** With an endpoint, audit events go to syslog only, not to the database (Harbor's rule: no endpoint, no skip). */
   skip_audit_log_database: entry(z.boolean(), false, {
-    unsupported: (v) => (v ? 'Wharf does not forward audit logs yet, so skipping the database would lose them' : null),
+    consistent: (v, next) => (v && !next.audit_log_forward_endpoint
+      ? 'audit_log_forward_endpoint must be set first: with no endpoint, skipping the database would lose the audit log'
+      : null),
   }),
   /** `<operation>_<resource_type>` names, comma-separated (e.g. `pull_artifact,login_failed_user`): not written to the audit log. */
   disabled_audit_log_event_types: entry(z.string().max(4096).regex(/^([a-z_]+(,[a-z_]+)*)?$/, 'must be <operation>_<resource_type> names separated by commas'), ''),

@@ -108,15 +108,17 @@ export function createRegistryStore(db: Db) {
       return found;
     },
 
-    /** Unlinks a blob from a repository; it stops pending in the project unless another of its repositories holds it. */
+    /**
+     * Unlinks a blob from a repository; it stops pending in the project unless another of its repositories holds it.
+     * Whether one does is decided under the digest's exclusive lock: two repositories letting go at once would each
+     * see the other's link and leave the count with no link behind it, and one letting go while another links would
+     * take the count from under the new link.
+     */
     unlinkBlob: (repositoryId: number, projectId: number, digest: string) =>
       db.transaction().execute(async (tx) => {
+        await lockDigests(tx, [digest], 'exclusive');
         const r = await tx.deleteFrom('repository_blobs').where('repository_id', '=', repositoryId).where('digest', '=', digest).executeTakeFirst();
-        await tx.deleteFrom('project_blobs').where('project_id', '=', projectId).where('digest', '=', digest)
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs')
-            .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
-            .select(sql`1`.as('one')).where('repositories.project_id', '=', projectId).where('repository_blobs.digest', '=', digest))))
-          .execute();
+        await dropUnheldPending(tx, projectId, [digest]);
         return Number(r.numDeletedRows) > 0;
       }),
 
@@ -346,6 +348,20 @@ export function createRegistryStore(db: Db) {
 }
 
 export type RegistryStore = ReturnType<typeof createRegistryStore>;
+
+/**
+ * Forgets the project's pending counts of `digests` that no repository of the project links any more. The caller holds
+ * the digests' exclusive locks (bff/core/blob-locks.ts), so no link is being added or removed meanwhile.
+ */
+export async function dropUnheldPending(tx: Tx, projectId: number, digests: string[]) {
+  for (const slice of chunks(digests)) {
+    await tx.deleteFrom('project_blobs').where('project_id', '=', projectId).where('digest', 'in', slice)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs')
+        .innerJoin('repositories', 'repositories.id', 'repository_blobs.repository_id')
+        .select(sql`1`.as('one')).where('repositories.project_id', '=', projectId).whereRef('repository_blobs.digest', '=', 'project_blobs.digest'))))
+      .execute();
+  }
+}
 
 async function artifactIds(q: Tx, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();

@@ -2,6 +2,8 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kyse
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
+import { lockDigests } from '../../core/blob-locks.ts';
+import { dropUnheldPending } from '../../core/store.ts';
 import { badRequest } from '../errors.ts';
 import { integerParam, maxId } from '../request-body.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
@@ -81,24 +83,20 @@ export function createRepositoryStore(db: Db) {
 
     /**
      * Removes the repository with its artifacts, tags, labels and blob links (bytes stay for garbage collection), and
-     * the project stops counting its blobs no other repository of the project holds.
+     * the project stops counting its blobs no other repository of the project holds — decided under the blobs'
+     * exclusive locks, so another repository linking one of them meanwhile keeps it counted.
      */
     remove: (id: number) =>
       db.transaction().execute(async (tx) => {
         const repo = await tx.selectFrom('repositories').select('project_id').where('id', '=', id).executeTakeFirst();
-        if (repo) {
-          await tx.deleteFrom('project_blobs').where('project_id', '=', repo.project_id)
-            .where('digest', 'in', tx.selectFrom('repository_blobs').select('digest').where('repository_id', '=', id))
-            .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs as other')
-              .innerJoin('repositories', 'repositories.id', 'other.repository_id')
-              .select(sql`1`.as('one')).where('repositories.project_id', '=', repo.project_id).where('other.repository_id', '!=', id)
-              .whereRef('other.digest', '=', 'project_blobs.digest'))))
-            .execute();
-        }
+        const linked = (await tx.selectFrom('repository_blobs').select('digest').where('repository_id', '=', id).execute()).map((r) => r.digest);
+        await lockDigests(tx, linked, 'exclusive');
         const ids = tx.selectFrom('artifacts').select('id').where('repository_id', '=', id);
         // Index children are referenced without cascade: drop the references before the artifacts.
         await tx.deleteFrom('artifact_references').where('parent_id', 'in', ids).execute();
         await tx.deleteFrom('artifacts').where('repository_id', '=', id).execute();
+        await tx.deleteFrom('repository_blobs').where('repository_id', '=', id).execute();
+        if (repo) await dropUnheldPending(tx, repo.project_id, linked);
         await tx.deleteFrom('repositories').where('id', '=', id).execute();
       }),
   };

@@ -29,6 +29,7 @@ export const settings = {
   WHARF_WEBHOOK_TIMEOUT_SECONDS: 'a webhook receiver must answer within this many seconds, or the try fails (default 10)',
   GC_TIME_WINDOW_HOURS: 'garbage collection keeps blobs pushed or linked less than this many hours ago (Harbor\'s name; default 2; 0 collects at once)',
   REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
+  WHARF_STORAGE: 's3://bucket/prefix to keep blobs in S3 or an S3-compatible server (?path_style=true, ?region=…); credentials, region and endpoint from the standard AWS_* variables (AWS_ENDPOINT_URL_S3); unset: the data folder',
   WHARF_REDIS_PREFIX: 'prefix of the job queues\' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
 } as const;
@@ -57,6 +58,14 @@ const schema = z.object({
   WHARF_EXTERNAL_URL: z.url().optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// or rediss:// URL').optional(),
+  WHARF_STORAGE: z.string().regex(/^s3:\/\/[^/?]+/, 'WHARF_STORAGE must be an s3://bucket/prefix URL').optional(),
+  // The AWS SDK's own variables, read here too so a Wharf started in-process (tests) gets them from its config.
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
   /** Redis key prefix of the job queues; tests give each server its own. */
   WHARF_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('wharf'),
   WHARF_MASTER_KEY: z.string().optional(),
@@ -90,6 +99,11 @@ export type Config = {
   dbSchema?: string;
   redisUrl?: string;
   redisPrefix: string;
+  /** Blobs in S3 (unset: the data folder): where, and the client's endpoint, region and keys when given. */
+  s3?: {
+    url: string; endpoint?: string; region?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
   masterKey?: string;
   logLevel: z.infer<typeof schema>['WHARF_LOG_LEVEL'];
   tokenExpirySeconds: number;
@@ -135,6 +149,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbSchema: c.WHARF_DB_SCHEMA,
     redisUrl: c.REDIS_URL,
     redisPrefix: c.WHARF_REDIS_PREFIX,
+    s3: c.WHARF_STORAGE ? {
+      url: c.WHARF_STORAGE, endpoint: c.AWS_ENDPOINT_URL_S3 ?? c.AWS_ENDPOINT_URL, region: c.AWS_REGION,
+      credentials: c.AWS_ACCESS_KEY_ID && c.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: c.AWS_ACCESS_KEY_ID, secretAccessKey: c.AWS_SECRET_ACCESS_KEY, ...(c.AWS_SESSION_TOKEN ? { sessionToken: c.AWS_SESSION_TOKEN } : {}) }
+        : undefined,
+    } : undefined,
     masterKey: c.WHARF_MASTER_KEY,
     logLevel: c.WHARF_LOG_LEVEL,
     gcTimeWindowHours: c.GC_TIME_WINDOW_HOURS,

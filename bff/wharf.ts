@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { migrate, now, openDatabase, type Db } from './db/database.ts';
 import { createFilesystemDriver } from './core/storage/filesystem.ts';
+import { createS3Client, createS3Driver, parseS3Url } from './core/storage/s3.ts';
 import { createRegistryStore } from './core/store.ts';
 import { createUploadService } from './core/uploads.ts';
 import { createManifestService } from './core/manifests.ts';
@@ -107,7 +108,9 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const adminRow = await users.byName('admin');
   await ensureLibrary(db, adminRow!.id);
 
-  const storage = createFilesystemDriver(path.join(config.dataDir, 'storage'));
+  const storage = config.s3
+    ? createS3Driver(parseS3Url(config.s3.url), createS3Client(parseS3Url(config.s3.url), config.s3))
+    : createFilesystemDriver(path.join(config.dataDir, 'storage'));
   const store = createRegistryStore(db);
   const immutableTags = createImmutableTags(db);
   const projectEvents = createProjectEvents((err, event) => logger.error({ err, event: event.type }, 'project event listener failed'));

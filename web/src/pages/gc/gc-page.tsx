@@ -11,6 +11,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { inputClass } from '../../components/field.tsx';
 import { formatBytes, formatTime } from '../../components/format.ts';
+import { ScheduleFields } from '../../components/schedule-fields.tsx';
 import { FreedChart } from './freed-chart.tsx';
 
 const pageSize = 10;
@@ -90,20 +91,8 @@ function Schedule() {
     <form className="rounded border border-slate-200 p-4 dark:border-slate-700" data-testid="gc-schedule"
       onSubmit={(e) => { e.preventDefault(); save.mutate({ type, cron, parameters: { delete_untagged: deleteUntagged, dry_run: false, workers } }); }}>
       <h2 className="mb-3 text-lg font-semibold">{t('gc.schedule')}</h2>
-      <div className="flex flex-wrap items-center gap-3">
-        <label className="flex items-center gap-2 text-sm">
-          {t('gc.scheduleType')}
-          <select className={inputClass} value={type} onChange={(e) => setType(e.target.value as GcScheduleType)}>
-            {scheduleTypes.map((s) => <option key={s} value={s}>{t(`gc.type.${s}`)}</option>)}
-          </select>
-        </label>
-        {type === 'Custom' && (
-          <label className="flex items-center gap-2 text-sm">
-            {t('gc.cron')}
-            <input className={`${inputClass} font-mono`} value={cron} onChange={(e) => setCron(e.target.value)} placeholder="0 0 2 * * *" />
-          </label>
-        )}
-      </div>
+      <ScheduleFields types={scheduleTypes} type={type} cron={cron} onType={setType} onCron={setCron}
+        typeLabel={t('gc.scheduleType')} typeText={(s) => t(`gc.type.${s}`)} cronLabel={t('gc.cron')} />
       {type !== 'None' && (
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <label className="flex items-center gap-2 text-sm">

@@ -31,6 +31,8 @@ type Props<T> = {
   /** Extra content under a row (an index's platforms), shown when it returns something. */
   expanded?: (row: T) => ReactNode;
   rowTestId?: string;
+  /** Classes for a row that stands out (a row the run deletes). */
+  rowClassName?: (row: T) => string | undefined;
 };
 
 /** The console's table: server-paged, sortable headers, skeleton rows while loading, an empty state, the API's error. */
@@ -84,7 +86,7 @@ export function DataTable<T>(p: Props<T>) {
               const extra = p.expanded?.(row.original);
               return (
                 <Fragment key={p.rowKey(row.original)}>
-                  <tr className="border-b border-slate-200 align-top dark:border-slate-800" data-testid={p.rowTestId}>
+                  <tr className={`border-b border-slate-200 align-top dark:border-slate-800 ${p.rowClassName?.(row.original) ?? ''}`} data-testid={p.rowTestId}>
                     {row.getVisibleCells().map((cell) => (
                       <td key={cell.id} className={`py-2 pr-3 ${(cell.column.columnDef as Column<T>).meta?.className ?? ''}`}>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}

@@ -1,8 +1,9 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { immutableRuleInput, inputOf, useCreateImmutableRule, useUpdateImmutableRule, type ImmutableRule, type ImmutableRuleInput } from '../../api/immutable-rules.ts';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
-import { Field, inputClass } from '../../components/field.tsx';
+import { Field } from '../../components/field.tsx';
+import { Choice } from './choice.tsx';
 
 const blank: ImmutableRuleInput = { repoDecoration: 'repoMatches', repoPattern: '**', tagDecoration: 'matches', tagPattern: '' };
 
@@ -48,18 +49,5 @@ export function ImmutableRuleEditor({ project, rule, onClose }: { project: strin
         <DialogActions error={mutation.error} pending={mutation.isPending} submitLabel={rule ? t('common.save') : t('immutable.addSubmit')} onCancel={onClose} />
       </form>
     </Dialog>
-  );
-}
-
-/** A labelled select of `[value, text]` options. */
-function Choice({ label, value, options, onChange }: { label: string; value: string; options: [string, string][]; onChange: (v: string) => void }) {
-  const id = useId();
-  return (
-    <div className="mb-3">
-      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
-      <select id={id} className={`${inputClass} mt-1 w-full`} value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
-      </select>
-    </div>
   );
 }

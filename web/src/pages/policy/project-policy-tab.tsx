@@ -10,13 +10,15 @@ import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { ImmutableRuleEditor } from './immutable-rule-editor.tsx';
+import { RetentionSection } from './retention-section.tsx';
 
 /** Harbor allows this many rules in a project (the server refuses the next). */
 const maxRules = 15;
 
 /**
  * The project's policies, as Harbor's portal groups them: tag immutability (rules listed in priority order; add,
- * edit, disable, delete for project admins and maintainers).
+ * edit, disable, delete for project admins and maintainers) and tag retention (developers see it and dry-run it).
+ * Each shows to those who may see it.
  */
 export default function ProjectPolicyTab() {
   const { t } = useTranslation();
@@ -24,15 +26,21 @@ export default function ProjectPolicyTab() {
   const project = useProject(name);
   const { can } = useProjectPermissions(project.data?.project_id);
   return (
-    <section aria-labelledby="immutable-heading">
-      <h2 id="immutable-heading" className="mb-1 text-xl font-semibold">{t('immutable.title')}</h2>
-      <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('immutable.intro')}</p>
+    <>
       <ErrorMessage error={project.error} />
-      {project.data && (
-        <ImmutableRules project={project.data.name}
-          allowed={{ create: can('immutable-tag', 'create'), update: can('immutable-tag', 'update'), delete: can('immutable-tag', 'delete') }} />
+      {project.data && can('immutable-tag', 'list') && (
+        <section aria-labelledby="immutable-heading">
+          <h2 id="immutable-heading" className="mb-1 text-xl font-semibold">{t('immutable.title')}</h2>
+          <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('immutable.intro')}</p>
+          <ImmutableRules project={project.data.name}
+            allowed={{ create: can('immutable-tag', 'create'), update: can('immutable-tag', 'update'), delete: can('immutable-tag', 'delete') }} />
+        </section>
       )}
-    </section>
+      {project.data && can('tag-retention', 'read') && (
+        <RetentionSection project={project.data}
+          allowed={{ manage: can('tag-retention', 'update') && can('artifact', 'delete'), dryRun: can('tag-retention', 'operate') }} />
+      )}
+    </>
   );
 }
 

@@ -21,7 +21,8 @@ import { createProjectAccess } from './auth/project-access.ts';
 import { createRegistryAuthorizer } from './auth/registry-authorizer.ts';
 import { createTokenRoute } from './auth/token-route.ts';
 import { createSessions } from './auth/sessions.ts';
-import { createLoginThrottle } from './auth/login-throttle.ts';
+import { Redis } from 'ioredis';
+import { createLoginThrottle, createRedisLoginThrottle } from './auth/login-throttle.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { createSyslogForwarder } from './audit/syslog.ts';
 import { createBffApp } from './app.ts';
@@ -141,7 +142,9 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const tokens = await createTokenService({ db, box, service, expirySeconds: async () => (await settings.get()).token_expiration * 60 });
   const access = createProjectAccess(db);
-  const throttle = createLoginThrottle();
+  // Replicas sharing a Redis share the count, so a guesser gains nothing by spreading attempts across them.
+  const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
+  const throttle = throttleRedis ? createRedisLoginThrottle(throttleRedis, config.redisPrefix) : createLoginThrottle();
   const principals = createPrincipals({ db, users, throttle, audit: audit.sink, robotPrefix: async () => (await settings.get()).robot_name_prefix });
   const authorizer = createRegistryAuthorizer({ principals, tokens, access });
   const events = createArtifactEvents((err, event) => logger.error({ err, event: event.type, repository: event.repository }, 'artifact event listener failed'));
@@ -244,6 +247,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
       await pulls.close();
       await audit.close();
       await forwarder.close();
+      throttleRedis?.disconnect();
       await db.destroy();
     },
   };

@@ -39,7 +39,7 @@ export function createPrincipals(deps: { db: Db; users: UserService; throttle: L
         if (audited) audit.record({ project: null, operator: name, resource: at.door, resourceType: 'user', operation: why === 'locked' ? 'login_locked' : 'login_failed' });
         return { refused: why };
       };
-      const attempt = throttle.attempt(name, at.address);
+      const attempt = await throttle.attempt(name, at.address);
       if (!attempt.ok) {
         // A refusal is cheap, but 32 clients looping on it still take a core from pulls: each waits a second first, so
         // a flood slows to one attempt per client per second. The lock is audited when it first refuses someone; the
@@ -49,7 +49,7 @@ export function createPrincipals(deps: { db: Db; users: UserService; throttle: L
       }
       const principal = await check(name, password, at.usersOnly ?? false);
       if (!principal) return refuse('invalid');
-      throttle.succeeded(name, at.address);
+      await throttle.succeeded(name, at.address);
       return { principal };
     },
     /** A token's subject (`user:<id>`, `robot:<id>`), if it still exists and is enabled (and, for a robot, unexpired). */

@@ -5,12 +5,11 @@ import {
   type GcRun, type GcScheduleType,
 } from '../../api/gc.ts';
 import { Button } from '../../components/button.tsx';
-import { DataTable, type Column } from '../../components/data-table.tsx';
-import { Dialog } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { inputClass } from '../../components/field.tsx';
 import { formatBytes, formatTime } from '../../components/format.ts';
+import { RunHistory } from '../../components/system-runs.tsx';
 import { ScheduleFields } from '../../components/schedule-fields.tsx';
 import { FreedChart } from './freed-chart.tsx';
 
@@ -114,105 +113,27 @@ function Schedule() {
   );
 }
 
-function StatusCell({ run }: { run: GcRun }) {
-  const { t } = useTranslation();
-  const tone = {
-    Success: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200',
-    Error: 'bg-red-100 text-red-900 dark:bg-red-900/40 dark:text-red-200',
-    Stopped: 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
-    Pending: 'bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200',
-    Running: 'bg-sky-100 text-sky-900 dark:bg-sky-900/40 dark:text-sky-200',
-  }[run.job_status];
-  return (
-    <div className="flex items-center gap-2">
-      <span className={`rounded px-2 py-0.5 text-sm ${tone}`}>{t(`gc.status.${run.job_status}`)}</span>
-      {run.job_status === 'Running' && (
-        <>
-          <progress className="h-2 w-24" max={100} value={run.progress ?? 0} aria-label={t('gc.progressOf', { id: run.id })} />
-          <span className="text-sm tabular-nums">{run.progress ?? 0}%</span>
-        </>
-      )}
-    </div>
-  );
-}
-
 function History() {
-  const { t, i18n } = useTranslation();
-  const [page, setPage] = useState(1);
-  const history = useGcHistory({ page, pageSize });
-  const stop = useStopGc();
-  const [logOf, setLogOf] = useState<GcRun | null>(null);
-  const shown = logOf && (history.data?.items.find((r) => r.id === logOf.id) ?? logOf);
-
-  const columns: Column<GcRun>[] = [
-    { id: 'id', header: t('gc.id'), cell: ({ row }) => <span className="tabular-nums">#{row.original.id}</span> },
-    {
-      id: 'kind', header: t('gc.kind'),
-      cell: ({ row }) => {
-        const p = parametersOf(row.original);
-        return (
-          <span className="text-sm">
-            {t(`gc.kind.${row.original.job_kind}`)}
-            {p.dry_run && <span className="ml-2 rounded bg-violet-100 px-1.5 py-0.5 text-xs text-violet-900 dark:bg-violet-900/40 dark:text-violet-200">{t('gc.dryRunBadge')}</span>}
-            {p.delete_untagged && <span className="ml-2 text-xs text-slate-500">{t('gc.untaggedBadge')}</span>}
-          </span>
-        );
-      },
-    },
-    { id: 'status', header: t('gc.statusHeader'), cell: ({ row }) => <StatusCell run={row.original} /> },
-    {
-      id: 'freed', header: t('gc.freed'),
-      cell: ({ row }) => {
-        const r = row.original;
-        if (live(r)) return '—';
-        return (
-          <span className="text-sm" data-testid="gc-freed">
-            {t(parametersOf(r).dry_run ? 'gc.wouldFree' : 'gc.didFree', { size: formatBytes(r.freed_bytes), count: r.blobs_deleted })}
-            {r.artifacts_deleted > 0 && <> · {t('gc.artifacts', { count: r.artifacts_deleted })}</>}
-          </span>
-        );
-      },
-    },
-    { id: 'created', header: t('gc.created'), cell: ({ row }) => formatTime(row.original.creation_time, i18n.language, { seconds: true }) },
-    { id: 'updated', header: t('gc.updated'), cell: ({ row }) => formatTime(row.original.update_time, i18n.language, { seconds: true }) },
-    {
-      id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' },
-      cell: ({ row }) => (
-        <div className="flex justify-end gap-1">
-          <Button variant="ghost" className="-my-1.5" onClick={() => setLogOf(row.original)} aria-label={t('gc.logNamed', { id: row.original.id })}>{t('gc.log')}</Button>
-          {live(row.original) && (
-            <Button variant="ghost" className="-my-1.5" disabled={stop.isPending} onClick={() => stop.mutate(row.original.id)}
-              aria-label={t('gc.stopNamed', { id: row.original.id })}>{t('gc.stop')}</Button>
-          )}
-        </div>
-      ),
-    },
-  ];
-
-  return (
-    <>
-      <h2 className="mb-2 mt-6 text-lg font-semibold">{t('gc.history')}</h2>
-      {stop.error ? <div className="mb-2"><ErrorMessage error={stop.error} /></div> : null}
-      {history.data && <FreedChart runs={history.data.items} />}
-      <DataTable label={t('gc.history')} columns={columns} rows={history.data?.items} rowKey={(r) => r.id}
-        isPending={history.isPending} error={history.error} rowTestId="gc-run-row"
-        total={history.data?.total} page={page} pageSize={pageSize} onPage={setPage}
-        empty={<EmptyState title={t('gc.noHistory')}>{t('gc.noHistoryHint')}</EmptyState>} />
-      {shown && <LogDialog run={shown} onClose={() => setLogOf(null)} />}
-    </>
-  );
-}
-
-function LogDialog({ run, onClose }: { run: GcRun; onClose: () => void }) {
   const { t } = useTranslation();
-  const log = useGcLog(run.id, live(run));
+  const [page, setPage] = useState(1);
   return (
-    <Dialog open wide title={t('gc.logTitle', { id: run.id })} onClose={onClose}>
-      {log.error ? <ErrorMessage error={log.error} /> : (
-        <pre className="max-h-96 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 font-mono text-xs dark:bg-slate-950" data-testid="gc-log">
-          {log.data === undefined ? t('gc.loading') : log.data || t('gc.emptyLog')}
-        </pre>
-      )}
-    </Dialog>
+    <RunHistory<GcRun> title={t('gc.history')} history={useGcHistory({ page, pageSize })} page={page} pageSize={pageSize} onPage={setPage}
+      stop={useStopGc()} useLog={useGcLog} logTitle={(id) => t('gc.logTitle', { id })} testIds={{ row: 'gc-run-row', log: 'gc-log' }}
+      empty={<EmptyState title={t('gc.noHistory')}>{t('gc.noHistoryHint')}</EmptyState>}
+      above={(runs) => <FreedChart runs={runs} />}
+      badges={(r) => parametersOf(r).delete_untagged && <span className="ml-2 text-xs text-slate-500">{t('gc.untaggedBadge')}</span>}
+      result={{
+        id: 'freed', header: t('gc.freed'),
+        cell: ({ row }) => {
+          const r = row.original;
+          if (live(r)) return '—';
+          return (
+            <span className="text-sm" data-testid="gc-freed">
+              {t(parametersOf(r).dry_run ? 'gc.wouldFree' : 'gc.didFree', { size: formatBytes(r.freed_bytes), count: r.blobs_deleted })}
+              {r.artifacts_deleted > 0 && <> · {t('gc.artifacts', { count: r.artifacts_deleted })}</>}
+            </span>
+          );
+        },
+      }} />
   );
 }

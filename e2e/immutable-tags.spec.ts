@@ -11,10 +11,12 @@ sharedProject(project, async ({ client }) => {
 test('a rule is added, edited, disabled and its tag refuses deletion with the reason', async ({ page }) => {
   await signIn(page);
   await page.goto(paths.projectTab.href(project, 'policy'));
-  await expect(page.getByRole('heading', { name: 'Tag immutability' })).toBeVisible();
-  await expect(page.getByTestId('empty-state')).toContainText('No immutability rules');
+  // The tab also holds tag retention (retention.spec.ts): this spec looks at the immutability section.
+  const section = page.getByRole('region', { name: 'Tag immutability' });
+  await expect(section.getByRole('heading', { name: 'Tag immutability' })).toBeVisible();
+  await expect(section.getByTestId('empty-state')).toContainText('No immutability rules');
 
-  await page.getByRole('button', { name: 'Add rule' }).click();
+  await section.getByRole('button', { name: 'Add rule' }).click();
   const add = page.getByRole('dialog', { name: 'Add an immutability rule' });
   await add.getByRole('button', { name: 'Add' }).click();
   await expect(add.getByText('Enter a pattern.')).toBeVisible();

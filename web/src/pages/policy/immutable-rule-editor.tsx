@@ -2,8 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { immutableRuleInput, inputOf, useCreateImmutableRule, useUpdateImmutableRule, type ImmutableRule, type ImmutableRuleInput } from '../../api/immutable-rules.ts';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
-import { Field } from '../../components/field.tsx';
-import { Choice } from './choice.tsx';
+import { SelectorFields } from './selector-fields.tsx';
 
 const blank: ImmutableRuleInput = { repoDecoration: 'repoMatches', repoPattern: '**', tagDecoration: 'matches', tagPattern: '' };
 
@@ -30,22 +29,14 @@ export function ImmutableRuleEditor({ project, rule, onClose }: { project: strin
   return (
     <Dialog open title={rule ? t('immutable.editTitle') : t('immutable.addTitle')} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <fieldset className="mb-2">
-          <legend className="mb-1 text-sm font-semibold">{t('immutable.repositories')}</legend>
-          <Choice label={t('immutable.repoDecoration')} value={form.repoDecoration}
-            onChange={(v) => set({ repoDecoration: v as ImmutableRuleInput['repoDecoration'] })}
-            options={[['repoMatches', t('immutable.repoMatches')], ['repoExcludes', t('immutable.repoExcludes')]]} />
-          <Field label={t('immutable.repoPattern')} value={form.repoPattern} maxLength={1024} required
-            onChange={(e) => set({ repoPattern: e.target.value })} error={required(form.repoPattern)} hint={t('immutable.repoHint')} />
-        </fieldset>
-        <fieldset className="mb-2">
-          <legend className="mb-1 text-sm font-semibold">{t('immutable.tags')}</legend>
-          <Choice label={t('immutable.tagDecoration')} value={form.tagDecoration}
-            onChange={(v) => set({ tagDecoration: v as ImmutableRuleInput['tagDecoration'] })}
-            options={[['matches', t('immutable.tagMatches')], ['excludes', t('immutable.tagExcludes')]]} />
-          <Field label={t('immutable.tagPattern')} value={form.tagPattern} maxLength={1024} required autoFocus
-            onChange={(e) => set({ tagPattern: e.target.value })} error={required(form.tagPattern)} hint={t('immutable.tagHint')} />
-        </fieldset>
+        <SelectorFields legend={t('immutable.repositories')} decorationLabel={t('immutable.repoDecoration')} decoration={form.repoDecoration}
+          decorations={[['repoMatches', t('immutable.repoMatches')], ['repoExcludes', t('immutable.repoExcludes')]]}
+          onDecoration={(repoDecoration) => set({ repoDecoration })} patternLabel={t('immutable.repoPattern')} pattern={form.repoPattern}
+          onPattern={(repoPattern) => set({ repoPattern })} error={required(form.repoPattern)} hint={t('immutable.repoHint')} />
+        <SelectorFields legend={t('immutable.tags')} decorationLabel={t('immutable.tagDecoration')} decoration={form.tagDecoration}
+          decorations={[['matches', t('immutable.tagMatches')], ['excludes', t('immutable.tagExcludes')]]}
+          onDecoration={(tagDecoration) => set({ tagDecoration })} patternLabel={t('immutable.tagPattern')} pattern={form.tagPattern} autoFocus
+          onPattern={(tagPattern) => set({ tagPattern })} error={required(form.tagPattern)} hint={t('immutable.tagHint')} />
         <DialogActions error={mutation.error} pending={mutation.isPending} submitLabel={rule ? t('common.save') : t('immutable.addSubmit')} onCancel={onClose} />
       </form>
     </Dialog>

@@ -1,12 +1,18 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
-  blankRule, inputOfRule, retentionRuleInput, retentionTemplates, ruleOfInput, templateUnit,
-  type RetentionRule, type RetentionRuleInput,
+  blankRule, inputOfRule, retentionRuleInput, retentionTemplates, ruleOfInput, selectorKinds, templateUnit,
+  type RetentionRule, type RetentionRuleInput, type SelectorKind,
 } from '../../api/retention.ts';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field } from '../../components/field.tsx';
 import { Choice } from './choice.tsx';
+import { SelectorFields } from './selector-fields.tsx';
+
+/** What a template counts for an artifact never pulled. */
+const pulledHints: Partial<Record<RetentionRuleInput['template'], string>> = {
+  nDaysSinceLastPull: 'retention.editor.pulledHint', latestPulledN: 'retention.editor.pulledKHint',
+};
 
 /**
  * Adds a retention rule, or edits one (`rule` given): which repositories (matched or excluded, by wildcards or a
@@ -24,8 +30,11 @@ export function RetentionRuleEditor({ rule, onSave, onClose, pending, error }: {
   const problem = (field: keyof RetentionRuleInput, message: string) =>
     touched && !parsed.success && parsed.error.issues.some((i) => i.path[0] === field) ? message : null;
   const unit = templateUnit(form.template);
-  const kinds: [string, string][] = [['doublestar', t('retention.editor.doublestar')], ['regex', t('retention.editor.regex')]];
-  const hint = (kind: string, glob: string) => (kind === 'regex' ? t('retention.editor.regexHint') : glob);
+  const kind = (value: SelectorKind, onChange: (k: SelectorKind) => void) => ({
+    label: t('retention.editor.kind'), value, onChange: (k: string) => onChange(k as SelectorKind),
+    options: selectorKinds.map((k): [string, string] => [k, t(`retention.editor.${k}`)]),
+  });
+  const hint = (k: SelectorKind, glob: string) => (k === 'regex' ? t('retention.editor.regexHint') : glob);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -37,17 +46,11 @@ export function RetentionRuleEditor({ rule, onSave, onClose, pending, error }: {
   return (
     <Dialog open title={rule ? t('retention.editor.editTitle') : t('retention.editor.addTitle')} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <fieldset className="mb-2">
-          <legend className="mb-1 text-sm font-semibold">{t('retention.editor.repositories')}</legend>
-          <Choice label={t('retention.editor.repoDecoration')} value={form.repoDecoration}
-            onChange={(v) => set({ repoDecoration: v as RetentionRuleInput['repoDecoration'] })}
-            options={[['repoMatches', t('retention.editor.matching')], ['repoExcludes', t('retention.editor.excluding')]]} />
-          <Choice label={t('retention.editor.kind')} value={form.repoKind} options={kinds}
-            onChange={(v) => set({ repoKind: v as RetentionRuleInput['repoKind'] })} />
-          <Field label={t('retention.editor.repoPattern')} value={form.repoPattern} maxLength={1024} required spellCheck={false}
-            onChange={(e) => set({ repoPattern: e.target.value })} error={problem('repoPattern', t('retention.editor.patternRequired'))}
-            hint={hint(form.repoKind, t('retention.editor.repoHint'))} />
-        </fieldset>
+        <SelectorFields legend={t('retention.editor.repositories')} decorationLabel={t('retention.editor.repoDecoration')} decoration={form.repoDecoration}
+          decorations={[['repoMatches', t('retention.editor.matching')], ['repoExcludes', t('retention.editor.excluding')]]}
+          onDecoration={(repoDecoration) => set({ repoDecoration })} kind={kind(form.repoKind, (repoKind) => set({ repoKind }))}
+          patternLabel={t('retention.editor.repoPattern')} pattern={form.repoPattern} onPattern={(repoPattern) => set({ repoPattern })}
+          error={problem('repoPattern', t('retention.editor.patternRequired'))} hint={hint(form.repoKind, t('retention.editor.repoHint'))} />
         <fieldset className="mb-2">
           <legend className="mb-1 text-sm font-semibold">{t('retention.editor.whatToRetain')}</legend>
           <Choice label={t('retention.editor.template')} value={form.template}
@@ -57,25 +60,20 @@ export function RetentionRuleEditor({ rule, onSave, onClose, pending, error }: {
             <Field label={t(unit === 'count' ? 'retention.editor.count' : 'retention.editor.days')} type="number" min={0} step={1} inputMode="numeric"
               value={form.n} required data-autofocus onChange={(e) => set({ n: e.target.value })}
               error={problem('n', t('retention.editor.nRequired'))}
-              hint={form.template === 'nDaysSinceLastPull' || form.template === 'latestPulledN' ? t('retention.editor.pulledHint') : undefined} />
+              hint={pulledHints[form.template] && t(pulledHints[form.template]!)} />
           )}
         </fieldset>
-        <fieldset className="mb-2">
-          <legend className="mb-1 text-sm font-semibold">{t('retention.editor.tags')}</legend>
-          <Choice label={t('retention.editor.tagDecoration')} value={form.tagDecoration}
-            onChange={(v) => set({ tagDecoration: v as RetentionRuleInput['tagDecoration'] })}
-            options={[['matches', t('retention.editor.matching')], ['excludes', t('retention.editor.excluding')]]} />
-          <Choice label={t('retention.editor.kind')} value={form.tagKind} options={kinds}
-            onChange={(v) => set({ tagKind: v as RetentionRuleInput['tagKind'] })} />
-          <Field label={t('retention.editor.tagPattern')} value={form.tagPattern} maxLength={1024} required spellCheck={false}
-            onChange={(e) => set({ tagPattern: e.target.value })} error={problem('tagPattern', t('retention.editor.patternRequired'))}
-            hint={hint(form.tagKind, t('retention.editor.tagHint'))} />
+        <SelectorFields legend={t('retention.editor.tags')} decorationLabel={t('retention.editor.tagDecoration')} decoration={form.tagDecoration}
+          decorations={[['matches', t('retention.editor.matching')], ['excludes', t('retention.editor.excluding')]]}
+          onDecoration={(tagDecoration) => set({ tagDecoration })} kind={kind(form.tagKind, (tagKind) => set({ tagKind }))}
+          patternLabel={t('retention.editor.tagPattern')} pattern={form.tagPattern} onPattern={(tagPattern) => set({ tagPattern })}
+          error={problem('tagPattern', t('retention.editor.patternRequired'))} hint={hint(form.tagKind, t('retention.editor.tagHint'))}>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={form.untagged} onChange={(e) => set({ untagged: e.target.checked })} />
             {t('retention.editor.untagged')}
           </label>
           <p className="mt-1 text-xs text-slate-600 dark:text-slate-300">{t('retention.editor.untaggedHint')}</p>
-        </fieldset>
+        </SelectorFields>
         <DialogActions error={error} pending={pending} submitLabel={rule ? t('common.save') : t('retention.editor.addSubmit')} onCancel={onClose} />
       </form>
     </Dialog>

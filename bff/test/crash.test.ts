@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,29 +7,9 @@ import { makeOciLayout } from './fixtures/oci-layout.ts';
 import { adminPassword } from './harness.ts';
 import { sleep } from './distribution-helpers.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
+import { freePort, startWharfChild } from './wharf-process.ts';
 
-const freePort = () => new Promise<number>((resolve) => {
-  const srv = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address() as net.AddressInfo;
-    srv.close(() => resolve(port));
-  });
-});
-
-/** Wharf as its own process, so the test can kill it with SIGKILL as a crash would. */
-function startProcess(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bff/main.ts'], {
-    env: { ...process.env, PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 30_000;
-    const poll = () => fetch(`http://127.0.0.1:${port}/v2/`).then(() => resolve(child), () => {
-      if (Date.now() > deadline || child.exitCode !== null) reject(new Error('wharf did not start'));
-      else setTimeout(poll, 100);
-    });
-    poll();
-  });
-}
+const startProcess = async (dataDir: string, port: number) => (await startWharfChild(dataDir, {}, port)).child;
 
 async function uploadsInFlight(dataDir: string): Promise<boolean> {
   const dir = path.join(dataDir, 'storage', 'uploads');

@@ -54,7 +54,11 @@ export interface WriteGuard {
 /** Whether a tag of a repository (the repository's full name, project first) is immutable. */
 export type ImmutableTest = (repository: string, tag: string) => boolean;
 
-export type QuotaAdd = { blobs?: { digest: string; size: number }[]; bytes?: number };
+/**
+ * `ahead`: the bytes are reserved ahead of need (an upload of unknown length takes a step at a time); a refusal is then
+ * no refused push, since the caller asks again for exactly what it needs, so it is not reported as the quota exceeded.
+ */
+export type QuotaAdd = { blobs?: { digest: string; size: number }[]; bytes?: number; ahead?: boolean };
 
 export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {}, immutableTags: async () => null };
 

@@ -80,9 +80,12 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
     }
   }
 
-  /** Reserves `bytes` more for the upload, atomically against the project's quota (DENIED when they do not fit). */
-  const reserve = (repo: RepositoryRef, id: string, bytes: number) =>
-    store.reserve(id, bytes, (tx) => guard.beforeAdd(repo.projectId, { bytes }, tx));
+  /**
+   * Reserves `bytes` more for the upload, atomically against the project's quota (DENIED when they do not fit);
+   * `ahead`: more than the bytes in hand need (a refusal is then asked again for less, not reported).
+   */
+  const reserve = (repo: RepositoryRef, id: string, bytes: number, ahead = false) =>
+    store.reserve(id, bytes, (tx) => guard.beforeAdd(repo.projectId, { bytes, ahead }, tx));
 
   type Chunk = { repo: RepositoryRef; id: string; offset: number; reserved: number; algorithm: DigestAlgorithm; free?: number };
 
@@ -99,7 +102,7 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
       if (need > 0) {
         const step = expectedLength === undefined && need < reserveStep ? reserveStep : need;
         try {
-          await reserve(repo, id, step);
+          await reserve(repo, id, step, step > need);
           covered += step;
         } catch (e) {
           if (step === need || !refusedByQuota(e)) throw e;

@@ -55,7 +55,10 @@ export function parseCopySource(from: string): { project: string; repository: st
 export function createArtifactService(deps: {
   store: ArtifactStore; registry: RegistryStore; manifests: ManifestService; storage: StorageDriver; audit: AuditSink; labels: LabelStore;
   guard: Pick<WriteGuard, 'beforeAdd' | 'immutableTags'>;
-  /** Deletions for subscribers (replication's event trigger), as the core emits those made through /v2. */
+  /**
+   * Deletions and copies for subscribers (replication's event trigger, webhooks), as the core emits those made through
+   * /v2: a copy is a push into its target (Harbor's PUSH_ARTIFACT, and QUOTA_WARNING when it fills the project).
+   */
   events?: ArtifactEventSink;
 }) {
   const { store, registry, manifests, storage, audit, guard } = deps;
@@ -236,6 +239,7 @@ export function createArtifactService(deps: {
       await refuseMovingImmutable(target, plan);
       await runCopy(target, plan);
       audit.record({ project: target.project, operator, resource: `${target.name}${source.tag ? `:${source.tag}` : `@${a.digest}`}`, resourceType: 'artifact', operation: 'create' });
+      deps.events?.emit({ type: 'push', project: target.project, repository: target.name, digest: a.digest, tags: source.tag ? [source.tag] : [], operator });
       return a.digest;
     },
 

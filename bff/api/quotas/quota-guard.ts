@@ -31,7 +31,8 @@ export function createQuotaGuard(db: Db, onExceeded?: (projectId: number, messag
       if (used + size <= hard) return;
       const message = `adding ${formatStorage(size)} of storage resource, which when updated to current usage of `
         + `${formatStorage(used)} will exceed the configured upper limit of ${formatStorage(hard)}.`;
-      onExceeded?.(projectId, message); // QUOTA_EXCEED webhooks: an emit only, handled after the push is refused
+      // QUOTA_EXCEED webhooks: an emit only, handled after the push is refused (not for a step reserved ahead of need)
+      if (!add.ahead) onExceeded?.(projectId, message);
       throw new RegistryError('DENIED', message);
     },
   };

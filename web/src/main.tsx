@@ -53,6 +53,7 @@ const adminPageLoaders: Record<AdminPage, Load> = {
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
   gc: () => import('./pages/gc/gc-page.tsx'),
+  'audit-purge': () => import('./pages/audit-purge/audit-purge-page.tsx'),
   jobs: () => import('./pages/jobs/jobs-page.tsx'),
   configuration: () => import('./pages/admin/configuration-page.tsx'),
   'audit-log': () => import('./pages/audit/audit-log-page.tsx'),

@@ -1,28 +1,25 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
 import type { Paged } from '../api/client.ts';
-import { isLive, parametersOf, type SystemRun } from '../api/system-runs.ts';
+import { isLive, parametersOf, type ScheduleType, type SystemRun, type SystemSchedule } from '../api/system-runs.ts';
 import { Button } from './button.tsx';
 import { DataTable, type Column } from './data-table.tsx';
 import { Dialog } from './dialog.tsx';
 import { ErrorMessage } from './error-message.tsx';
 import { formatTime } from './format.ts';
+import { ScheduleFields } from './schedule-fields.tsx';
+import { StatusBadge } from './status-badge.tsx';
 
-const tones: Record<SystemRun['job_status'], string> = {
-  Success: 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-200',
-  Error: 'bg-red-100 text-red-900 dark:bg-red-900/40 dark:text-red-200',
-  Stopped: 'bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100',
-  Pending: 'bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200',
-  Running: 'bg-sky-100 text-sky-900 dark:bg-sky-900/40 dark:text-sky-200',
-};
+/** Harbor's run words as the shared badge colours them. */
+const badgeOf: Record<SystemRun['job_status'], string> = { Success: 'Succeed', Error: 'Failed', Stopped: 'Stopped', Pending: 'Pending', Running: 'Running' };
 
 /** A system run's status (garbage collection, audit-log purge) in words and colour, with its progress while it runs. */
 export function RunStatus({ run }: { run: SystemRun }) {
   const { t } = useTranslation();
   return (
     <div className="flex items-center gap-2">
-      <span className={`rounded px-2 py-0.5 text-sm ${tones[run.job_status]}`} data-status={run.job_status}>{t(`runs.status.${run.job_status}`)}</span>
+      <StatusBadge status={badgeOf[run.job_status]} text={t(`runs.status.${run.job_status}`)} />
       {run.job_status === 'Running' && (
         <>
           <progress className="h-2 w-24" max={100} value={run.progress ?? 0} aria-label={t('runs.progressOf', { id: run.id })} />
@@ -129,4 +126,91 @@ export function RunHistory<R extends SystemRun>(p: {
 
 function RunLog<R extends SystemRun>(p: { run: R; useLog: (id: number, live: boolean) => UseQueryResult<string>; title: string; testId: string; onClose: () => void }) {
   return <RunLogDialog title={p.title} log={p.useLog(p.run.id, isLive(p.run))} testId={p.testId} onClose={p.onClose} />;
+}
+
+const scheduleTypes: ScheduleType[] = ['None', 'Hourly', 'Daily', 'Weekly', 'Custom'];
+
+/**
+ * A system run's schedule as a form: when it runs (None, Hourly, Daily, Weekly, a Custom cron), the kind's own
+ * parameter fields (`children`, shown unless None), the next run, save. The form starts from what is saved, and again
+ * after each save: `onLoad` gives the kind the saved schedule to set its fields from.
+ */
+export function RunSchedule<P>(p: {
+  testIds: { form: string; next: string };
+  current: UseQueryResult<SystemSchedule>;
+  save: UseMutationResult<unknown, Error, { type: ScheduleType; cron: string; parameters: P }>;
+  /** What the fields hold, or null while they hold no valid parameters. */
+  parameters: P | null;
+  onLoad: (saved: SystemSchedule) => void;
+  children: ReactNode;
+}) {
+  const { t, i18n } = useTranslation();
+  const [type, setType] = useState<ScheduleType>('None');
+  const [cron, setCron] = useState('');
+  const { data } = p.current;
+  const onLoad = useRef(p.onLoad);
+  onLoad.current = p.onLoad;
+  useEffect(() => {
+    if (!data) return;
+    setType(data.schedule?.type ?? 'None');
+    setCron(data.schedule?.cron ?? '');
+    onLoad.current(data);
+  }, [data]);
+  const next = data?.schedule?.next_scheduled_time;
+  const parameters = p.parameters;
+  return (
+    <form className="rounded border border-slate-200 p-4 dark:border-slate-700" data-testid={p.testIds.form}
+      onSubmit={(e) => { e.preventDefault(); if (parameters !== null) p.save.mutate({ type, cron, parameters }); }}>
+      <h2 className="mb-3 text-lg font-semibold">{t('runs.schedule')}</h2>
+      <ScheduleFields types={scheduleTypes} type={type} cron={cron} onType={setType} onCron={setCron}
+        typeLabel={t('runs.scheduleType')} typeText={(s) => t(`runs.type.${s}`)} cronLabel={t('runs.cron')} />
+      {type !== 'None' && <div className="mt-3">{p.children}</div>}
+      <p className="mt-2 text-sm text-slate-600 dark:text-slate-300" data-testid={p.testIds.next}>
+        {next && data?.schedule?.type !== 'None' ? t('runs.nextRun', { time: formatTime(next, i18n.language) }) : t('runs.noSchedule')}
+      </p>
+      <div className="mt-3 flex items-center gap-2">
+        <Button type="submit" disabled={p.save.isPending || (type !== 'None' && parameters === null)}>{t('runs.saveSchedule')}</Button>
+        {p.save.isSuccess && <span className="text-sm text-emerald-700 dark:text-emerald-300">{t('runs.saved')}</span>}
+      </div>
+      {p.save.error ? <div className="mt-2"><ErrorMessage error={p.save.error} /></div> : null}
+    </form>
+  );
+}
+
+/** A system run's page: its title and what it does, "run now" beside the schedule, then the history. */
+export function SystemRunPage(p: { title: string; intro: string; runNow: ReactNode; schedule: ReactNode; history: ReactNode }) {
+  return (
+    <section>
+      <h1 className="mb-1 text-2xl font-semibold">{p.title}</h1>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{p.intro}</p>
+      <div className="grid gap-4 md:grid-cols-2">
+        {p.runNow}
+        {p.schedule}
+      </div>
+      {p.history}
+    </section>
+  );
+}
+
+/** Starts a run now, or a dry run, with the parameters the kind's fields (`children`) hold (null: not valid yet). */
+export function RunNow<P>(p: {
+  testId: string; title: string; runLabel: string;
+  run: UseMutationResult<unknown, Error, P>;
+  parameters: (dryRun: boolean) => P | null;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const start = (dry: boolean) => { const params = p.parameters(dry); if (params !== null) p.run.mutate(params); };
+  const disabled = p.run.isPending || p.parameters(false) === null;
+  return (
+    <div className="rounded border border-slate-200 p-4 dark:border-slate-700" data-testid={p.testId}>
+      <h2 className="mb-3 text-lg font-semibold">{p.title}</h2>
+      {p.children}
+      <div className="mt-3 flex gap-2">
+        <Button disabled={disabled} onClick={() => start(false)}>{p.runLabel}</Button>
+        <Button variant="secondary" disabled={disabled} onClick={() => start(true)}>{t('runs.dryRun')}</Button>
+      </div>
+      {p.run.error ? <div className="mt-2"><ErrorMessage error={p.run.error} /></div> : null}
+    </div>
+  );
 }

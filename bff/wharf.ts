@@ -58,6 +58,9 @@ import { createRetention } from './retention/retention.ts';
 import { createArtifactService } from './api/artifacts/service.ts';
 import { createArtifactStore } from './api/artifacts/store.ts';
 import { createLabelStore } from './api/labels/store.ts';
+import { createSystemService, harborVersion } from './api/system/service.ts';
+import { readSettings } from './api/configurations/settings.ts';
+import { createMetrics, listenMetrics } from './ops/metrics.ts';
 
 export type Wharf = {
   url: string;
@@ -66,6 +69,8 @@ export type Wharf = {
   logger: Logger;
   /** The job system; its workers run from listen to close. */
   jobs: Jobs;
+  /** Where the metrics port listens (WHARF_METRICS_PORT), when it does. */
+  metricsUrl?: string;
   /** The admin password when it was generated on this start. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -205,11 +210,19 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     trustProxy: config.trustProxy,
     externalUrl: config.externalUrl,
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, bff);
+  const system = createSystemService(apiDeps);
+  const metrics = config.metrics && createMetrics({
+    db, jobs, health: () => system.health(),
+    info: async () => ({ ...(await readSettings(db)), harbor_version: harborVersion }),
+  });
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, metrics ? (req, res) => { metrics.observe(req, res); bff(req, res); } : bff);
   const port = await listen(server, config.port, config.host);
   local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage) });
   // Job types register while the app is built; their workers start once Wharf answers.
   await jobs.start();
+  const metricsServer = metrics && config.metrics
+    ? await listenMetrics(metrics, config.metrics.port, config.metrics.host, (err) => logger.error({ err }, 'metrics scrape failed'))
+    : undefined;
 
   // Abandoned uploads and expired sessions are purged hourly (and once at start).
   const purge = async () => {
@@ -230,9 +243,11 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db,
     logger,
     jobs,
+    metricsUrl: metricsServer && config.metrics ? `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${metricsServer.port}/metrics` : undefined,
     generatedAdminPassword: admin.generated,
     async close() {
       clearInterval(purgeTimer);
+      await metricsServer?.close();
       await healthChecks.stop();
       await proxies.close();
       await registries.close();

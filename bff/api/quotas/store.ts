@@ -129,6 +129,12 @@ export function createQuotaStore(db: Db) {
       return { rows: page.map(toRow), total: Number(total.n) };
     },
 
+    /** Every project's name, limit and usage in one query (the metrics' quota gauges). */
+    async everyProject(): Promise<{ name: string; hard: number; used: number }[]> {
+      const all = await rowsByUsage().orderBy('projects.id').execute();
+      return all.map((r) => ({ name: r.name, hard: Number(r.hard), used: Number(r.used) }));
+    },
+
     /** Bytes held by every blob the registry knows (statistics). */
     async totalStorage(): Promise<number> {
       const r = await db.selectFrom('blobs').select(sql<number>`coalesce(sum(size), 0)`.as('n')).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
-import { adminApi, expectAccessible, openUserMenu, screenshot, sharedProject, signIn, signOut, unique } from './fixtures.ts';
+import { adminApi, chooseLanguage, expectAccessible, openUserMenu, screenshot, sharedProject, signIn, signOut, unique } from './fixtures.ts';
 
 const project = unique('retention');
 const developer = { username: unique('dev'), password: 'Passw0rd!1' };
@@ -135,6 +135,33 @@ test('"keep the last 3" made in the console: its dry run shows what would go and
   await screenshot(page, 'retention-table-dark');
 });
 
+test('a run still waiting in the queue is stopped from the console and never runs', async ({ page, request }) => {
+  const admin = adminApi(request);
+  await signIn(page);
+  await page.goto(paths.projectTab.href(project, 'policy'));
+  const section = retention(page);
+  await expect(section.getByTestId('retention-execution-row')).toHaveCount(2);
+  await admin.put('/jobservice/queues/RETENTION', { action: 'pause' });
+  try {
+    await section.getByRole('button', { name: 'Run now', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Run the retention policy now?' }).getByRole('button', { name: 'Run and delete' }).click();
+    const waiting = await newestRun(page, 'Pending');
+    await waiting.getByRole('button', { name: /^Stop run \d+$/ }).click();
+    await expect(waiting.getByTestId('retention-execution-status')).toHaveText('Stopped');
+    await expect(waiting.getByRole('button', { name: /^Stop run/ })).toHaveCount(0);
+  } finally {
+    await admin.put('/jobservice/queues/RETENTION', { action: 'resume' });
+  }
+  // Resumed, the queue does not run it: it stays stopped, with no repository judged.
+  const stopped = section.getByTestId('retention-execution-row').first();
+  await stopped.getByRole('button', { name: /^Details of run \d+$/ }).click();
+  const details = page.getByRole('dialog', { name: /^Run \d+: repositories$/ });
+  await expect(details.getByTestId('empty-state')).toHaveText('The run ended before it judged any repository');
+  await details.getByRole('button', { name: 'Close' }).click();
+  await page.reload();
+  await expect(section.getByTestId('retention-execution-row').first().getByTestId('retention-execution-status')).toHaveText('Stopped');
+});
+
 test('a developer sees the policy and may dry-run it, but neither change it nor run it for real', async ({ page }) => {
   await signIn(page, developer.username, developer.password);
   await page.goto(paths.projectTab.href(project, 'policy'));
@@ -150,9 +177,16 @@ test('a developer sees the policy and may dry-run it, but neither change it nor 
   await expect(section.getByTestId('retention-schedule').getByLabel('Run', { exact: true })).toBeDisabled();
 
   await section.getByRole('button', { name: 'Dry run' }).click();
-  await expect(section.getByTestId('retention-execution-row')).toHaveCount(3);
+  await expect(section.getByTestId('retention-execution-row')).toHaveCount(4);
   const dry = await newestRun(page, 'Succeeded');
   await expect(dry.getByTestId('retention-execution-dry')).toHaveText('Yes');
   await expectAccessible(page);
+
+  // In 简体中文 the rule reads in its words too.
+  await chooseLanguage(page, 'zh-CN');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('region', { name: 'Tag 保留' }).getByTestId('retention-rule-text'))
+    .toHaveText('对于匹配 ** 的仓库，保留最近推送的 3 个制品，Tag 匹配 **，包括无 Tag 的制品');
+  await screenshot(page, 'retention-developer-zh');
   await signOut(page);
 });

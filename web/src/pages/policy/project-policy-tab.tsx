@@ -26,7 +26,7 @@ export default function ProjectPolicyTab() {
   const project = useProject(name);
   const { can } = useProjectPermissions(project.data?.project_id);
   return (
-    <>
+    <div className="space-y-10">
       <ErrorMessage error={project.error} />
       {project.data && can('immutable-tag', 'list') && (
         <section aria-labelledby="immutable-heading">
@@ -40,7 +40,7 @@ export default function ProjectPolicyTab() {
         <RetentionSection project={project.data}
           allowed={{ manage: can('tag-retention', 'update') && can('artifact', 'delete'), dryRun: can('tag-retention', 'operate') }} />
       )}
-    </>
+    </div>
   );
 }
 

@@ -79,6 +79,8 @@ function TasksDialog({ policyId, execution, onClose }: { policyId: number; execu
   // A run of one repository shows its table at once.
   const shown = chosen ?? (items?.length === 1 ? items[0].id : null);
   const shownTask = items?.find((x) => x.id === shown);
+  // No repository: none in the rules' scope, or none judged yet, or the run ended (stopped, failed) before any.
+  const emptyTitle = execution.status === 'Succeed' ? 'retention.task.empty' : isRunning(execution) ? 'retention.task.emptyRunning' : 'retention.task.emptyEnded';
   const columns: Column<RetentionTask>[] = [
     { id: 'repository', header: t('retention.task.repository'), cell: ({ row }) => <span className="break-all font-medium">{row.original.repository}</span> },
     { id: 'status', header: t('retention.task.status'), cell: ({ row }) => <RunStatus status={row.original.status} testId="retention-task-status" /> },
@@ -101,7 +103,7 @@ function TasksDialog({ policyId, execution, onClose }: { policyId: number; execu
     <Dialog open wide title={t(execution.dry_run ? 'retention.task.titleDry' : 'retention.task.title', { id: execution.id })} onClose={onClose}>
       <DataTable label={t('retention.task.label', { id: execution.id })} columns={columns} rows={items} rowKey={(x) => x.id}
         isPending={tasks.isPending} error={tasks.error} rowTestId="retention-task-row"
-        empty={<EmptyState title={t('retention.task.empty')}>{t('retention.task.emptyHint')}</EmptyState>} />
+        empty={<EmptyState title={t(emptyTitle)}>{execution.status === 'Succeed' ? t('retention.task.emptyHint') : null}</EmptyState>} />
       {shownTask && !isRunning(shownTask) && (
         <section aria-labelledby={`retention-rows-${shownTask.id}`} className="mt-5">
           <h3 id={`retention-rows-${shownTask.id}`} className="mb-1 break-all text-base font-semibold">{shownTask.repository}</h3>

@@ -32,7 +32,7 @@ export function RetentionSection({ project, allowed }: { project: Project; allow
   const policyId = retentionIdOf(project.metadata);
   const policy = useRetention(policyId);
   return (
-    <section aria-labelledby="retention-heading" className="mt-10">
+    <section aria-labelledby="retention-heading">
       <h2 id="retention-heading" className="mb-1 text-xl font-semibold">{t('retention.title')}</h2>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('retention.intro')}</p>
       {!allowed.manage && <p role="note" className="mb-4 text-sm text-slate-600 dark:text-slate-300" data-testid="retention-read-only">{t('retention.readOnly')}</p>}

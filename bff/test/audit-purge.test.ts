@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { engines, startTestServer, stopTestServer, withDatabase, type TestServer } from './harness.ts';
+import type { Db } from '../db/database.ts';
+import { purgeAuditLog, type PurgeParameters } from '../audit/purge.ts';
+import { createPurgeStore } from '../audit/purge-store.ts';
 import { addUser, api as apiOf } from './api-fixtures.ts';
 import { systemRuns } from './system-run-fixtures.ts';
 import { sleep } from './distribution-helpers.ts';
@@ -135,4 +138,47 @@ describe.each(engines)('the audit-log purge API on %s', (engine) => {
     expect(await left('purge-c')).toEqual({});
     await api('/system/purgeaudit/schedule', { method: 'PUT', json: { schedule: { type: 'None' } } });
   });
+});
+
+describe.each(engines)('the audit-log purge itself on %s', (engine) => {
+  const old = new Date(Date.now() - 5 * 86_400_000).toISOString();
+  const fill = async (db: Db, operation: string, resourceType: string, n: number) => {
+    for (let i = 0; i < n; i += 500) {
+      await db.insertInto('audit_logs').values(Array.from({ length: Math.min(500, n - i) }, (_, j) => ({
+        project_id: 0, username: 'u', resource: `r${i + j}`, resource_type: resourceType, operation, op_time: old,
+      }))).execute();
+    }
+  };
+  const count = async (db: Db) => Number((await db.selectFrom('audit_logs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const params = (p: Partial<PurgeParameters>): PurgeParameters => ({ audit_retention_hour: 24, include_event_types: 'pull_artifact', dry_run: false, ...p });
+
+  it('stops between chunks when asked: what it deleted is reported and gone, the rest stays for the next run', () => withDatabase(engine, async (db) => {
+    await fill(db, 'pull', 'artifact', 3_500);
+    const control = new AbortController();
+    const lines: string[] = [];
+    const result = { deleted: 0, byEventType: {} as Record<string, number> };
+    const deps = {
+      store: createPurgeStore(db), log: async (l: string) => { lines.push(l); }, signal: control.signal,
+      // Asked to stop as the first chunk ends.
+      progress: async (p: number) => { if (p > 0) control.abort(new Error('job stopped')); },
+    };
+    await expect(purgeAuditLog(deps, params({}), result)).rejects.toThrow('job stopped');
+    expect(result).toEqual({ deleted: 1_000, byEventType: { pull_artifact: 1_000 } });
+    expect(await count(db)).toBe(2_500);
+    const rest = await purgeAuditLog({ ...deps, signal: new AbortController().signal, progress: async () => {} }, params({}));
+    expect(rest.deleted).toBe(2_500);
+    expect(await count(db)).toBe(0);
+  }));
+
+  it('reads an event type whose operation has an underscore, and a dry run counts without deleting', () => withDatabase(engine, async (db) => {
+    await fill(db, 'login_failed', 'user', 3);
+    await fill(db, 'login', 'failed_user', 2); // the same name, split elsewhere: also `login_failed_user`
+    await fill(db, 'login', 'user', 4);
+    const deps = { store: createPurgeStore(db), log: async () => {}, progress: async () => {}, signal: new AbortController().signal };
+    expect(await purgeAuditLog(deps, params({ include_event_types: 'login_failed_user', dry_run: true })))
+      .toEqual({ deleted: 5, byEventType: { login_failed_user: 5 } });
+    expect(await count(db)).toBe(9);
+    expect((await purgeAuditLog(deps, params({ include_event_types: 'login_failed_user' }))).deleted).toBe(5);
+    expect(await count(db)).toBe(4);
+  }));
 });

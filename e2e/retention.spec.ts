@@ -40,6 +40,8 @@ test('"keep the last 3" made in the console: its dry run shows what would go and
   await add.getByRole('button', { name: 'Add' }).click();
   await expect(add.getByText('Enter a whole number (0 or more).')).toBeVisible();
   await add.getByLabel('Number of artifacts').fill('3');
+  await expectAccessible(page);
+  await screenshot(page, 'retention-rule-editor');
   await add.getByRole('button', { name: 'Add' }).click();
   await expect(add).toBeHidden();
   const ruleRow = section.getByTestId('retention-rule-row');

@@ -16,8 +16,10 @@ export function SelectorFields<D extends string>(p: {
   return (
     <fieldset className="mb-2">
       <legend className="mb-1 text-sm font-semibold">{p.legend}</legend>
-      <Choice label={p.decorationLabel} value={p.decoration} options={p.decorations} onChange={(v) => p.onDecoration(v as D)} />
-      {p.kind && <Choice label={p.kind.label} value={p.kind.value} options={p.kind.options} onChange={p.kind.onChange} />}
+      <div className={p.kind ? 'grid gap-x-3 sm:grid-cols-2' : undefined}>
+        <Choice label={p.decorationLabel} value={p.decoration} options={p.decorations} onChange={(v) => p.onDecoration(v as D)} />
+        {p.kind && <Choice label={p.kind.label} value={p.kind.value} options={p.kind.options} onChange={p.kind.onChange} />}
+      </div>
       <Field label={p.patternLabel} value={p.pattern} maxLength={1024} required spellCheck={false} autoFocus={p.autoFocus}
         onChange={(e) => p.onPattern(e.target.value)} error={p.error} hint={p.hint} />
       {p.children}

@@ -51,7 +51,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createCveAllowlistsRouter(deps));
   api.use(createImmutableRouter(deps));
   api.use(createWebhooksRouter(deps));
-  api.use(createScannersRouter());
+  api.use(createScannersRouter(deps));
   api.use(createRegistriesRouter(deps));
   api.use(createReplicationRouter(deps));
   api.use(createGcRouter(deps));

@@ -24,6 +24,7 @@ import * as webhooks from './migrations/0017-webhooks.ts';
 import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
 import * as auditPurge from './migrations/0020-audit-purge.ts';
 import * as retention from './migrations/0019-retention.ts';
+import * as scanners from './migrations/0023-scanners.ts';
 
 export type Db = Kysely<Database>;
 
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0018-immutable-tag-rules': immutableTagRules,
   '0020-audit-purge': auditPurge,
   '0019-retention': retention,
+  '0023-scanners': scanners,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

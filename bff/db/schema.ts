@@ -197,4 +197,6 @@ export interface Database {
   retention_policies: import('../retention/tables.ts').RetentionPoliciesTable;
   retention_executions: import('../retention/tables.ts').RetentionExecutionsTable;
   retention_tasks: import('../retention/tables.ts').RetentionTasksTable;
+  scanner_registrations: import('../scanning/tables.ts').ScannerRegistrationsTable;
+  project_scanners: import('../scanning/tables.ts').ProjectScannersTable;
 }

@@ -11,7 +11,7 @@ import { registryJson, secretMask, type EndpointInput } from './service.ts';
 import { registryQueryKeys, registrySortKeys } from './store.ts';
 
 /** An http(s) URL without a trailing slash; a bare host is taken as https, as Harbor does. */
-const endpointUrl = z.string().trim().min(1, 'url is required').transform((v, ctx) => {
+export const endpointUrl = z.string().trim().min(1, 'url is required').transform((v, ctx) => {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`;
   try {
     const u = new URL(withScheme);

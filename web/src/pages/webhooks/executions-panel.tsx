@@ -7,24 +7,13 @@ import { Dialog } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatTime } from '../../components/format.ts';
+import { StatusBadge } from '../../components/status-badge.tsx';
 
 const pageSize = 10;
-const styles: Record<string, string> = {
-  Success: 'bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100',
-  Error: 'bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100',
-  Running: 'bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100',
-  Pending: 'bg-slate-100 text-slate-800 dark:bg-slate-800 dark:text-slate-100',
-  Stopped: 'bg-amber-100 text-amber-900 dark:bg-amber-900/40 dark:text-amber-200',
-};
-
 /** A delivery's status in words and colour (the words carry it). */
 function Status({ status, testId }: { status: string; testId: string }) {
   const { t } = useTranslation();
-  return (
-    <span data-testid={testId} className={`whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ${styles[status] ?? styles.Pending}`}>
-      {t(`webhooks.status.${status}`, { defaultValue: status })}
-    </span>
-  );
+  return <StatusBadge status={status} text={t(`webhooks.status.${status}`, { defaultValue: status })} testId={testId} />;
 }
 
 /** A policy's executions (one per event), newest first; one opened shows its tasks (one per target) and their logs. */

@@ -200,7 +200,13 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db, jobs, events: projectEvents, immutableTags: immutableTags.of,
     deleteArtifact: (repo, project, digest) => artifactService.remove(repo, project, digest, 'retention'),
   });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention };
+  // The core in a process of its own answers GET /v2/ (401 or 200) when it is up.
+  const coreProbe = coreServer ? async () => {
+    const r = await fetch(`http://127.0.0.1:${corePort}/v2/`, { signal: AbortSignal.timeout(3000) });
+    await r.body?.cancel();
+    if (r.status !== 200 && r.status !== 401) throw new Error(`the registry core answered GET /v2/ with ${r.status}`);
+  } : undefined;
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

@@ -17,6 +17,7 @@ import type { AuditPurge } from '../audit/purge.ts';
 import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ImmutableTags } from './immutable/immutable-tags.ts';
 import type { Retention } from '../retention/retention.ts';
+import type { Scanning } from '../scanning/scanning.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -50,6 +51,10 @@ export type ApiDeps = {
   immutableTags: ImmutableTags;
   /** Webhook policies, their deliveries and the event trigger that queues them. */
   webhooks: Webhooks;
+  /** Asks the registry core for an answer when it runs in processes of its own (WHARF_CORE_TRANSPORT=proxy). */
+  coreProbe?: () => Promise<void>;
   /** Tag retention: policies, their executions (RETENTION jobs) and schedules. */
   retention: Retention;
+  /** Vulnerability scans through the projects' scanners (IMAGE_SCAN jobs), their reports and overviews. */
+  scanning: Scanning;
 };

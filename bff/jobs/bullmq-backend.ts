@@ -209,6 +209,11 @@ export function createBullmqBackend(opts: BullmqBackendOptions): JobBackend & { 
       return all.flat();
     },
 
+    async ping() {
+      // The queues' connection fails at once while Redis is away (no offline queue).
+      await client.ping();
+    },
+
     async start() {
       // A Wharf told to use a Redis it cannot reach does not start: its jobs would go nowhere.
       if (client.status !== 'ready') {

@@ -13,6 +13,8 @@ export type Jobs = JobBackend & {
   pool: { id: string; pid: number; host: string; startAt: string; concurrency(): number };
   /** Every live process's pool on this metadata database (all replicas), this one's included. */
   pools(): Promise<PoolInfo[]>;
+  /** Whether this process's workers run: its pool is live and the queue's store answers. Throws why not. */
+  check(): Promise<void>;
   /** Harbor's queue actions; `all` acts on every type, the scheduler's pause included. */
   act(type: string, action: 'stop' | 'pause' | 'resume'): Promise<void>;
 };
@@ -62,6 +64,10 @@ export function createJobs(opts: JobsOptions): Jobs {
       concurrency: totalConcurrency,
     },
     pools: () => pools.list(),
+    async check() {
+      await backend.queues();
+      if (!(await pools.list()).some((p) => p.id === backend.workerId)) throw new Error('this process\'s worker pool is not running');
+    },
     register(type, def) {
       if (!Number.isInteger(def.concurrency) || def.concurrency < 1) throw new Error(`job type ${type}: concurrency must be a positive integer`);
       if (type === schedulerQueue || type === 'all') throw new Error(`job type ${type} is reserved`);

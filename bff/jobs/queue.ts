@@ -83,6 +83,8 @@ export interface JobBackend {
   clear(type: string): Promise<void>;
   running(): Promise<RunningJob[]>;
   start(): Promise<void>;
+  /** Asks the store the jobs live in (Redis) for an answer; throws when it gives none. */
+  ping?(): Promise<void>;
   /** Stops taking work and gives running jobs back to the queue, so a restart resumes them. */
   close(): Promise<void>;
 }

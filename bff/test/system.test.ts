@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { adminAuth, basic, engines, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createUserService } from '../auth/users.ts';
+import { testRedisUrl } from '../jobs/job-test-fixtures.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(engines)('system info, health and ping on %s', (engine) => {
   let s: TestServer;
@@ -71,7 +76,7 @@ describe.each(engines)('system info, health and ping on %s', (engine) => {
     expect(await r.text()).toBe('Pong');
   });
 
-  it('reports core, database and storage healthy, without credentials', async () => {
+  it('reports core, database, job service, registry and storage healthy, without credentials', async () => {
     const r = await get('/health', null);
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({
@@ -79,9 +84,74 @@ describe.each(engines)('system info, health and ping on %s', (engine) => {
       components: [
         { name: 'core', status: 'healthy' },
         { name: 'database', status: 'healthy' },
+        { name: 'jobservice', status: 'healthy' },
+        { name: 'registry', status: 'healthy' },
         { name: 'storage', status: 'healthy' },
       ],
     });
+  });
+
+  it('reports the job service unhealthy once this process\'s workers stop', async () => {
+    const other = await startTestServer(engine);
+    try {
+      await other.jobs.close();
+      const health = await (await fetch(`${other.url}/api/v2.0/health`)).json();
+      expect(health.status).toBe('unhealthy');
+      expect(health.components).toContainEqual({ name: 'jobservice', status: 'unhealthy', error: 'this process\'s worker pool is not running' });
+      expect(health.components).toContainEqual({ name: 'database', status: 'healthy' });
+    } finally { await stopTestServer(other); }
+  });
+
+  it('asks the registry core in its own process, with the proxy transport', async () => {
+    const other = await startTestServer(engine, { WHARF_CORE_TRANSPORT: 'proxy' });
+    try {
+      const health = await (await fetch(`${other.url}/api/v2.0/health`)).json();
+      expect(health.components).toContainEqual({ name: 'registry', status: 'healthy' });
+    } finally { await stopTestServer(other); }
+  });
+
+  it('reports Redis, when the jobs run there, unhealthy while it cannot be reached and healthy again after', async () => {
+    // Redis behind a relay the test can cut: Wharf starts through it, then loses it.
+    const target = new URL(testRedisUrl);
+    let sockets: net.Socket[] = [];
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(target.port || 6379), target.hostname);
+      sockets.push(inbound, outbound);
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as AddressInfo).port;
+    const other = await startTestServer(engine, { REDIS_URL: `redis://127.0.0.1:${port}`, WHARF_REDIS_PREFIX: `health-${Date.now()}` });
+    const health = async () => (await fetch(`${other.url}/api/v2.0/health`)).json() as Promise<{ status: string; components: { name: string; status: string; error?: string }[] }>;
+    try {
+      expect((await health()).components.map((c) => `${c.name} ${c.status}`)).toEqual([
+        'core healthy', 'database healthy', 'jobservice healthy', 'redis healthy', 'registry healthy', 'storage healthy',
+      ]);
+      relay.close();
+      for (const c of sockets) c.destroy();
+      sockets = [];
+      let down = await health();
+      for (let i = 0; i < 50 && down.status === 'healthy'; i++) { await sleep(100); down = await health(); }
+      expect(down.status).toBe('unhealthy');
+      expect(down.components.find((c) => c.name === 'redis')).toMatchObject({ status: 'unhealthy', error: expect.any(String) });
+      expect(down.components.find((c) => c.name === 'database')).toEqual({ name: 'database', status: 'healthy' });
+      // Back on the same port: ioredis reconnects and the component recovers.
+      await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
+      let up = await health();
+      for (let i = 0; i < 100 && up.status !== 'healthy'; i++) { await sleep(100); up = await health(); }
+      expect(up.status).toBe('healthy');
+    } finally {
+      // Redis reachable again before the server stops: its job workers close through it.
+      if (!relay.listening) {
+        await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
+        for (let i = 0; i < 100 && (await health()).components.some((c) => c.status !== 'healthy'); i++) await sleep(100);
+      }
+      await stopTestServer(other);
+      relay.close();
+      for (const c of sockets) c.destroy();
+    }
   });
 
   it('reports the storage unhealthy when its folder cannot be written', async () => {

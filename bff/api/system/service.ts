@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { StorageDriver } from '../../core/storage/driver.ts';
+import type { Jobs } from '../../jobs/jobs.ts';
 import { readSettings } from '../configurations/settings.ts';
 
 const wharfVersion = (JSON.parse(readFileSync(path.join(installRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -32,7 +33,7 @@ async function check(name: string, work: () => Promise<void>): Promise<Component
 }
 
 /** systeminfo, volumes and health. */
-export function createSystemService(deps: { db: Db; config: Config; storage: StorageDriver }) {
+export function createSystemService(deps: { db: Db; config: Config; storage: StorageDriver; jobs: Jobs; coreProbe?: () => Promise<void> }) {
   return {
     /** GeneralInfo; `origin` is how the caller reached us (used when no external URL is configured). */
     async info(signedIn: boolean, origin: { protocol: string; host: string }) {
@@ -65,12 +66,19 @@ export function createSystemService(deps: { db: Db; config: Config; storage: Sto
       return { storage: [{ total: fs.blocks * fs.bsize, free: fs.bavail * fs.bsize }] };
     },
 
-    /** Asks the database and the storage for real; healthy only when every component is. */
+    /**
+     * Asks each component for real, in Harbor's names and order: core (this process), database, jobservice (this
+     * process's worker pool and its queue), redis (when the jobs run there), registry (the registry core: in this
+     * process, or asked over 127.0.0.1 with the proxy transport), storage. Healthy only when every component is.
+     */
     async health() {
       const components: Component[] = [
         { name: 'core', status: 'healthy' },
         ...await Promise.all([
           check('database', async () => { await sql`select 1`.execute(deps.db); }),
+          check('jobservice', () => deps.jobs.check()),
+          ...(deps.jobs.backend === 'redis' ? [check('redis', async () => { await deps.jobs.ping?.(); })] : []),
+          check('registry', async () => { await deps.coreProbe?.(); }),
           check('storage', async () => {
             if (await deps.storage.stat(probe.digest)) return;
             await deps.storage.put(probe.digest, probe.data);

@@ -54,14 +54,18 @@ export function createSystemService(deps: { db: Db; config: Config; storage: Sto
         project_creation_restriction: s.project_creation_restriction,
         has_ca_root: false,
         harbor_version: harborVersion,
-        registry_storage_provider_name: 'filesystem',
+        registry_storage_provider_name: deps.config.s3 ? 's3' : 'filesystem',
         read_only: s.read_only,
         notification_enable: s.notification_enable,
       };
     },
 
-    /** The disk holding the data folder. */
+    /**
+     * The disk holding the data folder. A bucket has no size and S3 says nothing of free space: then 0 and 0, as
+     * Harbor's storage driver answers a capacity it cannot know (its console shows the disk only for `filesystem`).
+     */
     async volumes() {
+      if (deps.config.s3) return { storage: [{ total: 0, free: 0 }] };
       const fs = await statfs(deps.config.dataDir);
       return { storage: [{ total: fs.blocks * fs.bsize, free: fs.bavail * fs.bsize }] };
     },

@@ -55,6 +55,7 @@ import type { V2Client } from './replication/v2-client.ts';
 import { createGc } from './gc/gc.ts';
 import { createAuditPurge } from './audit/purge.ts';
 import { createRetention } from './retention/retention.ts';
+import { createScanning } from './scanning/scanning.ts';
 import { createArtifactService } from './api/artifacts/service.ts';
 import { createArtifactStore } from './api/artifacts/store.ts';
 import { createLabelStore } from './api/labels/store.ts';
@@ -206,7 +207,15 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     await r.body?.cancel();
     if (r.status !== 200 && r.status !== 401) throw new Error(`the registry core answered GET /v2/ with ${r.status}`);
   } : undefined;
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe };
+  // The scanner pulls with a token for the one repository, as admin; it reaches Wharf where users do, or here.
+  let internalUrl = '';
+  const scanning = createScanning({
+    db, jobs, box, logger, artifactEvents: events,
+    pullToken: async (repository) => (await tokens.issue(`user:${adminRow!.id}`, [{ type: 'repository', name: repository, actions: ['pull'] }])).token,
+    registryUrl: () => config.externalUrl ?? selfUrl ?? internalUrl,
+    internalUrl: () => internalUrl,
+  });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe, scanning };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },
@@ -223,6 +232,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, metrics ? (req, res) => { metrics.observe(req, res); bff(req, res); } : bff);
   const port = await listen(server, config.port, config.host);
+  internalUrl = `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`;
   local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage) });
   // Job types register while the app is built; their workers start once Wharf answers.
   await jobs.start();

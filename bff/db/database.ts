@@ -25,6 +25,7 @@ import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
 import * as auditPurge from './migrations/0020-audit-purge.ts';
 import * as retention from './migrations/0019-retention.ts';
 import * as scanners from './migrations/0023-scanners.ts';
+import * as scanReports from './migrations/0024-scan-reports.ts';
 
 export type Db = Kysely<Database>;
 
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0020-audit-purge': auditPurge,
   '0019-retention': retention,
   '0023-scanners': scanners,
+  '0024-scan-reports': scanReports,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

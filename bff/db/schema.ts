@@ -199,4 +199,5 @@ export interface Database {
   retention_tasks: import('../retention/tables.ts').RetentionTasksTable;
   scanner_registrations: import('../scanning/tables.ts').ScannerRegistrationsTable;
   project_scanners: import('../scanning/tables.ts').ProjectScannersTable;
+  scan_reports: import('../scanning/tables.ts').ScanReportsTable;
 }

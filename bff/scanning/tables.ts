@@ -26,3 +26,31 @@ export interface ProjectScannersTable {
   project_id: number;
   registration_id: number;
 }
+
+export type ScanStatus = 'Pending' | 'Running' | 'Success' | 'Error' | 'Stopped';
+
+export interface ScanReportsTable {
+  id: Generated<number>;
+  /** Harbor's report_id. */
+  uuid: string;
+  artifact_id: number;
+  registration_uuid: string;
+  mime_type: string;
+  status: ScanStatus;
+  job_id: string | null;
+  /** The adapter's id for the scan request. */
+  scan_request_id: string | null;
+  /** JSON: the scanner's name, vendor and version. */
+  scanner: string | null;
+  /** JSON: the report as the adapter sent it. */
+  report: string | null;
+  /** The highest severity found (Harbor's words: None, Unknown, Low, Medium, High, Critical). */
+  severity: string;
+  total: number;
+  fixable: number;
+  /** JSON: vulnerabilities by severity. */
+  counts: string;
+  log: string;
+  start_time: string;
+  end_time: string | null;
+}

@@ -63,9 +63,11 @@ export type ArtifactExtras = {
   labels?: LabelRow[];
   accessories?: ReturnType<typeof accessoryJson>[];
   inheritedAccessories?: ReturnType<typeof accessoryJson>[];
+  /** Harbor's scan_overview (by report mime type), when asked for and the artifact has a scan. */
+  scanOverview?: Record<string, unknown>;
 };
 
-/** The `Artifact` model as Harbor writes it. Tags, labels and accessories appear when asked for; scan overviews never (no scans yet). */
+/** The `Artifact` model as Harbor writes it. Tags, labels, accessories and scan overviews appear when asked for. */
 export function artifactJson(a: ArtifactListRow, x: ArtifactExtras) {
   const [project, ...rest] = a.repository_name.split('/');
   const base = `/api/v2.0/projects/${project}/repositories/${encodeRepositoryName(rest.join('/'))}/artifacts/${a.digest}/additions`;
@@ -90,6 +92,7 @@ export function artifactJson(a: ArtifactListRow, x: ArtifactExtras) {
     ...(x.labels ? { labels: x.labels.map(labelJson) } : {}),
     ...(x.accessories ? { accessories: x.accessories } : {}),
     ...(x.inheritedAccessories ? { inherited_accessories: x.inheritedAccessories } : {}),
+    ...(x.scanOverview ? { scan_overview: x.scanOverview } : {}),
     addition_links: Object.fromEntries(additionsOf(a).map((name) => [name, { href: `${base}/${name}`, absolute: false }])),
   };
 }

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { anonymous } from '../../auth/policy.ts';
 import type { ApiDeps } from '../deps.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
 import { parseQuery, parseSort } from '../harbor-query.ts';
 import { createLabelStore } from '../labels/store.ts';
 import { parsePage, sendPage } from '../pagination.ts';
@@ -33,6 +33,7 @@ const presentFlags = (req: Request): PresentFlags => ({
   withLabel: flag(req, 'with_label', false),
   withAccessory: flag(req, 'with_accessory', false),
   withInheritedAccessory: flag(req, 'with_inherited_accessory', false),
+  withScanOverview: flag(req, 'with_scan_overview', false),
 });
 
 const parseBody = <T>(schema: z.ZodType<T>, body: unknown): T => {
@@ -46,7 +47,7 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
   const router = Router();
   const artifacts = createArtifactService({
     store: createArtifactStore(deps.db), registry: deps.store, manifests: deps.manifests, storage: deps.storage,
-    audit: deps.audit, labels: createLabelStore(deps.db), guard: deps.guard, events: deps.events,
+    audit: deps.audit, labels: createLabelStore(deps.db), guard: deps.guard, events: deps.events, scanOverviews: deps.scanning.overviews,
   });
   const operator = (req: Request) => (req.principal ?? anonymous).name;
   const listOptions = (req: Request) => {
@@ -129,10 +130,31 @@ export function createArtifactsRouter(deps: ApiDeps): Router {
     sendPage(req, res, items, total, page);
   });
 
-  // No scanner yet: an artifact has no vulnerability report, which Harbor answers with an empty object.
+  // The artifact's vulnerability reports by mime type; an artifact never scanned answers an empty object, as Harbor.
   router.get(`${artifactPath}/:reference/additions/vulnerabilities`, async (req, res) => {
-    await artifactOf(req, 'artifact-addition', 'read');
-    res.json({});
+    const { artifact } = await artifactOf(req, 'artifact-addition', 'read');
+    res.json(await deps.scanning.reports(artifact.id));
+  });
+
+  // The `scan` tag: scan an artifact now, stop it, read a scan's log.
+  router.post(`${artifactPath}/:reference/scan`, async (req, res) => {
+    const { repository, artifact } = await artifactOf(req, 'scan', 'create');
+    const started = await deps.scanning.scan({ id: artifact.id, digest: artifact.digest, projectId: repository.projectId, repository: repository.name, mediaType: artifact.manifest_media_type });
+    if (!started) throw new ApiError('PRECONDITION', 'no scanner is registered for this project: a system admin adds one under Administration → Scanners');
+    res.status(202).end();
+  });
+
+  router.post(`${artifactPath}/:reference/scan/stop`, async (req, res) => {
+    const { artifact } = await artifactOf(req, 'scan', 'stop');
+    if (!(await deps.scanning.stop(artifact.id))) throw badRequest('no scan of this artifact is pending or running');
+    res.status(202).end();
+  });
+
+  router.get(`${artifactPath}/:reference/scan/:report_id/log`, async (req, res) => {
+    const { artifact } = await artifactOf(req, 'scan', 'read');
+    const log = await deps.scanning.log(artifact.id, String(req.params.report_id));
+    if (log === undefined) throw notFound(`scan report ${String(req.params.report_id)} not found`);
+    res.type('text/plain').send(log);
   });
 
   router.get(`${artifactPath}/:reference/additions/:addition`, async (req, res) => {

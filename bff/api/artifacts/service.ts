@@ -20,7 +20,7 @@ import { createManifestDetails } from './manifest-details.ts';
 import { cosignTagOf } from '../../core/top-level.ts';
 import { type ArtifactListOptions, type ArtifactListRow, type ArtifactScope, type ArtifactStore } from './store.ts';
 
-export type PresentFlags = { withTag: boolean; withLabel: boolean; withAccessory: boolean; withInheritedAccessory: boolean };
+export type PresentFlags = { withTag: boolean; withLabel: boolean; withAccessory: boolean; withInheritedAccessory: boolean; withScanOverview?: boolean };
 
 export type Addition = { contentType: string; body: string };
 
@@ -60,6 +60,8 @@ export function createArtifactService(deps: {
    * /v2: a copy is a push into its target (Harbor's PUSH_ARTIFACT, and QUOTA_WARNING when it fills the project).
    */
   events?: ArtifactEventSink;
+  /** Scan overviews of a page of artifacts, in one query (absent: none are shown). */
+  scanOverviews?: (artifactIds: number[]) => Promise<Map<number, Record<string, unknown>>>;
 }) {
   const { store, registry, manifests, storage, audit, guard } = deps;
   const details = createManifestDetails(storage);
@@ -70,7 +72,7 @@ export function createArtifactService(deps: {
     const ids = rows.map((r) => r.id);
     const budget = createParseBudget(parseBudgetBytes);
     const repoNames = new Map(rows.map((r) => [r.repository_id, r.repository_name]));
-    const [tags, labels, references, sizes, accessories, inherited, manifestDetails] = await Promise.all([
+    const [tags, labels, references, sizes, accessories, inherited, manifestDetails, overviews] = await Promise.all([
       flags.withTag ? store.tagsOf(ids) : null,
       flags.withLabel ? store.labelsOf(ids) : null,
       store.referencesOf(ids),
@@ -78,6 +80,7 @@ export function createArtifactService(deps: {
       flags.withAccessory ? accessoriesBySubject(rows.map((r) => ({ id: r.id, repositoryId: r.repository_id, digest: r.digest })), repoNames) : null,
       flags.withInheritedAccessory ? inheritedAccessories(ids, repoNames) : null,
       Promise.all(rows.map((r) => details.of(r, budget))),
+      flags.withScanOverview && deps.scanOverviews ? deps.scanOverviews(ids) : null,
     ]);
     const immutables = new Map<number, ImmutableTest | null>(tags ? await Promise.all([...new Set(rows.map((r) => r.project_id))].map(async (p) => [p, await guard.immutableTags(p)] as const)) : []);
     return rows.map((r, i) => {
@@ -93,6 +96,8 @@ export function createArtifactService(deps: {
       if (labels) x.labels = labels.filter((l) => l.artifact_id === r.id);
       if (accessories) x.accessories = accessories.get(r.id) ?? [];
       if (inherited) x.inheritedAccessories = inherited.get(r.id) ?? [];
+      const overview = overviews?.get(r.id);
+      if (overview) x.scanOverview = overview;
       return artifactJson(r, x);
     });
   }

@@ -17,9 +17,9 @@ export const metadataKeys = [...switches, 'severity', 'retention_id', ...int32Ke
 /**
  * Guards that promise a protection on pull Wharf does not carry out yet. A guard stored but ignored would let through
  * what its owner meant to stop (DECISIONS.md), so turning one on is refused, saying why, until it is; "false" is
- * stored. `auto_scan` and `auto_sbom_generation` are no guards but wishes for work on push: they are stored (the
- * Terraform provider sends auto_scan "true" by default) and carried out once a scanner exists; the console does not
- * offer them until then.
+ * stored. `auto_scan` and `auto_sbom_generation` are no guards but wishes for work on push: `auto_scan` scans each
+ * push with the project's scanner (bff/scanning); `auto_sbom_generation` is stored (the Terraform provider sends it)
+ * and carried out once SBOMs are generated.
  */
 const unenforced: Record<string, string> = {
   prevent_vul: 'Wharf does not block vulnerable images on pull yet (no vulnerability scanner)',

@@ -8,7 +8,7 @@ import { shortDigest } from '../../components/format.ts';
 import { named } from '../../components/named.tsx';
 import { pullCommands, type PullTarget as Target } from './pull-commands.ts';
 
-function CommandLine({ text, label }: { text: string; label: string }) {
+export function CommandLine({ text, label }: { text: string; label: string }) {
   return (
     <div className="flex items-start gap-2">
       <code className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 font-mono text-xs dark:bg-slate-800">{text}</code>

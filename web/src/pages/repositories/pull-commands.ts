@@ -33,3 +33,22 @@ export function pullCommands(address: { externalUrl: string; host: string }, t: 
     host: address.host,
   };
 }
+
+export type PushTool = 'docker' | 'podman' | 'helm' | 'oras';
+
+/**
+ * The commands that push into a project, as Harbor's "push command" helper lists them: docker tags then pushes, podman
+ * pushes a local image, helm packages then pushes a chart to the project, oras pushes files as an artifact. Plain http
+ * adds podman's `--tls-verify=false` and helm's and oras's `--plain-http` (docker's daemon setting is the pull dialog's).
+ */
+export function pushCommands(address: { externalUrl: string; host: string }, project: string): Record<PushTool, string[]> {
+  const secure = address.externalUrl.startsWith('https://');
+  const target = `${address.host}/${project}/REPOSITORY[:TAG]`;
+  const plain = secure ? '' : ' --plain-http';
+  return {
+    docker: [`docker tag SOURCE_IMAGE[:TAG] ${target}`, `docker push ${target}`],
+    podman: [`podman push${secure ? '' : ' --tls-verify=false'} IMAGE_ID ${target}`],
+    helm: ['helm package CHART_PATH', `helm push${plain} CHART_PACKAGE oci://${address.host}/${project}`],
+    oras: [`oras push${plain} ${address.host}/${project}/REPOSITORY:TAG FILE[:MEDIA_TYPE]…`],
+  };
+}

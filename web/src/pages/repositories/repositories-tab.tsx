@@ -9,10 +9,12 @@ import { paths, repoInProject } from '../../app/paths.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
+import { CopyButton } from '../../components/copy-button.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { FilterInput } from '../../components/filter-input.tsx';
 import { formatTime } from '../../components/format.ts';
 import { useListParams } from '../../components/use-list-params.ts';
+import { PushCommandButton } from './push-command.tsx';
 
 /** The project's repositories: search by name, sort, page (all in the URL), open one, delete one where allowed. */
 export default function RepositoriesTab() {
@@ -60,13 +62,22 @@ export default function RepositoriesTab() {
   return (
     <div>
       <h2 className="mb-3 text-lg font-semibold">{t('project.tab.repositories')}</h2>
-      <div className="mb-3">
+      <div className="mb-3 flex flex-wrap items-end justify-between gap-2">
         <FilterInput label={t('repositories.search')} value={nameFilter} onCommit={(v) => list.update({ q: v })} className="w-72" />
+        {projectQ.data && !proxy && <PushCommandButton project={project} />}
       </div>
       <DataTable label={t('repositories.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(r) => r.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
         error={q.error} total={q.data?.total} {...list.tableProps} rowTestId="repository-row"
         empty={<EmptyState title={nameFilter ? t('repositories.emptyFiltered') : t('repositories.empty')}>
-          {!nameFilter && <p>{t(proxy ? 'repositories.emptyProxyHint' : 'repositories.emptyHint')} <code className="break-all font-mono">{pushHint}</code></p>}
+          {!nameFilter && (
+            <div>
+              <p>{t(proxy ? 'repositories.emptyProxyHint' : 'repositories.emptyHint')}</p>
+              <p className="mt-1 flex items-center justify-center gap-2">
+                <code data-testid="push-hint" className="break-all font-mono">{pushHint}</code>
+                <CopyButton text={pushHint} label={t(proxy ? 'repositories.copyPullHint' : 'repositories.copyPushHint')} />
+              </p>
+            </div>
+          )}
         </EmptyState>} />
       <ConfirmDialog open={deleting !== null} title={t('repositories.deleteTitle')} confirmLabel={t('common.delete')}
         pending={del.isPending} error={del.error} onClose={() => setDeleting(null)}

@@ -31,6 +31,9 @@ export const settings = {
   REDIS_URL: 'redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)',
   WHARF_STORAGE: 's3://bucket/prefix to keep blobs in S3 or an S3-compatible server (?path_style=true, ?region=…); credentials, region and endpoint from the standard AWS_* variables (AWS_ENDPOINT_URL_S3); unset: the data folder',
   WHARF_REDIS_PREFIX: 'prefix of the job queues\' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix',
+  WHARF_TLS_CERT: 'PEM file of the certificate (and its chain) to serve HTTPS with on PORT; needs WHARF_TLS_KEY (unset: plain HTTP)',
+  WHARF_TLS_KEY: 'PEM file of the certificate\'s private key',
+  WHARF_SHUTDOWN_SECONDS: 'on SIGTERM, how long requests in flight (uploads) may take to finish before they are cut (default 25)',
   WHARF_METRICS_PORT: 'serve Prometheus metrics (Harbor\'s names) at GET /metrics on this port, without credentials (unset: no metrics)',
   WHARF_METRICS_HOST: 'address the metrics port binds (default 127.0.0.1: only this machine can scrape it)',
   WHARF_TRUST_PROXY: 'reverse proxies whose X-Forwarded-* headers count: addresses or subnets (comma-separated; loopback, linklocal, uniquelocal), a hop count, or true (default: none)',
@@ -87,6 +90,9 @@ const schema = z.object({
   WHARF_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0).default(10),
   WHARF_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
   GC_TIME_WINDOW_HOURS: z.coerce.number().min(0).default(2),
+  WHARF_TLS_CERT: z.string().optional(),
+  WHARF_TLS_KEY: z.string().optional(),
+  WHARF_SHUTDOWN_SECONDS: z.coerce.number().min(0).default(25),
   WHARF_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WHARF_METRICS_HOST: z.string().default('127.0.0.1'),
   /** Postgres schema to work in; tests give each file its own. */
@@ -128,6 +134,10 @@ export type Config = {
   proxyTagCheckSeconds: number;
   /** Replication tasks run at once here, and the first wait before a failed one is tried again. */
   replication: { tasks: number; retrySeconds: number };
+  /** HTTPS on the main port with these PEM files (unset: HTTP). */
+  tls?: { certFile: string; keyFile: string };
+  /** How long a shutdown lets requests in flight finish before cutting them. */
+  shutdownSeconds: number;
   /** Prometheus metrics on a port of their own (unset: none); port 0 takes a free one. */
   metrics?: { port: number; host: string };
   /** Webhook deliveries: the first wait before a failed one is tried again, and how long a receiver has to answer. */
@@ -145,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (!c.WHARF_TLS_CERT !== !c.WHARF_TLS_KEY) throw new Error('invalid configuration: WHARF_TLS_CERT and WHARF_TLS_KEY go together');
   return {
     port: c.PORT,
     host: c.WHARF_HOST,
@@ -177,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     proxyTagCheckSeconds: c.WHARF_PROXY_TAG_CHECK_SECONDS,
     replication: { tasks: c.WHARF_REPLICATION_TASKS, retrySeconds: c.WHARF_REPLICATION_RETRY_SECONDS },
     webhooks: { retrySeconds: c.WHARF_WEBHOOK_RETRY_SECONDS, timeoutSeconds: c.WHARF_WEBHOOK_TIMEOUT_SECONDS },
+    tls: c.WHARF_TLS_CERT && c.WHARF_TLS_KEY ? { certFile: path.resolve(c.WHARF_TLS_CERT), keyFile: path.resolve(c.WHARF_TLS_KEY) } : undefined,
+    shutdownSeconds: c.WHARF_SHUTDOWN_SECONDS,
     metrics: c.WHARF_METRICS_PORT === undefined ? undefined : { port: c.WHARF_METRICS_PORT, host: c.WHARF_METRICS_HOST },
   };
 }

@@ -24,6 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (closing) process.exit(1);
     closing = true;
+    wharf.logger.info({ signal, deadlineSeconds: config.shutdownSeconds }, 'shutting down: no new connections; requests in flight may finish (a second signal exits at once)');
     wharf.close().then(() => process.exit(0), () => process.exit(1));
   });
 }

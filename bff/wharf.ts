@@ -62,6 +62,7 @@ import { createLabelStore } from './api/labels/store.ts';
 import { createSystemService, harborVersion } from './api/system/service.ts';
 import { readSettings } from './api/configurations/settings.ts';
 import { createMetrics, listenMetrics } from './ops/metrics.ts';
+import { createMainServer } from './ops/server.ts';
 
 export type Wharf = {
   url: string;
@@ -169,7 +170,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const coreServer = config.coreTransport === 'proxy' ? http.createServer({ keepAliveTimeout: 60_000 }, coreApp) : null;
   const corePort = coreServer ? await listen(coreServer, 0, '127.0.0.1') : 0;
 
-  const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') });
+  const sessions = createSessions({ db, reserve, timeoutSeconds: async () => (await settings.get()).session_timeout * 60, secureCookies: (config.externalUrl ?? '').startsWith('https:') || !!config.tls });
   const jobs = createJobs({ db, logger, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   const registries = createRegistryService({ store: createEndpointStore(db), box, audit: audit.sink, types: adapterTypes({ dockerHub: config.dockerHub }) });
   const proxies = createProxyCaches({
@@ -230,10 +231,11 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     db, jobs, health: () => system.health(),
     info: async () => ({ ...(await readSettings(db)), harbor_version: harborVersion }),
   });
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, metrics ? (req, res) => { metrics.observe(req, res); bff(req, res); } : bff);
-  const port = await listen(server, config.port, config.host);
+  const main = createMainServer(metrics ? (req, res) => { metrics.observe(req, res); bff(req, res); } : bff, { tls: config.tls });
+  const port = await main.listen(config.port, config.host);
   internalUrl = `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`;
-  local = createLocalRegistry({ url: `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage) });
+  // Over TLS, loopback to itself: the certificate names the public host, not 127.0.0.1, so it is not checked here.
+  local = createLocalRegistry({ url: `${main.scheme}://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage), insecure: !!config.tls });
   // Job types register while the app is built; their workers start once Wharf answers.
   await jobs.start();
   const metricsServer = metrics && config.metrics
@@ -251,7 +253,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   const healthChecks = startHealthChecks({ checkAll: registries.checkAll, intervalMs: config.registryHealthSeconds * 1000, logger });
 
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${host}:${port}`;
+  const url = `${main.scheme}://${host}:${port}`;
   selfUrl = url;
   return {
     url,
@@ -263,13 +265,16 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     generatedAdminPassword: admin.generated,
     async close() {
       clearInterval(purgeTimer);
+      // No new connections; requests in flight (an upload's PATCH or PUT) finish first, until the deadline.
+      const { cut } = await main.drain(config.shutdownSeconds * 1000);
+      if (cut > 0) logger.warn({ cut, deadlineSeconds: config.shutdownSeconds }, 'requests still running at the shutdown deadline were cut');
+      // The proxy transport's core answered those through the port above: nothing of its own is left.
+      coreServer?.closeAllConnections();
+      await (coreServer && new Promise((r) => coreServer.close(r)));
       await metricsServer?.close();
       await healthChecks.stop();
       await proxies.close();
       await registries.close();
-      server.closeAllConnections();
-      coreServer?.closeAllConnections();
-      await Promise.all([new Promise((r) => server.close(r)), coreServer && new Promise((r) => coreServer.close(r))]);
       // Running jobs are given back to the queue before the database goes: the next start resumes them.
       await jobs.close();
       await replication.close();

@@ -17,9 +17,9 @@ import { backgroundHeader } from '../core/foreground.ts';
 import type { LinkedBlobs } from '../core/linked-blobs.ts';
 import { createV2Client, type V2Client } from './v2-client.ts';
 
-export function localRegistryClient(opts: { url: string; token: (scopes: string[]) => Promise<string>; blobs?: LinkedBlobs }): V2Client {
+export function localRegistryClient(opts: { url: string; token: (scopes: string[]) => Promise<string>; blobs?: LinkedBlobs; insecure?: boolean }): V2Client {
   // Marked as background: the core then does not count these calls as clients' work that replication yields to.
-  const client = createV2Client({ url: opts.url, bearer: opts.token, headers: { [backgroundHeader]: 'replication' } });
+  const client = createV2Client({ url: opts.url, bearer: opts.token, headers: { [backgroundHeader]: 'replication' }, insecure: opts.insecure });
   const { blobs } = opts;
   if (!blobs) return client;
   // A blob not linked in the repository is asked of /v2, for the same answer a client gets (a 404 with its error
@@ -35,6 +35,6 @@ export function localRegistryClient(opts: { url: string; token: (scopes: string[
  * `tokens`: the token service; `adminId`: the built-in admin's user id, whom the jobs act as (1, the first user
  * every Wharf creates, unless told); `blobs`: this Wharf's linked blobs, read in-process.
  */
-export function createLocalRegistry(opts: { url: string; tokens: TokenService; adminId?: number; blobs?: LinkedBlobs }): V2Client {
-  return localRegistryClient({ url: opts.url, token: createSystemTokens(opts.tokens, `user:${opts.adminId ?? 1}`), blobs: opts.blobs });
+export function createLocalRegistry(opts: { url: string; tokens: TokenService; adminId?: number; blobs?: LinkedBlobs; insecure?: boolean }): V2Client {
+  return localRegistryClient({ url: opts.url, token: createSystemTokens(opts.tokens, `user:${opts.adminId ?? 1}`), blobs: opts.blobs, insecure: opts.insecure });
 }

@@ -25,6 +25,8 @@ export async function startTestServer(engine: Engine = 'sqlite', extraEnv: Recor
   const env: Record<string, string> = {
     PORT: '0', WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword,
     WHARF_LOG_LEVEL: 'silent',
+    // A request a test leaves hanging holds a stop this long at most (a shutdown lets requests in flight finish).
+    WHARF_SHUTDOWN_SECONDS: '3',
     ...(engine === 'postgres' ? { DATABASE_URL: postgresUrl, WHARF_DB_SCHEMA: schema! } : {}),
     ...extraEnv,
   };

@@ -72,6 +72,13 @@ describe.each(engines)('scanner registrations on %s', (engine) => {
     // An update leaving the credential out keeps it: the adapter still lets Wharf in.
     expect((await call(`/scanners/${trivyReg.uuid}`, { method: 'PUT', json: { name: 'Trivy 2', url: trivy.url, auth: 'X-ScannerAdapter-API-Key', access_credential: '' } })).status).toBe(200);
     expect(((await (await call(`/scanners/${trivyReg.uuid}`)).json()) as Registration)).toMatchObject({ name: 'Trivy 2', health: 'healthy' });
+    // The console's "Test connection" while editing: no credential typed tests with the stored one; one typed replaces it.
+    const ping = (json: Record<string, unknown>) => call('/scanners/ping', { method: 'POST', json: { name: 'Trivy 2', url: trivy.url, auth: 'X-ScannerAdapter-API-Key', ...json } });
+    expect((await ping({ uuid: trivyReg.uuid, access_credential: '' })).status).toBe(200);
+    expect((await ping({ uuid: trivyReg.uuid, access_credential: '*****' })).status).toBe(200);
+    await expectRefused(await ping({ uuid: trivyReg.uuid, access_credential: 'wrong' }), 400, /401: wrong API key/);
+    await expectRefused(await ping({ access_credential: '' }), 400, /401/);
+    await expectRefused(await ping({ uuid: 'nope' }), 404, /not found/);
   });
 
   it('lets a project admin pick the project\'s scanner among the enabled ones; the default otherwise', async () => {

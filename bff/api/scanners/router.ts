@@ -20,7 +20,8 @@ const registrationBody = z.object({
   use_internal_addr: z.boolean().nullish(),
   disabled: z.boolean().nullish(),
 });
-const pingBody = registrationBody.pick({ name: true, url: true, auth: true, access_credential: true });
+// `uuid` (beyond Harbor): a registration being edited, whose stored credential is used when none is given.
+const pingBody = registrationBody.pick({ name: true, url: true, auth: true, access_credential: true }).extend({ uuid: z.string().nullish() });
 const isDefaultBody = z.object({ is_default: z.boolean() });
 const projectScannerBody = z.object({ uuid: z.string().min(1, 'uuid is required') });
 const queryKeys = ['name', 'description', 'url'];
@@ -60,7 +61,8 @@ export function createScannersRouter(deps: ApiDeps): Router {
 
   router.post('/scanners/ping', async (req, res) => {
     guard(req, 'read');
-    await scanners.ping(parseWith(pingBody, req.body));
+    const body = parseWith(pingBody, req.body);
+    await scanners.ping(body, body.uuid ? await scanners.get(body.uuid) : undefined);
     res.status(200).end();
   });
 

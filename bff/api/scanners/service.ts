@@ -86,10 +86,15 @@ export function createScannerService(deps: { store: ScannerStore; box: SecretBox
       return service.metadata(r).then(() => 'healthy' as const, () => 'unhealthy' as const);
     },
 
-    /** POST /scanners/ping: the settings' adapter answers its metadata, or 400 saying why. */
-    async ping(input: Pick<RegistrationInput, 'url' | 'auth' | 'access_credential'>) {
+    /**
+     * POST /scanners/ping: the settings' adapter answers its metadata, or 400 saying why. Pinging for a registration
+     * being edited (`stored`) without a new credential uses the stored one, as saving would.
+     */
+    async ping(input: Pick<RegistrationInput, 'url' | 'auth' | 'access_credential'>, stored?: ScannerRow) {
       checkAuth(input);
-      return metadataOf({ url: input.url, auth: input.auth ?? '', accessCredential: input.access_credential ?? '', skipCertVerify: false });
+      const typed = input.access_credential && input.access_credential !== credentialMask ? input.access_credential : '';
+      const credential = typed || (input.auth && stored?.access_credential ? box.open(stored.access_credential) : '');
+      return metadataOf({ url: input.url, auth: input.auth ?? '', accessCredential: credential, skipCertVerify: !!stored?.skip_cert_verify });
     },
 
     async create(input: RegistrationInput, operator: string): Promise<string> {

@@ -35,6 +35,9 @@ import { createDiskReserve, noReserve } from './db/disk-full.ts';
 import { createReadOnlyGuard } from './api/configurations/read-only.ts';
 import { seedSettings } from './api/configurations/settings.ts';
 import { createSettingsCache } from './api/configurations/settings-cache.ts';
+import { ldapWhileOn } from './api/ldap/config.ts';
+import { createLdapSignIn } from './auth/ldap-sign-in.ts';
+import { createUserGroupStore } from './auth/user-groups.ts';
 import { createQuotaGuard } from './api/quotas/quota-guard.ts';
 import { createImmutableTags } from './api/immutable/immutable-tags.ts';
 import { createRegistryService } from './api/registries/service.ts';
@@ -56,7 +59,6 @@ import { createGc } from './gc/gc.ts';
 import { createAuditPurge } from './audit/purge.ts';
 import { createRetention } from './retention/retention.ts';
 import { createScanning } from './scanning/scanning.ts';
-import { createPullPolicy } from './scanning/pull-policy.ts';
 import { createArtifactService } from './api/artifacts/service.ts';
 import { createArtifactStore } from './api/artifacts/store.ts';
 import { createLabelStore } from './api/labels/store.ts';
@@ -153,13 +155,17 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   // Replicas sharing a Redis share the count, so a guesser gains nothing by spreading attempts across them.
   const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;
   const throttle = throttleRedis ? createRedisLoginThrottle(throttleRedis, config.redisPrefix) : createLoginThrottle();
-  const principals = createPrincipals({ db, users, throttle, audit: audit.sink, robotPrefix: async () => (await settings.get()).robot_name_prefix });
+  const principals = createPrincipals({
+    db, users, throttle, audit: audit.sink, robotPrefix: async () => (await settings.get()).robot_name_prefix,
+    // Under auth_mode ldap_auth, everyone but admin signs in through the directory.
+    directory: { config: ldapWhileOn(settings, box), signIn: createLdapSignIn({ users, groups: createUserGroupStore(db) }) },
+  });
   const authorizer = createRegistryAuthorizer({ principals, tokens, access });
   const events = createArtifactEvents((err, event) => logger.error({ err, event: event.type, repository: event.repository }, 'artifact event listener failed'));
 
   const coreApp = createRegistryApp({
     // The proxy caches need the registry endpoints, made below; the core asks for them only once requests arrive.
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) }, foreground, pullGuard: createPullPolicy(db) },
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) }, foreground },
     authorizer,
     externalUrl: config.externalUrl,
     service,
@@ -213,7 +219,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   let internalUrl = '';
   const scanning = createScanning({
     db, jobs, box, logger, artifactEvents: events,
-    pullToken: async (repository) => (await tokens.issue(`user:${adminRow!.id}`, [{ type: 'repository', name: repository, actions: ['pull', 'scanner-pull'] }])).token,
+    pullToken: async (repository) => (await tokens.issue(`user:${adminRow!.id}`, [{ type: 'repository', name: repository, actions: ['pull'] }])).token,
     registryUrl: () => config.externalUrl ?? selfUrl ?? internalUrl,
     internalUrl: () => internalUrl,
   });

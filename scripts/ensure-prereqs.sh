@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure what the tests need is on this machine: Debian packages (build tools for better-sqlite3, skopeo, podman,
 # chromium, a CJK font so 简体中文 screenshots show their characters, docker-registry and apache2-utils' htpasswd as
-# a remote registry for the registry-endpoint and v2-client tests) and a Postgres answering on 127.0.0.1:5432 with a
+# a remote registry for the registry-endpoint and v2-client tests, slapd and ldap-utils for the LDAP tests) and a Postgres answering on 127.0.0.1:5432 with a
 # `test` database. As root it installs and starts what is missing; otherwise it names what is missing and fails: a
 # skipped test is not a passed test.
 set -euo pipefail
 
-packages=(g++ make python3 skopeo podman uidmap chromium fonts-wqy-zenhei docker-registry apache2-utils)
+packages=(g++ make python3 skopeo podman uidmap chromium fonts-wqy-zenhei docker-registry apache2-utils slapd ldap-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

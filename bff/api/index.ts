@@ -28,6 +28,8 @@ import { createReplicationRouter } from './replication/router.ts';
 import { createGcRouter } from './gc/router.ts';
 import { createPurgeRouter } from './purge/router.ts';
 import { createRetentionRouter } from './retention/router.ts';
+import { createLdapRouter } from './ldap/router.ts';
+import { createUserGroupsRouter } from './usergroups/router.ts';
 
 /** `/api/v2.0`: one router per Harbor API tag, each guarded by the one policy. */
 export function createApiRouter(deps: ApiDeps): Router {
@@ -57,6 +59,8 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createGcRouter(deps));
   api.use(createPurgeRouter(deps));
   api.use(createRetentionRouter(deps));
+  api.use(createLdapRouter(deps));
+  api.use(createUserGroupsRouter(deps));
   api.use(createJobserviceRouter(deps));
   api.use(createSchedulesRouter(deps));
   api.use(methodNotAllowed(api));

@@ -74,7 +74,8 @@ export type RobotPermission = {
 
 export type Principal =
   | { kind: 'anonymous'; name: 'anonymous' }
-  | { kind: 'user'; id: number; name: string; sysadmin: boolean }
+  /** `groupIds`: the user groups the user's last sign-in through a directory found them in (project members too). */
+  | { kind: 'user'; id: number; name: string; sysadmin: boolean; groupIds?: number[] }
   | { kind: 'robot'; id: number; name: string; permissions: RobotPermission[] };
 
 export const anonymous: Principal = { kind: 'anonymous', name: 'anonymous' };
@@ -102,6 +103,11 @@ export function robotProjects(permissions: RobotPermission[], grant?: { resource
   if (reaching.some((p) => p.namespace === '*')) return 'all';
   return reaching.flatMap((p) => (p.projectId === undefined ? [] : [p.projectId]));
 }
+
+/** How much a role may do, most first: where a user is a member several ways (themselves, groups), the highest wins. */
+const strength: RoleId[] = [roles.projectAdmin, roles.maintainer, roles.developer, roles.guest, roles.limitedGuest];
+export const strongestRole = (held: number[]): number | null =>
+  strength.find((r) => held.includes(r)) ?? (held.length ? held[0] : null);
 
 /** May `principal` do `action` on `resource` in a project where it stands as `standing` (null: no such project)? */
 export function allowed(principal: Principal, standing: ProjectStanding | null, resource: string, action: Action): boolean {
@@ -157,7 +163,7 @@ export function pullableProjects(principal: Principal): PullableProjects {
   }
   const publicProjects = publicGrants.get('repository')?.has('pull') ?? false;
   if (principal.kind === 'anonymous') return { all: false, publicProjects };
-  return { all: false, publicProjects, member: { userId: principal.id, roles: rolesAllowing('repository', 'pull') } };
+  return { all: false, publicProjects, member: { userId: principal.id, groupIds: principal.groupIds, roles: rolesAllowing('repository', 'pull') } };
 }
 
 /** Registry actions (`pull`, `push`, `delete` in token scopes) mapped onto the matrix. */
@@ -165,7 +171,5 @@ export function registryActionAllowed(principal: Principal, standing: ProjectSta
   if (action === 'pull') return allowed(principal, standing, 'repository', 'pull');
   if (action === 'push') return allowed(principal, standing, 'repository', 'push');
   if (action === 'delete') return allowed(principal, standing, 'repository', 'delete');
-  // Exempt from pull policies: robots granted it (a scanner's), never a user, system admins included.
-  if (action === 'scanner-pull') return principal.kind === 'robot' && allowed(principal, standing, 'repository', 'scanner-pull');
   return false;
 }

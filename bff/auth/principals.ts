@@ -6,6 +6,8 @@ import type { LoginThrottle } from './login-throttle.ts';
 import { createRobotAccounts, isRobotName } from './robot-accounts.ts';
 import { principalOf, type UserService } from './users.ts';
 import { parseSubject } from './tokens.ts';
+import type { LdapConfig } from './ldap.ts';
+import type { LdapSignIn } from './ldap-sign-in.ts';
 
 /** Every place a password or robot secret is checked: each is throttled and audited alike. */
 export type Door = 'console' | 'token' | 'api' | 'registry';
@@ -17,7 +19,11 @@ export type Attempt = { door: Door; address: string; usersOnly?: boolean };
 export type CredentialCheck = { principal: Principal } | { refused: 'invalid' | 'locked' };
 
 /** Who a credential or a token subject is, users and robots alike: the one answer for /v2, /service/token, /api and /c/login. */
-export function createPrincipals(deps: { db: Db; users: UserService; throttle: LoginThrottle; audit: AuditSink; robotPrefix: () => Promise<string> }) {
+export function createPrincipals(deps: {
+  db: Db; users: UserService; throttle: LoginThrottle; audit: AuditSink; robotPrefix: () => Promise<string>;
+  /** The LDAP settings while auth_mode is ldap_auth, else null; and how a person signs in there. */
+  directory?: { config: () => Promise<LdapConfig | null>; signIn: LdapSignIn };
+}) {
   const { users, throttle, audit } = deps;
   const robots = createRobotAccounts(deps.db);
   /**
@@ -25,8 +31,14 @@ export function createPrincipals(deps: { db: Db; users: UserService; throttle: L
    * was made with when the prefix changes, and a user whose name begins with a new prefix keeps their account: each
    * name is tried as the other kind when the first finds no match.
    */
-  const check = async (username: string, password: string, usersOnly: boolean): Promise<Principal | null> => {
-    const asUser = async () => { const user = await users.verify(username, password); return user ? principalOf(user) : null; };
+  const check = async (username: string, password: string, usersOnly: boolean, door: Door): Promise<Principal | null> => {
+    const asUser = async () => {
+      // Under LDAP everyone but admin signs in there (Harbor: admin always signs in locally); a console sign-in always
+      // asks the directory afresh, so it refreshes the groups.
+      const ldap = username !== 'admin' && deps.directory ? await deps.directory.config() : null;
+      const user = ldap ? await deps.directory!.signIn.signIn(ldap, username, password, { fresh: door === 'console' }) : await users.verify(username, password);
+      return user ? principalOf(user) : null;
+    };
     if (usersOnly) return asUser();
     if (isRobotName(username, await deps.robotPrefix())) return (await robots.verify(username, password)) ?? asUser();
     return (await asUser()) ?? robots.verify(username, password);
@@ -47,7 +59,7 @@ export function createPrincipals(deps: { db: Db; users: UserService; throttle: L
         await sleep(throttle.lockedDelayMs);
         return refuse('locked', attempt.first);
       }
-      const principal = await check(name, password, at.usersOnly ?? false);
+      const principal = await check(name, password, at.usersOnly ?? false, at.door);
       if (!principal) return refuse('invalid');
       await throttle.succeeded(name, at.address);
       return { principal };

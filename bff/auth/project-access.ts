@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
-import { registryActionAllowed, roles, type Principal, type ProjectStanding } from './policy.ts';
+import { membersOf } from '../db/membership.ts';
+import { registryActionAllowed, roles, strongestRole, type Principal, type ProjectStanding } from './policy.ts';
 
 /** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */
 export function createProjectAccess(db: Db) {
@@ -13,14 +14,15 @@ export function createProjectAccess(db: Db) {
   }
   /** Where the principal stands in each of several project rows: one membership query for them all. */
   async function standingsIn(principal: Principal, projects: { id: number; public: number }[]): Promise<Map<number, ProjectStanding>> {
-    const roleOf = new Map<number, number>();
-    // Robots hold no membership: only their grants (by project id) count.
+    const held = new Map<number, number[]>();
+    // Robots hold no membership: only their grants (by project id) count. A user is a member themselves and through
+    // the user groups their last sign-in found; the highest of those roles is theirs.
     if (principal.kind === 'user' && projects.length) {
       const rows = await db.selectFrom('members').select(['project_id', 'role'])
-        .where('project_id', 'in', projects.map((p) => p.id)).where('entity_type', '=', 'u').where('entity_id', '=', principal.id).execute();
-      for (const r of rows) roleOf.set(r.project_id, r.role);
+        .where('project_id', 'in', projects.map((p) => p.id)).where((eb) => membersOf(eb, { userId: principal.id, groupIds: principal.groupIds })).execute();
+      for (const r of rows) held.set(r.project_id, [...(held.get(r.project_id) ?? []), r.role]);
     }
-    return new Map(projects.map((p) => [p.id, { id: p.id, public: p.public === 1, role: roleOf.get(p.id) ?? null }]));
+    return new Map(projects.map((p) => [p.id, { id: p.id, public: p.public === 1, role: strongestRole(held.get(p.id) ?? []) }]));
   }
   const projectOf = (repository: string) => repository.split('/')[0];
   const columns = ['id', 'name', 'public'] as const;

@@ -5,13 +5,23 @@ import { generatePassword, hashPassword, needsRehash } from './passwords.ts';
 import { createCredentialCache } from './credential-cache.ts';
 import type { Principal } from './policy.ts';
 
-export type UserRow = { id: number; username: string; sysadmin: number; disabled: number; password_hash: string };
+export type UserRow = {
+  id: number; username: string; sysadmin: number; disabled: number; password_hash: string;
+  /** The user groups and admin-group standing of the last sign-in through a directory (LDAP). */
+  group_ids: string; group_admin: number;
+};
+
+/** What a directory (LDAP) said of a person at sign-in. */
+export type DirectoryPerson = { username: string; dn: string; email: string; realname: string; groupIds: number[]; admin: boolean };
+
+/** Users signing in through a directory have no password here: this hash never verifies. */
+const noLocalPassword = 'ldap';
 
 /** Users: lookup, creation, and password checks (cached briefly: see credential-cache.ts). */
 export function createUserService(db: Db) {
   const verified = createCredentialCache();
 
-  const columns = ['id', 'username', 'sysadmin', 'disabled', 'password_hash'] as const;
+  const columns = ['id', 'username', 'sysadmin', 'disabled', 'password_hash', 'group_ids', 'group_admin'] as const;
   const byName = (username: string) => db.selectFrom('users').select(columns).where('username', '=', username).executeTakeFirst();
   const byId = (id: number) => db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
 
@@ -40,6 +50,31 @@ export function createUserService(db: Db) {
     },
 
     forgetCredentials: () => verified.clear(),
+
+    /**
+     * A person the directory just signed in: onboarded on their first sign-in (as Harbor does), their groups and
+     * admin-group standing written again on every one. Null when the account here is disabled.
+     */
+    async fromDirectory(p: DirectoryPerson): Promise<UserRow | null> {
+      const standing = { ldap_dn: p.dn, group_ids: JSON.stringify(p.groupIds), group_admin: p.admin ? 1 : 0 };
+      const existing = await byName(p.username);
+      if (existing) {
+        if (existing.disabled) return null;
+        if (existing.group_ids !== standing.group_ids || existing.group_admin !== standing.group_admin) {
+          await db.updateTable('users').set({ ...standing, update_time: now() }).where('id', '=', existing.id).execute();
+        }
+        return { ...existing, group_ids: standing.group_ids, group_admin: standing.group_admin };
+      }
+      const t = now();
+      const insert = (email: string | null) => db.insertInto('users').values({
+        username: p.username, email, realname: p.realname, comment: 'from LDAP', password_hash: noLocalPassword,
+        sysadmin: 0, disabled: 0, creation_time: t, update_time: t, ...standing,
+      }).onConflict((oc) => oc.column('username').doNothing()).execute();
+      // An address another account already has is left out rather than refusing the sign-in.
+      await insert(p.email || null).catch(() => insert(null));
+      const row = await byName(p.username);
+      return row && !row.disabled ? row : null;
+    },
 
     /**
      * A new password ends the user's console sessions (all but the one that made the change, named by its CSRF token),
@@ -74,4 +109,14 @@ export function createUserService(db: Db) {
 
 export type UserService = ReturnType<typeof createUserService>;
 
-export const principalOf = (u: UserRow): Principal => ({ kind: 'user', id: u.id, name: u.username, sysadmin: u.sysadmin === 1 });
+const groupIdsOf = (json: string): number[] => {
+  try {
+    const ids: unknown = JSON.parse(json);
+    return Array.isArray(ids) ? ids.filter((i): i is number => Number.isInteger(i)) : [];
+  } catch { return []; }
+};
+
+/** The principal a user row stands for: system admin by the flag, or while in the directory's admin group. */
+export const principalOf = (u: UserRow): Principal => ({
+  kind: 'user', id: u.id, name: u.username, sysadmin: u.sysadmin === 1 || u.group_admin === 1, groupIds: groupIdsOf(u.group_ids),
+});

@@ -3,6 +3,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import { now, type Db } from '../db/database.ts';
 import { chunks } from '../db/chunks.ts';
 import type { Database } from '../db/schema.ts';
+import { membersOf } from '../db/membership.ts';
 import type { PullableProjects } from './access.ts';
 import { collectedBlob, lockDigests } from './blob-locks.ts';
 import { RegistryError } from './errors.ts';
@@ -321,7 +322,7 @@ export function createRegistryStore(db: Db) {
         q = q.where((eb) => eb.or([
           ...(publicProjects ? [eb('repositories.project_id', 'in', eb.selectFrom('projects').select('projects.id').where('projects.public', '=', 1))] : []),
           ...(member ? [eb('repositories.project_id', 'in', eb.selectFrom('members').select('members.project_id')
-            .where('members.entity_type', '=', 'u').where('members.entity_id', '=', member.userId).where('members.role', 'in', member.roles))] : []),
+            .where((m) => membersOf(m, member)).where('members.role', 'in', member.roles))] : []),
           ...(projectIds?.length ? [eb('repositories.project_id', 'in', projectIds)] : []),
           sql<boolean>`1 = 0`,
         ]));

@@ -24,6 +24,7 @@ import * as webhooks from './migrations/0017-webhooks.ts';
 import * as immutableTagRules from './migrations/0018-immutable-tag-rules.ts';
 import * as auditPurge from './migrations/0020-audit-purge.ts';
 import * as retention from './migrations/0019-retention.ts';
+import * as userGroups from './migrations/0022-user-groups.ts';
 import * as scanners from './migrations/0023-scanners.ts';
 import * as scanReports from './migrations/0024-scan-reports.ts';
 
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0018-immutable-tag-rules': immutableTagRules,
   '0020-audit-purge': auditPurge,
   '0019-retention': retention,
+  '0022-user-groups': userGroups,
   '0023-scanners': scanners,
   '0024-scan-reports': scanReports,
 };
@@ -140,7 +142,11 @@ function cachePreparedStatements(file: SQLite.Database) {
 
 /** Brings the schema up to date; on Postgres the bookkeeping tables live in the same schema as the data. */
 export async function migrate(db: Db, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Slices number their migrations as they start and land in another order (0022 after 0023): a database that has
+  // the later ones takes an earlier one that arrives after them.
+  const migrator = new Migrator({
+    db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await underSchemaLock(db, () => migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);

@@ -10,6 +10,11 @@ export interface UsersTable {
   password_hash: string;
   sysadmin: number;
   disabled: number;
+  /** The user's DN in LDAP when they sign in there (migration 0022), else null. */
+  ldap_dn: Generated<string | null>;
+  /** The user groups (ids, JSON) and admin-group standing their last sign-in through a directory found. */
+  group_ids: Generated<string>;
+  group_admin: Generated<number>;
   creation_time: string;
   update_time: string;
 }
@@ -197,6 +202,7 @@ export interface Database {
   retention_policies: import('../retention/tables.ts').RetentionPoliciesTable;
   retention_executions: import('../retention/tables.ts').RetentionExecutionsTable;
   retention_tasks: import('../retention/tables.ts').RetentionTasksTable;
+  user_groups: import('../auth/user-groups-table.ts').UserGroupsTable;
   scanner_registrations: import('../scanning/tables.ts').ScannerRegistrationsTable;
   project_scanners: import('../scanning/tables.ts').ProjectScannersTable;
   scan_reports: import('../scanning/tables.ts').ScanReportsTable;

@@ -118,7 +118,7 @@ describe.each(engines)('system configuration and read-only mode on %s', (engine)
 
   it.each([
     // Harbor's modes that Wharf cannot sign anyone in with yet: refused, not stored.
-    [{ auth_mode: 'ldap_auth' }, 'auth_mode: ldap_auth is not available yet: Wharf signs users in from its own database only (db_auth)'],
+    [{ auth_mode: 'uaa_auth' }, 'auth_mode: uaa_auth is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)'],
     [{ auth_mode: 'oidc_auth' }, 'auth_mode: oidc_auth is not available yet'],
     [{ auth_mode: 'foo' }, 'auth_mode'],
     [{ skip_audit_log_database: true }, 'skip_audit_log_database: audit_log_forward_endpoint must be set first'],

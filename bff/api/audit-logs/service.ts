@@ -34,7 +34,7 @@ export function createAuditLogService(deps: { db: Db }) {
      */
     async scopeOf(p: Principal): Promise<AuditScope> {
       if (systemAllowed(p, 'audit-log', 'list')) return { kind: 'all' };
-      if (p.kind === 'user') return { kind: 'projects', ids: await store.projectsWithRole(p.id, rolesAllowing('log', 'list')) };
+      if (p.kind === 'user') return { kind: 'projects', ids: await store.projectsWithRole({ userId: p.id, groupIds: p.groupIds }, rolesAllowing('log', 'list')) };
       if (p.kind !== 'robot') return { kind: 'projects', ids: [] };
       const ids = robotProjects(p.permissions, { resource: 'log', action: 'list' });
       return ids === 'all' ? { kind: 'any-project' } : { kind: 'projects', ids };

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
+import { membersOf, type Member } from '../../db/membership.ts';
 import { badRequest } from '../errors.ts';
 import { queryTimeToIso, type Condition, type SortKey } from '../harbor-query.ts';
 
@@ -50,11 +51,11 @@ export function createAuditStore(db: Db) {
     },
 
     /** Project ids where a user's role is one of `roles`. */
-    async projectsWithRole(userId: number, roles: number[]): Promise<number[]> {
+    async projectsWithRole(member: Member, roles: number[]): Promise<number[]> {
       if (!roles.length) return [];
       const rows = await db.selectFrom('members').select('project_id')
-        .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('role', 'in', roles).execute();
-      return rows.map((r) => r.project_id);
+        .where((eb) => membersOf(eb, member)).where('role', 'in', roles).execute();
+      return [...new Set(rows.map((r) => r.project_id))];
     },
   };
 }

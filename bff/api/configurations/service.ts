@@ -15,6 +15,11 @@ export type ConfigurationsResponse = Record<string, Item | (typeof settingTable)
 /** The rules of the `configure` tag: Harbor's ConfigurationsResponse, and validated, audited updates. */
 export function createConfigurationsService(deps: { db: Db; box: SecretBox; settings: SettingsCache; audit: AuditSink }) {
   const store = createSettingsStore(deps.db);
+  /** Harbor's rule: the way users sign in changes only while admin is the only user (the others would be stranded). */
+  const mayChangeAuthMode = async () => {
+    const other = await deps.db.selectFrom('users').select('id').where('username', '!=', 'admin').limit(1).executeTakeFirst();
+    if (other) throw badRequest('the auth mode cannot be modified as new users have been inserted into database');
+  };
   return {
     /** `{key: {value, editable}}` for every setting but the secrets (Harbor omits them); `scan_all_policy` as the object itself. */
     async get(): Promise<ConfigurationsResponse> {
@@ -45,6 +50,7 @@ export function createConfigurationsService(deps: { db: Db; box: SecretBox; sett
         changes[key] = JSON.stringify(secret ? deps.box.seal(r.data as string) : r.data);
       }
       if (Object.keys(changes).length === 0) return;
+      if (changes.auth_mode !== undefined && JSON.parse(changes.auth_mode) !== (await readSettings(deps.db)).auth_mode) await mayChangeAuthMode();
       const next: Record<string, unknown> = { ...(await readSettings(deps.db)), ...Object.fromEntries(Object.keys(changes).map((k) => [k, JSON.parse(changes[k])])) };
       for (const name of settingNames) {
         const entry: Entry<z.ZodType> = settingTable[name];

@@ -35,7 +35,7 @@ function isJsonObject(v: string, values?: 'strings') {
  */
 export const settingTable = {
   auth_mode: entry(z.enum(['db_auth', 'ldap_auth', 'uaa_auth', 'http_auth', 'oidc_auth']), 'db_auth', {
-    unsupported: (v) => (v === 'db_auth' ? null : `${v} is not available yet: Wharf signs users in from its own database only (db_auth)`),
+    unsupported: (v) => (v === 'db_auth' || v === 'ldap_auth' ? null : `${v} is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)`),
   }),
   primary_auth_mode: entry(z.boolean(), false),
 

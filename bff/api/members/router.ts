@@ -6,19 +6,23 @@ import { parsePage, sendPage } from '../pagination.ts';
 import { authorizeProject } from '../project-guard.ts';
 import { parseWith, pathId } from '../request-body.ts';
 import { createMembersService } from './service.ts';
+import { ldapConfigOf } from '../ldap/config.ts';
 
 const roleId = z.number().int().min(1, 'role_id must be 1 to 5').max(5, 'role_id must be 1 to 5');
 const projectMember = z.object({
   role_id: roleId,
   member_user: z.object({ user_id: z.number().int().optional(), username: z.string().optional() }).optional(),
-  member_group: z.object({ id: z.number().int().optional(), group_name: z.string().optional() }).passthrough().optional(),
+  member_group: z.object({
+    id: z.number().int().optional(), group_name: z.string().max(255).optional(), group_type: z.number().int().optional(),
+    ldap_group_dn: z.string().max(4096).optional(),
+  }).passthrough().optional(),
 });
 const roleRequest = z.object({ role_id: roleId });
 
 /** The `member` tag: who belongs to a project and with which role, guarded by the matrix's `member` resource. */
 export function createMembersRouter(deps: ApiDeps): Router {
   const router = Router();
-  const service = createMembersService(deps);
+  const service = createMembersService({ ...deps, ldapConfig: async () => ldapConfigOf(await deps.settings.get(), deps.box) });
   const base = '/projects/:project_name_or_id/members';
 
   router.get(base, async (req, res, next) => {
@@ -36,12 +40,10 @@ export function createMembersRouter(deps: ApiDeps): Router {
       const { project } = await authorizeProject(deps, req, req.params.project_name_or_id, 'member', 'create');
       const body = parseWith(projectMember, req.body);
       const user = body.member_user;
-      if (!user || (user.user_id === undefined && !user.username)) {
-        // No user groups exist yet (no LDAP or OIDC), so a group member can only be unknown.
-        if (body.member_group) throw notFound(`user group ${body.member_group.id ?? body.member_group.group_name ?? ''} not found`);
-        throw badRequest('member_user with user_id or username is required');
-      }
-      const id = await service.addUser(req.principal!, project, user, body.role_id);
+      let id: number;
+      if (user && (user.user_id !== undefined || user.username)) id = await service.addUser(req.principal!, project, user, body.role_id);
+      else if (body.member_group) id = await service.addGroup(req.principal!, project, body.member_group, body.role_id);
+      else throw badRequest('member_user with user_id or username, or member_group, is required');
       res.status(201).location(`${req.baseUrl}${req.path.replace(/\/+$/, '')}/${id}`).end();
     } catch (e) { next(e); }
   });

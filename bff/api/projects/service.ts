@@ -91,7 +91,7 @@ export function createProjectService(deps: Pick<ApiDeps, 'db' | 'audit' | 'users
     const [metadata, allowlists, roleOf] = await Promise.all([
       store.metadataOf(ids),
       store.allowlists.ofProjects(ids),
-      principal.kind === 'user' ? store.rolesOf(principal.id, ids) : Promise.resolve(new Map<number, number>()),
+      principal.kind === 'user' ? store.rolesOf({ userId: principal.id, groupIds: principal.groupIds }, ids) : Promise.resolve(new Map<number, number>()),
     ]);
     return rows.map((r) => toProject(r, metadata.get(r.id) ?? {}, allowlists.get(r.id), roleOf.get(r.id), principal));
   }

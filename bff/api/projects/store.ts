@@ -2,7 +2,8 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { now, type Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
-import { roles } from '../../auth/policy.ts';
+import { roles, strongestRole } from '../../auth/policy.ts';
+import { membersOf, type Member } from '../../db/membership.ts';
 import { badRequest } from '../errors.ts';
 import { queryTimeToIso, type Condition, type SortKey } from '../harbor-query.ts';
 import { createQuotaStore, unlimited } from '../quotas/store.ts';
@@ -105,12 +106,14 @@ export function createProjectStore(db: Db) {
       return out;
     },
 
-    /** The user's member role in each of several projects. */
-    async rolesOf(userId: number, ids: number[]): Promise<Map<number, number>> {
+    /** The user's member role in each of several projects (the highest, when their groups are members too). */
+    async rolesOf(member: Member, ids: number[]): Promise<Map<number, number>> {
       if (!ids.length) return new Map();
       const rows = await db.selectFrom('members').select(['project_id', 'role'])
-        .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('project_id', 'in', ids).execute();
-      return new Map(rows.map((r) => [r.project_id, r.role]));
+        .where((eb) => membersOf(eb, member)).where('project_id', 'in', ids).execute();
+      const held = new Map<number, number[]>();
+      for (const r of rows) held.set(r.project_id, [...(held.get(r.project_id) ?? []), r.role]);
+      return new Map([...held].map(([id, roles]) => [id, strongestRole(roles)!]));
     },
 
     /**

@@ -1,5 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { membersOf, type Member } from '../../db/membership.ts';
 import { anonymous, robotProjects, type Principal } from '../../auth/policy.ts';
 
 /**
@@ -8,11 +9,11 @@ import { anonymous, robotProjects, type Principal } from '../../auth/policy.ts';
  */
 export type ProjectVisibility =
   | { all: true }
-  | { all: false; publicProjects: boolean; memberUserId?: number; projectIds?: number[] };
+  | { all: false; publicProjects: boolean; member?: Member; projectIds?: number[] };
 
 export function visibilityOf(principal: Principal | undefined): ProjectVisibility {
   const p = principal ?? anonymous;
-  if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, memberUserId: p.id };
+  if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, member: { userId: p.id, groupIds: p.groupIds } };
   if (p.kind === 'robot') {
     const ids = robotProjects(p.permissions);
     return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };
@@ -25,10 +26,8 @@ export function visibleProjects(eb: ExpressionBuilder<Database, 'projects'>, v: 
   if (v.all) return sql<SqlBool>`1 = 1`;
   const any: Expression<SqlBool>[] = [];
   if (v.publicProjects) any.push(eb('projects.public', '=', 1));
-  if (v.memberUserId !== undefined) {
-    any.push(eb('projects.id', 'in', eb.selectFrom('members').select('members.project_id')
-      .where('members.entity_type', '=', 'u').where('members.entity_id', '=', v.memberUserId)));
-  }
+  const { member } = v;
+  if (member) any.push(eb('projects.id', 'in', eb.selectFrom('members').select('members.project_id').where((m) => membersOf(m, member))));
   if (v.projectIds?.length) any.push(eb('projects.id', 'in', v.projectIds));
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }

@@ -19,7 +19,7 @@ export const repositoryJson = (r: RepositoryRow) => ({
  * memberships (every role may list repositories) to a user; public ones to anonymous; a robot its granted projects.
  */
 export function visibilityOf(p: Principal): RepositoryVisibility {
-  if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, memberUserId: p.id };
+  if (p.kind === 'user') return p.sysadmin ? { all: true } : { all: false, publicProjects: true, member: { userId: p.id, groupIds: p.groupIds } };
   if (p.kind === 'anonymous') return { all: false, publicProjects: true };
   const ids = robotProjects(p.permissions, { resource: 'repository', action: 'list' });
   return ids === 'all' ? { all: true } : { all: false, publicProjects: false, projectIds: ids };

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kyse
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { containsIgnoringCase } from '../../db/sql-match.ts';
+import { membersOf, type Member } from '../../db/membership.ts';
 import { lockDigests } from '../../core/blob-locks.ts';
 import { dropUnheldPending } from '../../core/store.ts';
 import { badRequest } from '../errors.ts';
@@ -9,7 +10,7 @@ import { integerParam, maxId } from '../request-body.ts';
 import type { Condition, SortKey } from '../harbor-query.ts';
 
 /** Which projects' repositories a list may show: all (system admin), or public ones, a user's memberships, named ones. */
-export type RepositoryVisibility = { all: true } | { all: false; publicProjects: boolean; memberUserId?: number; projectIds?: number[] };
+export type RepositoryVisibility = { all: true } | { all: false; publicProjects: boolean; member?: Member; projectIds?: number[] };
 
 export const repositoryQueryKeys = ['name', 'project_id'] as const;
 const sortColumns = {
@@ -28,10 +29,8 @@ type ReposEb = ExpressionBuilder<Database, 'repositories'>;
 function visible(eb: ReposEb, v: Exclude<RepositoryVisibility, { all: true }>): Expression<SqlBool> {
   const any: Expression<SqlBool>[] = [];
   if (v.publicProjects) any.push(eb('repositories.project_id', 'in', eb.selectFrom('projects').select('id').where('public', '=', 1)));
-  if (v.memberUserId !== undefined) {
-    any.push(eb('repositories.project_id', 'in', eb.selectFrom('members').select('project_id')
-      .where('entity_type', '=', 'u').where('entity_id', '=', v.memberUserId)));
-  }
+  const { member } = v;
+  if (member) any.push(eb('repositories.project_id', 'in', eb.selectFrom('members').select('members.project_id').where((m) => membersOf(m, member))));
   if (v.projectIds?.length) any.push(eb('repositories.project_id', 'in', v.projectIds));
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`;
 }

@@ -50,6 +50,16 @@ export async function manifest(r: RepoRequest, reference: string, ensureRepo: ()
     return;
   }
   const { artifact, body } = await services.manifests.get(r.repo, reference);
+  // The project's pull policy: a GET of a vulnerable or unscanned image is refused (a HEAD only looks), scanners and
+  // Wharf's own replication exempt.
+  // Exemption is asked only of a refusal: most pulls meet no policy (its answer is cached), and pay nothing more.
+  if (req.method === 'GET' && services.pullGuard) {
+    try {
+      await services.pullGuard(r.repo.projectId, artifact);
+    } catch (e) {
+      if (!(await r.caller.can(r.name, 'scanner-pull'))) throw e;
+    }
+  }
   // setHeader, not res.set: Express passes a Content-Type through mime-types, which may append a charset.
   res.status(200).setHeader('Content-Type', artifact.manifest_media_type);
   res.set({

@@ -8,6 +8,9 @@ import { RegistryError } from './errors.ts';
  * What keeps online garbage collection and pushes apart. The one rule: a transaction that adds a reference to a
  * digest (a blob row, a repository link, an artifact's reference to a blob), or that decides a digest is unreferenced
  * and removes it, first takes that digest's lock. Removing a reference needs no lock: GC decides later, under it.
+ * A project's pending count of a blob (quota) goes when no repository of the project links it any more: that is
+ * decided under the exclusive lock too (unlinking, removing a repository, GC), or two repositories letting go at once
+ * would each see the other's link and leave the count behind.
  * Postgres: transaction-scoped advisory locks (two-key form, class `gcLockClass`, so no other advisory key collides)
  * on one of `buckets` keys per digest, so a manifest of 20,000 layers takes at most that many; writers share them (they
  * never wait for each other), GC takes them exclusively; always in ascending order, so two holders never deadlock.

@@ -5,7 +5,7 @@ import { chunks } from '../db/chunks.ts';
 import type { Database } from '../db/schema.ts';
 import { membersOf } from '../db/membership.ts';
 import type { PullableProjects } from './access.ts';
-import { collectedBlob, lockDigests } from './blob-locks.ts';
+import { collectedBlob, isPostgres, lockDigests } from './blob-locks.ts';
 import { RegistryError } from './errors.ts';
 
 export type Tx = Db | Transaction<Database>;
@@ -125,14 +125,17 @@ export function createRegistryStore(db: Db) {
 
     /**
      * Removes a repository that holds nothing (no artifact, blob link or upload): what a refused first push leaves.
-     * One statement, so a push that just linked something keeps its repository.
+     * On Postgres the row is locked first, which waits for writes naming it that are under way: the check then sees
+     * them, and the repository (with what they wrote) stays. A write that comes after finds it gone.
      */
-    dropIfEmpty: (repositoryId: number) =>
-      db.deleteFrom('repositories').where('id', '=', repositoryId)
+    dropIfEmpty: (repositoryId: number) => db.transaction().execute(async (tx) => {
+      if (isPostgres(tx)) await tx.selectFrom('repositories').select('id').where('id', '=', repositoryId).forUpdate().execute();
+      await tx.deleteFrom('repositories').where('id', '=', repositoryId)
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('artifacts').select(sql`1`.as('one')).where('artifacts.repository_id', '=', repositoryId))))
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('repository_blobs').select(sql`1`.as('one')).where('repository_blobs.repository_id', '=', repositoryId))))
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('uploads').select(sql`1`.as('one')).where('uploads.repository_id', '=', repositoryId))))
-        .execute(),
+        .execute();
+    }),
 
     findBlob: (digest: string) =>
       db.selectFrom('blobs').select(['digest', 'size', 'media_type']).where('digest', '=', digest).where('deleting', '=', 0).executeTakeFirst(),

@@ -8,6 +8,7 @@ import type { StorageDriver } from './storage/driver.ts';
 import type { RegistryStore } from './store.ts';
 import { allowAll, type WriteGuard } from './access.ts';
 import { withPin } from './blob-locks.ts';
+import { isForeignKeyViolation } from '../db/sql-match.ts';
 
 export type RepositoryRef = { id: number; projectId: number; name: string };
 
@@ -154,10 +155,20 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
   }
 
   return {
+    /**
+     * Starts an upload. A push the quota refused in a repository that held nothing else removes the repository: one
+     * starting there meanwhile makes it again, and `repo` then names the new one.
+     */
     async start(repo: RepositoryRef, principal: string, algorithm: DigestAlgorithm = 'sha256'): Promise<string> {
       const id = randomUUID();
       // The row first: a file without one (its insert refused on a full disk) would never be purged.
-      await store.createUpload({ id, repositoryId: repo.id, principal, algorithm });
+      try {
+        await store.createUpload({ id, repositoryId: repo.id, principal, algorithm });
+      } catch (e) {
+        if (!isForeignKeyViolation(e)) throw e;
+        repo.id = await store.ensureRepository(repo.projectId, repo.name);
+        await store.createUpload({ id, repositoryId: repo.id, principal, algorithm });
+      }
       await storage.createUpload(id);
       return id;
     },

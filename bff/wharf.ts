@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
-import { migrate, now, openDatabase, type Db } from './db/database.ts';
+import { holdStartLock, migrate, now, openDatabase, type Db } from './db/database.ts';
 import { createFilesystemDriver } from './core/storage/filesystem.ts';
 import { createS3Client, createS3Driver, parseS3Url } from './core/storage/s3.ts';
 import { createRegistryStore } from './core/store.ts';
@@ -111,6 +111,8 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     logger.warn({ dataDir: config.dataDir }, 'the data volume is (nearly) full: pushes answer 507 until space is freed');
   }
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.dbSchema });
+  // Replicas starting together take turns from here to the signing key: migrations and first rows are made once.
+  const startLock = await holdStartLock(config.databaseUrl, config.dbSchema);
   await migrate(db, config.databaseUrl ? config.dbSchema : undefined);
 
   const box = createSecretBox(loadMasterKey(config.dataDir, config.masterKey));
@@ -151,6 +153,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     },
   });
   const tokens = await createTokenService({ db, box, service, expirySeconds: async () => (await settings.get()).token_expiration * 60 });
+  await startLock.release();
   const access = createProjectAccess(db);
   // Replicas sharing a Redis share the count, so a guesser gains nothing by spreading attempts across them.
   const throttleRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : null;

@@ -70,7 +70,12 @@ export async function openDatabase(opts: DbOptions): Promise<Db> {
     });
     if (opts.schema) {
       const client = await pool.connect();
-      try { await client.query(`create schema if not exists ${opts.schema}`); } finally { client.release(); }
+      try {
+        await client.query(`create schema if not exists ${opts.schema}`);
+      } catch (e) {
+        // Two starting at once both find it missing; the one that loses the race finds it made (unique violation).
+        if ((e as { code?: string }).code !== '23505') throw e;
+      } finally { client.release(); }
     }
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
@@ -150,6 +155,26 @@ export async function migrate(db: Db, schema?: string): Promise<void> {
   const { error, results } = await underSchemaLock(db, () => migrator.migrateToLatest());
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`database migration failed${failed ? ` at ${failed.migrationName}` : ''}: ${String(error)}`);
+}
+
+/**
+ * Replicas of a new install starting at once on one Postgres: one at a time runs the migrations and makes the first
+ * start's rows (admin, library, the token signing key), so none fails on another's admin or signs with a key the
+ * others do not know. A session lock on a connection of its own, keyed by the schema; released by `release()`, or by
+ * Postgres when a process that failed to start exits. SQLite: one process owns the file; nothing to hold.
+ */
+export async function holdStartLock(databaseUrl: string | undefined, schema?: string): Promise<{ release(): Promise<void> }> {
+  if (!databaseUrl) return { release: async () => {} };
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const key = [schemaLockKey, schema ?? 'public'];
+  await client.query('select pg_advisory_lock($1, hashtext($2))', key);
+  return {
+    async release() {
+      await client.query('select pg_advisory_unlock($1, hashtext($2))', key).catch(() => {});
+      await client.end();
+    },
+  };
 }
 
 /** Drops a test schema (Postgres only). */

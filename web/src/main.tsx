@@ -47,6 +47,7 @@ const projectTabLoaders: Record<ProjectTab, Load> = {
 /** Each Administration page (paths.ts lists them): a page left out here fails the type check. */
 const adminPageLoaders: Record<AdminPage, Load> = {
   users: () => import('./pages/admin/users-page.tsx'),
+  groups: () => import('./pages/groups/groups-page.tsx'),
   robots: () => import('./pages/robots/system-robots-page.tsx'),
   registries: () => import('./pages/registries/registries-page.tsx'),
   replications: () => import('./pages/replication/replications-page.tsx'),

@@ -48,13 +48,19 @@ export const userSearchQuery = (part: string) =>
 
 export const useUserSearch = (part: string) => useQuery({ ...userSearchQuery(part), enabled: part.length > 0 });
 
-/** Harbor's ProjectMember for a user. */
-export const memberCreationSchema = z.object({ username: z.string().min(1), role_id: z.number().int().min(1).max(5) });
+/** Harbor's ProjectMember: a user by username, or an LDAP group by its DN (added to the user groups when new). */
+export const memberCreationSchema = z.union([
+  z.object({ username: z.string().min(1), role_id: z.number().int().min(1).max(5) }),
+  z.object({ ldap_group_dn: z.string().trim().min(1), role_id: z.number().int().min(1).max(5) }),
+]);
 export type MemberCreation = z.infer<typeof memberCreationSchema>;
 
 export const addMember = (projectId: number, m: MemberCreation) => {
-  const { username, role_id } = memberCreationSchema.parse(m);
-  return api.send('POST', `/api/v2.0/projects/${projectId}/members`, { role_id, member_user: { username } });
+  const parsed = memberCreationSchema.parse(m);
+  const member = 'username' in parsed
+    ? { member_user: { username: parsed.username } }
+    : { member_group: { group_type: 1, ldap_group_dn: parsed.ldap_group_dn } };
+  return api.send('POST', `/api/v2.0/projects/${projectId}/members`, { role_id: parsed.role_id, ...member });
 };
 
 export const setMemberRole = (projectId: number, memberId: number, roleId: number) =>

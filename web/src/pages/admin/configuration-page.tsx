@@ -10,6 +10,7 @@ import { StorageLimitInput } from '../../components/storage-limit-input.tsx';
 import { storageDraftBytes, toStorageDraft, type StorageDraft } from '../../components/storage-limit.ts';
 import { withCurrent } from '../../components/with-current.ts';
 import { SystemCveAllowlist } from './system-cve-allowlist.tsx';
+import { usePingLdap, type LdapPingSettings } from '../../api/user-groups.ts';
 
 type Kind = 'boolean' | 'number' | 'choice' | 'storage' | 'banner' | 'text' | 'secret' | 'schedule';
 type Setting = { key: string; kind: Kind; choices?: string[]; unit?: 'days' | 'minutes' | 'seconds' };
@@ -23,7 +24,7 @@ const flags = (...keys: string[]): Setting[] => keys.map((key) => ({ key, kind: 
  * type of its value, so a new server setting is never hidden. Groups of features still to come say so in their hint.
  */
 const groups: { id: string; settings: Setting[] }[] = [
-  { id: 'authentication', settings: [{ key: 'auth_mode', kind: 'choice', choices: ['db_auth'] }, ...flags('primary_auth_mode', 'self_registration')] },
+  { id: 'authentication', settings: [{ key: 'auth_mode', kind: 'choice', choices: ['db_auth', 'ldap_auth'] }, ...flags('primary_auth_mode', 'self_registration')] },
   {
     id: 'projects', settings: [
       { key: 'project_creation_restriction', kind: 'choice', choices: ['everyone', 'adminonly'] },
@@ -152,6 +153,7 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
                 changed={s.key in changes} />
             ))}
           </div>
+          {g.id === 'ldap' && <LdapPing draft={draft} />}
         </fieldset>
       ))}
       <ErrorMessage error={update.error} />
@@ -167,6 +169,30 @@ function SettingsForm({ config, saved, onSaved: setSaved }: { config: Configurat
 }
 
 const inputClass = `${baseInputClass} disabled:bg-slate-100 dark:disabled:bg-slate-900`;
+
+/** "Test LDAP server": the form's LDAP settings as they stand, saved or not (the search password, left empty, is the stored one). */
+function LdapPing({ draft }: { draft: Record<string, Draft> }) {
+  const { t } = useTranslation();
+  const ping = usePingLdap();
+  const str = (k: string) => (typeof draft[k] === 'string' ? (draft[k] as string) : undefined);
+  const num = (k: string) => (str(k)?.trim() && Number.isFinite(Number(str(k))) ? Number(str(k)) : undefined);
+  const settings: LdapPingSettings = {
+    ldap_url: str('ldap_url'), ldap_search_dn: str('ldap_search_dn'), ldap_base_dn: str('ldap_base_dn'), ldap_filter: str('ldap_filter'),
+    ldap_uid: str('ldap_uid'), ldap_scope: num('ldap_scope'), ldap_connection_timeout: num('ldap_timeout'),
+    ldap_verify_cert: typeof draft.ldap_verify_cert === 'boolean' ? draft.ldap_verify_cert : undefined,
+    ...(str('ldap_search_password') ? { ldap_search_password: str('ldap_search_password') } : {}),
+  };
+  const result = ping.data;
+  return (
+    <div className="mt-4 flex flex-wrap items-center gap-3">
+      <Button variant="secondary" disabled={ping.isPending} onClick={() => ping.mutate(settings)}>{t('admin.config.ldapPing')}</Button>
+      <p role="status" className={`text-sm ${result && !result.success ? 'text-red-700 dark:text-red-300' : 'text-emerald-800 dark:text-emerald-300'}`}>
+        {ping.isPending ? t('admin.config.ldapPing.pending') : result ? t(result.success ? 'admin.config.ldapPing.ok' : 'admin.config.ldapPing.failed', { message: result.message }) : ''}
+      </p>
+      <ErrorMessage error={ping.error} />
+    </div>
+  );
+}
 
 /** One setting: its control, what it means, and "fixed by the deployment" when the API may not change it. */
 function SettingField({ setting: s, editable, value, onChange, changed }: {

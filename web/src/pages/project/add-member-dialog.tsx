@@ -5,33 +5,52 @@ import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field, inputClass } from '../../components/field.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
 
-/** Adds a user with a role; usernames are suggested from Harbor's user search as the user types. */
+/**
+ * Adds a user or an LDAP group with a role; usernames are suggested from Harbor's user search as the user types, a
+ * group is named by its DN (the server checks it with the directory).
+ */
 export function AddMemberDialog({ open, projectId, onClose }: { open: boolean; projectId: number; onClose: () => void }) {
   const { t } = useTranslation();
   const id = useId();
   const add = useAddMember(projectId);
+  const [kind, setKind] = useState<'user' | 'group'>('user');
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<number>(3);
   const [tried, setTried] = useState(false);
   // The search waits for a pause in typing.
   const part = useDebounced(username.trim(), 200);
-  const suggestions = useUserSearch(open ? part : '');
+  const suggestions = useUserSearch(open && kind === 'user' ? part : '');
 
-  const close = () => { setUsername(''); setRole(3); setTried(false); add.reset(); onClose(); };
-  const missing = tried && username.trim() === '' ? t('project.members.usernameRequired') : null;
+  const close = () => { setKind('user'); setUsername(''); setRole(3); setTried(false); add.reset(); onClose(); };
+  const missing = tried && username.trim() === '' ? t(kind === 'user' ? 'project.members.usernameRequired' : 'project.members.groupDnRequired') : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
-    if (username.trim() === '') return;
-    add.mutate({ username: username.trim(), role_id: role }, { onSuccess: close });
+    const name = username.trim();
+    if (name === '') return;
+    add.mutate(kind === 'user' ? { username: name, role_id: role } : { ldap_group_dn: name, role_id: role }, { onSuccess: close });
   };
 
   return (
     <Dialog open={open} title={t('project.members.addTitle')} onClose={close}>
       <form onSubmit={submit} noValidate>
-        <Field label={t('project.members.username')} list={`${id}-suggestions`} autoComplete="off" autoFocus value={username}
-          onChange={(e) => { setUsername(e.target.value); add.reset(); }} error={missing} hint={t('project.members.usernameHint')} />
+        <fieldset className="mb-3">
+          <legend className="text-sm font-medium">{t('project.members.kind')}</legend>
+          <div className="mt-1 flex gap-4 text-sm">
+            {(['user', 'group'] as const).map((k) => (
+              <label key={k} className="flex items-center gap-1.5">
+                <input type="radio" name={`${id}-kind`} checked={kind === k} onChange={() => { setKind(k); setUsername(''); setTried(false); add.reset(); }} />
+                {t(k === 'user' ? 'project.members.user' : 'project.members.ldapGroup')}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {kind === 'user'
+          ? <Field label={t('project.members.username')} list={`${id}-suggestions`} autoComplete="off" autoFocus value={username}
+            onChange={(e) => { setUsername(e.target.value); add.reset(); }} error={missing} hint={t('project.members.usernameHint')} />
+          : <Field label={t('project.members.groupDn')} autoComplete="off" value={username} placeholder="cn=developers,ou=groups,dc=example,dc=com"
+            onChange={(e) => { setUsername(e.target.value); add.reset(); }} error={missing} hint={t('project.members.groupDnHint')} />}
         <datalist id={`${id}-suggestions`} data-testid="user-suggestions">
           {suggestions.data?.items.map((u) => <option key={u.user_id} value={u.username} />)}
         </datalist>

@@ -59,6 +59,8 @@ import { createGc } from './gc/gc.ts';
 import { createAuditPurge } from './audit/purge.ts';
 import { createRetention } from './retention/retention.ts';
 import { createScanning } from './scanning/scanning.ts';
+import { createPullPolicy } from './scanning/pull-policy.ts';
+import { createScanAll } from './scanning/scan-all.ts';
 import { createArtifactService } from './api/artifacts/service.ts';
 import { createArtifactStore } from './api/artifacts/store.ts';
 import { createLabelStore } from './api/labels/store.ts';
@@ -168,7 +170,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
 
   const coreApp = createRegistryApp({
     // The proxy caches need the registry endpoints, made below; the core asks for them only once requests arrive.
-    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) }, foreground },
+    services: { store, storage, uploads, manifests, pulls, audit: audit.sink, guard, events, proxies: { of: (project) => proxies.of(project) }, foreground, pullGuard: createPullPolicy(db) },
     authorizer,
     externalUrl: config.externalUrl,
     service,
@@ -222,11 +224,12 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   let internalUrl = '';
   const scanning = createScanning({
     db, jobs, box, logger, artifactEvents: events,
-    pullToken: async (repository) => (await tokens.issue(`user:${adminRow!.id}`, [{ type: 'repository', name: repository, actions: ['pull'] }])).token,
+    pullToken: async (repository) => (await tokens.issue(`user:${adminRow!.id}`, [{ type: 'repository', name: repository, actions: ['pull', 'scanner-pull'] }])).token,
     registryUrl: () => config.externalUrl ?? selfUrl ?? internalUrl,
     internalUrl: () => internalUrl,
   });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe, scanning };
+  const scanAll = createScanAll({ db, jobs, scanning });
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe, scanning, scanAll };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

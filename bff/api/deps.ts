@@ -18,6 +18,7 @@ import type { Webhooks } from './webhooks/webhooks.ts';
 import type { ImmutableTags } from './immutable/immutable-tags.ts';
 import type { Retention } from '../retention/retention.ts';
 import type { Scanning } from '../scanning/scanning.ts';
+import type { ScanAll } from '../scanning/scan-all.ts';
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {
@@ -57,4 +58,6 @@ export type ApiDeps = {
   retention: Retention;
   /** Vulnerability scans through the projects' scanners (IMAGE_SCAN jobs), their reports and overviews. */
   scanning: Scanning;
+  /** "Scan all": its job type, history and schedule. */
+  scanAll: ScanAll;
 };

@@ -28,6 +28,7 @@ import { createReplicationRouter } from './replication/router.ts';
 import { createGcRouter } from './gc/router.ts';
 import { createPurgeRouter } from './purge/router.ts';
 import { createRetentionRouter } from './retention/router.ts';
+import { createScanAllRouter } from './scan-all/router.ts';
 import { createLdapRouter } from './ldap/router.ts';
 import { createUserGroupsRouter } from './usergroups/router.ts';
 
@@ -59,6 +60,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   api.use(createGcRouter(deps));
   api.use(createPurgeRouter(deps));
   api.use(createRetentionRouter(deps));
+  api.use(createScanAllRouter(deps));
   api.use(createLdapRouter(deps));
   api.use(createUserGroupsRouter(deps));
   api.use(createJobserviceRouter(deps));

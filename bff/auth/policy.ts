@@ -171,5 +171,7 @@ export function registryActionAllowed(principal: Principal, standing: ProjectSta
   if (action === 'pull') return allowed(principal, standing, 'repository', 'pull');
   if (action === 'push') return allowed(principal, standing, 'repository', 'push');
   if (action === 'delete') return allowed(principal, standing, 'repository', 'delete');
+  // Exempt from pull policies: robots granted it (a scanner's), never a user, system admins included.
+  if (action === 'scanner-pull') return principal.kind === 'robot' && allowed(principal, standing, 'repository', 'scanner-pull');
   return false;
 }

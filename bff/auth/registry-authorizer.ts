@@ -57,7 +57,11 @@ export function createRegistryAuthorizer(deps: { principals: Principals; tokens:
         // What the token was issued for, and still what the policy allows now: a member removed since, or a project
         // made private, loses the rights at once, not when the token expires.
         async can(repository, action) {
-          return claims.access.some((a) => a.type === 'repository' && a.name === repository && (a.actions.includes(action) || a.actions.includes('*')))
+          const granted = (a: { type: string; name: string; actions: string[] }) => a.type === 'repository' && a.name === repository;
+          // Exemption from pull policies is the token's alone: only Wharf mints it (for its scanner and its own jobs),
+          // and /service/token grants it only to robots granted scanner-pull; never by `*`.
+          if (action === 'scanner-pull') return claims.access.some((a) => granted(a) && a.actions.includes('scanner-pull'));
+          return claims.access.some((a) => granted(a) && (a.actions.includes(action) || a.actions.includes('*')))
             && access.registryAllowed(principal, repository, action);
         },
         readable: (repository) => access.registryAllowed(principal, repository, 'pull'),

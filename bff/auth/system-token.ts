@@ -13,7 +13,9 @@ export function createSystemTokens(tokens: TokenService, subject: string) {
     const key = [...scopes].sort().join(' ');
     const hit = held.get(key);
     if (hit && hit.until > Date.now()) return hit.token;
-    const access = parseScopes(scopes).map((s) => ({ ...s, actions: s.actions.flatMap((a) => (a === '*' && s.type === 'repository' ? ['pull', 'push', 'delete'] : [a])) }));
+    // Wharf's own jobs pull exempt from the projects' pull policies (`scanner-pull`), as Harbor's replication does.
+    const expand = (a: string) => (a === '*' ? ['pull', 'push', 'delete', 'scanner-pull'] : a === 'pull' ? ['pull', 'scanner-pull'] : [a]);
+    const access = parseScopes(scopes).map((s) => ({ ...s, actions: s.type === 'repository' ? s.actions.flatMap(expand) : s.actions }));
     const { token, expiresIn } = await tokens.issue(subject, access);
     if (held.size > 1000) held.clear();
     held.set(key, { token, until: Date.now() + Math.min(300, expiresIn - 30) * 1000 });

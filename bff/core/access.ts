@@ -4,7 +4,8 @@ import type { Tx } from './store.ts';
  * What the core asks of auth, injected by main.ts so the core knows nothing of users, sessions or roles.
  * `authenticate` turns an Authorization header into a caller (or throws a 401 RegistryError for bad credentials).
  */
-export type RegistryAction = 'pull' | 'push' | 'delete';
+/** `scanner-pull`: the caller is exempt from pull policies (a scanner, Wharf's own replication), as in Harbor. */
+export type RegistryAction = 'pull' | 'push' | 'delete' | 'scanner-pull';
 
 export interface Caller {
   /** Username, robot name, or 'anonymous'. */
@@ -59,6 +60,12 @@ export type ImmutableTest = (repository: string, tag: string) => boolean;
  * no refused push, since the caller asks again for exactly what it needs, so it is not reported as the quota exceeded.
  */
 export type QuotaAdd = { blobs?: { digest: string; size: number }[]; bytes?: number; ahead?: boolean };
+
+/**
+ * Asked before a manifest GET answers (not for callers exempt by `scanner-pull`): throws a RegistryError (412
+ * PROJECTPOLICYVIOLATION) when the project's policy forbids pulling this artifact (vulnerable or not scanned).
+ */
+export type PullGuard = (projectId: number, artifact: { id: number; digest: string }) => Promise<void>;
 
 export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: async () => {}, immutableTags: async () => null };
 

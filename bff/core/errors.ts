@@ -18,6 +18,8 @@ export const ociCodes = {
   TOOMANYREQUESTS: 429,
   RANGE_INVALID: 416,
   PRECONDITION: 412,
+  /** Harbor's code for a pull its project's policy refuses (a vulnerable or unscanned image). */
+  PROJECTPOLICYVIOLATION: 412,
   UNKNOWN: 500,
   /** distribution's code for a registry that cannot answer now (a proxy cache whose upstream is down). */
   UNAVAILABLE: 503,

@@ -206,4 +206,5 @@ export interface Database {
   scanner_registrations: import('../scanning/tables.ts').ScannerRegistrationsTable;
   project_scanners: import('../scanning/tables.ts').ProjectScannersTable;
   scan_reports: import('../scanning/tables.ts').ScanReportsTable;
+  scan_all_runs: import('../scanning/tables.ts').ScanAllRunsTable;
 }

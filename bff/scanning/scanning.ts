@@ -131,14 +131,17 @@ export function createScanning(deps: {
   const scanning = {
     registrationFor,
 
-    /** Starts a scan of the artifact (replacing its last report); answers the report id, or undefined without a scanner. */
-    async scan(a: ScanTarget): Promise<string | undefined> {
+    /**
+     * Starts a scan of the artifact (replacing its last report), for a "scan all" run when `executionId` names one;
+     * answers the report id, or undefined when its project has no scanner.
+     */
+    async scan(a: ScanTarget, executionId: number | null = null): Promise<string | undefined> {
       const reg = await registrationFor(a.projectId);
       if (!reg) return undefined;
       const uuid = randomUUID();
       const values = {
         uuid, registration_uuid: reg.uuid, status: 'Pending' as const, job_id: null, scan_request_id: null, scanner: null, report: null,
-        severity: 'None', total: 0, fixable: 0, counts: '{}', log: '', start_time: now(), end_time: null,
+        severity: 'None', total: 0, fixable: 0, counts: '{}', log: '', start_time: now(), end_time: null, execution_id: executionId,
       };
       const { id } = await db.insertInto('scan_reports').values({ artifact_id: a.id, mime_type: vulnerabilityMime, ...values })
         .onConflict((oc) => oc.columns(['artifact_id', 'mime_type']).doUpdateSet(values)).returning('id').executeTakeFirstOrThrow();

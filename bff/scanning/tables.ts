@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RunsTable } from '../jobs/runs/tables.ts';
 
 /** Scanning's tables (migration 0023). Times are ISO-8601 UTC strings, as everywhere. */
 export interface ScannerRegistrationsTable {
@@ -53,4 +54,11 @@ export interface ScanReportsTable {
   log: string;
   start_time: string;
   end_time: string | null;
+  /** The "scan all" run that asked for this scan, if one did. */
+  execution_id: Generated<number | null>;
+}
+
+/** The history of "scan all" runs (Harbor's scanAll executions): the shared run columns and the scans it asked for. */
+export interface ScanAllRunsTable extends RunsTable {
+  requested: Generated<number>;
 }

@@ -166,7 +166,7 @@ describe.each(engines)('the project API on %s', (engine) => {
     expect((await errorOf(badValue)).message).toBe('metadata auto_scan must be "true" or "false"');
     expect((await api(path, { method: 'POST', auth: alice, body: { auto_sbom_generation: true } })).status).toBe(400);
     // A pull guard that nothing enforces yet is refused rather than stored and ignored.
-    expect((await api(path, { method: 'POST', auth: alice, body: { prevent_vul: 'true' } })).status).toBe(400);
+    expect((await api(path, { method: 'POST', auth: alice, body: { enable_content_trust: 'true' } })).status).toBe(400);
   });
 
   it('makes a project public through updateProject, so an outsider then sees it', async () => {

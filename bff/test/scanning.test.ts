@@ -110,6 +110,35 @@ describe.each(engines)('vulnerability scanning through a pluggable scanner on %s
     expect(await (await call('/projects/garbage/repositories/app/artifacts/v1/additions/vulnerabilities')).json()).toEqual({});
   });
 
+  it('prevents pulls of unscanned and vulnerable images (prevent_vul, severity), minus the CVE allowlist; the scanner still pulls', async () => {
+    await addProject(s, 'guarded');
+    expect((await call('/projects/guarded', { method: 'PUT', json: { metadata: { prevent_vul: 'true', severity: 'high' } } })).status).toBe(200);
+    await client(s).pushImage('guarded/app', 'v1');
+    const pull = (method = 'GET') => client(s).call('/v2/guarded/app/manifests/v1', { method, headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const refusal = async () => {
+      const r = await pull();
+      return r.status === 412 ? ((await r.json()) as { errors: { code: string; message: string }[] }).errors[0] : undefined;
+    };
+    expect(await eventually(refusal, 10_000, 'the policy in force')).toEqual({
+      code: 'PROJECTPOLICYVIOLATION',
+      message: 'current image without vulnerability scanning cannot be pulled due to configured policy in \'Prevent images with vulnerability severity of "High" or higher from running.\' To continue with pull, please contact your project administrator for help.',
+    });
+    expect((await pull('HEAD')).status).toBe(200); // a HEAD only looks
+    seen.pulled = 0;
+    expect((await call('/projects/guarded/repositories/app/artifacts/v1/scan', { method: 'POST' })).status).toBe(202);
+    expect((await finished('guarded', 'app', 'v1')).scan_status).toBe('Success');
+    expect(seen.pulled).toBe(200); // the scanner is exempt
+    // Critical and High count, Low does not.
+    expect((await refusal())?.message).toMatch(/^current image with "2 vulnerabilities" cannot be pulled .* through configuring the CVE allowlist\.$/);
+    expect((await call('/projects/guarded', { method: 'PUT', json: { cve_allowlist: { items: [{ cve_id: 'CVE-2024-0001' }] } } })).status).toBe(200);
+    await eventually(async () => (await refusal())?.message.includes('"1 vulnerabilities"'), 10_000, 'one CVE allowed');
+    expect((await call('/projects/guarded', { method: 'PUT', json: { cve_allowlist: { items: [{ cve_id: 'CVE-2024-0001' }, { cve_id: 'CVE-2024-0002' }] } } })).status).toBe(200);
+    await eventually(async () => (await pull()).status === 200, 10_000, 'the pull allowed');
+    // An expired allowlist exempts nothing.
+    expect((await call('/projects/guarded', { method: 'PUT', json: { cve_allowlist: { items: [{ cve_id: 'CVE-2024-0001' }, { cve_id: 'CVE-2024-0002' }], expires_at: 1_000_000_000 } } })).status).toBe(200);
+    await eventually(async () => (await refusal())?.message.includes('"2 vulnerabilities"'), 10_000, 'the expired list ignored');
+  });
+
   it('stops a scan whose report never comes', async () => {
     await client(s).pushImage('slow/app', 'v1');
     expect((await call('/projects/slow/repositories/app/artifacts/v1/scan', { method: 'POST' })).status).toBe(202);

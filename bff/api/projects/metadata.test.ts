@@ -46,7 +46,7 @@ describe('project metadata', () => {
   });
 
   it('refuses to turn on a pull guard Wharf does not enforce yet, naming why, and stores it off', () => {
-    const reasons = { prevent_vul: 'does not block vulnerable images', enable_content_trust: 'Notary', enable_content_trust_cosign: 'cosign' };
+    const reasons = { enable_content_trust: 'Notary', enable_content_trust_cosign: 'cosign' };
     for (const [key, why] of Object.entries(reasons)) {
       expect(() => normalizeMetadata({ [key]: 'true' })).toThrow(`metadata ${key} cannot be turned on yet`);
       expect(() => normalizeMetadata({ [key]: '1' })).toThrow(why);
@@ -54,7 +54,11 @@ describe('project metadata', () => {
     }
   });
 
-  it('stores the on-push wishes auto_scan and auto_sbom_generation either way: no guard, work for the scanner to come', () => {
+  it('stores prevent_vul, which the pull policy enforces (bff/scanning/pull-policy.ts)', () => {
+    expect(normalizeMetadata({ prevent_vul: 'true', severity: 'High' })).toEqual({ prevent_vul: 'true', severity: 'high' });
+  });
+
+  it('stores the on-push wishes auto_scan and auto_sbom_generation either way: no guard, work for the scanner', () => {
     expect(normalizeMetadata({ auto_scan: 'true', auto_sbom_generation: '1' })).toEqual({ auto_scan: 'true', auto_sbom_generation: 'true' });
   });
 });

@@ -22,7 +22,6 @@ export const metadataKeys = [...switches, 'severity', 'retention_id', ...int32Ke
  * and carried out once SBOMs are generated.
  */
 const unenforced: Record<string, string> = {
-  prevent_vul: 'Wharf does not block vulnerable images on pull yet (no vulnerability scanner)',
   enable_content_trust: 'Wharf does not verify Notary signatures on pull',
   enable_content_trust_cosign: 'Wharf does not check cosign signatures on pull yet',
 };

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { AuditSink, Caller, WriteGuard } from '../access.ts';
+import type { AuditSink, Caller, WriteGuard, PullGuard } from '../access.ts';
 import type { ArtifactEventSink } from '../../events/artifact-events.ts';
 import type { ForegroundGauge } from '../foreground.ts';
 import type { ManifestService } from '../manifests.ts';
@@ -23,6 +23,8 @@ export type CoreServices = {
   proxies?: ProxyCaches;
   /** Counts clients' blob transfers, which background work yields to; none when not given. */
   foreground?: ForegroundGauge;
+  /** The projects' pull policies (prevent vulnerable images); none when not given. */
+  pullGuard?: PullGuard;
 };
 
 /** One request to a repository, after its caller is authorized for the action. */

@@ -5,7 +5,7 @@ import type { Jobs } from '../jobs.ts';
 import type { RunStatus, RunsTable } from './tables.ts';
 
 /** The tables that hold a system run's history (each beside its own counts). */
-export type RunTable = 'gc_runs' | 'purge_runs';
+export type RunTable = 'gc_runs' | 'purge_runs' | 'scan_all_runs';
 export type Run<T extends RunTable> = Selectable<Database[T]>;
 
 /** A unique-constraint violation on either engine (the `active` lock is taken). */

@@ -142,10 +142,10 @@ describe.each(engines)('Terraform provider: harbor_project against %s', (engine)
     expect(await read(ctx.tf.idOf(created.location))).toEqual(withoutQuota(config));
   });
 
-  it('answers deployment_security, which turns the pull guard prevent_vul on, with a 400 that names why, and creates nothing', async () => {
-    const guarded = await ctx.tf.send('POST', '/projects', projectBody({ ...defaults, name: 'tf-guarded', deployment_security: 'high' }));
-    expect(guarded.status).toBe(400);
-    expect((guarded.json as { errors: { message: string }[] }).errors[0].message).toMatch(/^metadata prevent_vul cannot be turned on yet: /);
-    expect((await ctx.tf.send('GET', '/projects/tf-guarded')).status).toBe(404);
+  it('creates a project with deployment_security (the pull guard prevent_vul with its severity) and reads it back', async () => {
+    const config = { ...defaults, name: 'tf-guarded', deployment_security: 'high' };
+    const guarded = await ctx.tf.send('POST', '/projects', projectBody(config));
+    expect(guarded.status, guarded.text).toBe(201);
+    expect(await read(ctx.tf.idOf(guarded.location))).toEqual(withoutQuota(config));
   });
 });

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from './zod.ts';
 import { api } from './client.ts';
-import { artifactPath, refreshArtifact } from './artifacts.ts';
+import { artifactKeys, artifactPath, eachDigest, refreshArtifact } from './artifacts.ts';
 
 export const artifactLabelInput = z.object({ id: z.number().int().positive() });
 
@@ -25,5 +25,14 @@ export function useRemoveArtifactLabel(project: string, repo: string) {
   return useMutation({
     mutationFn: (v: { digest: string; labelId: number }) => removeArtifactLabel(project, repo, v.digest, v.labelId),
     onSuccess: (_, v) => refreshArtifact(qc, project, repo, v.digest),
+  });
+}
+
+/** Adds one label to several artifacts, going on past a refusal; the lists refresh once at the end. */
+export function useAddLabelToArtifacts(project: string, repo: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { digests: string[]; labelId: number }) => eachDigest(v.digests, (d) => addArtifactLabel(project, repo, d, v.labelId)),
+    onSettled: () => qc.invalidateQueries({ queryKey: artifactKeys.repository(project, repo) }),
   });
 }

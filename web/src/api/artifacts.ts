@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, harborQ, match, query } from './client.ts';
+import { z } from './zod.ts';
 import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
 import type { Label } from './labels.ts';
 import { repositoryKeys, repositoryPath } from './repositories.ts';
@@ -41,7 +42,8 @@ export type Artifact = {
   addition_links: Record<string, { href: string; absolute: boolean }>;
 };
 
-export type ArtifactListParams = PageParams & { tag?: string };
+/** `label`: only the artifacts carrying that label (its id). */
+export type ArtifactListParams = PageParams & { tag?: string; label?: number };
 
 /** Every artifact query of a repository sits under `repository(project, repo)`, so one invalidation refreshes them all. */
 export const artifactKeys = {
@@ -64,11 +66,11 @@ const withAll = { with_tag: true, with_label: true, with_accessory: true };
 // ---- list
 export const getArtifacts = (project: string, repo: string, p: ArtifactListParams) =>
   api.page<Artifact>(`${repositoryPath(project, repo)}/artifacts${query({
-    ...withAll, ...pageQuery(p), q: harborQ({ tags: match.fuzzy(p.tag) }),
+    ...withAll, ...pageQuery(p), q: harborQ({ tags: match.fuzzy(p.tag), labels: p.label ? match.allOf([p.label]) : undefined }),
   })}`);
 
 export const artifactsQuery = (project: string, repo: string, p: ArtifactListParams) =>
-  listQuery(artifactKeys.list(project, repo, p), () => getArtifacts(project, repo, p), ['tag']);
+  listQuery(artifactKeys.list(project, repo, p), () => getArtifacts(project, repo, p), ['tag', 'label']);
 
 export const useArtifacts = (project: string, repo: string, p: ArtifactListParams) => useQuery(artifactsQuery(project, repo, p));
 
@@ -120,6 +122,63 @@ export const forgetReference = (qc: QueryClient, project: string, repo: string, 
 
 // ---- delete
 export const deleteArtifact = (project: string, repo: string, digest: string) => api.send('DELETE', artifactPath(project, repo, digest));
+
+/** What a change to several artifacts did: those it changed, and each one it could not change with why. */
+export type BulkResult = { done: string[]; failed: { digest: string; error: unknown }[] };
+
+/** Runs `fn` on each digest in turn (one request at a time: a long selection does not flood the server). */
+export async function eachDigest(digests: string[], fn: (digest: string) => Promise<unknown>): Promise<BulkResult> {
+  const result: BulkResult = { done: [], failed: [] };
+  for (const digest of digests) {
+    try {
+      await fn(digest);
+      result.done.push(digest);
+    } catch (error) {
+      result.failed.push({ digest, error });
+    }
+  }
+  return result;
+}
+
+/** Deletes several artifacts of a repository, going on past a refusal; the lists refresh once at the end. */
+export function useDeleteArtifacts(project: string, repo: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (digests: string[]) => eachDigest(digests, (d) => deleteArtifact(project, repo, d)),
+    onSettled: () => Promise.all([
+      qc.invalidateQueries({ queryKey: artifactKeys.repository(project, repo) }),
+      qc.invalidateQueries({ queryKey: repositoryKeys.all }),
+      qc.invalidateQueries({ queryKey: projectKeys.all }),
+    ]),
+  });
+}
+
+// ---- copy into another project (Harbor's copy: the same digest, pushed there; a tag given is added to the copy)
+export const copyArtifactInput = z.object({
+  project: z.string().min(1),
+  repo: z.string().min(1).regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'lower-case letters, digits, and . _ - / between them'),
+  tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'letters, digits, _ . - (not first), at most 128').optional().or(z.literal('')),
+});
+export type CopyArtifactInput = z.infer<typeof copyArtifactInput>;
+
+export async function copyArtifact(source: { project: string; repo: string; digest: string }, input: CopyArtifactInput) {
+  const to = copyArtifactInput.parse(input);
+  await api.send('POST', `${repositoryPath(to.project, to.repo)}/artifacts${query({ from: `${source.project}/${source.repo}@${source.digest}` })}`);
+  if (to.tag) await api.send('POST', `${artifactPath(to.project, to.repo, source.digest)}/tags`, { name: to.tag });
+}
+
+export function useCopyArtifact(source: { project: string; repo: string }) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { digest: string; to: CopyArtifactInput }) => copyArtifact({ ...source, digest: v.digest }, v.to),
+    // The target's lists, its repository and the project's storage change.
+    onSuccess: (_, v) => Promise.all([
+      qc.invalidateQueries({ queryKey: artifactKeys.repository(v.to.project, v.to.repo) }),
+      qc.invalidateQueries({ queryKey: repositoryKeys.all }),
+      qc.invalidateQueries({ queryKey: projectKeys.all }),
+    ]),
+  });
+}
 
 export function useDeleteArtifact(project: string, repo: string) {
   const qc = useQueryClient();

@@ -26,6 +26,8 @@ type Props<T> = {
   page?: number;
   pageSize?: number;
   onPage?: (p: number) => void;
+  /** Offers a choice of page size (15, 25, 50, 100) under the list. */
+  onPageSize?: (size: number) => void;
   sort?: string;
   onSort?: (sort: string) => void;
   /** Extra content under a row (an index's platforms), shown when it returns something. */
@@ -107,7 +109,7 @@ export function DataTable<T>(p: Props<T>) {
           <button type="button" className="text-[#0f4c81] underline dark:text-sky-300" onClick={() => p.onPage!(lastPage)}>{t('common.toLastPage')}</button>
         </p>
       )}
-      {paged && p.total! > 0 && <Pagination page={p.page!} pageSize={p.pageSize!} total={p.total!} onPage={p.onPage!} />}
+      {paged && p.total! > 0 && <Pagination page={p.page!} pageSize={p.pageSize!} total={p.total!} onPage={p.onPage!} onPageSize={p.onPageSize} />}
       <span className="sr-only" aria-live="polite">{p.isPending ? t('common.loading') : stale ? t('common.updating') : ''}</span>
     </div>
   );

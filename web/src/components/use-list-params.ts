@@ -27,5 +27,7 @@ export function useListParams(defaults: { pageSize?: number; sort?: string } = {
 
   /** The DataTable's paging and sorting props, to spread: `<DataTable {...list.tableProps} … />`. */
   const tableProps = { page, pageSize, onPage: (p: number) => update({ page: p }), sort, onSort: (s: string) => update({ sort: s }) };
-  return { page, pageSize, sort, filter, update, tableProps };
+  /** For a list that lets the user choose its page size (`<DataTable onPageSize={list.setPageSize} …>`): back to page 1. */
+  const setPageSize = (size: number) => update({ page_size: size === (defaults.pageSize ?? 15) ? undefined : size });
+  return { page, pageSize, sort, filter, update, tableProps, setPageSize };
 }

@@ -12,6 +12,8 @@ import { FilterInput } from '../../components/filter-input.tsx';
 import { formatBytes, formatTime, shortDigest } from '../../components/format.ts';
 import { named } from '../../components/named.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
+import { BulkActions, LabelFilter, useLabelChoices } from './artifact-bulk.tsx';
+import { CopyArtifactButton } from './copy-artifact.tsx';
 import { LabelEditor } from './label-editor.tsx';
 import { PlatformList } from './platform-list.tsx';
 import { PullCommandButton } from './pull-command.tsx';
@@ -19,6 +21,8 @@ import { TagEditor } from './tag-editor.tsx';
 
 export type ArtifactPermissions = {
   deleteArtifact: boolean; createTag: boolean; deleteTag: boolean; addLabel: boolean; removeLabel: boolean;
+  /** Pull from here (to copy elsewhere; the target's push right is the server's to check). */
+  copy: boolean;
 };
 
 export const isSigned = (a: Artifact) => !!a.accessories?.some((x) => x.type.startsWith('signature.'));
@@ -26,19 +30,40 @@ export const isSigned = (a: Artifact) => !!a.accessories?.some((x) => x.type.sta
 /**
  * A repository's artifacts, one request per page (tags, labels and accessories included): digest, tags, type, size,
  * labels, signed, push and pull time; an index opens to its platforms; pull commands, tags, labels and delete where
- * the user may.
+ * the user may. Filter by tag or label and choose the page size (all in the URL); select several to delete them or add
+ * a label to them at once.
  */
 export function ArtifactList({ project, repo, projectId, can }: { project: string; repo: string; projectId: number | undefined; can: ArtifactPermissions }) {
   const { t, i18n } = useTranslation();
   const list = useListParams({ sort: '-push_time' });
   const tagFilter = list.filter('tag');
-  const q = useArtifacts(project, repo, { page: list.page, pageSize: list.pageSize, sort: list.sort, tag: tagFilter || undefined });
+  const labelFilter = Number(list.filter('label')) || undefined;
+  const q = useArtifacts(project, repo, { page: list.page, pageSize: list.pageSize, sort: list.sort, tag: tagFilter || undefined, label: labelFilter });
+  const labelChoices = useLabelChoices(projectId);
   const [open, setOpen] = useState<Set<number>>(new Set());
+  // Selected by digest; only what this page shows counts (another page, filter or a deletion leaves the rest behind).
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const rows = q.data?.items;
+  const selected = useMemo(() => (q.isPlaceholderData ? [] : rows ?? []).filter((a) => picked.has(a.digest)), [rows, picked, q.isPlaceholderData]);
+  const selectable = can.deleteArtifact || can.addLabel;
+  const pick = (digest: string, on: boolean) => setPicked((s) => { const n = new Set(s); if (on) n.add(digest); else n.delete(digest); return n; });
+  const allPicked = !!rows?.length && rows.every((a) => picked.has(a.digest));
   const [deleting, setDeleting] = useState<Artifact | null>(null);
   const del = useDeleteArtifact(project, repo);
   const toggle = (id: number) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
 
   const columns = useMemo<Column<Artifact>[]>(() => [
+    ...(selectable ? [{
+      id: 'select', meta: { className: 'w-6' },
+      header: () => (
+        <input type="checkbox" checked={allPicked} aria-label={t('artifacts.bulk.selectPage')} disabled={!rows?.length}
+          onChange={(e) => setPicked(e.target.checked ? new Set(rows!.map((a) => a.digest)) : new Set())} />
+      ),
+      cell: ({ row: { original: a } }) => (
+        <input type="checkbox" checked={picked.has(a.digest)} aria-label={t('artifacts.bulk.select', { digest: shortDigest(a.digest) })}
+          onChange={(e) => pick(a.digest, e.target.checked)} className="mt-1" />
+      ),
+    } satisfies Column<Artifact>] : []),
     {
       id: 'digest', header: t('artifacts.col.digest'), meta: { sortKey: 'digest' },
       cell: ({ row: { original: a } }) => (
@@ -91,6 +116,7 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
       cell: ({ row: { original: a } }) => (
         <div className="flex flex-col items-stretch gap-1 whitespace-nowrap">
           <PullCommandButton target={{ project, repo, digest: a.digest, tags: (a.tags ?? []).map((x) => x.name), type: a.type }} />
+          {can.copy && <CopyArtifactButton source={{ project, repo, digest: a.digest }} compact />}
           {can.deleteArtifact && (
             <Button variant="secondary" className="px-2! py-0.5! text-xs" onClick={() => { del.reset(); setDeleting(a); }}>
               {named(t('common.delete'), shortDigest(a.digest))}
@@ -99,19 +125,24 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
         </div>
       ),
     },
-  ], [t, i18n.language, project, repo, projectId, can, open]);
+  ], [t, i18n.language, project, repo, projectId, can, open, selectable, picked, rows, allPicked]);
 
   return (
     <div>
-      <div className="mb-3">
+      <div className="mb-3 flex flex-wrap items-end gap-3">
         <FilterInput label={t('artifacts.filterByTag')} value={tagFilter} onCommit={(v) => list.update({ tag: v })} />
+        <LabelFilter labels={labelChoices.labels} value={labelFilter} onChange={(id) => list.update({ label: id })} />
       </div>
-      <DataTable label={t('artifacts.tableLabel')} columns={columns} rows={q.data?.items} rowKey={(a) => a.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
-        error={q.error} total={q.data?.total} {...list.tableProps} rowTestId="artifact-row"
+      {selectable && (
+        <BulkActions project={project} repo={repo} selected={selected} labels={labelChoices.labels}
+          canDelete={can.deleteArtifact} canLabel={can.addLabel} onClear={() => setPicked(new Set())} />
+      )}
+      <DataTable label={t('artifacts.tableLabel')} columns={columns} rows={rows} rowKey={(a) => a.id} isPending={q.isPending} isPlaceholderData={q.isPlaceholderData}
+        error={q.error} total={q.data?.total} {...list.tableProps} onPageSize={list.setPageSize} rowTestId="artifact-row"
         expanded={(a) => (a.references?.length && open.has(a.id)
           ? <PlatformList project={project} repo={repo} index={a.digest} references={a.references} /> : null)}
-        empty={<EmptyState title={tagFilter ? t('artifacts.emptyFiltered') : t('artifacts.empty')}>
-          {!tagFilter && <p>{t('artifacts.emptyHint')}</p>}
+        empty={<EmptyState title={t(labelFilter ? 'artifacts.emptyFilters' : tagFilter ? 'artifacts.emptyFiltered' : 'artifacts.empty')}>
+          {!tagFilter && !labelFilter && <p>{t('artifacts.emptyHint')}</p>}
         </EmptyState>} />
       <ConfirmDialog open={deleting !== null} title={t('artifacts.deleteTitle')} confirmLabel={t('common.delete')}
         pending={del.isPending} error={del.error} onClose={() => setDeleting(null)}

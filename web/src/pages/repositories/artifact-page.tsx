@@ -18,6 +18,7 @@ import { isSigned } from './artifact-list.tsx';
 import { Breadcrumb } from './breadcrumb.tsx';
 import { BuildHistory } from './build-history.tsx';
 import { ChartFiles } from './chart-files.tsx';
+import { CopyArtifactButton } from './copy-artifact.tsx';
 import { LabelEditor } from './label-editor.tsx';
 import { Layers } from './layers.tsx';
 import { Overview } from './overview.tsx';
@@ -81,11 +82,14 @@ export default function ArtifactPage() {
           {a && (isSigned(a)
             ? <span className="rounded bg-green-100 px-2 py-0.5 text-xs font-medium text-green-900 dark:bg-green-900 dark:text-green-100">✓ {t('artifacts.signed')}</span>
             : <span className="text-xs text-slate-600 dark:text-slate-300">{t('artifacts.unsigned')}</span>)}
+          {a && perms.can('repository', 'pull') && (
+            <span className="ml-auto"><CopyArtifactButton source={{ project, repo, digest: a.digest }} /></span>
+          )}
           {a && c && perms.can('artifact', 'delete') && !parentIndex && (
-            <Button variant="danger" className="ml-auto" onClick={() => { del.reset(); setDeleting(true); }}>{t('artifacts.delete')}</Button>
+            <Button variant="danger" className="" onClick={() => { del.reset(); setDeleting(true); }}>{t('artifacts.delete')}</Button>
           )}
           {a && perms.can('artifact', 'delete') && parentIndex && (
-            <span className="ml-auto text-xs text-slate-600 dark:text-slate-300">{t('artifacts.deletedWithIndex')}</span>
+            <span className="text-xs text-slate-600 dark:text-slate-300">{t('artifacts.deletedWithIndex')}</span>
           )}
         </div>
         <ErrorMessage error={q.error ?? projectQ.error} />
@@ -98,7 +102,8 @@ export default function ArtifactPage() {
           <Section id="artifact-overview" title={t('artifacts.overview.title')}><Overview artifact={a} /></Section>
 
           <Section id="artifact-pull" title={t('artifacts.pull.title')}>
-            <PullCommands target={{ project, repo, digest: a.digest, tags, type: a.type }} />
+            {/* Opened by a tag: that tag's commands first. */}
+            <PullCommands key={reference} target={{ project, repo, digest: a.digest, tags, type: a.type }} defaultTag={isDigestRef ? undefined : reference} />
           </Section>
 
           {/* A page named by a tag that is then deleted stays on the artifact, by its digest. */}

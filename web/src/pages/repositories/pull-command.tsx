@@ -17,11 +17,14 @@ export function CommandLine({ text, label }: { text: string; label: string }) {
   );
 }
 
-/** The pull commands (docker and podman, or helm for a chart), by tag (a chosen one when there are several) and by digest, each with copy. */
-export function PullCommands({ target }: { target: Target }) {
+/**
+ * The pull commands (docker and podman, or helm for a chart), by tag (a chosen one when there are several) and by digest,
+ * each with copy. `defaultTag`: the tag shown first (the page was opened by it), when the artifact has it.
+ */
+export function PullCommands({ target, defaultTag }: { target: Target; defaultTag?: string }) {
   const { t } = useTranslation();
   const address = useRegistryAddress();
-  const [tag, setTag] = useState(target.tags[0]);
+  const [tag, setTag] = useState(defaultTag !== undefined && target.tags.includes(defaultTag) ? defaultTag : target.tags[0]);
   if (!address.data) return <p className="text-sm text-slate-600 dark:text-slate-300">{t('common.loading')}</p>;
   const c = pullCommands(address.data, target, target.tags.includes(tag ?? '') ? tag : target.tags[0]);
   return (

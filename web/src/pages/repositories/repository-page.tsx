@@ -26,6 +26,7 @@ export default function RepositoryPage() {
   const can: ArtifactPermissions = useMemo(() => ({
     deleteArtifact: perms.can('artifact', 'delete'), createTag: perms.can('tag', 'create'), deleteTag: perms.can('tag', 'delete'),
     addLabel: perms.can('artifact-label', 'create'), removeLabel: perms.can('artifact-label', 'delete'),
+    copy: perms.can('repository', 'pull'),
   }), [perms.data]);
 
   const missing = [projectQ.error, repoQ.error].some((e) => e instanceof ApiError && e.status === 404);

@@ -184,3 +184,29 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     expect(members).toEqual([]);
   });
 });
+
+describe('LDAP over TLS', () => {
+  let dir: LdapServer;
+  let s: TestServer;
+  beforeAll(async () => {
+    dir = await startLdapServer({ users: people.slice(0, 1), groups: [], tls: true });
+    s = await startTestServer('sqlite');
+  });
+  afterAll(async () => {
+    await stopTestServer(s);
+    await dir?.close();
+  });
+
+  it('checks the directory\'s certificate on ldaps:// unless ldap_verify_cert is off', async () => {
+    const call = api(s);
+    const settings = dir.settings({ ldap_url: dir.tlsUrl });
+    expect((await call('/configurations', { method: 'PUT', json: { auth_mode: 'ldap_auth', ...settings } })).status).toBe(200);
+    const checked = (await (await call('/ldap/ping', { method: 'POST', json: {} })).json()) as Json;
+    expect(checked).toMatchObject({ success: false, message: expect.stringMatching(/self-signed certificate/) });
+    expect((await login(s, 'alice', 'Alice-Secret-1')).status).toBe(500);
+    expect((await call('/ldap/ping', { method: 'POST', json: { ldap_verify_cert: false } })).status).toBe(200);
+    expect(((await (await call('/ldap/ping', { method: 'POST', json: { ldap_verify_cert: false } })).json()) as Json).success).toBe(true);
+    expect((await call('/configurations', { method: 'PUT', json: { ldap_verify_cert: false } })).status).toBe(200);
+    expect((await login(s, 'alice', 'Alice-Secret-1')).status).toBe(200);
+  });
+});

@@ -32,6 +32,12 @@ export function createLdapRouter(deps: ApiDeps): Router {
   const groups = createUserGroupStore(deps.db);
   const signIn = createLdapSignIn({ users: deps.users, groups });
   const stored = async () => ldapConfigOf(await deps.settings.get(), deps.box);
+  /** The stored settings for a search: refused (400) while there is no server to ask. */
+  const directory = async () => {
+    const cfg = await stored();
+    if (!cfg.url) throw badRequest('LDAP is not configured: ldap_url is empty');
+    return cfg;
+  };
 
   router.post('/ldap/ping', async (req, res, next) => {
     try {
@@ -60,7 +66,7 @@ export function createLdapRouter(deps: ApiDeps): Router {
     try {
       requireSysadmin(req, { resource: 'ldap-user', action: 'list' });
       const username = typeof req.query.username === 'string' ? req.query.username : '';
-      const people = await ldap.searchUsers(await stored(), username).catch((e: unknown) => { throw directoryFailed(e); });
+      const people = await ldap.searchUsers(await directory(), username).catch((e: unknown) => { throw directoryFailed(e); });
       res.json(people.map((p) => ({ username: p.username, realname: p.realname, email: p.email })));
     } catch (e) { next(e); }
   });
@@ -71,7 +77,7 @@ export function createLdapRouter(deps: ApiDeps): Router {
       const { ldap_uid_list: uids } = parseWith(importUsers, req.body);
       const settings = await deps.settings.get();
       if (settings.auth_mode !== 'ldap_auth') throw badRequest('LDAP users can be imported only while auth_mode is ldap_auth');
-      const cfg = ldapConfigOf(settings, deps.box);
+      const cfg = await directory();
       const failed: { uid: string; error: string }[] = [];
       for (const uid of new Set(uids)) {
         const person = await ldap.findUser(cfg, uid).catch((e: unknown) => { throw directoryFailed(e); });
@@ -91,7 +97,7 @@ export function createLdapRouter(deps: ApiDeps): Router {
       const name = typeof req.query.groupname === 'string' ? req.query.groupname : '';
       const dn = typeof req.query.groupdn === 'string' ? req.query.groupdn : '';
       if (!name && !dn) throw badRequest('groupname or groupdn is required');
-      const found = await ldap.searchGroups(await stored(), dn ? { dn } : { name }).catch((e: unknown) => { throw directoryFailed(e); });
+      const found = await ldap.searchGroups(await directory(), dn ? { dn } : { name }).catch((e: unknown) => { throw directoryFailed(e); });
       res.json(found.map((g) => ({ group_name: g.name, group_type: groupTypes.ldap, ldap_group_dn: g.dn })));
     } catch (e) { next(e); }
   });

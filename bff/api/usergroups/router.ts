@@ -62,7 +62,9 @@ export function createUserGroupsRouter(deps: ApiDeps): Router {
       if (body.group_type === groupTypes.ldap) {
         if (!body.ldap_group_dn) throw badRequest('ldap_group_dn is required for an LDAP group');
         // Harbor checks the DN with the directory, and names the group from it when no name is given.
-        const found = await ldap.searchGroups(ldapConfigOf(await deps.settings.get(), deps.box), { dn: body.ldap_group_dn })
+        const cfg = ldapConfigOf(await deps.settings.get(), deps.box);
+        if (!cfg.url) throw badRequest('LDAP is not configured: ldap_url is empty');
+        const found = await ldap.searchGroups(cfg, { dn: body.ldap_group_dn })
           .catch((e: unknown) => { throw new ApiError('UNKNOWN', `LDAP: ${describe(e)}`); });
         if (!found.length) throw badRequest(`LDAP group DN is not found: ${body.ldap_group_dn}`);
         dn = found[0].dn;

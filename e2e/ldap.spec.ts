@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { paths } from '../web/src/app/paths.ts';
+import { groupDn, startLdapServer, type LdapServer } from '../bff/test/ldap-server.ts';
+import { adminApi, expectAccessible, screenshot, signIn, unique } from './fixtures.ts';
+
+// Other specs share the server and make users, so auth_mode stays db_auth here: the LDAP settings (inert while it
+// does) point at a slapd of this spec's own, and what they are read for without it (the ping, groups by DN) is shown.
+const ldapKeys = ['ldap_url', 'ldap_search_dn', 'ldap_base_dn', 'ldap_filter', 'ldap_uid', 'ldap_group_base_dn', 'ldap_group_search_filter',
+  'ldap_group_attribute_name', 'ldap_group_membership_attribute'] as const;
+let dir: LdapServer;
+let before: Record<string, unknown> = {};
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ request }) => {
+  dir = await startLdapServer({ users: [{ uid: 'e2e-alice', password: 'Alice-Secret-1' }], groups: [{ cn: 'e2e-devs', members: ['e2e-alice'] }] });
+  const admin = adminApi(request);
+  const config = await admin.get<Record<string, { value: unknown }>>('/configurations');
+  before = Object.fromEntries(ldapKeys.map((k) => [k, config[k].value]));
+  await admin.put('/configurations', dir.settings());
+});
+
+test.afterAll(async ({ request }) => {
+  await adminApi(request).put('/configurations', { ...before, ldap_search_password: '' });
+  await dir?.close();
+});
+
+test('the configuration tests the LDAP server with the form\'s values; the search password is write-only', async ({ page }) => {
+  await signIn(page);
+  await page.goto(paths.admin.href('configuration'));
+  const ldap = page.getByRole('group', { name: 'LDAP', exact: true });
+  await expect(ldap.getByLabel('LDAP URL')).toHaveValue(dir.url);
+  await expect(ldap.getByLabel('Search password')).toHaveValue('');
+  await expect(page.getByLabel('Authentication mode').locator('option')).toHaveText(['Database', 'LDAP']);
+
+  await ldap.getByRole('button', { name: 'Test LDAP server' }).click();
+  await expect(ldap.getByRole('status')).toHaveText(/^Connected/);
+  // A password typed and not saved is what the test tries.
+  await ldap.getByLabel('Search password').fill('not-the-password');
+  await ldap.getByRole('button', { name: 'Test LDAP server' }).click();
+  await expect(ldap.getByRole('status')).toHaveText(/^Failed: .*invalid credentials/);
+  await expectAccessible(page);
+});
+
+test('Administration → Groups adds an LDAP group by its DN and deletes it', async ({ page }) => {
+  await signIn(page);
+  await page.goto(paths.admin.href('groups'));
+  await expect(page.getByRole('heading', { name: 'Groups', level: 1 })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Add LDAP group' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add an LDAP group' });
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog.getByText('Enter the group\'s DN.')).toBeVisible();
+  await dialog.getByLabel('LDAP group DN').fill('cn=nothere,ou=groups,dc=wharf,dc=test');
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('LDAP group DN is not found');
+  await dialog.getByLabel('LDAP group DN').fill(groupDn('e2e-devs'));
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toBeHidden();
+
+  await page.getByLabel('Search groups').fill('e2e-devs');
+  const row = page.getByTestId('group-row').filter({ hasText: 'e2e-devs' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('LDAP');
+  await expect(row).toContainText(groupDn('e2e-devs'));
+  await expectAccessible(page);
+  await screenshot(page, 'groups');
+
+  await row.getByRole('button', { name: /Delete/ }).click();
+  await page.getByRole('dialog', { name: 'Delete group' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByTestId('group-row').filter({ hasText: 'e2e-devs' })).toHaveCount(0);
+});
+
+test('a project admits an LDAP group as a member, by its DN', async ({ page, request }) => {
+  const project = unique('e2e-ldap');
+  await adminApi(request).createProject(project);
+  await signIn(page);
+  await page.goto(`/projects/${project}/members`);
+  await page.getByRole('button', { name: 'Add member' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a member' });
+  await dialog.getByRole('radio', { name: 'LDAP group' }).check();
+  await dialog.getByLabel('Group DN').fill(groupDn('e2e-devs'));
+  await dialog.getByLabel('Role').selectOption({ label: 'Guest' });
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByTestId('member-row').filter({ hasText: 'e2e-devs' });
+  await expect(row).toContainText('Group');
+  await expect(row.getByLabel('Role of e2e-devs')).toHaveValue('3');
+});

@@ -17,6 +17,7 @@ import { Skeleton } from '../../components/skeleton.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { CreateProjectDialog } from './create-project-dialog.tsx';
 import { DeleteProjectDialog } from './delete-project-dialog.tsx';
+import { StatisticsCard } from './statistics-card.tsx';
 
 
 /**
@@ -80,6 +81,7 @@ export default function ProjectsPage() {
         <h1 className="text-2xl font-semibold">{t('projects.title')}</h1>
         {mayCreate && <Button onClick={() => { setCreated(null); setCreating(true); }}>{t('projects.create.open')}</Button>}
       </div>
+      {user && <StatisticsCard isAdmin={isAdmin} />}
       <div className="mb-3 flex flex-wrap items-end gap-3">
         <FilterInput label={t('projects.search')} placeholder={t('projects.searchPlaceholder')} value={q} onCommit={(v) => list.update({ q: v })} />
         <label className="text-sm">

@@ -229,7 +229,12 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     internalUrl: () => internalUrl,
   });
   const scanAll = createScanAll({ db, jobs, scanning });
-  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe, scanning, scanAll };
+  const logLevel = {
+    get: () => logger.level,
+    set: (level: string) => { logger.level = level; },
+    changed: (change: { from: string; to: string; by: string }) => logger.warn(change, 'log level changed'),
+  };
+  const apiDeps = { config, db, users, access, audit: audit.sink, store, manifests, storage, guard, box, settings, jobs, registries, replication, gc, auditPurge, events, immutableTags, webhooks, retention, coreProbe, logLevel, scanning, scanAll };
   const bff = createBffApp({
     db, logger, users, principals, sessions, throttle, audit: audit.sink,
     core: coreServer ? { url: `http://127.0.0.1:${corePort}` } : { app: coreApp },

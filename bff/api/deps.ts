@@ -52,6 +52,8 @@ export type ApiDeps = {
   immutableTags: ImmutableTags;
   /** Webhook policies, their deliveries and the event trigger that queues them. */
   webhooks: Webhooks;
+  /** The server's log level, changeable while it runs (GET/PUT /api/console/log-level). */
+  logLevel: { get(): string; set(level: string): void; changed(change: { from: string; to: string; by: string }): void };
   /** Asks the registry core for an answer when it runs in processes of its own (WHARF_CORE_TRANSPORT=proxy). */
   coreProbe?: () => Promise<void>;
   /** Tag retention: policies, their executions (RETENTION jobs) and schedules. */

@@ -5,6 +5,7 @@ import { readOnlyApi } from '../configurations/read-only.ts';
 import { createProjectActivityRouter } from './project-activity.ts';
 import { createArtifactContentRouter } from './artifact-content.ts';
 import { createProjectRowsRouter } from './project-rows.ts';
+import { createLogLevelRouter } from './log-level.ts';
 
 /**
  * `/api/console`: what the console needs beside Harbor's `/api/v2.0` so a page takes one or two requests.
@@ -13,6 +14,8 @@ import { createProjectRowsRouter } from './project-rows.ts';
 export function createConsoleRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  // Before the read-only guard: turning logs up is how a read-only (or failing) server gets looked at.
+  router.use(createLogLevelRouter(deps));
   router.use(readOnlyApi(deps));
   router.use(createProjectActivityRouter(deps));
   router.use(createArtifactContentRouter(deps));

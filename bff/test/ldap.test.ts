@@ -113,6 +113,8 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
   it('makes members of ldap_group_admin_dn system admins', async () => {
     const bob = basic('bob', 'Bob-Secret-1');
     expect((await call('/configurations', { auth: bob })).status).toBe(200);
+    // Harbor says so beside the flag, which stays the database's own.
+    expect(await (await call('/users/current', { auth: bob })).json()).toMatchObject({ username: 'bob', sysadmin_flag: false, admin_role_in_auth: true });
     const carol = basic('carol', 'Carol-Secret-1');
     expect((await call('/configurations', { auth: carol })).status).toBe(403);
   });
@@ -126,6 +128,16 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     // Basic credentials on the API ask the directory at most once a minute; the stored groups are what counts.
     expect([401, 403, 404]).toContain(pull.status);
     await dir.setMembers('guests', ['alice']);
+  });
+
+  it('creates no local users under LDAP, and leaves an LDAP user\'s password to the directory', async () => {
+    const made = await call('/users', { method: 'POST', json: { username: 'local', password: 'Local-Secret-1', email: 'local@example.com', realname: 'Local' } });
+    expect(made.status).toBe(403);
+    expect((await errorOf(made)).message).toBe('creating local users is not allowed while auth_mode is ldap_auth');
+    const alice = await s.db.selectFrom('users').select('id').where('username', '=', 'alice').executeTakeFirstOrThrow();
+    const change = await call(`/users/${alice.id}/password`, { method: 'PUT', json: { new_password: 'Changed-Secret-1' } });
+    expect(change.status).toBe(403);
+    expect((await login(s, 'alice', 'Alice-Secret-1')).status).toBe(200);
   });
 
   it('throttles and audits wrong LDAP passwords exactly as local ones: the 10th is still checked, the 11th refused', async () => {

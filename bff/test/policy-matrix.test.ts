@@ -43,6 +43,10 @@ function calls(projectId: number, tag: (who: Who) => string): ((who: Who) => Cal
     c('list project labels', 'GET', `/labels?scope=p&project_id=${projectId}`, readers),
     c('create a project label', 'POST', '/labels', managers, { name: 'nope', scope: 'p', project_id: projectId, color: '#000000' }),
     c('read the quota', 'GET', `/quotas/${projectId}`, []),
+    // User groups and the directory are system admins' alone, project admins included.
+    c('list user groups', 'GET', '/usergroups', []),
+    c('create a user group', 'POST', '/usergroups', [], { group_type: 2, group_name: 'nope' }),
+    c('ping LDAP', 'POST', '/ldap/ping', [], {}),
     c('pull', 'GET', '/v2/matrix/app/manifests/v1', all, undefined, 'v2'),
     c('push', 'POST', '/v2/matrix/app/blobs/uploads/', writers, undefined, 'v2'),
     c('delete on /v2', 'DELETE', '/v2/matrix/app/manifests/nothere', managers, undefined, 'v2'),
@@ -94,6 +98,7 @@ describe.each(engines)('the permission matrix on %s', (engine) => {
     for (const make of calls(projectId, () => 't-outsider')) {
       const c = make('guest');
       if (c.path.startsWith('/labels') || c.path.startsWith('/quotas')) continue; // lists filtered, not refused
+      if (c.path.startsWith('/usergroups') || c.path.startsWith('/ldap')) continue; // no project's: refused alike (403)
       const r = await send(c, auth.outsider);
       const expected = c.surface === 'v2' ? 403 : 404;
       if (r.status !== expected) wrong.push(`${c.what}: ${r.status}`);

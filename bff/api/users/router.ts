@@ -57,6 +57,9 @@ export function createUsersRouter(deps: ApiDeps): Router {
   router.post('/users', async (req, res, next) => {
     try {
       requireSysadmin(req, { resource: 'user', action: 'create' });
+      // Under LDAP, users come from the directory (sign-in or /ldap/users/import), as in Harbor.
+      const mode = (await deps.settings.get()).auth_mode;
+      if (mode !== 'db_auth') throw forbidden(`creating local users is not allowed while auth_mode is ${mode}`);
       const id = await service.create(req.principal!, parseWith(userCreationReq, req.body));
       res.status(201).location(`/api/v2.0/users/${id}`).end();
     } catch (e) { next(e); }

@@ -11,7 +11,7 @@ import { createUserStore, type UserRecord } from './store.ts';
 /** Harbor's UserResp. */
 export const userResp = (u: UserRecord) => ({
   user_id: u.id, username: u.username, email: u.email ?? '', realname: u.realname, comment: u.comment,
-  sysadmin_flag: u.sysadmin === 1, admin_role_in_auth: false, creation_time: u.creation_time, update_time: u.update_time,
+  sysadmin_flag: u.sysadmin === 1, admin_role_in_auth: u.group_admin === 1, creation_time: u.creation_time, update_time: u.update_time,
   // Beyond Harbor: whether the account is disabled (PUT /users/{id}/disable).
   disable: u.disabled === 1,
 });
@@ -141,6 +141,7 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
       const self = actor.kind === 'user' && actor.id === id;
       // The built-in admin is the way back in when everything else fails: no other account may take it over.
       if (id === builtInAdmin && !self) throw forbidden('only the built-in admin may change its own password');
+      if ((await store.byId(id))?.ldap_dn) throw forbidden(`${target.username} signs in through LDAP: the password is changed there`);
       if (self) {
         if (!req.old_password) throw badRequest('old_password is required to change your own password');
         if (!(await verifyPassword(req.old_password, target.password_hash))) throw forbidden('the current password is incorrect');

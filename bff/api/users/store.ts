@@ -5,10 +5,12 @@ import type { Condition, SortKey } from '../harbor-query.ts';
 
 export type UserRecord = {
   id: number; username: string; email: string | null; realname: string; comment: string; sysadmin: number; disabled: number;
+  /** Set for users who sign in through LDAP, and whether their last sign-in found them in the admin group. */
+  ldap_dn: string | null; group_admin: number;
   creation_time: string; update_time: string;
 };
 
-const columns = ['id', 'username', 'email', 'realname', 'comment', 'sysadmin', 'disabled', 'creation_time', 'update_time'] as const;
+const columns = ['id', 'username', 'email', 'realname', 'comment', 'sysadmin', 'disabled', 'ldap_dn', 'group_admin', 'creation_time', 'update_time'] as const;
 /** Harbor's sort keys mapped to columns. */
 const sortColumns = { user_id: 'id', username: 'username', email: 'email', creation_time: 'creation_time', update_time: 'update_time' } as const;
 export const userSortKeys = Object.keys(sortColumns);

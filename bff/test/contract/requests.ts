@@ -67,6 +67,8 @@ export async function prepareFixtures(s: TestServer): Promise<Fixtures> {
   // A webhook policy (id 1) before the push, so the push makes its execution and task (id 1 each) for the views to answer.
   await post(s, `/projects/${project}/webhook/policies`, { name: 'contract', event_types: ['PUSH_ARTIFACT'], targets: [{ type: 'http', address: 'http://127.0.0.1:9/contract' }] });
   const { digest } = await client(s).pushImage(`${project}/app`, 'latest');
+  // The first user group (group_id 1 in paths): an HTTP group, which needs no directory.
+  await post(s, '/usergroups', { group_type: 2, group_name: 'contract-group' });
 
   const user = async (username: string) => {
     const r = await post(s, '/users', { username, password: 'Contract123', email: `${username}@example.com`, realname: username });
@@ -298,6 +300,11 @@ export const calls: Record<string, (f: Fixtures) => Call> = {
   searchUsers: () => ({ query: { username: 'contract' } }),
   listQuotas: (f) => ({ query: { reference: 'project', reference_id: String(f.projectId) } }),
   searchUserGroups: () => ({ query: { groupname: 'contract' } }),
+  createUserGroup: () => ({ body: { group_type: 3, group_name: 'contract-oidc' }, mustAnswer: 201 }),
+  getUserGroup: () => ({ mustAnswer: 200 }),
+  updateUserGroup: () => ({ body: { group_name: 'contract-renamed' }, mustAnswer: 200 }),
+  // No directory is configured here: the ping says so (200, success false).
+  pingLdap: () => ({ body: {}, mustAnswer: 200 }),
   ListWebhookJobs: () => ({ query: { policy_id: '1' } }),
   exportScanData: () => ({ headers: { 'X-Scan-Data-Type': 'application/vnd.security.vulnerability.report; version=1.1' }, body: {} }),
 };

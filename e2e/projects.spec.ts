@@ -194,12 +194,15 @@ test('the configuration tab saves the public flag and the switches as Harbor str
   await expect(page.getByRole('heading', { name: 'Configuration' })).toBeVisible();
   // Protections Wharf does not enforce yet are shown but not offered (the server refuses them).
   await expect(page.getByLabel('Allow only images signed with cosign')).toBeDisabled();
-  await expect(page.getByLabel('Prevent vulnerable images from running')).toBeDisabled();
-  await expect(page.getByLabel('Refuse from severity')).toBeDisabled();
   await expect(page.getByText(/Available once image signing is in Wharf/)).toBeVisible();
-  // With no scanner, nothing would scan or make SBOMs: refused by the server, so not offered.
-  await expect(page.getByLabel('Scan images automatically on push')).toBeDisabled();
+  // Nothing makes SBOMs yet; scanning on push and refusing vulnerable pulls work (the severity once the latter is on).
   await expect(page.getByLabel('Generate an SBOM automatically on push')).toBeDisabled();
+  await expect(page.getByLabel('Scan images automatically on push')).toBeEnabled();
+  await expect(page.getByLabel('Prevent vulnerable images from running')).toBeEnabled();
+  await expect(page.getByLabel('Refuse from severity')).toBeDisabled();
+  await page.getByLabel('Prevent vulnerable images from running').check();
+  await expect(page.getByLabel('Refuse from severity')).toBeEnabled();
+  await page.getByLabel('Prevent vulnerable images from running').uncheck();
   await page.getByLabel('Public', { exact: true }).check();
   await page.getByLabel('Use the system CVE allowlist').check();
   await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -51,6 +51,7 @@ const adminPageLoaders: Record<AdminPage, Load> = {
   robots: () => import('./pages/robots/system-robots-page.tsx'),
   registries: () => import('./pages/registries/registries-page.tsx'),
   replications: () => import('./pages/replication/replications-page.tsx'),
+  scanners: () => import('./pages/scanners/scanners-page.tsx'),
   labels: () => import('./pages/labels/global-labels-page.tsx'),
   quotas: () => import('./pages/admin/quotas-page.tsx'),
   gc: () => import('./pages/gc/gc-page.tsx'),

@@ -8,6 +8,7 @@ import { CveAllowlistEditor } from '../../components/cve-allowlist-editor.tsx';
 import { Button } from '../../components/button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { Skeleton } from '../../components/skeleton.tsx';
+import { ProjectScanner } from './project-scanner.tsx';
 
 /** The switches Harbor's API has, in the order its portal shows them. */
 const switches = ['public', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation', 'reuse_sys_cve_allowlist'] as const;
@@ -18,9 +19,7 @@ type Switch = (typeof switches)[number];
  */
 const unavailable: Partial<Record<Switch, string>> = {
   enable_content_trust_cosign: 'project.config.unavailableSigning',
-  prevent_vul: 'project.config.unavailableScanning',
-  auto_scan: 'project.config.unavailableScanner',
-  auto_sbom_generation: 'project.config.unavailableScanner',
+  auto_sbom_generation: 'project.config.unavailableSbom',
 };
 const severities = ['none', 'low', 'medium', 'high', 'critical'] as const;
 type Severity = (typeof severities)[number];
@@ -124,6 +123,7 @@ export default function ConfigurationTab() {
       {project.data && permissions.isSuccess
         ? (
           <>
+            <ProjectScanner project={project.data.name} canChoose={permissions.can('scanner', 'create')} />
             <ConfigurationForm project={project.data} editable={permissions.can('project', 'update')} />
             <ProjectCveAllowlist project={project.data} editable={permissions.can('project', 'update')} />
           </>

@@ -1,9 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { registryInput, useAdapters, useCreateRegistry, usePingRegistry, useUpdateRegistry, type AdapterPattern, type Registry, type RegistryInput } from '../../api/registries.ts';
-import { Button } from '../../components/button.tsx';
+import { ConnectionTest } from '../../components/connection-test.tsx';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
-import { ErrorMessage } from '../../components/error-message.tsx';
 import { Field, inputClass } from '../../components/field.tsx';
 
 /** The URL a type starts with: its fixed or first listed endpoint, else nothing to prefill. */
@@ -104,13 +103,8 @@ export function RegistryEditor({ registry, onClose }: { registry?: Registry; onC
             placeholder="-----BEGIN CERTIFICATE-----" aria-describedby={`${id}-ca-hint`} onChange={(e) => set({ ca_certificate: e.target.value })} />
           <p id={`${id}-ca-hint`} className="mt-1 text-xs text-slate-600 dark:text-slate-300">{t('registries.caHint')}</p>
         </div>
-        <div className="flex flex-wrap items-center gap-3">
-          <Button variant="secondary" onClick={test} disabled={ping.isPending}>{ping.isPending ? t('registries.testing') : t('registries.test')}</Button>
-          <p role="status" className="text-sm" data-testid="ping-result">
-            {ping.isSuccess && <span className="text-green-800 dark:text-green-300">{t('registries.testOk')}</span>}
-          </p>
-        </div>
-        {ping.isError && <ErrorMessage error={ping.error} prefix={t('registries.testFailed')} />}
+        <ConnectionTest test={ping} onTest={test}
+          words={{ test: t('registries.test'), testing: t('registries.testing'), ok: t('registries.testOk'), failed: t('registries.testFailed') }} />
         <DialogActions error={mutation.error} pending={mutation.isPending} submitLabel={registry ? t('common.save') : t('common.create')} onCancel={onClose} />
       </form>
     </Dialog>

@@ -40,7 +40,32 @@ export type Artifact = {
   labels?: Label[];
   accessories?: Accessory[];
   addition_links: Record<string, { href: string; absolute: boolean }>;
+  /** Its last vulnerability scan by report type (absent when never scanned); lists and details ask for it. */
+  scan_overview?: Record<string, ScanOverview>;
 };
+
+/** Harbor's NativeReportSummary: an artifact's last scan, its status and its counts by severity. */
+export type ScanOverview = {
+  report_id: string;
+  scan_status: 'Pending' | 'Running' | 'Success' | 'Error' | 'Stopped';
+  severity: string;
+  summary?: { total: number; fixable: number; summary: Record<string, number> };
+  start_time?: string;
+  end_time?: string;
+  scanner?: { name: string; vendor: string; version: string };
+};
+
+/** The report Wharf scans for: Harbor's vulnerability report. */
+export const vulnerabilityMime = 'application/vnd.security.vulnerability.report; version=1.1';
+
+/** The artifact's vulnerability scan, if it was ever scanned. */
+export const scanOf = (a: Artifact | undefined): ScanOverview | undefined => a?.scan_overview?.[vulnerabilityMime];
+
+/** Whether a scan is queued or running: what it shows changes soon. */
+export const scanLive = (s: ScanOverview | undefined) => s?.scan_status === 'Pending' || s?.scan_status === 'Running';
+
+/** A query's refetch interval: every 2 s while one of the artifacts it shows is being scanned. */
+const whileScanning = (artifacts: (Artifact | undefined)[] | undefined) => (artifacts?.some((a) => scanLive(scanOf(a))) ? 2000 : false);
 
 /** `label`: only the artifacts carrying that label (its id). */
 export type ArtifactListParams = PageParams & { tag?: string; label?: number };
@@ -60,8 +85,8 @@ export const artifactKeys = {
 export const artifactPath = (project: string, repo: string, reference: string, base?: ApiBase) =>
   `${repositoryPath(project, repo, base)}/artifacts/${encodeURIComponent(reference)}`;
 
-/** Tags, labels and accessories come with each artifact: one request draws the whole page. */
-const withAll = { with_tag: true, with_label: true, with_accessory: true };
+/** Tags, labels, accessories and the scan's overview come with each artifact: one request draws the whole page. */
+const withAll = { with_tag: true, with_label: true, with_accessory: true, with_scan_overview: true };
 
 // ---- list
 export const getArtifacts = (project: string, repo: string, p: ArtifactListParams) =>
@@ -72,7 +97,9 @@ export const getArtifacts = (project: string, repo: string, p: ArtifactListParam
 export const artifactsQuery = (project: string, repo: string, p: ArtifactListParams) =>
   listQuery(artifactKeys.list(project, repo, p), () => getArtifacts(project, repo, p), ['tag', 'label']);
 
-export const useArtifacts = (project: string, repo: string, p: ArtifactListParams) => useQuery(artifactsQuery(project, repo, p));
+/** A page of artifacts, asked again while one of them is being scanned (its progress shows). */
+export const useArtifacts = (project: string, repo: string, p: ArtifactListParams) =>
+  useQuery({ ...artifactsQuery(project, repo, p), refetchInterval: (q) => whileScanning(q.state.data?.items) });
 
 // ---- several by digest (an index's children), in one request
 export const getArtifactsByDigest = (project: string, repo: string, digests: string[]) =>
@@ -93,7 +120,8 @@ export const getArtifact = (project: string, repo: string, reference: string) =>
 export const artifactQuery = (project: string, repo: string, reference: string) =>
   queryOptions({ queryKey: artifactKeys.detail(project, repo, reference), queryFn: () => getArtifact(project, repo, reference) });
 
-export const useArtifact = (project: string, repo: string, reference: string) => useQuery(artifactQuery(project, repo, reference));
+export const useArtifact = (project: string, repo: string, reference: string) =>
+  useQuery({ ...artifactQuery(project, repo, reference), refetchInterval: (q) => whileScanning([q.state.data]) });
 
 // ---- after a change to one artifact's tags or labels
 

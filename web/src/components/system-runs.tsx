@@ -30,8 +30,8 @@ export function RunStatus({ run }: { run: SystemRun }) {
   );
 }
 
-/** A system run's plain-text log (refreshed by its query while the run is live). */
-function RunLogDialog({ title, log, testId, onClose }: { title: string; log: UseQueryResult<string>; testId: string; onClose: () => void }) {
+/** A plain-text log in a dialog: a system run's, a scan's (refreshed by its query while the work is live). */
+export function RunLogDialog({ title, log, testId, onClose }: { title: string; log: UseQueryResult<string>; testId: string; onClose: () => void }) {
   const { t } = useTranslation();
   return (
     <Dialog open wide title={title} onClose={onClose}>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useArtifacts, useDeleteArtifact, type Artifact } from '../../api/artifacts.ts';
+import { scanOf, useArtifacts, useDeleteArtifact, type Artifact } from '../../api/artifacts.ts';
 import { paths } from '../../app/paths.ts';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
@@ -11,12 +11,14 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { FilterInput } from '../../components/filter-input.tsx';
 import { formatBytes, formatTime, shortDigest } from '../../components/format.ts';
 import { named } from '../../components/named.tsx';
+import { SeverityBar } from '../../components/severity-bar.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { BulkActions, LabelFilter, useLabelChoices } from './artifact-bulk.tsx';
 import { CopyArtifactButton } from './copy-artifact.tsx';
 import { LabelEditor } from './label-editor.tsx';
 import { PlatformList } from './platform-list.tsx';
 import { PullCommandButton } from './pull-command.tsx';
+import { ScanControls, scannable } from './scan-controls.tsx';
 import { TagEditor } from './tag-editor.tsx';
 
 export type ArtifactPermissions = {
@@ -108,6 +110,15 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
       cell: ({ row: { original: a } }) => isSigned(a)
         ? <span className="whitespace-nowrap text-green-800 dark:text-green-300">✓ {t('artifacts.signed')}</span>
         : <span className="whitespace-nowrap text-slate-600 dark:text-slate-300">{t('artifacts.unsigned')}</span>,
+    },
+    {
+      id: 'vulnerabilities', header: t('scanning.title'),
+      cell: ({ row: { original: a } }) => (scannable(a) ? (
+        <div className="space-y-1">
+          <SeverityBar scan={scanOf(a)} />
+          <ScanControls project={project} repo={repo} projectId={projectId} artifact={a} small />
+        </div>
+      ) : null),
     },
     { id: 'push_time', header: t('artifacts.col.pushed'), meta: { sortKey: 'push_time' }, cell: ({ row }) => formatTime(row.original.push_time, i18n.language) },
     { id: 'pull_time', header: t('artifacts.col.pulled'), meta: { sortKey: 'pull_time' }, cell: ({ row }) => formatTime(row.original.pull_time, i18n.language) },

@@ -25,13 +25,16 @@ import { Overview } from './overview.tsx';
 import { PlatformList } from './platform-list.tsx';
 import { PullCommands } from './pull-command.tsx';
 import { RawJson } from './raw-json.tsx';
+import { scannable } from './scan-controls.tsx';
 import { Section } from './section.tsx';
 import { TagEditor } from './tag-editor.tsx';
+import { Vulnerabilities } from './vulnerabilities.tsx';
 
 /**
- * One artifact: overview, pull commands, tags, labels, platforms (index), layers and build history (image), README,
- * values and dependencies (chart), accessories, and the raw manifest and config. Two requests draw the page: the
- * artifact (with tags, labels, accessories) and its content; additions follow for the kinds that have them.
+ * One artifact: overview, vulnerabilities (an image's last scan, its findings, scan and stop), pull commands, tags,
+ * labels, platforms (index), layers and build history (image), README, values and dependencies (chart), accessories,
+ * and the raw manifest and config. Two requests draw the page: the artifact (with tags, labels, accessories, its
+ * last scan) and its content; additions follow for the kinds that have them.
  */
 export default function ArtifactPage() {
   const { t } = useTranslation();
@@ -100,6 +103,12 @@ export default function ArtifactPage() {
       {a && (
         <>
           <Section id="artifact-overview" title={t('artifacts.overview.title')}><Overview artifact={a} /></Section>
+
+          {scannable(a) && (
+            <Section id="artifact-vulnerabilities" title={t('scanning.title')}>
+              <Vulnerabilities project={project} repo={repo} projectId={projectQ.data?.project_id} artifact={a} />
+            </Section>
+          )}
 
           <Section id="artifact-pull" title={t('artifacts.pull.title')}>
             {/* Opened by a tag: that tag's commands first. */}

@@ -86,6 +86,13 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     const members = (await (await call(`/projects/${projectId}/members`)).json()) as Json[];
     expect(members).toContainEqual(expect.objectContaining({ entity_type: 'g', role_id: 3, role_name: 'guest' }));
     expect((await registry.call(`/v2/team/app/manifests/${image.digest}`, { auth })).status).toBe(200);
+    // Lists see the project through the group too: the project list (with the group's role), repositories, the catalog.
+    const projects = (await (await call('/projects', { auth })).json()) as Json[];
+    expect(projects.find((p) => p.name === 'team')).toMatchObject({ current_user_role_id: 3 });
+    const repositories = (await (await call('/projects/team/repositories', { auth })).json()) as Json[];
+    expect(repositories.map((r) => r.name)).toEqual(['team/app']);
+    const catalog = await fetch(`${s.url}/v2/_catalog`, { headers: { Authorization: auth } });
+    expect(((await catalog.json()) as { repositories: string[] }).repositories).toContain('team/app');
     const push = await registry.call('/v2/team/app/blobs/uploads/', { method: 'POST', auth });
     expect([401, 403]).toContain(push.status);
     // The token service answers the same: pull granted, push cut away.

@@ -108,8 +108,10 @@ export function createBffApp(deps: BffDeps): express.Express {
     const index = path.join(deps.webRoot, 'index.html');
     // A missing file (a chunk of an older build after a redeploy, /robots.txt) answers 404: given index.html, the
     // browser would report a MIME error instead of a failed load. Files live under /assets/ or at the top level; a
-    // deeper path with a dot is a console link (a project `my.app`, a tag `v1.0`) and gets the SPA.
-    const isFile = (p: string) => p.startsWith('/assets/') || /^\/[^/]*\.[^/]*$/.test(p);
+    // deeper path with a dot is a console link (a project `my.app`, a tag `v1.0`) and gets the SPA, as does the API
+    // explorer at Harbor's address for it, /devcenter-api-2.0.
+    const consolePages = new Set(['/devcenter-api-2.0']);
+    const isFile = (p: string) => p.startsWith('/assets/') || (/^\/[^/]*\.[^/]*$/.test(p) && !consolePages.has(p));
     app.get(/.*/, (req, res, next) => {
       if (isFile(req.path)) return next(notFound(`no such file: ${req.path}`));
       res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });

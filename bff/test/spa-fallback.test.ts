@@ -32,8 +32,8 @@ describe('the SPA fallback', () => {
     }
   });
 
-  it('gives index.html to deep links, dots in names included', async () => {
-    for (const p of ['/projects', '/projects/my.app/summary', '/projects/my.app', '/projects/p/repositories/r/artifacts/v1.0', '/admin/users']) {
+  it('gives index.html to deep links, dots in names included, and to the API explorer at Harbor\'s /devcenter-api-2.0', async () => {
+    for (const p of ['/projects', '/projects/my.app/summary', '/projects/my.app', '/projects/p/repositories/r/artifacts/v1.0', '/admin/users', '/devcenter-api-2.0']) {
       const r = await fetch(`${s.url}${p}`);
       expect(r.status, p).toBe(200);
       expect(r.headers.get('content-type'), p).toMatch(/text\/html/);

@@ -82,6 +82,7 @@ const router = createBrowserRouter([
           { index: true, element: <Navigate to={paths.projects.href()} replace /> },
           page(paths.projects.path, () => import('./pages/projects/projects-page.tsx')),
           page(paths.search.path, () => import('./pages/search/search-page.tsx')),
+          page(paths.apiExplorer.path, () => import('./pages/api-explorer/api-explorer-page.tsx')),
           page(paths.repository.path, () => import('./pages/repositories/repository-page.tsx')),
           page(paths.artifact.path, () => import('./pages/repositories/artifact-page.tsx')),
           {

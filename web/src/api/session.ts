@@ -57,3 +57,17 @@ export const changePassword = (userId: number, body: PasswordChange) =>
 /** Nothing cached changes with a password (the session stays), so there is nothing to invalidate. */
 export const useChangePassword = () =>
   useMutation({ mutationFn: (v: { userId: number } & PasswordChange) => changePassword(v.userId, { old_password: v.old_password, new_password: v.new_password }) });
+
+/** One's own profile as Harbor's PUT /users/{id} takes it (the username never changes). */
+export type ProfileChange = { email: string; realname: string; comment: string };
+
+export const updateProfile = (userId: number, body: ProfileChange) => api.send('PUT', `/api/v2.0/users/${userId}`, body);
+
+/** The session's user shows the profile: it is asked again once saved. */
+export function useUpdateProfile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { userId: number } & ProfileChange) => updateProfile(v.userId, { email: v.email, realname: v.realname, comment: v.comment }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.current }),
+  });
+}

@@ -13,6 +13,8 @@ export type SystemInfo = {
   read_only?: boolean;
   self_registration?: boolean;
   project_creation_restriction?: CreationRestriction;
+  /** Signed in only: Harbor's `v<release>-<build>`, here `v2.13.0-wharf-<Wharf's version>`. */
+  harbor_version?: string;
 };
 
 export const systemInfoKeys = { current: ['systeminfo'] as const };

@@ -28,6 +28,10 @@ export const paths = {
   /** `path` is the section's route; each page is a child route of it, its path the page's name. */
   admin: { path: '/admin', href: (page: AdminPage) => `/admin/${page}` },
   search: { path: '/search', href: (q: string) => `/search?q=${seg(q)}` },
+  /** The API explorer, at Harbor's address for it. */
+  apiExplorer: { path: '/devcenter-api-2.0', href: () => '/devcenter-api-2.0' },
+  /** Harbor's API description Wharf follows, as a file (the build puts it there). */
+  swaggerFile: '/swagger.yaml',
 } as const;
 
 /** `library/team/api` → `team/api`: the repository's name inside its project. */

@@ -8,19 +8,23 @@ import { useTheme } from './use-theme.ts';
 
 // Loaded when first opened: it brings the password hints (and the users API) along.
 const ChangePasswordDialog = lazy(() => import('./change-password-dialog.tsx'));
+const ProfileDialog = lazy(() => import('./profile-dialog.tsx'));
+const AboutDialog = lazy(() => import('./about-dialog.tsx'));
 
 const themes = ['light', 'dark', 'system'] as const;
 const item = 'block w-full rounded px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus-visible:bg-slate-100 dark:hover:bg-slate-800 dark:focus-visible:bg-slate-800';
 
 /**
- * The signed-in user's menu: who is signed in, change password, language, theme and sign out. A disclosure (a button
+ * The signed-in user's menu: who is signed in, their profile, change password, language, theme, about and sign out. A disclosure (a button
  * and a panel) rather than an ARIA menu, because it holds form controls; Escape (focus back on the button), a click
  * elsewhere or tabbing out closes it.
  */
 export function UserMenu({ user }: { user: CurrentUser }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(false);
-  const [passwordOpen, setPasswordOpen] = useState(false);
+  const [dialog, setDialog] = useState<'password' | 'profile' | 'about' | null>(null);
+  const openDialog = (d: 'password' | 'profile' | 'about') => { setOpen(false); setDialog(d); };
+  const closeDialog = () => { setDialog(null); button.current?.focus(); };
   const [theme, setTheme] = useTheme();
   const signOut = useSignOut();
   const navigate = useNavigate();
@@ -70,7 +74,8 @@ export function UserMenu({ user }: { user: CurrentUser }) {
             {user.sysadmin_flag && <p className="text-xs text-slate-600 dark:text-slate-300">{t('user.sysadmin')}</p>}
           </div>
           <div className="py-1">
-            <button type="button" className={item} onClick={() => { setOpen(false); setPasswordOpen(true); }}>
+            <button type="button" className={item} onClick={() => openDialog('profile')}>{t('user.profile.open')}</button>
+            <button type="button" className={item} onClick={() => openDialog('password')}>
               {t('user.changePassword')}
             </button>
           </div>
@@ -97,6 +102,7 @@ export function UserMenu({ user }: { user: CurrentUser }) {
             </fieldset>
           </div>
           <div className="border-t border-slate-200 pt-1 dark:border-slate-700">
+            <button type="button" className={item} onClick={() => openDialog('about')}>{t('about.open')}</button>
             <button type="button" className={item} disabled={signOut.isPending}
               onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate(paths.signIn.href()) })}>
               {t('user.signOut')}
@@ -104,9 +110,11 @@ export function UserMenu({ user }: { user: CurrentUser }) {
           </div>
         </div>
       )}
-      {passwordOpen && (
+      {dialog && (
         <Suspense fallback={null}>
-          <ChangePasswordDialog userId={user.user_id} open onClose={() => { setPasswordOpen(false); button.current?.focus(); }} />
+          {dialog === 'password' && <ChangePasswordDialog userId={user.user_id} open onClose={closeDialog} />}
+          {dialog === 'profile' && <ProfileDialog user={user} onClose={closeDialog} />}
+          {dialog === 'about' && <AboutDialog onClose={closeDialog} />}
         </Suspense>
       )}
     </div>

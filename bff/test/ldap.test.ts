@@ -3,6 +3,9 @@ import { basic, engines, startTestServer, stopTestServer, type TestServer } from
 import { addProject, api, login } from './api-fixtures.ts';
 import { client } from './distribution-helpers.ts';
 import { groupDn, startLdapServer, type LdapServer } from './ldap-server.ts';
+import { clientSandbox } from './clients.ts';
+import { makeOciLayout } from './fixtures/oci-layout.ts';
+import path from 'node:path';
 
 const people = [
   { uid: 'alice', password: 'Alice-Secret-1', cn: 'Alice Liddell' },
@@ -115,6 +118,24 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     const auth = basic('dave', 'Dave-Secret-1');
     const push = await client(s).call('/v2/team/app/blobs/uploads/', { method: 'POST', auth });
     expect(push.status).toBe(202);
+  });
+
+  it('lets skopeo push as a developer by group and pull as a guest by group, through the token service; the guest\'s push is refused', async () => {
+    const c = await clientSandbox();
+    try {
+      const host = new URL(s.url).host;
+      const layout = path.join(c.dir, 'layout');
+      await makeOciLayout(layout);
+      const push = await c.skopeo('copy', '--dest-tls-verify=false', '--dest-creds', 'dave:Dave-Secret-1', `oci:${layout}`, `docker://${host}/team/app:skopeo`);
+      expect(push.ok, push.stderr).toBe(true);
+      const pull = await c.skopeo('copy', '--src-tls-verify=false', '--src-creds', 'alice:Alice-Secret-1', `docker://${host}/team/app:skopeo`, `oci:${path.join(c.dir, 'back')}`);
+      expect(pull.ok, pull.stderr).toBe(true);
+      const refused = await c.skopeo('copy', '--dest-tls-verify=false', '--dest-creds', 'alice:Alice-Secret-1', `oci:${layout}`, `docker://${host}/team/app:alice`);
+      expect(refused.ok).toBe(false);
+      expect(refused.stderr).toMatch(/unauthorized|denied|authentication required/i);
+    } finally {
+      await c.cleanup();
+    }
   });
 
   it('makes members of ldap_group_admin_dn system admins', async () => {

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startWharfChild } from './wharf-process.ts';
+import { testRedisUrl } from '../jobs/job-test-fixtures.ts';
 
 /** A request whose body the test sends in two parts: the first now, the rest when told. */
 function heldRequest(s: { port: number }, method: string, path: string, first: Buffer, rest: Buffer) {
@@ -131,4 +132,35 @@ describe('SIGTERM', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('SIGTERM with Redis gone', () => {
+  it('still ends the process: what cannot close in time is left', async () => {
+    // Redis behind a relay the test cuts once Wharf has started on it.
+    const sockets: net.Socket[] = [];
+    const target = new URL(testRedisUrl);
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(target.port || 6379), target.hostname);
+      sockets.push(inbound, outbound);
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-sigterm-redis-'));
+    const w = await startWharfChild(dataDir, {
+      WHARF_SHUTDOWN_SECONDS: '1', REDIS_URL: `redis://127.0.0.1:${(relay.address() as net.AddressInfo).port}`, WHARF_REDIS_PREFIX: `term-${Date.now()}`,
+    });
+    try {
+      relay.close();
+      for (const c of sockets) c.destroy();
+      const exited = new Promise<string>((resolve) => w.child.once('exit', (code, signal) => resolve(`${code} ${signal}`)));
+      w.child.kill('SIGTERM');
+      expect(await exited, w.stderr()).toMatch(/^[01] null$/);
+    } finally {
+      if (w.child.exitCode === null) w.child.kill('SIGKILL');
+      relay.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -71,6 +71,8 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
   async function withLease<T>(id: string, offset: number, work: (token: string) => Promise<T>): Promise<T> {
     const token = randomUUID();
     if (!(await store.claimUpload(id, offset, token, leaseMs))) {
+      // Gone meanwhile (cancelled, or deleted with its repository): the client starts again.
+      if (!(await store.findUpload(id))) throw unknownUpload();
       throw new RegistryError('RANGE_INVALID', 'upload is being written by another request, or the offset moved', undefined, 416);
     }
     const renew = setInterval(() => { void store.claimUpload(id, offset, token, leaseMs).catch(() => {}); }, leaseRenewMs);
@@ -221,6 +223,8 @@ export function createUploadService(deps: { store: RegistryStore; storage: Stora
               (tx, reserved) => guard.beforeAdd(repo.projectId, { blobs: [{ digest, size: offset }], bytes: -reserved }, tx));
           } catch (e) {
             if (refusedByQuota(e)) await forget(id, repo);
+            // The repository was deleted meanwhile, and the upload with it.
+            if (isForeignKeyViolation(e)) throw unknownUpload();
             throw e;
           }
         });

@@ -363,4 +363,26 @@ describe.each(engines)('quota usage racing pushes, deletes, copies, replication 
     }
     expect(Object.fromEntries(answers)).toEqual({ '403 202 201': 100 });
   }, 120_000);
+
+  it('counts a blob pushed while its repository is deleted exactly while a repository links it', async () => {
+    const c = client(s);
+    const id = await addProject(s, 'gone');
+    expect((await api(s)(`/quotas/${id}`, { method: 'PUT', json: { hard: { storage: 10_000_000 } } })).status).toBe(200);
+    const answers = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const repo = `gone/r${i}`;
+      await c.pushBlob(repo, randomBytes(100));
+      const late = randomBytes(100);
+      // The push lands before the deletion (and goes with the repository), after it (in the repository made again), or
+      // fails: whichever, the project counts the blob exactly while a repository of it links the blob.
+      const [removed, pushed] = await Promise.all([
+        api(s)(`/projects/gone/repositories/r${i}`, { method: 'DELETE' }),
+        c.call(`/v2/${repo}/blobs/uploads/?digest=${sha256(late)}`, { method: 'POST', body: late, headers: { 'Content-Type': 'application/octet-stream' } }),
+      ]);
+      answers.add(`${removed.status} ${pushed.status}${pushed.status === 201 ? '' : ` ${await pushed.text()}`}`);
+    }
+    // A failed push was told its upload is unknown (it starts again), never that the server failed.
+    expect([...answers].filter((a) => !/^200 (201|404 .*BLOB_UPLOAD_UNKNOWN)/.test(a))).toEqual([]);
+    expect(await pendingProblems(s.db, id, new Set())).toEqual([]);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { membersOf } from '../db/membership.ts';
+import { membersOf, type Member } from '../db/membership.ts';
 import { registryActionAllowed, roles, strongestRole, type Principal, type ProjectStanding } from './policy.ts';
 
 /** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */
@@ -33,9 +33,9 @@ export function createProjectAccess(db: Db) {
     projectById: (id: number) => db.selectFrom('projects').select(columns).where('id', '=', id).executeTakeFirst(),
     projectsByIds: (ids: number[]) => (ids.length ? db.selectFrom('projects').select(columns).where('id', 'in', ids).execute() : Promise.resolve([])),
     projectNamed: (name: string) => db.selectFrom('projects').select(columns).where('name', '=', name).executeTakeFirst(),
-    /** Whether the user is ProjectAdmin of at least one project (who may see the grantable robot permissions). */
-    administersAnyProject: async (userId: number) => !!(await db.selectFrom('members').select('id')
-      .where('entity_type', '=', 'u').where('entity_id', '=', userId).where('role', '=', roles.projectAdmin).executeTakeFirst()),
+    /** Whether the user is ProjectAdmin of at least one project, themselves or through a group (who may see the grantable robot permissions). */
+    administersAnyProject: async (member: Member) => !!(await db.selectFrom('members').select('id')
+      .where((eb) => membersOf(eb, member)).where('role', '=', roles.projectAdmin).executeTakeFirst()),
     /** May the principal do this registry action (`pull`, `push`, `delete`) on the repository? */
     async registryAllowed(principal: Principal, repository: string, action: string): Promise<boolean> {
       return registryActionAllowed(principal, await standing(principal, projectOf(repository)), action);

@@ -118,6 +118,11 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     const auth = basic('dave', 'Dave-Secret-1');
     const push = await client(s).call('/v2/team/app/blobs/uploads/', { method: 'POST', auth });
     expect(push.status).toBe(202);
+    // A project admin through a group is one for what asks "admin of any project" too (the grantable robot permissions).
+    expect((await call('/permissions', { auth })).status).toBe(403);
+    const other = await addProject(s, 'team-b');
+    expect((await call(`/projects/${other}/members`, { method: 'POST', json: { role_id: 1, member_group: { id: builders.id } } })).status).toBe(201);
+    expect(await (await call('/permissions', { auth })).json()).toMatchObject({ system: [] });
   });
 
   it('lets skopeo push as a developer by group and pull as a guest by group, through the token service; the guest\'s push is refused', async () => {

@@ -18,7 +18,7 @@ export function createPermissionsRouter(deps: ApiDeps): Router {
         res.json({ system: systemGrantable, project: projectGrantable });
         return;
       }
-      const projectAdmin = p.kind === 'user' && await deps.access.administersAnyProject(p.id);
+      const projectAdmin = p.kind === 'user' && await deps.access.administersAnyProject({ userId: p.id, groupIds: p.groupIds });
       if (!projectAdmin) throw forbidden('only system and project admins may see the grantable permissions');
       res.json({ system: [], project: projectGrantable });
     } catch (e) { next(e); }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { paths } from '../web/src/app/paths.ts';
 import { startScannerAdapter, type ScannerAdapter } from '../bff/test/scanner-adapter.ts';
-import { expectAccessible, openUserMenu, screenshot, sharedProject, signIn, signOut, unique } from './fixtures.ts';
+import { chooseLanguage, expectAccessible, openUserMenu, screenshot, sharedProject, signIn, signOut, unique } from './fixtures.ts';
 
 const project = unique('scanning');
 const tag = unique('sc');
@@ -117,6 +117,19 @@ test('an admin registers scanners, tested before saving; the default cannot be d
   await expect(main.getByTestId('scanner-credential')).toHaveText('API key: set');
   await expect(main.getByTestId('scanner-health')).toHaveText('Healthy');
   await picture(page, 'scanners-page');
+
+  // On a phone, dark, in 简体中文: the table scrolls in its own box, the page does not.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openUserMenu(page);
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await page.keyboard.press('Escape');
+  await chooseLanguage(page, 'zh-CN');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('heading', { name: '扫描器', level: 1 })).toBeVisible();
+  await expect(main.getByTestId('scanner-health')).toHaveText('健康');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await expectAccessible(page);
+  await picture(page, 'scanners-390-dark-zh');
 });
 
 test('a project admin picks the scanner and turns on scan on push; a scan runs, stops, and reports', async ({ page }) => {

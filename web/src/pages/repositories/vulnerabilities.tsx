@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { scanLive, scanOf, type Artifact } from '../../api/artifacts.ts';
-import { severities, severityOf, useScanLog, useVulnerabilities, type Vulnerability } from '../../api/scans.ts';
+import { severities, useScanLog, useVulnerabilities, type Vulnerability } from '../../api/scans.ts';
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -13,16 +13,7 @@ import { SeverityBar, SeverityChip } from '../../components/severity-bar.tsx';
 import { RunLogDialog } from '../../components/system-runs.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
 import { ScanControls, scannable } from './scan-controls.tsx';
-
-const rank = (v: Vulnerability) => severities.indexOf(severityOf(v.severity));
-const sorters: Record<string, (a: Vulnerability, b: Vulnerability) => number> = {
-  // Worst first when descending: Critical ranks 0.
-  severity: (a, b) => rank(b) - rank(a) || a.id.localeCompare(b.id),
-  id: (a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }),
-  package: (a, b) => a.package.localeCompare(b.package) || a.id.localeCompare(b.id),
-  version: (a, b) => a.version.localeCompare(b.version, undefined, { numeric: true }),
-  fix_version: (a, b) => (a.fix_version ?? '').localeCompare(b.fix_version ?? '', undefined, { numeric: true }),
-};
+import { viewVulnerabilities } from './vulnerability-filter.ts';
 
 /** The report's findings as a table: filtered by text, severity and "fixable only", sorted and paged in the URL. */
 function VulnerabilityTable({ rows }: { rows: Vulnerability[] | undefined }) {
@@ -33,14 +24,7 @@ function VulnerabilityTable({ rows }: { rows: Vulnerability[] | undefined }) {
   const severity = list.filter('severity');
   const fixable = list.filter('fixable') === '1';
 
-  const shown = useMemo(() => {
-    const needle = text.toLowerCase();
-    const kept = (rows ?? []).filter((v) => (!needle || [v.id, v.package, v.description ?? ''].some((x) => x.toLowerCase().includes(needle)))
-      && (!severity || severityOf(v.severity) === severity) && (!fixable || !!v.fix_version));
-    const key = list.sort.replace(/^-/, '');
-    const by = sorters[key] ?? sorters.severity;
-    return kept.sort((a, b) => (list.sort.startsWith('-') ? -by(a, b) : by(a, b)));
-  }, [rows, text, severity, fixable, list.sort]);
+  const shown = useMemo(() => viewVulnerabilities(rows ?? [], { text, severity, fixable, sort: list.sort }), [rows, text, severity, fixable, list.sort]);
   const page = shown.slice((list.page - 1) * list.pageSize, list.page * list.pageSize);
   const filtered = !!(text || severity || fixable);
 

@@ -50,20 +50,23 @@ export default function ScannersPage() {
     };
     return [
       { id: 'name', header: t('scanners.name'), cell: ({ row: { original: s } }) => (
-        <div>
+        <div className="min-w-32">
           <span className="font-medium break-words">{s.name}</span>
           {s.is_default && <span data-testid="scanner-default" className="ml-2 rounded bg-[#0f4c81] px-1.5 py-0.5 text-xs font-medium text-white">{t('scanners.default')}</span>}
           {s.description && <p className="text-xs text-slate-600 dark:text-slate-300">{s.description}</p>}
         </div>
       ) },
-      { id: 'url', header: t('scanners.url'), cell: ({ row }) => <span className="break-all">{row.original.url}</span> },
+      // Widths kept on a phone: the table scrolls in its own box rather than break a URL into a column of letters.
+      { id: 'url', header: t('scanners.url'), cell: ({ row }) => <span className="block min-w-44 break-all">{row.original.url}</span> },
       { id: 'health', header: t('scanners.healthCol'), cell: ({ row }) => <Health uuid={row.original.uuid} /> },
       { id: 'adapter', header: t('scanners.adapter'), cell: ({ row: { original: s } }) => (
         <span data-testid="scanner-adapter">{s.adapter ? t('scanners.adapterIs', { adapter: s.adapter, vendor: s.vendor, version: s.version }) : '—'}</span>
       ) },
       { id: 'credential', header: t('scanners.credential'), cell: ({ row: { original: s } }) => (
         <span data-testid="scanner-credential" className="whitespace-nowrap">
-          {s.auth ? `${t(`scanners.authName.${s.auth}`, { defaultValue: s.auth })}: ${s.access_credential ? t('scanners.credentialSet') : t('scanners.credentialUnset')}` : t('scanners.authName.none')}
+          {s.auth
+            ? t('scanners.credentialState', { auth: t(`scanners.authName.${s.auth}`, { defaultValue: s.auth }), state: s.access_credential ? t('scanners.credentialSet') : t('scanners.credentialUnset') })
+            : t('scanners.authName.none')}
         </span>
       ) },
       { id: 'enabled', header: t('scanners.enabled'), cell: ({ row: { original: s } }) => (

@@ -69,6 +69,9 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
     expect(alice).toEqual({ username: 'alice', email: 'alice@wharf.test', realname: 'Alice Liddell', ldap_dn: dir.userDn('alice'), sysadmin: 0 });
     expect((await login(s)).status).toBe(200);
     expect((await login(s, 'nobody', 'Nobody-Secret-1')).status).toBe(401);
+    // A name is a value in the filter, never filter syntax: a wildcard or a parenthesis matches nobody.
+    expect((await login(s, 'ali*', 'Alice-Secret-1')).status).toBe(401);
+    expect((await login(s, '*)(uid=alice', 'Alice-Secret-1')).status).toBe(401);
   });
 
   it('refuses to switch auth_mode while users other than admin exist, with Harbor\'s error', async () => {

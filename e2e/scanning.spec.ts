@@ -233,6 +233,19 @@ test('a project admin picks the scanner and turns on scan on push; a scan runs, 
   await picture(page, 'scanning-artifacts-dark');
   await openUserMenu(page);
   await page.getByRole('radio', { name: 'Light' }).check();
+  await page.keyboard.press('Escape');
+
+  // A scanner that fails its report: the scan ends in Error and the page says why.
+  adapterOptions.report = () => { throw new Error('the vulnerability database is locked'); };
+  await page.goto(paths.artifact.href(project, 'app', 'v2'));
+  const failing = page.getByRole('region', { name: 'Vulnerabilities' });
+  await failing.getByRole('button', { name: /^Scan again sha256:/ }).click();
+  await expect(failing.getByTestId('scan-state')).toHaveText('Error', { timeout: 30_000 });
+  await expect(failing.getByTestId('scan-error')).toContainText('the vulnerability database is locked');
+  await expect(failing.getByTestId('vulnerability-row')).toHaveCount(0);
+  await picture(page, 'scanning-error', failing);
+  await expectAccessible(page);
+  adapterOptions.report = () => ({ vulnerabilities });
   await signOut(page);
 });
 

@@ -14,8 +14,8 @@ import { ProjectScanner } from './project-scanner.tsx';
 const switches = ['public', 'enable_content_trust_cosign', 'prevent_vul', 'auto_scan', 'auto_sbom_generation', 'reuse_sys_cve_allowlist'] as const;
 type Switch = (typeof switches)[number];
 /**
- * Switches the server refuses to turn on because Wharf does not enforce them yet (bff/api/projects/metadata.ts
- * `unenforced`): shown disabled with a note saying when they come, never offered.
+ * Switches Wharf does not act on yet (cosign checks the server refuses, bff/api/projects/metadata.ts `unenforced`; SBOM
+ * generation nothing does yet): shown disabled with a note saying when they come, never offered.
  */
 const unavailable: Partial<Record<Switch, string>> = {
   enable_content_trust_cosign: 'project.config.unavailableSigning',

@@ -29,6 +29,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const wharf = await starting;
+// SIGHUP: a renewed certificate is taken from WHARF_TLS_CERT and WHARF_TLS_KEY without a restart.
+process.on('SIGHUP', () => {
+  try {
+    if (wharf.reloadTls()) wharf.logger.info('TLS certificate and key read again');
+  } catch (err) {
+    wharf.logger.error({ err }, 'TLS certificate not reloaded: still serving the previous one');
+  }
+});
 const external = config.externalUrl ?? wharf.url;
 wharf.logger.info({ url: external, dataDir: config.dataDir, database: config.databaseUrl ? 'postgres' : 'sqlite' }, 'Wharf is listening');
 if (wharf.generatedAdminPassword) {

@@ -78,6 +78,8 @@ export type Wharf = {
   jobs: Jobs;
   /** Where the metrics port listens (WHARF_METRICS_PORT), when it does. */
   metricsUrl?: string;
+  /** Takes a renewed TLS certificate and key from their files (SIGHUP); false without TLS, throws on a bad pair. */
+  reloadTls(): boolean;
   /** The admin password when it was generated on this start. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -281,6 +283,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
     jobs,
     metricsUrl: metricsServer && config.metrics ? `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${metricsServer.port}/metrics` : undefined,
     generatedAdminPassword: admin.generated,
+    reloadTls: () => main.reloadTls(),
     async close() {
       clearInterval(purgeTimer);
       // No new connections; requests in flight (an upload's PATCH or PUT) finish first, until the deadline.

@@ -31,6 +31,17 @@ export function createMainServer(handler: Handler, opts: { tls?: { certFile: str
   return {
     server,
     scheme: opts.tls ? 'https' : 'http',
+    /**
+     * Reads the certificate and key again (a renewed certificate) for the connections made from now on; throws, and
+     * keeps serving the old pair, when the new one cannot be read or the key does not match.
+     */
+    reloadTls() {
+      if (!opts.tls) return false;
+      const pair = { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) };
+      // Throws on a key that is not the certificate's, before anything changes.
+      (server as https.Server).setSecureContext(pair);
+      return true;
+    },
     listen(port: number, host: string): Promise<number> {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -111,6 +111,26 @@ describe('TLS on the main port', () => {
     expect(challenge).toContain(`realm="https://127.0.0.1:${s.port}/service/token"`);
   });
 
+  it('takes a renewed certificate without a restart (SIGHUP), and keeps the old one when the new pair is bad', async () => {
+    const next = path.join(dir, 'next');
+    await exec('mkdir', ['-p', next]);
+    await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(next, 'key.pem'), '-out', path.join(next, 'cert.pem')]);
+    const renewed = await readFile(path.join(next, 'cert.pem'));
+    const oldKey = await readFile(path.join(dir, 'key.pem'));
+    await writeFile(path.join(dir, 'cert.pem'), renewed);
+    await writeFile(path.join(dir, 'key.pem'), await readFile(path.join(next, 'key.pem')));
+    expect((await get(`${base}/api/v2.0/ping`, cert)).fingerprint).toBe(new X509Certificate(cert).fingerprint256); // not yet
+    expect(s.reloadTls()).toBe(true);
+    expect((await get(`${base}/api/v2.0/ping`, renewed)).fingerprint).toBe(new X509Certificate(renewed).fingerprint256);
+    // A key that is not the certificate's: refused, and the renewed pair stays.
+    await writeFile(path.join(dir, 'key.pem'), oldKey);
+    expect(() => s.reloadTls()).toThrow();
+    const r = await get(`${base}/api/v2.0/ping`, renewed);
+    expect(r.status).toBe(200);
+    expect(r.fingerprint).toBe(new X509Certificate(renewed).fingerprint256);
+  });
+
   it('refuses a certificate without its key, at start', () => {
     expect(() => loadConfig({ WHARF_TLS_CERT: path.join(dir, 'cert.pem') })).toThrow(/WHARF_TLS_CERT and WHARF_TLS_KEY go together/);
   });

@@ -253,7 +253,7 @@ export async function startWharf(config: Config, opts: { logger?: Logger } = {})
   });
   const main = createMainServer(metrics ? (req, res) => { metrics.observe(req, res); bff(req, res); } : bff, { tls: config.tls });
   const port = await main.listen(config.port, config.host);
-  internalUrl = `http://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`;
+  internalUrl = `${main.scheme}://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`;
   // Over TLS, loopback to itself: the certificate names the public host, not 127.0.0.1, so it is not checked here.
   local = createLocalRegistry({ url: `${main.scheme}://${config.host.includes(':') ? '[::1]' : '127.0.0.1'}:${port}`, tokens, blobs: createLinkedBlobs(store, storage), insecure: !!config.tls });
   // Job types register while the app is built; their workers start once Wharf answers.

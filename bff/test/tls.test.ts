@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { clientSandbox, type ClientSandbox } from './clients.ts';
 import { makeOciLayout } from './fixtures/oci-layout.ts';
-import { adminPassword, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { adminAuth, adminPassword, startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { createV2Client } from '../replication/v2-client.ts';
+import { pushImage } from './oci-fixtures.ts';
+import { startScannerAdapter } from './scanner-adapter.ts';
 
 const exec = promisify(execFile);
 
@@ -109,6 +113,27 @@ describe('TLS on the main port', () => {
     // The token realm the challenge names is this HTTPS origin.
     const challenge = (await get(`${base}/v2/`, cert)).headers['www-authenticate'];
     expect(challenge).toContain(`realm="https://127.0.0.1:${s.port}/service/token"`);
+  });
+
+  it('gives a scanner that uses the internal address this HTTPS origin', async () => {
+    const adapter = await startScannerAdapter({ name: 'Internal' });
+    const dispatcher = new Agent({ connect: { ca: cert } });
+    const call = (p: string, method: string, json?: unknown) => undiciFetch(`${base}/api/v2.0${p}`, {
+      method, dispatcher, body: json === undefined ? undefined : JSON.stringify(json),
+      headers: { Authorization: adminAuth, ...(json === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    });
+    try {
+      const v2 = createV2Client({ url: base, credential: { username: 'admin', password: adminPassword }, caCertificate: cert.toString() });
+      await pushImage(v2, 'library/scan-me', 'v1');
+      const r = await call('/scanners', 'POST', { name: 'Internal', url: adapter.url, use_internal_addr: true });
+      expect(r.status, await r.text()).toBe(201);
+      expect((await call('/projects/library/repositories/scan-me/artifacts/v1/scan', 'POST')).status).toBe(202);
+      for (let i = 0; i < 200 && adapter.requests.length === 0; i++) await new Promise((w) => setTimeout(w, 50));
+      expect(adapter.requests[0]?.body.registry.url).toBe(`https://127.0.0.1:${s.port}`);
+    } finally {
+      await adapter.close();
+      await dispatcher.close();
+    }
   });
 
   it('takes a renewed certificate without a restart (SIGHUP), and keeps the old one when the new pair is bad', async () => {

@@ -41,7 +41,16 @@ export function createPrincipals(deps: {
     };
     if (usersOnly) return asUser();
     if (isRobotName(username, await deps.robotPrefix())) return (await robots.verify(username, password)) ?? asUser();
-    return (await asUser()) ?? robots.verify(username, password);
+    // A directory that does not answer fails a user's sign-in, not a robot's whose name lacks today's prefix.
+    let user: Principal | null;
+    try {
+      user = await asUser();
+    } catch (e) {
+      const robot = await robots.verify(username, password);
+      if (robot) return robot;
+      throw e;
+    }
+    return user ?? robots.verify(username, password);
   };
   return {
     /** Basic credentials: a robot when the name has the robot prefix, else a user. Throttled and audited at every door. */

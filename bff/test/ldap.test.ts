@@ -252,6 +252,15 @@ describe('LDAP over TLS', () => {
     const checked = (await (await call('/ldap/ping', { method: 'POST', json: {} })).json()) as Json;
     expect(checked).toMatchObject({ success: false, message: expect.stringMatching(/self-signed certificate/) });
     expect((await login(s, 'alice', 'Alice-Secret-1')).status).toBe(500);
+    // A directory that cannot be reached fails users, not robots: one made before the prefix changed is tried as a user
+    // first (its name lacks today's prefix), and still signs in.
+    const made = await call('/robots', { method: 'POST', json: {
+      name: 'ci', level: 'system', duration: -1, permissions: [{ kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'pull' }] }],
+    } });
+    expect(made.status, await made.clone().text()).toBe(201);
+    const robot = (await made.json()) as { name: string; secret: string };
+    expect((await call('/configurations', { method: 'PUT', json: { robot_name_prefix: 'bot-' } })).status).toBe(200);
+    expect((await fetch(`${s.url}/v2/`, { headers: { Authorization: basic(robot.name, robot.secret) } })).status).toBe(200);
     expect((await call('/ldap/ping', { method: 'POST', json: { ldap_verify_cert: false } })).status).toBe(200);
     expect(((await (await call('/ldap/ping', { method: 'POST', json: { ldap_verify_cert: false } })).json()) as Json).success).toBe(true);
     expect((await call('/configurations', { method: 'PUT', json: { ldap_verify_cert: false } })).status).toBe(200);

@@ -76,6 +76,7 @@ export const artifactKeys = {
   lists: (project: string, repo: string) => ['artifacts', project, repo, 'list'] as const,
   list: (project: string, repo: string, p: ArtifactListParams) => ['artifacts', project, repo, 'list', p] as const,
   detail: (project: string, repo: string, reference: string) => ['artifacts', project, repo, 'detail', reference] as const,
+  byDigests: (project: string, repo: string) => ['artifacts', project, repo, 'by-digest'] as const,
   byDigest: (project: string, repo: string, digests: string[]) => ['artifacts', project, repo, 'by-digest', digests] as const,
   addition: (project: string, repo: string, reference: string, name: string) => ['artifacts', project, repo, 'addition', reference, name] as const,
   content: (project: string, repo: string, reference: string) => ['artifacts', project, repo, 'content', reference] as const,
@@ -104,14 +105,17 @@ export const useArtifacts = (project: string, repo: string, p: ArtifactListParam
 // ---- several by digest (an index's children), in one request
 export const getArtifactsByDigest = (project: string, repo: string, digests: string[]) =>
   api.page<Artifact>(`${repositoryPath(project, repo)}/artifacts${query({
-    with_tag: false, page: 1, page_size: Math.min(100, Math.max(1, digests.length)), q: harborQ({ base: '*', digest: match.anyOf(digests) }),
+    with_tag: false, with_scan_overview: true, page: 1, page_size: Math.min(100, Math.max(1, digests.length)),
+    q: harborQ({ base: '*', digest: match.anyOf(digests) }),
   })}`);
 
 export const artifactsByDigestQuery = (project: string, repo: string, digests: string[]) =>
   queryOptions({ queryKey: artifactKeys.byDigest(project, repo, digests), queryFn: () => getArtifactsByDigest(project, repo, digests), staleTime: 60_000 });
 
-export const useArtifactsByDigest = (project: string, repo: string, digests: string[], enabled = true) =>
-  useQuery({ ...artifactsByDigestQuery(project, repo, digests), enabled: enabled && digests.length > 0 });
+export const useArtifactsByDigest = (project: string, repo: string, digests: string[], enabled = true) => useQuery({
+  ...artifactsByDigestQuery(project, repo, digests), enabled: enabled && digests.length > 0,
+  refetchInterval: (q) => whileScanning(q.state.data?.items),
+});
 
 // ---- one
 export const getArtifact = (project: string, repo: string, reference: string) =>

@@ -52,12 +52,15 @@ export const useScanLog = (project: string, repo: string, digest: string, report
 export const scanArtifact = (project: string, repo: string, digest: string) => api.send('POST', `${artifactPath(project, repo, digest)}/scan`);
 export const stopScan = (project: string, repo: string, digest: string) => api.send('POST', `${artifactPath(project, repo, digest)}/scan/stop`);
 
-/** Scan now, or stop: the repository's lists and details show the new status (and keep asking while it runs). */
+/** Scan now, or stop: the repository's lists, details and platform lists show the new status (and keep asking while it runs). */
 function useScanMutation(project: string, repo: string, fn: (project: string, repo: string, digest: string) => Promise<unknown>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (digest: string) => fn(project, repo, digest),
-    onSuccess: (_, digest) => refreshArtifact(qc, project, repo, digest),
+    // An index's platform list shows its children's scans too.
+    onSuccess: (_, digest) => Promise.all([
+      refreshArtifact(qc, project, repo, digest), qc.invalidateQueries({ queryKey: artifactKeys.byDigests(project, repo) }),
+    ]),
   });
 }
 

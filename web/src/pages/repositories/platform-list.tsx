@@ -1,10 +1,11 @@
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useArtifactsByDigest, type Platform, type Reference } from '../../api/artifacts.ts';
+import { scanOf, useArtifactsByDigest, type Platform, type Reference } from '../../api/artifacts.ts';
 import { paths } from '../../app/paths.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { formatBytes, shortDigest } from '../../components/format.ts';
+import { SeverityBar } from '../../components/severity-bar.tsx';
 
 /** `linux/arm64/v8`, as docker and podman write a platform. */
 export const platformText = (p: Platform | undefined) =>
@@ -18,14 +19,15 @@ const platformHref = (project: string, repo: string, child: string, index: strin
   `${paths.artifact.href(project, repo, child)}?${new URLSearchParams({ index })}`;
 
 /**
- * An index's platforms: each child's platform, digest (linking to its own page) and size. The sizes come from one
- * list request for all the children (`digest={a b c}` with `base=*`), never one request per child.
+ * An index's platforms: each child's platform, digest (linking to its own page, where it is scanned), size and last
+ * scan. Sizes and scans come from one list request for all the children (`digest={a b c}` with `base=*`), never one
+ * request per child.
  */
 export function PlatformList({ project, repo, index, references }: { project: string; repo: string; index: string; references: Reference[] }) {
   const { t } = useTranslation();
   const digests = references.map((r) => r.child_digest);
   const children = useArtifactsByDigest(project, repo, digests);
-  const size = new Map(children.data?.items.map((a) => [a.digest, a.size]));
+  const child = new Map(children.data?.items.map((a) => [a.digest, a]));
   return (
     <div>
       <ErrorMessage error={children.error} />
@@ -35,6 +37,7 @@ export function PlatformList({ project, repo, index, references }: { project: st
             <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.platforms.platform')}</th>
             <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.digest')}</th>
             <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.size')}</th>
+            <th scope="col" className="py-1 pr-3 font-medium">{t('scanning.title')}</th>
           </tr>
         </thead>
         <tbody>
@@ -48,7 +51,8 @@ export function PlatformList({ project, repo, index, references }: { project: st
                   <CopyButton text={r.child_digest} label={t('artifacts.copyDigest')} />
                 </span>
               </td>
-              <td className="py-1 pr-3">{children.isPending ? '…' : formatBytes(size.get(r.child_digest))}</td>
+              <td className="py-1 pr-3">{children.isPending ? '…' : formatBytes(child.get(r.child_digest)?.size)}</td>
+              <td className="py-1 pr-3">{children.isPending ? '…' : <SeverityBar scan={scanOf(child.get(r.child_digest))} />}</td>
             </tr>
           ))}
         </tbody>

@@ -7,7 +7,10 @@ import { ErrorMessage } from '../../components/error-message.tsx';
 import { named } from '../../components/named.tsx';
 import { shortDigest } from '../../components/format.ts';
 
-/** What a scanner takes: images (an index's platforms are images too); charts and other artifacts are not scanned. */
+/**
+ * What a scanner takes: images, an index as a whole (the scanner is given the index) as well as each of its platforms
+ * (from its own page; the index's platform list shows their scans); charts and other artifacts are not scanned.
+ */
 export const scannable = (a: Artifact) => a.type === 'IMAGE';
 
 /**

@@ -4,7 +4,7 @@ import {
 } from './fixtures.ts';
 
 const paletteName = 'Go to a page, project or repository';
-const adminPageNames = ['Users', 'Robot accounts', 'Registries', 'Replications', 'Scanners', 'Labels', 'Project quotas', 'Garbage collection', 'Job service', 'Configuration', 'Audit log'];
+const adminPageNames = ['Users', 'Groups', 'Robot accounts', 'Registries', 'Replications', 'Scanners', 'Labels', 'Project quotas', 'Garbage collection', 'Job service', 'Configuration', 'Audit log'];
 
 const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search projects and repositories' });
 const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });

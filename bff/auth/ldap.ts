@@ -152,8 +152,8 @@ export const ldap = {
         });
       return searchEntries.map((e) => ({ dn: e.dn, name: first(e, nameAttribute) || e.dn }));
     }).catch((e: unknown) => {
-      // A DN that does not exist is no group, not a failure.
-      if (by.dn && (e as { code?: number }).code === 32) return [];
+      // A DN that does not exist (32) or is no DN at all (34) names no group: not a failure.
+      if (by.dn && [32, 34].includes((e as { code?: number }).code ?? 0)) return [];
       throw e;
     });
   },

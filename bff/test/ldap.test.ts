@@ -210,6 +210,7 @@ describe.each(engines)('LDAP sign-in and user groups on %s', (engine) => {
   it('keeps user groups: create (LDAP by a DN the directory has, HTTP and OIDC by name), list, search, get, rename, delete', async () => {
     const missing = await call('/usergroups', { method: 'POST', json: { group_type: 1, ldap_group_dn: 'cn=none,ou=groups,dc=wharf,dc=test' } });
     expect(missing.status).toBe(400);
+    expect((await call('/usergroups', { method: 'POST', json: { group_type: 1, ldap_group_dn: 'not a DN' } })).status).toBe(400);
     const made = await call('/usergroups', { method: 'POST', json: { group_type: 1, ldap_group_dn: groupDn('auditors') } });
     expect(made.status, await made.clone().text()).toBe(201);
     const id = Number(made.headers.get('location')!.split('/').pop());

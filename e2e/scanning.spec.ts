@@ -271,4 +271,13 @@ test('a developer sees the results and the log but cannot scan', async ({ page }
   await expect(section.getByTestId('vulnerability-row')).toHaveCount(4);
   await expect(section.getByRole('button', { name: /^(Scan|Scan again|Stop scan) sha256:/ })).toHaveCount(0);
   await expect(section.getByRole('button', { name: 'Scan log' })).toBeVisible();
+
+  // In 简体中文 too.
+  await chooseLanguage(page, 'zh-CN');
+  await page.keyboard.press('Escape');
+  const zh = page.getByRole('region', { name: '漏洞' });
+  await expect(zh.getByRole('columnheader', { name: /修复版本/ })).toBeVisible();
+  await expect(zh.getByTestId('severity-bar')).toContainText('共 4 个 · 2 个可修复');
+  await expectAccessible(page);
+  await picture(page, 'scanning-developer-zh', zh);
 });

@@ -86,6 +86,10 @@ export function createMetrics(deps: MetricsDeps) {
     name: 'registry_http_request_duration_seconds', help: 'The HTTP request latencies in seconds', labelNames: ['handler', 'method', 'code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300], ...on('registry'),
   });
+  // Sizes as distribution's middleware approximates them: from Content-Length (a chunked body counts 0).
+  const sizeBuckets = [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+  const registryRequestSize = new Histogram({ name: 'registry_http_request_size_bytes', help: 'The HTTP request sizes in bytes.', labelNames: ['handler'], buckets: sizeBuckets, ...on('registry') });
+  const registryResponseSize = new Histogram({ name: 'registry_http_response_size_bytes', help: 'The HTTP response sizes in bytes.', labelNames: ['handler'], buckets: sizeBuckets, ...on('registry') });
   const registryInflight = new Gauge({ name: 'registry_http_in_flight_requests', help: 'The in-flight HTTP requests', labelNames: ['handler'], ...on('registry') });
 
   // Exporter: from the database, set afresh on every scrape.
@@ -178,6 +182,8 @@ export function createMetrics(deps: MetricsDeps) {
           registryInflight.dec({ handler });
           registryTotal.inc({ code, handler, method });
           registryDuration.observe({ handler, method, code }, seconds);
+          registryRequestSize.observe({ handler }, Number(req.headers['content-length']) || 0);
+          registryResponseSize.observe({ handler }, Number(res.getHeader('content-length')) || 0);
         } else {
           coreInflight.dec();
           const op = operation!();

@@ -34,6 +34,7 @@ describe.each(engines)('Prometheus metrics on %s', (engine) => {
   let s: TestServer;
   let text: string;
   let pushedManifests = 0;
+  let manifestBytes = 0;
 
   beforeAll(async () => {
     s = await startTestServer(engine, { WHARF_METRICS_PORT: '0' });
@@ -41,9 +42,7 @@ describe.each(engines)('Prometheus metrics on %s', (engine) => {
     await addProject(s, 'pub', { public: true, members: [[dev.id, 2]] });
     await addProject(s, 'priv');
     const v2 = createV2Client({ url: s.url, credential: { username: 'admin', password: adminPassword } });
-    await pushImage(v2, 'pub/app', 'v1');
-    await pushImage(v2, 'priv/a', 'v1');
-    await pushImage(v2, 'priv/b', 'v1');
+    for (const [repo, tag] of [['pub/app', 'v1'], ['priv/a', 'v1'], ['priv/b', 'v1']]) manifestBytes += (await pushImage(v2, repo, tag)).size;
     pushedManifests = 3;
     const r = await fetch(s.metricsUrl!);
     expect(r.status).toBe(200);
@@ -98,6 +97,9 @@ describe.each(engines)('Prometheus metrics on %s', (engine) => {
     for (let i = 0; i < 3; i++) expect((await fetch(`${s.url}/api/v2.0/projects/pub/repositories`, { headers: h })).status).toBe(200);
     expect((await fetch(`${s.url}/api/v2.0/projects/nope/repositories`, { headers: h })).status).toBe(404);
     expect((await fetch(`${s.url}/v2/`)).status).toBe(401);
+    const manifest = await fetch(`${s.url}/v2/pub/app/manifests/v1`, { headers: { ...h, Accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(manifest.status).toBe(200);
+    const manifestSize = (await manifest.arrayBuffer()).byteLength;
     const after = await (await fetch(s.metricsUrl!)).text();
     const op = '/api/v2.0/projects/:project_name/repositories';
     expect(sample(after, 'harbor_core_http_request_total', { method: 'GET', operation: op, code: '200' })).toBe(3);
@@ -109,6 +111,10 @@ describe.each(engines)('Prometheus metrics on %s', (engine) => {
     expect(sample(after, 'registry_http_requests_total', { code: '401', handler: 'base', method: 'GET' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'registry_http_request_duration_seconds_count', { code: '201', handler: 'manifest', method: 'PUT' })).toBe(pushedManifests);
     expect(sample(after, 'registry_http_in_flight_requests', { handler: 'manifest' })).toBe(0);
+    // Sizes from Content-Length: the three manifests pushed, and the one read back below.
+    expect(sample(after, 'registry_http_request_size_bytes_count', { handler: 'manifest' })).toBeGreaterThanOrEqual(pushedManifests);
+    expect(sample(after, 'registry_http_request_size_bytes_sum', { handler: 'manifest' })).toBe(manifestBytes);
+    expect(sample(after, 'registry_http_response_size_bytes_sum', { handler: 'manifest' })).toBeGreaterThanOrEqual(manifestSize);
     expect(sample(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(after).toMatch(/^nodejs_heap_size_used_bytes \d/m);
   });

@@ -31,32 +31,35 @@ export function PlatformList({ project, repo, index, references }: { project: st
   return (
     <div>
       <ErrorMessage error={children.error} />
-      <table className="w-full text-left text-sm" aria-label={t('artifacts.platforms.table')}>
-        <thead>
-          <tr className="border-b border-slate-300 dark:border-slate-700">
-            <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.platforms.platform')}</th>
-            <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.digest')}</th>
-            <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.size')}</th>
-            <th scope="col" className="py-1 pr-3 font-medium">{t('scanning.title')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {references.map((r) => (
-            <tr key={r.child_digest} data-testid="platform-row" className="border-b border-slate-200 last:border-0 dark:border-slate-800">
-              <td className="py-1 pr-3 font-mono text-xs">{platformText(r.platform) || t('artifacts.platforms.unknown')}</td>
-              <td className="py-1 pr-3">
-                <span className="inline-flex items-center gap-2">
-                  <Link to={platformHref(project, repo, r.child_digest, index)} title={r.child_digest}
-                    className="font-mono text-xs text-[#0f4c81] underline dark:text-sky-300">{shortDigest(r.child_digest)}</Link>
-                  <CopyButton text={r.child_digest} label={t('artifacts.copyDigest')} />
-                </span>
-              </td>
-              <td className="py-1 pr-3">{children.isPending ? '…' : formatBytes(child.get(r.child_digest)?.size)}</td>
-              <td className="py-1 pr-3">{children.isPending ? '…' : <SeverityBar scan={scanOf(child.get(r.child_digest))} />}</td>
+      {/* Wider than a phone: the table scrolls in its own box, the page does not. */}
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-sm" aria-label={t('artifacts.platforms.table')}>
+          <thead>
+            <tr className="border-b border-slate-300 dark:border-slate-700">
+              <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.platforms.platform')}</th>
+              <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.digest')}</th>
+              <th scope="col" className="py-1 pr-3 font-medium">{t('artifacts.col.size')}</th>
+              <th scope="col" className="py-1 pr-3 font-medium">{t('scanning.title')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {references.map((r) => (
+              <tr key={r.child_digest} data-testid="platform-row" className="border-b border-slate-200 last:border-0 dark:border-slate-800">
+                <td className="py-1 pr-3 font-mono text-xs">{platformText(r.platform) || t('artifacts.platforms.unknown')}</td>
+                <td className="py-1 pr-3">
+                  <span className="inline-flex items-center gap-2">
+                    <Link to={platformHref(project, repo, r.child_digest, index)} title={r.child_digest}
+                      className="font-mono text-xs text-[#0f4c81] underline dark:text-sky-300">{shortDigest(r.child_digest)}</Link>
+                    <CopyButton text={r.child_digest} label={t('artifacts.copyDigest')} />
+                  </span>
+                </td>
+                <td className="py-1 pr-3">{children.isPending ? '…' : formatBytes(child.get(r.child_digest)?.size)}</td>
+                <td className="py-1 pr-3">{children.isPending ? '…' : <SeverityBar scan={scanOf(child.get(r.child_digest))} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

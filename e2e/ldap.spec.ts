@@ -79,7 +79,7 @@ test('a project admits an LDAP group as a member, by its DN', async ({ page, req
   await page.getByRole('button', { name: 'Add member' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a member' });
   await dialog.getByRole('radio', { name: 'LDAP group' }).check();
-  await dialog.getByLabel('Group DN').fill(groupDn('e2e-devs'));
+  await dialog.getByLabel('Group DN or name').fill(groupDn('e2e-devs'));
   await dialog.getByLabel('Role').selectOption({ label: 'Guest' });
   await expectAccessible(page);
   await dialog.getByRole('button', { name: 'Add' }).click();
@@ -87,4 +87,18 @@ test('a project admits an LDAP group as a member, by its DN', async ({ page, req
   const row = page.getByTestId('member-row').filter({ hasText: 'e2e-devs' });
   await expect(row).toContainText('Group');
   await expect(row.getByLabel('Role of e2e-devs')).toHaveValue('3');
+
+  // Another project names the group it now knows by its name, picked from the suggestions.
+  const second = unique('e2e-ldap');
+  await adminApi(request).createProject(second);
+  await page.goto(`/projects/${second}/members`);
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await dialog.getByRole('radio', { name: 'LDAP group' }).check();
+  await dialog.getByLabel('Group DN or name').fill('e2e-de');
+  await expect(dialog.locator('datalist option[value="e2e-devs"]')).toHaveCount(1);
+  await dialog.getByLabel('Group DN or name').fill('e2e-devs');
+  await dialog.getByLabel('Role').selectOption({ label: 'Developer' });
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('member-row').filter({ hasText: 'e2e-devs' }).getByLabel('Role of e2e-devs')).toHaveValue('2');
 });

@@ -26,6 +26,7 @@ export const memberKeys = {
   all: ['members'] as const,
   list: (projectId: number, p: MemberListParams) => ['members', projectId, p] as const,
   userSearch: (part: string) => ['members', 'user-search', part] as const,
+  groupSearch: (part: string) => ['members', 'group-search', part] as const,
 };
 
 // Projects are addressed by id: an all-digit project name would otherwise be read as an id.
@@ -48,18 +49,27 @@ export const userSearchQuery = (part: string) =>
 
 export const useUserSearch = (part: string) => useQuery({ ...userSearchQuery(part), enabled: part.length > 0 });
 
-/** Harbor's ProjectMember: a user by username, or an LDAP group by its DN (added to the user groups when new). */
+/** Groups whose names contain `part` (Harbor's `/usergroups/search`, open to every signed-in user), for the add-member suggestions. */
+export const searchGroups = (part: string) =>
+  api.page<{ id: number; group_name: string; group_type: number }>(`/api/v2.0/usergroups/search${query({ groupname: part, page_size: 10 })}`);
+
+export const useGroupSearch = (part: string) => useQuery({
+  queryKey: memberKeys.groupSearch(part), queryFn: () => searchGroups(part), staleTime: 30_000, placeholderData: keepPreviousData, enabled: part.length > 0,
+});
+
+/** Harbor's ProjectMember: a user by username, a known group by id, or an LDAP group by its DN (added to the user groups when new). */
 export const memberCreationSchema = z.union([
   z.object({ username: z.string().min(1), role_id: z.number().int().min(1).max(5) }),
+  z.object({ group_id: z.number().int().min(1), role_id: z.number().int().min(1).max(5) }),
   z.object({ ldap_group_dn: z.string().trim().min(1), role_id: z.number().int().min(1).max(5) }),
 ]);
 export type MemberCreation = z.infer<typeof memberCreationSchema>;
 
 export const addMember = (projectId: number, m: MemberCreation) => {
   const parsed = memberCreationSchema.parse(m);
-  const member = 'username' in parsed
-    ? { member_user: { username: parsed.username } }
-    : { member_group: { group_type: 1, ldap_group_dn: parsed.ldap_group_dn } };
+  const member = 'username' in parsed ? { member_user: { username: parsed.username } }
+    : 'group_id' in parsed ? { member_group: { id: parsed.group_id } }
+      : { member_group: { group_type: 1, ldap_group_dn: parsed.ldap_group_dn } };
   return api.send('POST', `/api/v2.0/projects/${projectId}/members`, { role_id: parsed.role_id, ...member });
 };
 

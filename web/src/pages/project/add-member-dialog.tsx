@@ -1,13 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { roleIds, useAddMember, useUserSearch } from '../../api/members.ts';
+import { roleIds, useAddMember, useGroupSearch, useUserSearch } from '../../api/members.ts';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { Field, inputClass } from '../../components/field.tsx';
 import { useDebounced } from '../../components/use-debounced.ts';
 
 /**
- * Adds a user or an LDAP group with a role; usernames are suggested from Harbor's user search as the user types, a
- * group is named by its DN (the server checks it with the directory).
+ * Adds a user or a group with a role; usernames and known groups' names are suggested from Harbor's searches as the
+ * user types. A group is a known one by its name, or an LDAP group by its DN (the server checks it with the directory).
  */
 export function AddMemberDialog({ open, projectId, onClose }: { open: boolean; projectId: number; onClose: () => void }) {
   const { t } = useTranslation();
@@ -20,6 +20,7 @@ export function AddMemberDialog({ open, projectId, onClose }: { open: boolean; p
   // The search waits for a pause in typing.
   const part = useDebounced(username.trim(), 200);
   const suggestions = useUserSearch(open && kind === 'user' ? part : '');
+  const groups = useGroupSearch(open && kind === 'group' ? part : '');
 
   const close = () => { setKind('user'); setUsername(''); setRole(3); setTried(false); add.reset(); onClose(); };
   const missing = tried && username.trim() === '' ? t(kind === 'user' ? 'project.members.usernameRequired' : 'project.members.groupDnRequired') : null;
@@ -29,7 +30,9 @@ export function AddMemberDialog({ open, projectId, onClose }: { open: boolean; p
     setTried(true);
     const name = username.trim();
     if (name === '') return;
-    add.mutate(kind === 'user' ? { username: name, role_id: role } : { ldap_group_dn: name, role_id: role }, { onSuccess: close });
+    const known = kind === 'group' ? groups.data?.items.find((g) => g.group_name === name) : undefined;
+    add.mutate(kind === 'user' ? { username: name, role_id: role } : known ? { group_id: known.id, role_id: role } : { ldap_group_dn: name, role_id: role },
+      { onSuccess: close });
   };
 
   return (
@@ -49,8 +52,11 @@ export function AddMemberDialog({ open, projectId, onClose }: { open: boolean; p
         {kind === 'user'
           ? <Field label={t('project.members.username')} list={`${id}-suggestions`} autoComplete="off" autoFocus value={username}
             onChange={(e) => { setUsername(e.target.value); add.reset(); }} error={missing} hint={t('project.members.usernameHint')} />
-          : <Field label={t('project.members.groupDn')} autoComplete="off" value={username} placeholder="cn=developers,ou=groups,dc=example,dc=com"
+          : <Field label={t('project.members.groupDn')} list={`${id}-groups`} autoComplete="off" value={username} placeholder="cn=developers,ou=groups,dc=example,dc=com"
             onChange={(e) => { setUsername(e.target.value); add.reset(); }} error={missing} hint={t('project.members.groupDnHint')} />}
+        <datalist id={`${id}-groups`} data-testid="group-suggestions">
+          {groups.data?.items.map((g) => <option key={g.id} value={g.group_name} />)}
+        </datalist>
         <datalist id={`${id}-suggestions`} data-testid="user-suggestions">
           {suggestions.data?.items.map((u) => <option key={u.user_id} value={u.username} />)}
         </datalist>

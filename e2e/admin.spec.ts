@@ -63,10 +63,23 @@ test('an admin creates a user (a weak password hinted before sending), promotes,
   await expect(row).toContainText('User');
 
   // Each row's buttons are named with the user, so a screen reader tells the rows apart.
+  // Making an administrator is asked first, with what it gives; cancelling changes nothing.
   await row.getByRole('button', { name: `Make administrator ${name}`, exact: true }).click();
+  const promote = page.getByRole('dialog', { name: `Make ${name} a system administrator?` });
+  await expect(promote).toContainText('make other administrators');
+  await expectAccessible(page);
+  await page.screenshot({ path: '/tmp/polish-sysadmin-confirm.png' });
+  await promote.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).not.toContainText('Administrator');
+  await row.getByRole('button', { name: `Make administrator ${name}`, exact: true }).click();
+  await promote.getByRole('button', { name: 'Make administrator' }).click();
+  await expect(promote).toBeHidden();
   await expect(row).toContainText('Administrator');
   await expect(page.getByRole('status')).toHaveText(`${name} is now an administrator.`);
   await row.getByRole('button', { name: `Revoke administrator ${name}`, exact: true }).click();
+  const demote = page.getByRole('dialog', { name: `Revoke ${name}'s administrator rights?` });
+  await expect(demote).toContainText('keeps their account');
+  await demote.getByRole('button', { name: 'Revoke administrator' }).click();
   await expect(row.getByRole('button', { name: `Make administrator ${name}`, exact: true })).toBeVisible();
   await expect(page.getByRole('status')).toHaveText(`${name} is no longer an administrator.`);
 
@@ -90,6 +103,11 @@ test('an admin creates a user (a weak password hinted before sending), promotes,
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await expect(confirm).toBeHidden();
   await expect(page.getByTestId('empty-state')).toContainText(`No user name contains “${name}”`);
+
+  // The audit log says what each change of the flag was, not only "update".
+  await page.goto(`/admin/audit-log?resource=${name}&operation=update`);
+  await expect(page.getByTestId('audit-change')).toHaveText(['sysadmin_flag: true → false', 'sysadmin_flag: false → true']);
+  await page.screenshot({ path: '/tmp/polish-audit-change.png' });
 });
 
 test('another admin is offered the built-in admin\'s actions, and the server\'s refusal is said in its words', async ({ page, request }) => {
@@ -103,7 +121,10 @@ test('another admin is offered the built-in admin\'s actions, and the server\'s 
 
   // The console does not know which user is built in: the server decides, and says why it refuses.
   await builtIn.getByRole('button', { name: 'Revoke administrator admin', exact: true }).click();
-  await expect(page.getByRole('alert')).toContainText('you cannot change the admin flag of yourself or of the built-in admin');
+  const demote = page.getByRole('dialog', { name: 'Revoke admin\'s administrator rights?' });
+  await demote.getByRole('button', { name: 'Revoke administrator' }).click();
+  await expect(demote.getByRole('alert')).toContainText('you cannot change the admin flag of yourself or of the built-in admin');
+  await demote.getByRole('button', { name: 'Cancel' }).click();
   await expect(builtIn).toContainText('Administrator');
 
   await builtIn.getByRole('button', { name: 'Delete admin', exact: true }).click();

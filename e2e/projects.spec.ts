@@ -120,7 +120,8 @@ test('a project holding a repository says why it cannot be deleted; an empty one
   await expect(page.getByTestId('project-row')).toHaveCount(2);
   await page.getByRole('button', { name: `Delete project ${full}` }).click();
   const blocked = page.getByRole('dialog', { name: `Delete project ${full}` });
-  await expect(blocked.getByTestId('not-deletable')).toHaveText('the project contains repositories, can not be deleted');
+  // The API's words ("the project contains repositories, can not be deleted") in the console's.
+  await expect(blocked.getByTestId('not-deletable')).toHaveText('The project still holds repositories: delete them first, then the project.');
   await expect(blocked.getByRole('button', { name: 'Delete' })).toHaveCount(0);
   await blocked.getByRole('button', { name: 'Close' }).first().click();
   await expect(blocked).toBeHidden();

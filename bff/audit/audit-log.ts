@@ -9,6 +9,8 @@ export type AuditEvent = {
   resource: string;
   resourceType: string;
   operation: string;
+  /** What changed, in a few words (`sysadmin_flag: false → true`), when the operation and resource do not say it. */
+  description?: string;
 };
 
 export type AuditSettings = { disabledEventTypes: string; forwardEndpoint: string; skipDatabase: boolean };
@@ -47,7 +49,7 @@ export function createAuditLog(db: Db, opts: {
       : new Map<string, number>();
     await db.insertInto('audit_logs').values(batch.map((e) => ({
       project_id: e.projectId ?? ((e.project && ids.get(e.project)) || 0), username: e.operator, resource: e.resource,
-      resource_type: e.resourceType, operation: e.operation, op_time: e.time,
+      resource_type: e.resourceType, operation: e.operation, op_time: e.time, description: e.description ?? null,
     }))).execute();
   }
 

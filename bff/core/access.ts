@@ -71,6 +71,9 @@ export const allowAll: WriteGuard = { beforeWrite: async () => {}, beforeAdd: as
 
 /** Records who did what (push, pull, delete) for the audit log. */
 export interface AuditSink {
-  /** `projectId`, when known, saves a lookup by name, and is the only way once the project is gone (its deletion). */
-  record(event: { project: string | null; projectId?: number; operator: string; resource: string; resourceType: string; operation: string }): void;
+  /**
+   * `projectId`, when known, saves a lookup by name, and is the only way once the project is gone (its deletion);
+   * `description`, what changed when the operation does not say (`sysadmin_flag: false → true`).
+   */
+  record(event: { project: string | null; projectId?: number; operator: string; resource: string; resourceType: string; operation: string; description?: string }): void;
 }

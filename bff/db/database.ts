@@ -27,6 +27,7 @@ import * as retention from './migrations/0019-retention.ts';
 import * as userGroups from './migrations/0022-user-groups.ts';
 import * as scanners from './migrations/0023-scanners.ts';
 import * as scanReports from './migrations/0024-scan-reports.ts';
+import * as auditDescription from './migrations/0025-audit-description.ts';
 
 export type Db = Kysely<Database>;
 
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0022-user-groups': userGroups,
   '0023-scanners': scanners,
   '0024-scan-reports': scanReports,
+  '0025-audit-description': auditDescription,
 };
 
 export type DbOptions = { dataDir: string; databaseUrl?: string; schema?: string };

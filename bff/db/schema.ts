@@ -156,6 +156,8 @@ export interface AuditLogsTable {
   resource_type: string;
   operation: string;
   op_time: string;
+  /** What changed, when the operation does not say (`sysadmin_flag: false → true`); migration 0025. */
+  description: string | null;
 }
 
 export interface Database {

@@ -125,6 +125,36 @@ describe.each(engines)('the user API on %s', (engine) => {
     expect((await api('/users/1/sysadmin', { method: 'PUT', body: json({ sysadmin_flag: false }) })).status).toBe(403);
   });
 
+  it('audits a change of the admin flag with what changed (sysadmin_flag: false → true), and a non-change without', async () => {
+    const carolId = await createUser('carol', 'Carol1234');
+    for (const flag of [true, false, false]) {
+      expect((await api(`/users/${carolId}/sysadmin`, { method: 'PUT', body: json({ sysadmin_flag: flag }) })).status).toBe(200);
+    }
+    // The audit log writes in batches a few times a second: wait for the three rows.
+    let rows: { operation: string; operation_description: string }[] = [];
+    for (let i = 0; i < 100 && rows.length < 3; i++) {
+      rows = await (await api('/auditlog-exts?q=resource=carol,operation=update&sort=op_time,id')).json() as typeof rows;
+      if (rows.length < 3) await sleep(50);
+    }
+    expect(rows.map((r) => r.operation_description)).toEqual([
+      'update user carol: sysadmin_flag: false → true',
+      'update user carol: sysadmin_flag: true → false',
+      'update user carol',
+    ]);
+  });
+
+  it('audits a password change by its owner and a reset by an admin as such', async () => {
+    const daveId = await createUser('dave', 'Dave12345');
+    expect((await api(`/users/${daveId}/password`, { method: 'PUT', auth: basic('dave', 'Dave12345'), body: json({ old_password: 'Dave12345', new_password: 'Dave123456' }) })).status).toBe(200);
+    expect((await api(`/users/${daveId}/password`, { method: 'PUT', body: json({ new_password: 'Dave1234567' }) })).status).toBe(200);
+    let rows: { operation_description: string }[] = [];
+    for (let i = 0; i < 100 && rows.length < 2; i++) {
+      rows = await (await api('/auditlog-exts?q=resource=dave,operation=update&sort=op_time,id')).json() as typeof rows;
+      if (rows.length < 2) await sleep(50);
+    }
+    expect(rows.map((r) => r.operation_description)).toEqual(['update user dave: password changed', 'update user dave: password reset']);
+  });
+
   it('answers the current user\'s permissions in a project from the one policy', async () => {
     const project = await s.db.selectFrom('projects').select('id').where('name', '=', 'library').executeTakeFirstOrThrow();
     const t = new Date().toISOString();

@@ -10,12 +10,13 @@ export const auditLog = (r: AuditRow) => ({
 });
 
 /**
- * Harbor 2.13's AuditLogExt, answered from the same rows: the description is written from the row, and an operation
+ * Harbor 2.13's AuditLogExt, answered from the same rows: the description is what the event recorded as changed
+ * (`update user alice: sysadmin_flag: false → true`) or else written from the row, and an operation
  * whose name ends in `_failed` (a refused login) is the one kind of failure the log records.
  */
 export const auditLogExt = (r: AuditRow) => ({
   ...auditLog(r),
-  operation_description: `${r.operation.replace(/_/g, ' ')} ${r.resource_type} ${r.resource}`,
+  operation_description: `${r.operation.replace(/_/g, ' ')} ${r.resource_type} ${r.resource}${r.description ? `: ${r.description}` : ''}`,
   operation_result: !r.operation.endsWith('_failed'),
 });
 

@@ -38,7 +38,7 @@ export function createAuditStore(db: Db) {
 
   return {
     async list(scope: AuditScope, conditions: Condition[], sort: SortKey[], limit: number, offset: number) {
-      let q = filtered(scope, conditions).select(['id', 'username', 'resource', 'resource_type', 'operation', 'op_time']);
+      let q = filtered(scope, conditions).select(['id', 'username', 'resource', 'resource_type', 'operation', 'op_time', 'description']);
       const order = sort.length ? sort : [{ key: 'op_time', desc: true }];
       for (const k of order) q = q.orderBy(k.key as (typeof auditSortKeys)[number], k.desc ? 'desc' : 'asc');
       // Rows written in one batch share op_time: the id keeps pages stable, in the direction of the first key.

@@ -40,8 +40,8 @@ function profileProblem(p: UserProfile): string | null {
 /** The rules of the `user` tag; the router has already checked who may call what. */
 export function createUsersService(deps: { db: Db; users: UserService; audit: AuditSink }) {
   const store = createUserStore(deps.db);
-  const audit = (operator: Principal, username: string, operation: string) =>
-    deps.audit.record({ project: null, operator: operator.name, resource: username, resourceType: 'user', operation });
+  const audit = (operator: Principal, username: string, operation: string, description?: string) =>
+    deps.audit.record({ project: null, operator: operator.name, resource: username, resourceType: 'user', operation, description });
   const mustFind = async (id: number) => {
     const u = await store.byId(id);
     if (!u) throw notFound(`user ${id} not found`);
@@ -116,7 +116,8 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
         return;
       }
       await store.setSysadmin(id, sysadmin);
-      audit(actor, u.username, 'update');
+      const was = u.sysadmin === 1;
+      audit(actor, u.username, 'update', was === sysadmin ? undefined : `sysadmin_flag: ${was} → ${sysadmin}`);
     },
 
     /**
@@ -152,7 +153,7 @@ export function createUsersService(deps: { db: Db; users: UserService; audit: Au
       if (await verifyPassword(req.new_password, target.password_hash)) throw badRequest('the new password must differ from the old one');
       // The caller's own session survives its own change; every other session of the user ends.
       await deps.users.setPassword(id, req.new_password, { keepSessionCsrf: self ? currentSessionCsrf : undefined });
-      audit(actor, target.username, 'update');
+      audit(actor, target.username, 'update', self ? 'password changed' : 'password reset');
     },
   };
 }

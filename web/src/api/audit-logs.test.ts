@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../../bff/api/harbor-query.ts';
-import { auditFilterChoices, auditQ } from './audit-logs.ts';
+import { auditChange, auditFilterChoices, auditQ } from './audit-logs.ts';
 
 describe('auditFilterChoices', () => {
   it('offers the server\'s event types split into operation and resource type, then every operation the server records', () => {
@@ -25,5 +25,14 @@ describe('auditQ', () => {
       { key: 'op_time', op: 'range', min: '2024-04-09 02:36:00', max: undefined },
     ]);
     expect(auditQ({})).toBeUndefined();
+  });
+});
+
+describe('what an audit event changed', () => {
+  const row = { id: 1, username: 'admin', resource: 'alice', resource_type: 'user', operation: 'update', op_time: '' };
+  it('is what follows the description written from the row, else nothing', () => {
+    expect(auditChange({ ...row, operation_description: 'update user alice: sysadmin_flag: false → true' })).toBe('sysadmin_flag: false → true');
+    expect(auditChange({ ...row, operation_description: 'update user alice' })).toBeNull();
+    expect(auditChange(row)).toBeNull();
   });
 });

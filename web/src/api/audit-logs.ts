@@ -17,6 +17,15 @@ export type AuditLog = {
   operation_result?: boolean;
 };
 
+/**
+ * What an event recorded as changed (`sysadmin_flag: false → true`): the server adds it to the description it writes
+ * from the row (`update user alice`), after a colon; null when it said nothing more.
+ */
+export function auditChange(r: AuditLog): string | null {
+  const prefix = `${r.operation.replace(/_/g, ' ')} ${r.resource_type} ${r.resource}: `;
+  return r.operation_description?.startsWith(prefix) ? r.operation_description.slice(prefix.length) : null;
+}
+
 /** What a user filters on; `from`/`to` are ISO instants. */
 export type AuditFilters = {
   username?: string;

@@ -32,8 +32,10 @@ export default function UsersPage() {
   const setSysadmin = useSetSysadmin();
   const remove = useDeleteUser();
 
+  // Making (or unmaking) a system administrator is asked first, naming what it gives or takes.
+  const [changingAdmin, setChangingAdmin] = useState<User | null>(null);
   const toggleAdmin = (u: User) => setSysadmin.mutate({ id: u.user_id, sysadmin: !u.sysadmin_flag }, {
-    onSuccess: () => setStatus(t(u.sysadmin_flag ? 'admin.users.demoted' : 'admin.users.promoted', { name: u.username })),
+    onSuccess: () => { setStatus(t(u.sysadmin_flag ? 'admin.users.demoted' : 'admin.users.promoted', { name: u.username })); setChangingAdmin(null); },
   });
 
   const columns: Column<User>[] = [
@@ -64,7 +66,7 @@ export default function UsersPage() {
         // its message is shown (above the table, or in the delete dialog).
         return (
           <div className="-my-1.5 flex flex-wrap gap-1">
-            <Button variant="ghost" onClick={() => toggleAdmin(u)} disabled={setSysadmin.isPending}>
+            <Button variant="ghost" onClick={() => { setSysadmin.reset(); setChangingAdmin(u); }}>
               {named(u.sysadmin_flag ? t('admin.users.demote') : t('admin.users.promote'), u.username)}
             </Button>
             <Button variant="ghost" onClick={() => setResetting(u)}>{named(t('admin.users.resetPassword'), u.username)}</Button>
@@ -95,7 +97,6 @@ export default function UsersPage() {
         </div>
       </div>
       <p role="status" className="min-h-5 text-sm text-emerald-800 dark:text-emerald-300">{status}</p>
-      <ErrorMessage error={setSysadmin.error} />
       {!disabling && <ErrorMessage error={setDisabled.error} />}
       <DataTable label={t('nav.admin.users')} columns={columns} rows={users.data?.items} rowKey={(u) => u.user_id}
         isPending={users.isPending} isPlaceholderData={users.isPlaceholderData} error={users.error} total={users.data?.total}
@@ -112,6 +113,12 @@ export default function UsersPage() {
           onSuccess: () => { setStatus(t('admin.users.disabledStatus', { name: disabling.username })); setDisabling(null); },
         })}>
         {t('admin.users.disableBody', { name: disabling?.username ?? '' })}
+      </ConfirmDialog>
+      <ConfirmDialog open={!!changingAdmin} pending={setSysadmin.isPending} error={setSysadmin.error} onClose={() => setChangingAdmin(null)}
+        title={t(changingAdmin?.sysadmin_flag ? 'admin.users.demoteTitle' : 'admin.users.promoteTitle', { name: changingAdmin?.username ?? '' })}
+        confirmLabel={t(changingAdmin?.sysadmin_flag ? 'admin.users.demote' : 'admin.users.promote')}
+        onConfirm={() => changingAdmin && toggleAdmin(changingAdmin)}>
+        {t(changingAdmin?.sysadmin_flag ? 'admin.users.demoteBody' : 'admin.users.promoteBody', { name: changingAdmin?.username ?? '' })}
       </ConfirmDialog>
       <ConfirmDialog open={!!deleting} title={t('admin.users.deleteTitle')} confirmLabel={t('common.delete')} pending={remove.isPending} error={remove.error}
         onClose={() => setDeleting(null)}

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAuditFilterChoices, useAuditLogs, type AuditFilters, type AuditLog } from '../../api/audit-logs.ts';
+import { auditChange, useAuditFilterChoices, useAuditLogs, type AuditFilters, type AuditLog } from '../../api/audit-logs.ts';
 import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -51,7 +51,18 @@ export function AuditTable({ project, label }: { project?: string; label: string
   const columns: Column<AuditLog>[] = [
     { id: 'op_time', header: t('audit.time'), meta: { sortKey: 'op_time', className: 'whitespace-nowrap' }, cell: ({ row }) => formatTime(row.original.op_time, i18n.language, { seconds: true }) },
     { id: 'username', header: t('audit.operator'), cell: ({ row }) => row.original.username },
-    { id: 'operation', header: t('audit.operation'), cell: ({ row }) => operationLabel(row.original.operation) },
+    {
+      id: 'operation', header: t('audit.operation'),
+      cell: ({ row }) => {
+        const change = auditChange(row.original);
+        return (
+          <>
+            {operationLabel(row.original.operation)}
+            {change && <span data-testid="audit-change" className="block font-mono text-xs text-slate-600 dark:text-slate-300">{change}</span>}
+          </>
+        );
+      },
+    },
     { id: 'resource_type', header: t('audit.resourceType'), cell: ({ row }) => typeLabel(row.original.resource_type) },
     { id: 'resource', header: t('audit.resource'), meta: { className: 'break-all' }, cell: ({ row }) => <span className="font-mono text-xs">{row.original.resource}</span> },
     {

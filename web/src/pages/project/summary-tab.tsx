@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useProjectActivity, useProjectSummary, type ProjectSummary } from '../../api/project-summary.ts';
+import { useProject } from '../../api/projects.ts';
 import { paths } from '../../app/paths.ts';
 import { ErrorMessage } from '../../components/error-message.tsx';
 import { QuotaBar } from '../../components/quota-bar.tsx';
@@ -38,6 +39,12 @@ export default function SummaryTab() {
   const activity = useProjectActivity(name, days);
   const s = summary.data;
   const hasMembers = s?.project_admin_count !== undefined;
+  // A member whose role does not show the quota or the members (a limited guest) is told it is their role, not that
+  // they are not a member.
+  const role = useProject(name).data?.current_user_role_id;
+  const hidden = (what: 'quota' | 'members') => (role
+    ? t(`project.summary.${what}HiddenByRole`, { role: t(`role.${role}`) })
+    : t(`project.summary.${what}Hidden`));
 
   return (
     <div>
@@ -55,7 +62,7 @@ export default function SummaryTab() {
         <Card title={t('project.summary.quota')}>
           {!s && <Skeleton className="h-6 w-full" />}
           {s?.quota && <QuotaBar used={s.quota.used.storage} limit={s.quota.hard.storage} />}
-          {s && !s.quota && <p className="text-sm text-slate-600 dark:text-slate-300">{t('project.summary.quotaHidden')}</p>}
+          {s && !s.quota && <p className="text-sm text-slate-600 dark:text-slate-300">{hidden('quota')}</p>}
         </Card>
         <Card title={t('project.summary.members')}>
           {!s && <Skeleton className="h-16 w-full" />}
@@ -69,7 +76,7 @@ export default function SummaryTab() {
               ))}
             </dl>
           )}
-          {s && !hasMembers && <p className="text-sm text-slate-600 dark:text-slate-300">{t('project.summary.membersHidden')}</p>}
+          {s && !hasMembers && <p className="text-sm text-slate-600 dark:text-slate-300">{hidden('members')}</p>}
         </Card>
       </div>
 

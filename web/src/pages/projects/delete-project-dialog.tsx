@@ -3,6 +3,7 @@ import { useDeleteProject, useProjectDeletable } from '../../api/projects.ts';
 import { Button } from '../../components/button.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { ErrorMessage } from '../../components/error-message.tsx';
+import { knownServerWords } from '../../components/server-words.ts';
 
 /**
  * Deleting a project: asks Harbor first whether it can be deleted (`_deletable`) and, when it cannot, says why instead
@@ -23,8 +24,8 @@ export function DeleteProjectDialog({ project, onClose }: { project: { project_i
         {check.data?.deletable && <p>{t('projects.delete.confirm', { name })}</p>}
         {blocked && (
           <p role="alert" data-testid="not-deletable" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-            {/* The server's reason already says it cannot be deleted: shown once, as it is. */}
-            {check.data!.message || t('projects.delete.blockedNoReason', { name })}
+            {/* The server's reason already says it cannot be deleted: shown once, in plain words when the console knows it. */}
+            {knownServerWords(check.data!.message, t) ?? (check.data!.message || t('projects.delete.blockedNoReason', { name }))}
           </p>
         )}
       </div>

@@ -1,4 +1,4 @@
-import { Fragment, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from './error-message.tsx';
@@ -37,9 +37,33 @@ type Props<T> = {
   rowClassName?: (row: T) => string | undefined;
 };
 
-/** The console's table: server-paged, sortable headers, skeleton rows while loading, an empty state, the API's error. */
+/**
+ * Whether the box is narrower than what it holds (a wide table at 390 px), kept up to date as either changes size.
+ */
+function useOverflowing() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [overflowing, setOverflowing] = useState(false);
+  useEffect(() => {
+    const box = ref.current;
+    if (!box || typeof ResizeObserver === 'undefined') return;
+    const check = () => setOverflowing(box.scrollWidth > box.clientWidth + 1);
+    const observer = new ResizeObserver(check);
+    observer.observe(box);
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
+    check();
+    return () => observer.disconnect();
+  }, []);
+  return { ref, overflowing };
+}
+
+/**
+ * The console's table: server-paged, sortable headers, skeleton rows while loading, an empty state, the API's error.
+ * A table wider than the screen says it scrolls sideways, and its box takes the keyboard focus to scroll it. A row's
+ * actions (the `actions` column's buttons) line up with its text.
+ */
 export function DataTable<T>(p: Props<T>) {
   const { t } = useTranslation();
+  const scroll = useOverflowing();
   const table = useReactTable({ data: p.rows ?? [], columns: p.columns, getCoreRowModel: getCoreRowModel(), manualPagination: true, manualSorting: true });
   const colCount = p.columns.length;
   const rowCount = p.rows?.length ?? 0;
@@ -53,8 +77,10 @@ export function DataTable<T>(p: Props<T>) {
   return (
     <div>
       <ErrorMessage error={p.error} />
+      {scroll.overflowing && <p data-testid="scroll-hint" className="mb-1 text-xs text-slate-600 dark:text-slate-300">{t('common.scrollHint')}</p>}
       {/* relative: absolutely positioned text (sr-only) inside a wide table stays in this scroll box, not the page's. */}
-      <div className="relative overflow-x-auto">
+      <div ref={scroll.ref} className="relative overflow-x-auto"
+        {...(scroll.overflowing ? { tabIndex: 0, role: 'region', 'aria-label': t('common.scrollRegion', { table: p.label }) } : {})}>
         <table aria-label={p.label} className="w-full text-left text-sm">
           <thead className="border-b border-slate-300 dark:border-slate-700">
             {table.getHeaderGroups().map((hg) => (
@@ -67,7 +93,7 @@ export function DataTable<T>(p: Props<T>) {
                   return (
                     <th key={h.id} scope="col" className={`py-2 pr-3 font-medium ${meta?.className ?? ''}`} aria-sort={dir ?? (key ? 'none' : undefined)}>
                       {key && p.onSort ? (
-                        <button type="button" className="inline-flex items-center gap-1 hover:underline"
+                        <button type="button" className="inline-flex items-center gap-1 whitespace-nowrap hover:underline"
                           onClick={() => p.onSort!(p.sort === key ? `-${key}` : key)}>
                           {content}<span aria-hidden="true">{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : '↕'}</span>
                         </button>
@@ -90,7 +116,9 @@ export function DataTable<T>(p: Props<T>) {
                 <Fragment key={p.rowKey(row.original)}>
                   <tr className={`border-b border-slate-200 align-top dark:border-slate-800 ${p.rowClassName?.(row.original) ?? ''}`} data-testid={p.rowTestId}>
                     {row.getVisibleCells().map((cell) => (
-                      <td key={cell.id} className={`py-2 pr-3 ${(cell.column.columnDef as Column<T>).meta?.className ?? ''}`}>
+                      // A button's own padding (py-1.5) would set its text below the row's: in the actions cell a button
+                      // takes it back (as a wrapper of several does with -my-1.5 itself).
+                      <td key={cell.id} className={`py-2 pr-3 ${cell.column.id === 'actions' ? '[&>button]:-my-1.5' : ''} ${(cell.column.columnDef as Column<T>).meta?.className ?? ''}`}>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </td>
                     ))}

@@ -68,8 +68,9 @@ export function AuditTable({ project, label }: { project?: string; label: string
     {
       id: 'result', header: t('audit.result'),
       cell: ({ row }) => row.original.operation_result === undefined ? '—' : row.original.operation_result
-        ? <span className="text-emerald-800 dark:text-emerald-300">{t('audit.succeeded')}</span>
-        : <span className="font-medium text-red-700 dark:text-red-300">{t('audit.failed')}</span>,
+        // whitespace-nowrap: a squeezed column set 成功 one character a line.
+        ? <span className="whitespace-nowrap text-emerald-800 dark:text-emerald-300">{t('audit.succeeded')}</span>
+        : <span className="whitespace-nowrap font-medium text-red-700 dark:text-red-300">{t('audit.failed')}</span>,
     },
   ];
 

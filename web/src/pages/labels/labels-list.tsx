@@ -34,7 +34,7 @@ export function LabelsList({ scope, allowed }: { scope: LabelScope; allowed: All
     ...(allowed.update || allowed.delete ? [{
       id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' },
       cell: ({ row }: { row: { original: Label } }) => (
-        <div className="flex justify-end gap-1">
+        <div className="-my-1.5 flex justify-end gap-1">
           {allowed.update && (
             <Button variant="ghost" onClick={() => setEditing(row.original)} aria-label={t('labels.editNamed', { name: row.original.name })}>
               {t('common.edit')}

@@ -60,7 +60,7 @@ function ImmutableRules({ project, allowed }: { project: string; allowed: Allowe
     { id: 'repositories', header: t('immutable.repositories'), cell: ({ row }) => <Selector text={scopeText(row.original)} /> },
     { id: 'tags', header: t('immutable.tags'), cell: ({ row }) => <Selector text={tagText(row.original)} /> },
     { id: 'status', header: t('immutable.status'), cell: ({ row }) => (
-      <span data-testid="immutable-status" className={row.original.disabled ? 'text-slate-600 dark:text-slate-300' : 'font-medium text-emerald-800 dark:text-emerald-300'}>
+      <span data-testid="immutable-status" className={`whitespace-nowrap ${row.original.disabled ? 'text-slate-600 dark:text-slate-300' : 'font-medium text-emerald-800 dark:text-emerald-300'}`}>
         {row.original.disabled ? t('immutable.disabled') : t('immutable.enabled')}
       </span>
     ) },
@@ -69,7 +69,7 @@ function ImmutableRules({ project, allowed }: { project: string; allowed: Allowe
       cell: ({ row }: { row: { original: ImmutableRule } }) => {
         const r = row.original;
         return (
-          <div className="flex justify-end gap-1">
+          <div className="-my-1.5 flex justify-end gap-1">
             {allowed.update && (
               <>
                 <Button variant="ghost" onClick={() => setEditing(r)} aria-label={t('immutable.editNamed', { id: r.id })}>{t('common.edit')}</Button>

@@ -61,7 +61,7 @@ function Policy({ projectId, policy, allowed }: { projectId: number; policy: Ret
     { id: 'n', header: '#', meta: { className: 'tabular-nums' }, cell: ({ row }) => row.original.index + 1 },
     { id: 'rule', header: t('retention.rule'), meta: { className: 'min-w-[16rem]' }, cell: ({ row }) => <span data-testid="retention-rule-text">{ruleWords(t, row.original.rule)}</span> },
     { id: 'status', header: t('retention.status'), cell: ({ row }) => (
-      <span data-testid="retention-rule-status" className={row.original.rule.disabled ? 'text-slate-600 dark:text-slate-300' : 'font-medium text-emerald-800 dark:text-emerald-300'}>
+      <span data-testid="retention-rule-status" className={`whitespace-nowrap ${row.original.rule.disabled ? 'text-slate-600 dark:text-slate-300' : 'font-medium text-emerald-800 dark:text-emerald-300'}`}>
         {row.original.rule.disabled ? t('retention.disabled') : t('retention.enabled')}
       </span>
     ) },
@@ -71,7 +71,7 @@ function Policy({ projectId, policy, allowed }: { projectId: number; policy: Ret
         const { rule, index } = row.original;
         const n = index + 1;
         return (
-          <div className="flex justify-end gap-1">
+          <div className="-my-1.5 flex justify-end gap-1">
             <Button variant="ghost" onClick={() => setEditing(row.original)} aria-label={t('retention.editNamed', { n })}>{t('common.edit')}</Button>
             <Button variant="ghost" disabled={toggle.isPending} aria-label={t(rule.disabled ? 'retention.enableNamed' : 'retention.disableNamed', { n })}
               onClick={() => toggle.mutate(withRules(rules.map((r, i) => (i === index ? { ...r, disabled: !r.disabled } : r))))}>

@@ -41,7 +41,7 @@ export default function RegistriesPage() {
     { id: 'created', header: t('registries.created'), meta: { sortKey: 'creation_time', className: 'whitespace-nowrap' },
       cell: ({ row }) => formatTime(row.original.creation_time, i18n.language) },
     { id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' }, cell: ({ row }) => (
-      <div className="flex justify-end gap-1">
+      <div className="-my-1.5 flex justify-end gap-1">
         <Button variant="ghost" onClick={() => setEditing(row.original)} aria-label={t('registries.editNamed', { name: row.original.name })}>{t('common.edit')}</Button>
         <Button variant="ghost" onClick={() => setDeleting(row.original)} aria-label={t('registries.deleteNamed', { name: row.original.name })}>{t('common.delete')}</Button>
       </div>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Artifact } from '../../api/artifacts.ts';
 import { CopyButton } from '../../components/copy-button.tsx';
@@ -7,13 +7,22 @@ import { platformText } from './platform-list.tsx';
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-function Row({ term, children }: { term: string; children: ReactNode }) {
+function Row({ term, children }: { term: ReactNode; children: ReactNode }) {
   return (
     <div className="grid grid-cols-1 gap-1 py-1.5 sm:grid-cols-[12rem_1fr]">
-      <dt className="break-all font-medium text-slate-600 dark:text-slate-300">{term}</dt>
+      <dt className="font-medium text-slate-600 [overflow-wrap:anywhere] dark:text-slate-300">{term}</dt>
       <dd className="min-w-0 break-all">{children}</dd>
     </div>
   );
+}
+
+/**
+ * An annotation key (`org.opencontainers.image.description`) that wraps after its dots, slashes and dashes, never inside
+ * a word (a word longer than the column still wraps, as a last resort).
+ */
+function DottedKey({ name }: { name: string }) {
+  const parts = name.split(/(?<=[./_-])/);
+  return <>{parts.map((part, i) => <Fragment key={i}>{i > 0 && <wbr />}{part}</Fragment>)}</>;
 }
 
 /**
@@ -53,7 +62,7 @@ export function Overview({ artifact: a }: { artifact: Artifact }) {
         ? <p className="text-sm text-slate-600 dark:text-slate-300">{t('artifacts.overview.noAnnotations')}</p>
         : (
           <dl data-testid="annotations" className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
-            {annotations.map(([k, v]) => <Row key={k} term={k}><span className="whitespace-pre-wrap">{v}</span></Row>)}
+            {annotations.map(([k, v]) => <Row key={k} term={<DottedKey name={k} />}><span className="whitespace-pre-wrap">{v}</span></Row>)}
           </dl>
         )}
     </div>

@@ -76,7 +76,7 @@ export function RobotsList({ owner, allowed, ownAccess }: { owner: RobotOwner; a
       cell: ({ row }) => {
         const r = row.original;
         return (
-          <div className="flex justify-end">
+          <div className="-my-1.5 flex justify-end">
             {allowed.update && <Button variant="ghost" onClick={() => setForm({ robot: r })}>{named(t('common.edit'), r.name)}</Button>}
             {allowed.update && (
               <Button variant="ghost" disabled={toggle.isPending} onClick={() => toggle.mutate({ robot: r, changes: { disable: !r.disable } })}>

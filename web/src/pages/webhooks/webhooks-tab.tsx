@@ -71,7 +71,7 @@ function PolicyList({ projectId, manage, lang }: { projectId: number; manage: bo
     { id: 'actions', header: t('common.actions'), meta: { className: 'whitespace-nowrap text-right' }, cell: ({ row }) => {
       const p = row.original;
       return (
-        <div className="flex justify-end gap-1">
+        <div className="-my-1.5 flex justify-end gap-1">
           <Button variant="ghost" onClick={() => setWatching(p)} aria-label={t('webhooks.executionsOf', { name: p.name })}>{t('webhooks.executions')}</Button>
           {manage && (
             <>

@@ -151,15 +151,20 @@ describe.each(engines)('Terraform provider: harbor_config_system and harbor_conf
     expect(cfg.scan_all_policy).toEqual({ type: 'none', parameter: {} });
   });
 
-  it.each([
-    ['ldap_auth', ldapAuthBody],
-    ['oidc_auth', oidcAuthBody],
-  ])('refuses harbor_config_auth with auth_mode %s with a 400 that says why, and stores none of it', async (mode, body) => {
+  it('applies harbor_config_auth with auth_mode ldap_auth, reads it back without the bind password, and goes back to db_auth', async () => {
+    const cfg = await apply(ldapAuthBody);
+    expect(cfg.auth_mode.value).toBe('ldap_auth');
+    expect(JSON.stringify(cfg)).not.toContain(String((ldapAuthBody as Record<string, unknown>).ldap_search_password ?? 'no-password-sent'));
+    // The provider's db_auth body leaves auth_mode out (omitempty); going back names it.
+    expect((await apply({ ...dbAuthBody, auth_mode: 'db_auth' })).auth_mode.value).toBe('db_auth');
+  });
+
+  it('refuses harbor_config_auth with auth_mode oidc_auth with a 400 that says why, and stores none of it', async () => {
     const before = await (await send('GET')).json();
-    const r = await send('PUT', body);
+    const r = await send('PUT', oidcAuthBody);
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual({
-      errors: [{ code: 'BAD_REQUEST', message: `auth_mode: ${mode} is not available yet: Wharf signs users in from its own database only (db_auth)` }],
+      errors: [{ code: 'BAD_REQUEST', message: 'auth_mode: oidc_auth is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)' }],
     });
     expect(await (await send('GET')).json()).toEqual(before);
   });

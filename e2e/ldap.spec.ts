@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { freePort } from '../bff/test/wharf-process.ts';
 import { paths } from '../web/src/app/paths.ts';
 import { groupDn, startLdapServer, type LdapServer } from '../bff/test/ldap-server.ts';
-import { adminApi, expectAccessible, screenshot, signIn, unique } from './fixtures.ts';
+import { adminApi, adminBasic, adminPassword, expectAccessible, screenshot, signIn, signOut, unique } from './fixtures.ts';
 
 // Other specs share the server and make users, so auth_mode stays db_auth here: the LDAP settings (inert while it
 // does) point at a slapd of this spec's own, and what they are read for without it (the ping, groups by DN) is shown.
@@ -102,3 +107,52 @@ test('a project admits an LDAP group as a member, by its DN', async ({ page, req
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('member-row').filter({ hasText: 'e2e-devs' }).getByLabel('Role of e2e-devs')).toHaveValue('2');
 });
+
+// Signing in through LDAP needs auth_mode ldap_auth, which needs a server with no users but admin: a Wharf of this
+// test's own (the same build), with its own data folder and port.
+test('LDAP users sign in at the console: a group gives the project role, the admin group Administration', async ({ page }) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'wharf-e2e-ldap-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/server/main.mjs'], {
+    cwd: path.join(import.meta.dirname, '..'), stdio: 'ignore',
+    env: { ...process.env, PORT: String(port), WHARF_HOST: '127.0.0.1', WHARF_DATA_DIR: dataDir, WHARF_ADMIN_PASSWORD: adminPassword, WHARF_LOG_LEVEL: 'warn' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const own = await startLdapServer({
+    users: [{ uid: 'e2e-dev', password: 'Dev-Secret-1' }, { uid: 'e2e-boss', password: 'Boss-Secret-1' }],
+    groups: [{ cn: 'devs', members: ['e2e-dev'] }, { cn: 'admins', members: ['e2e-boss'] }],
+  });
+  try {
+    await expect.poll(() => fetch(`${url}/v2/`).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(401);
+    const call = (p: string, method: string, data: unknown) => fetch(`${url}/api/v2.0${p}`, {
+      method, headers: { Authorization: adminBasic, 'Content-Type': 'application/json' }, body: JSON.stringify(data),
+    });
+    expect((await call('/configurations', 'PUT', { auth_mode: 'ldap_auth', ...own.settings({ ldap_group_admin_dn: groupDn('admins') }) })).status).toBe(200);
+    expect((await call('/projects', 'POST', { project_name: 'ldap-team', metadata: { public: 'false' } })).status).toBe(201);
+    expect((await call('/projects/ldap-team/members', 'POST', { role_id: 2, member_group: { ldap_group_dn: groupDn('devs') } })).status).toBe(201);
+
+    await page.goto(`${url}/sign-in`);
+    await page.getByLabel('Username').fill('e2e-dev');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText(/invalid username or password/)).toBeVisible();
+    await signIn(page, 'e2e-dev', 'Dev-Secret-1');
+    await page.goto(`${url}/projects`);
+    const row = page.getByRole('row').filter({ hasText: 'ldap-team' });
+    await expect(row).toContainText('Developer');
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' })).toHaveCount(0);
+    await expectAccessible(page);
+    await signOut(page);
+
+    await signIn(page, 'e2e-boss', 'Boss-Secret-1');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
+    await page.goto(`${url}${paths.admin.href('groups')}`);
+    // The groups their sign-ins found are there, named by their DNs.
+    await expect(page.getByTestId('group-row').filter({ hasText: groupDn('admins') })).toHaveCount(1);
+  } finally {
+    child.kill('SIGTERM');
+    await own.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+

@@ -4,6 +4,7 @@ import { api, harborQ, match, query } from './client.ts';
 import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
 import { projectPath } from './projects.ts';
 import { useCurrentUser } from './session.ts';
+import { isSystemAdmin } from './users.ts';
 
 /** Harbor 2.13's AuditLogExt: the legacy AuditLog plus a description and the result. */
 export type AuditLog = {
@@ -104,6 +105,6 @@ export function auditFilterChoices(events: AuditEventType[] | undefined): AuditF
 /** The filter choices: from the server's list where the user may read it (system admins), else the known list. */
 export function useAuditFilterChoices(): AuditFilterChoices {
   const me = useCurrentUser();
-  const events = useQuery({ ...auditEventTypesQuery, enabled: !!me.data?.sysadmin_flag, retry: false });
+  const events = useQuery({ ...auditEventTypesQuery, enabled: isSystemAdmin(me.data), retry: false });
   return useMemo(() => auditFilterChoices(events.data), [events.data]);
 }

@@ -12,11 +12,16 @@ export type User = {
   realname: string;
   comment: string;
   sysadmin_flag: boolean;
+  /** A system admin by the sign-in's directory (a member of LDAP's admin group), not by the flag. */
+  admin_role_in_auth?: boolean;
   /** Beyond Harbor: a disabled account signs in nowhere, and its sessions and tokens have ended. */
   disable?: boolean;
   creation_time: string;
   update_time: string;
 };
+
+/** Whether the user may do what system admins do: by the flag, or by the directory's admin group (as Harbor's console). */
+export const isSystemAdmin = (u: Pick<User, 'sysadmin_flag' | 'admin_role_in_auth'> | null | undefined) => !!u && (u.sysadmin_flag || !!u.admin_role_in_auth);
 
 export type UserListParams = PageParams & { username?: string };
 

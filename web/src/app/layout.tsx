@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useCurrentUser } from '../api/session.ts';
+import { isSystemAdmin } from '../api/users.ts';
 import { sectionOf, visibleSections } from './nav.ts';
 import { isApple, usePaletteShortcut } from './palette-shortcut.ts';
 import { paths } from './paths.ts';
@@ -33,7 +34,7 @@ export function Layout() {
   const togglePalette = useCallback(() => { setPaletteUsed(true); setPaletteOpen((o) => !o); }, []);
   usePaletteShortcut(togglePalette);
 
-  const sysadmin = !!user?.sysadmin_flag;
+  const sysadmin = isSystemAdmin(user);
   const sections = visibleSections(sysadmin);
   const section = sectionOf(location.pathname, sections);
   usePageTitle(location.pathname, section);

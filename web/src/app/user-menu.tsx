@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSignOut, type CurrentUser } from '../api/session.ts';
+import { isSystemAdmin } from '../api/users.ts';
 import { languages, setLanguage } from '../i18n/index.ts';
 import { paths } from './paths.ts';
 import { useTheme } from './use-theme.ts';
@@ -71,7 +72,7 @@ export function UserMenu({ user }: { user: CurrentUser }) {
           className="absolute right-0 z-20 mt-2 w-64 rounded-lg border border-slate-200 bg-white p-2 text-slate-900 shadow-lg dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
           <div className="border-b border-slate-200 px-3 pb-2 pt-1 dark:border-slate-700">
             <p className="text-sm">{t('user.signedInAs')} <strong>{user.username}</strong></p>
-            {user.sysadmin_flag && <p className="text-xs text-slate-600 dark:text-slate-300">{t('user.sysadmin')}</p>}
+            {isSystemAdmin(user) && <p className="text-xs text-slate-600 dark:text-slate-300">{t('user.sysadmin')}</p>}
           </div>
           <div className="py-1">
             <button type="button" className={item} onClick={() => openDialog('profile')}>{t('user.profile.open')}</button>

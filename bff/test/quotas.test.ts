@@ -118,6 +118,18 @@ describe.each(engines)('project quotas on %s', (engine) => {
     expect((await api('/quotas/999999')).status).toBe(404);
   });
 
+  it('finds quotas by part of the project name, any case, with a total to match (project_name, beyond Harbor)', async () => {
+    const part = await api('/quotas?project_name=IMIT&sort=-used.storage');
+    expect(part.status).toBe(200);
+    expect((await part.json()).map((q: { ref: { name: string } }) => q.ref.name)).toEqual(['limited']);
+    expect(part.headers.get('x-total-count')).toBe('1');
+    const none = await api('/quotas?project_name=50%25');
+    expect(await none.json()).toEqual([]); // % is a character here, not a wildcard
+    expect(none.headers.get('x-total-count')).toBe('0');
+    const both = await (await api('/quotas?project_name=i')).json();
+    expect(both.map((q: { ref: { name: string } }) => q.ref.name).sort()).toEqual(['library', 'limited']);
+  });
+
   it('counts pushed manifests too, and refuses an image whose manifest would pass the limit', async () => {
     expect((await api(`/quotas/${projectId}`, { method: 'PUT', body: { hard: { storage: 1202 } } })).status).toBe(200);
     expect((await upload('limited/one', Buffer.from('{}'))).status).toBe(201);

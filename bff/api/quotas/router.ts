@@ -20,7 +20,8 @@ export function createQuotasRouter(deps: ApiDeps): Router {
     requireSysadmin(req, { resource: 'quota', action: 'list' });
     const page = parsePage(req);
     const sort = parseSort(req.query.sort, quotaSortKeys);
-    const filter = { reference: optionalString(req.query.reference), referenceId: optionalString(req.query.reference_id) };
+    // `project_name` (beyond Harbor): part of the project's name, any case, as the console's other lists search.
+    const filter = { reference: optionalString(req.query.reference), referenceId: optionalString(req.query.reference_id), projectName: optionalString(req.query.project_name) };
     const { items, total } = await service.list(filter, sort, page.pageSize, page.offset);
     sendPage(req, res, items, total, page);
   });

@@ -19,11 +19,11 @@ export function createQuotaService(deps: Pick<ApiDeps, 'db' | 'audit'>) {
   const store = createQuotaStore(deps.db);
   return {
     /** `reference` other than `project` names nothing Wharf limits, so it lists nothing. */
-    async list(filter: { reference?: string; referenceId?: string }, sort: SortKey[], limit: number, offset: number) {
+    async list(filter: { reference?: string; referenceId?: string; projectName?: string }, sort: SortKey[], limit: number, offset: number) {
       if (filter.reference !== undefined && filter.reference !== 'project') return { items: [], total: 0 };
       if (filter.referenceId !== undefined && !(/^\d+$/.test(filter.referenceId) && Number(filter.referenceId) <= maxId)) return { items: [], total: 0 };
       const projectId = filter.referenceId === undefined ? undefined : Number(filter.referenceId);
-      const { rows, total } = await store.list(projectId, sort, limit, offset);
+      const { rows, total } = await store.list(projectId, sort, limit, offset, filter.projectName || undefined);
       return { items: rows.map(toQuota), total };
     },
 

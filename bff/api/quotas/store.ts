@@ -1,6 +1,7 @@
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import { now, type Db } from '../../db/database.ts';
 import { chunks } from '../../db/chunks.ts';
+import { containsIgnoringCase } from '../../db/sql-match.ts';
 import type { Database } from '../../db/schema.ts';
 import type { SortKey } from '../harbor-query.ts';
 
@@ -115,13 +116,18 @@ export function createQuotaStore(db: Db) {
       return r && toRow(r);
     },
 
-    /** A page of project quotas; `projectId` narrows to one. Sorting by usage computes it for every project. */
-    async list(projectId: number | undefined, sort: SortKey[], limit: number, offset: number) {
+    /**
+     * A page of project quotas; `projectId` narrows to one, `nameLike` to the projects whose name holds it (any case).
+     * Sorting by usage computes it for every project.
+     */
+    async list(projectId: number | undefined, sort: SortKey[], limit: number, offset: number, nameLike?: string) {
       let q = sort.some((s) => s.key === 'used.storage') ? rowsByUsage() : rows();
       if (projectId !== undefined) q = q.where('projects.id', '=', projectId);
+      if (nameLike !== undefined) q = q.where(containsIgnoringCase('projects.name', nameLike));
       for (const s of sort) q = q.orderBy(sql.ref(sortColumns[s.key as keyof typeof sortColumns]), s.desc ? 'desc' : 'asc');
       let count = db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n'));
       if (projectId !== undefined) count = count.where('id', '=', projectId);
+      if (nameLike !== undefined) count = count.where(containsIgnoringCase('name', nameLike));
       const [page, total] = await Promise.all([
         q.orderBy('projects.id', 'desc').limit(limit).offset(offset).execute(),
         count.executeTakeFirstOrThrow(),

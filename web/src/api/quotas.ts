@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, query } from './client.ts';
+import { api, query } from './client.ts';
 import { useInvalidatingMutation } from './invalidating-mutation.ts';
 import { listQuery, pageQuery, type PageParams } from './list-placeholder.ts';
-import { getProject, projectKeys } from './projects.ts';
+import { projectKeys } from './projects.ts';
 
 /** A quota's limit and use: storage is the only resource Wharf limits, in bytes; -1 is unlimited. */
 export type StorageQuota = { hard: { storage: number }; used: { storage: number } };
@@ -16,7 +16,7 @@ export type Quota = StorageQuota & {
 };
 
 /** `sort`: Harbor's keys `used.storage` / `hard.storage`, `-` for descending. */
-/** `project`: one project by its exact name (the quota list filters only by project id). */
+/** `project`: part of the project's name, any case (the server's `project_name`, as every other list searches). */
 export type QuotaListParams = PageParams & { project?: string };
 
 export const quotaKeys = {
@@ -24,18 +24,8 @@ export const quotaKeys = {
   list: (p: QuotaListParams) => ['quotas', 'list', p] as const,
 };
 
-export async function getQuotas(p: QuotaListParams) {
-  let referenceId: number | undefined;
-  if (p.project) {
-    try {
-      referenceId = (await getProject(p.project)).project_id;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return { items: [], total: 0 };
-      throw e;
-    }
-  }
-  return api.page<Quota>(`/api/v2.0/quotas${query({ reference: 'project', reference_id: referenceId, ...pageQuery(p) })}`);
-}
+export const getQuotas = (p: QuotaListParams) =>
+  api.page<Quota>(`/api/v2.0/quotas${query({ reference: 'project', project_name: p.project || undefined, ...pageQuery(p) })}`);
 
 export const quotasQuery = (p: QuotaListParams) => listQuery(quotaKeys.list(p), () => getQuotas(p), ['project']);
 

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQuotas, useUpdateQuota, type Quota } from '../../api/quotas.ts';
@@ -7,7 +7,7 @@ import { Button } from '../../components/button.tsx';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { inputClass } from '../../components/field.tsx';
+import { FilterInput } from '../../components/filter-input.tsx';
 import { formatBytes } from '../../components/format.ts';
 import { QuotaBar } from '../../components/quota-bar.tsx';
 import { useListParams } from '../../components/use-list-params.ts';
@@ -19,11 +19,6 @@ export default function QuotasPage() {
   const { t } = useTranslation();
   const list = useListParams();
   const project = list.filter('project');
-  // The box holds what is typed; when the URL's project changes (a search, back/forward, "show all") it shows that.
-  const [find, setFind] = useState(project);
-  const [findFor, setFindFor] = useState(project);
-  if (findFor !== project) { setFindFor(project); setFind(project); }
-  const findId = useId();
   const quotas = useQuotas({ page: list.page, pageSize: list.pageSize, sort: list.sort || undefined, project: project || undefined });
   const [editing, setEditing] = useState<Quota | null>(null);
 
@@ -45,16 +40,9 @@ export default function QuotasPage() {
     <section>
       <h1 className="mb-1 text-2xl font-semibold">{t('nav.admin.quotas')}</h1>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-300">{t('admin.quotas.intro')}</p>
-      {/* The quota list filters by project id only: the exact name is looked up first. */}
-      <form role="search" className="mb-4 flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); list.update({ project: find.trim() }); }}>
-        <div className="text-sm">
-          <label htmlFor={findId}>{t('admin.quotas.find')}</label>
-          <input id={findId} type="search" value={find} onChange={(e) => setFind(e.target.value)}
-            className={`mt-1 block w-64 ${inputClass}`} />
-        </div>
-        <Button type="submit" variant="secondary">{t('common.search')}</Button>
-        {project && <Button variant="ghost" onClick={() => list.update({ project: undefined })}>{t('admin.quotas.showAll')}</Button>}
-      </form>
+      <div className="mb-3">
+        <FilterInput label={t('admin.quotas.find')} placeholder={t('admin.quotas.findPlaceholder')} value={project} onCommit={(v) => list.update({ project: v })} />
+      </div>
       <DataTable label={t('nav.admin.quotas')} columns={columns} rows={quotas.data?.items} rowKey={(q) => q.id}
         isPending={quotas.isPending} isPlaceholderData={quotas.isPlaceholderData} error={quotas.error} total={quotas.data?.total}
         {...list.tableProps} rowTestId="quota-row"

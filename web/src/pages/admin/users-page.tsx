@@ -90,11 +90,11 @@ export default function UsersPage() {
     <section>
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('nav.admin.users')}</h1>
-        <div className="ml-auto flex items-end gap-2">
-          <FilterInput label={t('admin.users.search')} placeholder={t('admin.users.search')} hideLabel className="w-56"
-            value={username} onCommit={(v) => list.update({ username: v })} />
-          <Button onClick={() => setCreating(true)}>{t('admin.users.new')}</Button>
-        </div>
+        <Button className="ml-auto" onClick={() => setCreating(true)}>{t('admin.users.new')}</Button>
+      </div>
+      {/* The admin lists' one search box, in one place: above the table, labelled. */}
+      <div className="mb-3">
+        <FilterInput label={t('admin.users.search')} placeholder={t('admin.users.searchPlaceholder')} value={username} onCommit={(v) => list.update({ username: v })} />
       </div>
       <p role="status" className="min-h-5 text-sm text-emerald-800 dark:text-emerald-300">{status}</p>
       {!disabling && <ErrorMessage error={setDisabled.error} />}

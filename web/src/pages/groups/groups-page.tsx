@@ -41,13 +41,13 @@ export default function GroupsPage() {
     <section>
       <div className="mb-1 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('nav.admin.groups')}</h1>
-        <div className="ml-auto flex items-end gap-2">
-          <FilterInput label={t('groups.search')} placeholder={t('groups.search')} hideLabel className="w-56"
-            value={name} onCommit={(v) => list.update({ group_name: v })} />
-          <Button onClick={() => setAdding(true)}>{t('groups.add')}</Button>
-        </div>
+        <Button className="ml-auto" onClick={() => setAdding(true)}>{t('groups.add')}</Button>
       </div>
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">{t('groups.intro')}</p>
+      {/* The admin lists' one search box, in one place: above the table, labelled. */}
+      <div className="mb-3">
+        <FilterInput label={t('groups.search')} placeholder={t('groups.searchPlaceholder')} value={name} onCommit={(v) => list.update({ group_name: v })} />
+      </div>
       <p role="status" className="min-h-5 text-sm text-emerald-800 dark:text-emerald-300">{status}</p>
       <DataTable label={t('nav.admin.groups')} columns={columns} rows={groups.data?.items} rowKey={(g) => g.id}
         isPending={groups.isPending} isPlaceholderData={groups.isPlaceholderData} error={groups.error} total={groups.data?.total}

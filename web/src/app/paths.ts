@@ -4,7 +4,7 @@ const seg = encodeURIComponent;
 export const projectTabs = ['summary', 'repositories', 'members', 'labels', 'policy', 'robots', 'webhooks', 'logs', 'configuration'] as const;
 export type ProjectTab = (typeof projectTabs)[number];
 
-export const adminPages = ['users', 'groups', 'robots', 'registries', 'replications', 'scanners', 'labels', 'quotas', 'gc', 'audit-purge', 'jobs', 'configuration', 'audit-log'] as const;
+export const adminPages = ['users', 'groups', 'robots', 'registries', 'replications', 'scanners', 'labels', 'quotas', 'gc', 'jobs', 'configuration', 'audit-log', 'audit-purge'] as const;
 export type AdminPage = (typeof adminPages)[number];
 
 /**

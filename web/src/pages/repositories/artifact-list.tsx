@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { scanOf, useArtifacts, useDeleteArtifact, type Artifact } from '../../api/artifacts.ts';
@@ -50,6 +50,10 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
   const selectable = can.deleteArtifact || can.addLabel;
   const pick = (digest: string, on: boolean) => setPicked((s) => { const n = new Set(s); if (on) n.add(digest); else n.delete(digest); return n; });
   const allPicked = !!rows?.length && rows.every((a) => picked.has(a.digest));
+  // The checkboxes read the selection from here, so the columns stay the same objects as it changes (new columns would
+  // be new cell components: every cell remounted, an open label picker closed, a focused button lost).
+  const selection = useRef({ picked, rows, allPicked });
+  selection.current = { picked, rows, allPicked };
   const [deleting, setDeleting] = useState<Artifact | null>(null);
   const del = useDeleteArtifact(project, repo);
   const toggle = (id: number) => setOpen((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
@@ -58,11 +62,11 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
     ...(selectable ? [{
       id: 'select', meta: { className: 'w-6' },
       header: () => (
-        <input type="checkbox" checked={allPicked} aria-label={t('artifacts.bulk.selectPage')} disabled={!rows?.length}
-          onChange={(e) => setPicked(e.target.checked ? new Set(rows!.map((a) => a.digest)) : new Set())} />
+        <input type="checkbox" checked={selection.current.allPicked} aria-label={t('artifacts.bulk.selectPage')} disabled={!selection.current.rows?.length}
+          onChange={(e) => setPicked(e.target.checked ? new Set(selection.current.rows!.map((a) => a.digest)) : new Set())} />
       ),
       cell: ({ row: { original: a } }) => (
-        <input type="checkbox" checked={picked.has(a.digest)} aria-label={t('artifacts.bulk.select', { digest: shortDigest(a.digest) })}
+        <input type="checkbox" checked={selection.current.picked.has(a.digest)} aria-label={t('artifacts.bulk.select', { digest: shortDigest(a.digest) })}
           onChange={(e) => pick(a.digest, e.target.checked)} className="mt-1" />
       ),
     } satisfies Column<Artifact>] : []),
@@ -136,7 +140,7 @@ export function ArtifactList({ project, repo, projectId, can }: { project: strin
         </div>
       ),
     },
-  ], [t, i18n.language, project, repo, projectId, can, open, selectable, picked, rows, allPicked]);
+  ], [t, i18n.language, project, repo, projectId, can, open, selectable]);
 
   return (
     <div>

@@ -104,7 +104,13 @@ export function createBffApp(deps: BffDeps): express.Express {
   app.use(['/api', '/c'], (req, _res, next) => next(notFound(`no such API: ${req.method} ${req.originalUrl.split('?')[0]}`)));
 
   if (existsSync(deps.webRoot)) {
-    app.use(express.static(deps.webRoot, { index: false, maxAge: '1h' }));
+    // Vite names what it writes under /assets/ by its content's hash: a name never changes meaning, so browsers keep
+    // those for a year without asking again; anything else (favicon, /swagger.yaml) for an hour; index.html never.
+    const assets = `${path.sep}assets${path.sep}`;
+    app.use(express.static(deps.webRoot, {
+      index: false, maxAge: '1h',
+      setHeaders: (res, file) => { if (file.startsWith(path.join(deps.webRoot, assets))) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'); },
+    }));
     const index = path.join(deps.webRoot, 'index.html');
     // A missing file (a chunk of an older build after a redeploy, /robots.txt) answers 404: given index.html, the
     // browser would report a MIME error instead of a failed load. Files live under /assets/ or at the top level; a

@@ -14,14 +14,18 @@ describe('the SPA fallback', () => {
     await mkdir(path.join(webRoot, 'assets'));
     await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><div id="root"></div>');
     await writeFile(path.join(webRoot, 'assets', 'app-1.js'), 'console.log(1)');
+    await writeFile(path.join(webRoot, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     s = await startTestServer('sqlite', { WHARF_WEB_ROOT: webRoot });
   });
   afterAll(async () => { await stopTestServer(s); await rm(webRoot, { recursive: true, force: true }); });
 
-  it('serves a file that exists', async () => {
+  it('serves a file that exists; a hashed asset is kept a year unasked, index.html never', async () => {
     const r = await fetch(`${s.url}/assets/app-1.js`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/javascript/);
+    expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${s.url}/favicon.svg`)).headers.get('cache-control')).toBe('public, max-age=3600');
+    expect((await fetch(`${s.url}/projects`)).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('answers 404 for a missing chunk or top-level file, never index.html', async () => {

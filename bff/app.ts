@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import compression from 'compression';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { pinoHttp } from 'pino-http';
@@ -91,6 +93,10 @@ export function createBffApp(deps: BffDeps): express.Express {
   } else {
     app.use(coreProxy(deps.core.url));
   }
+
+  // Past the registry core (whose blobs are compressed already and stream as they are): the console's assets and the
+  // API's JSON go compressed, brotli or gzip as the client asks, brotli at a quality that keeps up with dynamic answers.
+  app.use(compression({ brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));
 
 
   app.use(sessionOriginGuard(deps.externalUrl));

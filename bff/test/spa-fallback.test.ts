@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, stopTestServer, type TestServer } from './harness.ts';
+import { adminAuth, startTestServer, stopTestServer, type TestServer } from './harness.ts';
 
 // The console's files and deep links: a missing file answers 404 (not index.html, which the browser would refuse as
 // a script with a MIME error after a redeploy); a deep link gets index.html.
@@ -15,6 +15,7 @@ describe('the SPA fallback', () => {
     await writeFile(path.join(webRoot, 'index.html'), '<!doctype html><div id="root"></div>');
     await writeFile(path.join(webRoot, 'assets', 'app-1.js'), 'console.log(1)');
     await writeFile(path.join(webRoot, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    await writeFile(path.join(webRoot, 'assets', 'big-2.js'), `const rows = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ id: i, name: `row ${i}` })))};`);
     s = await startTestServer('sqlite', { WHARF_WEB_ROOT: webRoot });
   });
   afterAll(async () => { await stopTestServer(s); await rm(webRoot, { recursive: true, force: true }); });
@@ -26,6 +27,18 @@ describe('the SPA fallback', () => {
     expect(r.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${s.url}/favicon.svg`)).headers.get('cache-control')).toBe('public, max-age=3600');
     expect((await fetch(`${s.url}/projects`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('compresses the console\'s assets and the API\'s JSON, brotli or gzip as asked, and nothing a client asks plain', async () => {
+    for (const encoding of ['br', 'gzip']) {
+      const asset = await fetch(`${s.url}/assets/big-2.js`, { headers: { 'Accept-Encoding': encoding } });
+      expect(asset.headers.get('content-encoding'), encoding).toBe(encoding);
+      expect(await asset.text()).toContain('row 399');
+      const json = await fetch(`${s.url}/api/v2.0/configurations`, { headers: { 'Accept-Encoding': encoding, Authorization: adminAuth } });
+      expect(json.status).toBe(200);
+      expect(json.headers.get('content-encoding'), encoding).toBe(encoding);
+    }
+    expect((await fetch(`${s.url}/assets/big-2.js`, { headers: { 'Accept-Encoding': 'identity' } })).headers.get('content-encoding')).toBeNull();
   });
 
   it('answers 404 for a missing chunk or top-level file, never index.html', async () => {

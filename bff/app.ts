@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import compression from 'compression';
@@ -124,13 +125,37 @@ export function createBffApp(deps: BffDeps): express.Express {
     // explorer at Harbor's address for it, /devcenter-api-2.0.
     const consolePages = new Set(['/devcenter-api-2.0']);
     const isFile = (p: string) => p.startsWith('/assets/') || (/^\/[^/]*\.[^/]*$/.test(p) && !consolePages.has(p));
-    app.get(/.*/, (req, res, next) => {
+    const page = currentIndex(index);
+    app.get(/.*/, async (req, res, next) => {
       if (isFile(req.path)) return next(notFound(`no such file: ${req.path}`));
-      res.sendFile(index, { headers: { 'Cache-Control': 'no-cache' } });
+      try {
+        res.set('Cache-Control', 'no-cache').type('html').send(await page());
+      } catch (e) { next(e); }
     });
   }
   app.use(apiErrorHandler);
   return app;
+}
+
+/**
+ * index.html as last read: read again when the file changes, and still served while it is missing or half-written (a
+ * build rewriting dist/ under a running server answered 500 for a moment). Its scripts are the build's they name.
+ */
+function currentIndex(file: string) {
+  let held: { mtimeMs: number; size: number; body: Buffer } | undefined;
+  return async (): Promise<Buffer> => {
+    try {
+      const s = await stat(file);
+      if (!held || s.mtimeMs !== held.mtimeMs || s.size !== held.size) {
+        const body = await readFile(file);
+        // An empty file is one being written: keep the last whole one.
+        if (body.length > 0 || !held) held = { mtimeMs: s.mtimeMs, size: s.size, body };
+      }
+    } catch (e) {
+      if (!held) throw e;
+    }
+    return held!.body;
+  };
 }
 
 /** Scaled out: /v2 and /service/token streamed to a core over 127.0.0.1, never buffered. */

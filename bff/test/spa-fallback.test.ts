@@ -41,6 +41,17 @@ describe('the SPA fallback', () => {
     expect((await fetch(`${s.url}/assets/big-2.js`, { headers: { 'Accept-Encoding': 'identity' } })).headers.get('content-encoding')).toBeNull();
   });
 
+  it('keeps serving the console while a build rewrites it: the last index.html while it is gone, the new one once written', async () => {
+    const index = path.join(webRoot, 'index.html');
+    const before = await (await fetch(`${s.url}/projects`)).text();
+    await rm(index);
+    const during = await fetch(`${s.url}/projects`);
+    expect(during.status).toBe(200);
+    expect(await during.text()).toBe(before);
+    await writeFile(index, '<!doctype html><div id="root" data-build="2"></div>');
+    expect(await (await fetch(`${s.url}/projects/p/summary`)).text()).toContain('data-build="2"');
+  });
+
   it('answers 404 for a missing chunk or top-level file, never index.html', async () => {
     for (const p of ['/assets/page-old.js', '/assets/style.css', '/assets/sub/x', '/robots.txt']) {
       const r = await fetch(`${s.url}${p}`);

@@ -119,15 +119,17 @@ describe.each(engines)('project quotas on %s', (engine) => {
   });
 
   it('finds quotas by part of the project name, any case, with a total to match (project_name, beyond Harbor)', async () => {
-    const part = await api('/quotas?project_name=IMIT&sort=-used.storage');
+    // Names of their own, so what other tests made cannot match.
+    for (const name of ['zq-partial', 'zq-other']) expect((await api('/projects', { method: 'POST', body: { project_name: name } })).status).toBe(201);
+    const part = await api('/quotas?project_name=Q-PART&sort=-used.storage');
     expect(part.status).toBe(200);
-    expect((await part.json()).map((q: { ref: { name: string } }) => q.ref.name)).toEqual(['limited']);
+    expect((await part.json()).map((q: { ref: { name: string } }) => q.ref.name)).toEqual(['zq-partial']);
     expect(part.headers.get('x-total-count')).toBe('1');
     const none = await api('/quotas?project_name=50%25');
     expect(await none.json()).toEqual([]); // % is a character here, not a wildcard
     expect(none.headers.get('x-total-count')).toBe('0');
-    const both = await (await api('/quotas?project_name=i')).json();
-    expect(both.map((q: { ref: { name: string } }) => q.ref.name).sort()).toEqual(['library', 'limited']);
+    const both = await (await api('/quotas?project_name=ZQ')).json();
+    expect(both.map((q: { ref: { name: string } }) => q.ref.name).sort()).toEqual(['zq-other', 'zq-partial']);
   });
 
   it('counts pushed manifests too, and refuses an image whose manifest would pass the limit', async () => {

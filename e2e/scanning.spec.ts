@@ -189,7 +189,7 @@ test('a project admin picks the scanner and turns on scan on push; a scan runs, 
 
   // The artifact page: the findings, worst first, filtered and sorted; the scan's log.
   await page.goto(paths.artifact.href(project, 'app', 'v1'));
-  const section = page.getByRole('region', { name: 'Vulnerabilities' });
+  const section = page.getByRole('region', { name: 'Vulnerabilities', exact: true });
   const rows = section.getByTestId('vulnerability-row');
   await expect(rows).toHaveCount(4);
   await expect(rows.first()).toContainText('CVE-2024-1111');
@@ -247,7 +247,7 @@ test('a project admin picks the scanner and turns on scan on push; a scan runs, 
   // A scanner that fails its report: the scan ends in Error and the page says why.
   adapterOptions.report = () => { throw new Error('the vulnerability database is locked'); };
   await page.goto(paths.artifact.href(project, 'app', 'v2'));
-  const failing = page.getByRole('region', { name: 'Vulnerabilities' });
+  const failing = page.getByRole('region', { name: 'Vulnerabilities', exact: true });
   await failing.getByRole('button', { name: /^Scan again sha256:/ }).click();
   await expect(failing.getByTestId('scan-state')).toHaveText('Error', { timeout: 30_000 });
   await expect(failing.getByTestId('scan-error')).toContainText('the vulnerability database is locked');
@@ -265,7 +265,7 @@ test('a developer sees the results and the log but cannot scan', async ({ page }
   await expect(v1.getByTestId('severity-bar')).toHaveAttribute('data-highest', 'Critical');
   await expect(page.getByRole('button', { name: /^(Scan|Scan again|Stop scan) sha256:/ })).toHaveCount(0);
   await page.goto(paths.artifact.href(project, 'app', 'v1'));
-  const section = page.getByRole('region', { name: 'Vulnerabilities' });
+  const section = page.getByRole('region', { name: 'Vulnerabilities', exact: true });
   await expect(section.getByTestId('vulnerability-row')).toHaveCount(4);
   await expect(section.getByRole('button', { name: /^(Scan|Scan again|Stop scan) sha256:/ })).toHaveCount(0);
   await expect(section.getByRole('button', { name: 'Scan log' })).toBeVisible();
@@ -273,7 +273,7 @@ test('a developer sees the results and the log but cannot scan', async ({ page }
   // In 简体中文 too.
   await chooseLanguage(page, 'zh-CN');
   await page.keyboard.press('Escape');
-  const zh = page.getByRole('region', { name: '漏洞' });
+  const zh = page.getByRole('region', { name: '漏洞', exact: true });
   await expect(zh.getByRole('columnheader', { name: /修复版本/ })).toBeVisible();
   await expect(zh.getByTestId('severity-bar')).toContainText('共 4 个 · 2 个可修复');
   await expectAccessible(page);

@@ -29,8 +29,10 @@ export function createScanAll(deps: { db: Db; jobs: Jobs; scanning: Scanning }) 
     emptyResult: () => ({ requested: 0 }),
     counts: (r) => ({ requested: r.requested }),
     async run(ctx, _params, result) {
-      const run = await history.byJob(ctx.id);
-      if (!run) throw new Error('the run of this job is gone');
+      // A manual run's job carries its run's id (its row learns the job's id only after the job is queued, and the job
+      // may start first); a scheduled run's row is opened with its job's id.
+      const runId = (ctx.payload as { runId?: number }).runId ?? (await history.byJob(ctx.id))?.id;
+      if (runId === undefined) throw new Error('the run of this job is gone');
       const total = Number((await db.selectFrom('artifacts').select((eb) => eb.fn.countAll<number>().as('n')).where('top_level', '=', 1).where('type', '=', 'IMAGE').executeTakeFirstOrThrow()).n);
       let after = 0;
       let seen = 0;
@@ -43,7 +45,7 @@ export function createScanAll(deps: { db: Db; jobs: Jobs; scanning: Scanning }) 
         if (page.length === 0) break;
         for (const a of page) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
-          const asked = await deps.scanning.scan({ id: a.id, digest: a.digest, projectId: a.project_id, repository: a.repository, mediaType: a.manifest_media_type }, run.id);
+          const asked = await deps.scanning.scan({ id: a.id, digest: a.digest, projectId: a.project_id, repository: a.repository, mediaType: a.manifest_media_type }, runId);
           if (asked) result.requested++;
         }
         after = page[page.length - 1].id;

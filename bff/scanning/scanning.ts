@@ -7,6 +7,7 @@ import type { ArtifactEvents } from '../events/artifact-events.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { PermanentJobError } from '../jobs/queue.ts';
 import { AdapterError, createAdapterClient, scannerMediaTypes } from './adapter-client.ts';
+import { createScannerStore } from './registration-store.ts';
 import type { ScanStatus } from './tables.ts';
 
 export const scanJobType = 'IMAGE_SCAN';
@@ -53,11 +54,11 @@ export function createScanning(deps: {
 }) {
   const { db } = deps;
 
+  const registrations = createScannerStore(db);
+
   /** The project's scanner: its own choice, else the default; disabled ones scan nothing. */
   async function registrationFor(projectId: number) {
-    const own = await db.selectFrom('project_scanners').innerJoin('scanner_registrations', 'scanner_registrations.id', 'project_scanners.registration_id')
-      .selectAll('scanner_registrations').where('project_scanners.project_id', '=', projectId).executeTakeFirst();
-    const r = own ?? (await db.selectFrom('scanner_registrations').selectAll().where('is_default', '=', 1).executeTakeFirst());
+    const r = (await registrations.ofProject(projectId)) ?? (await registrations.defaultOne());
     return r && !r.disabled ? r : undefined;
   }
 
@@ -73,7 +74,7 @@ export function createScanning(deps: {
         .select(['scan_reports.id', 'scan_reports.registration_uuid', 'scan_reports.status', 'scan_reports.scan_request_id', 'artifacts.digest', 'artifacts.manifest_media_type', 'repositories.name as repository'])
         .where('scan_reports.id', '=', ctx.payload.reportId).executeTakeFirst();
       if (!row || row.status === 'Stopped' || row.status === 'Success' || row.status === 'Error') return;
-      const reg = await db.selectFrom('scanner_registrations').selectAll().where('uuid', '=', row.registration_uuid).executeTakeFirst();
+      const reg = await registrations.byUuid(row.registration_uuid);
       if (!reg) { await finish(row.id, 'Error', 'the scanner registration no longer exists'); return; }
       const client = createAdapterClient({ url: reg.url, auth: reg.auth, accessCredential: reg.access_credential ? deps.box.open(reg.access_credential) : '', skipCertVerify: !!reg.skip_cert_verify });
       try {

@@ -8,7 +8,7 @@ import { authorizeProject, requireSysadmin } from '../project-guard.ts';
 import { parseWith } from '../request-body.ts';
 import { endpointUrl } from '../registries/router.ts';
 import { createScannerService, registrationJson } from './service.ts';
-import { createScannerStore, type ScannerRow } from './store.ts';
+import { createScannerStore, type ScannerRow } from '../../scanning/registration-store.ts';
 
 const registrationBody = z.object({
   name: z.string().trim().min(1, 'name is required').max(255),

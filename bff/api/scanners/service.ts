@@ -5,7 +5,7 @@ import { now } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/sql-match.ts';
 import { AdapterError, createAdapterClient, type AdapterEndpoint, type AdapterMetadata } from '../../scanning/adapter-client.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
-import type { ScannerRow, ScannerStore } from './store.ts';
+import type { ScannerRow, ScannerStore } from '../../scanning/registration-store.ts';
 
 export type RegistrationInput = {
   name: string; description?: string | null; url: string; auth?: string | null; access_credential?: string | null;

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import type { Db } from '../../db/database.ts';
-import type { ScannerRegistrationsTable } from '../../scanning/tables.ts';
+import type { Db } from '../db/database.ts';
+import type { ScannerRegistrationsTable } from './tables.ts';
 
 export type ScannerRow = Selectable<ScannerRegistrationsTable>;
 

@@ -11,8 +11,9 @@ const filesOf = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
   return statSync(p).isDirectory() ? filesOf(p) : /\.tsx?$/.test(f) ? [p] : [];
 });
 
-// Static imports, re-exports (`export … from`) and dynamic `import('…')` alike.
-const importSpecs = (source: string) => [...source.matchAll(/(?:from\s+|import\s*\(\s*)'([^']+)'/g)].map(([, spec]) => spec);
+// Static imports, re-exports (`export … from`) and dynamic `import('…')` alike, in either quote (the formatter picks one).
+const importSpecs = (source: string) =>
+  [...source.matchAll(/(?:from\s+|import\s*\(\s*)(['"])([^'"]+)\1/g)].map(([, , spec]) => spec);
 
 /** The relative imports of `file` (in `area`), and those of them that land in another area's folder. */
 function importsOf(file: string, area: string, source = readFileSync(file, 'utf8')) {
@@ -50,13 +51,15 @@ describe('console areas', () => {
       "const page = lazy(() => import('../admin/users-page.tsx'));",
       "import { Button } from '../../components/button.tsx';",
       "import { PermissionPicker } from './permission-picker.tsx';",
+      'import { Members } from "../webhooks/webhooks-tab.tsx";',
     ].join('\n');
     expect(importsOf(file, 'robots', sample)).toEqual({
-      relative: ['../repositories/layers.tsx', '../repositories/overview.tsx', '../admin/users-page.tsx', '../../components/button.tsx', './permission-picker.tsx'],
+      relative: ['../repositories/layers.tsx', '../repositories/overview.tsx', '../admin/users-page.tsx', '../../components/button.tsx', './permission-picker.tsx', '../webhooks/webhooks-tab.tsx'],
       crossings: [
         `robots${path.sep}sample.tsx → ${path.join('repositories', 'layers.tsx')}`,
         `robots${path.sep}sample.tsx → ${path.join('repositories', 'overview.tsx')}`,
         `robots${path.sep}sample.tsx → ${path.join('admin', 'users-page.tsx')}`,
+        `robots${path.sep}sample.tsx → ${path.join('webhooks', 'webhooks-tab.tsx')}`,
       ],
     });
   });

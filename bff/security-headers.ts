@@ -1,4 +1,4 @@
-import helmet from 'helmet';
+import helmet from "helmet";
 
 /**
  * Response headers that keep the console from being framed, sniffed or made to run what it did not ship. The built
@@ -7,23 +7,24 @@ import helmet from 'helmet';
  * and nothing else; images from a chart's README on other hosts stay out too (no viewer's address leaks to them).
  * No Strict-Transport-Security: Wharf is often served over plain http, and HTTPS is the fronting proxy's decision.
  */
-export const securityHeaders = () => helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      scriptSrcAttr: ["'none'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  xFrameOptions: { action: 'deny' },
-  strictTransportSecurity: false,
-});
+export const securityHeaders = () =>
+	helmet({
+		contentSecurityPolicy: {
+			useDefaults: false,
+			directives: {
+				defaultSrc: ["'self'"],
+				scriptSrc: ["'self'"],
+				scriptSrcAttr: ["'none'"],
+				styleSrc: ["'self'"],
+				imgSrc: ["'self'", "data:"],
+				fontSrc: ["'self'"],
+				connectSrc: ["'self'"],
+				objectSrc: ["'none'"],
+				baseUri: ["'self'"],
+				formAction: ["'self'"],
+				frameAncestors: ["'none'"],
+			},
+		},
+		xFrameOptions: { action: "deny" },
+		strictTransportSecurity: false,
+	});

@@ -1,38 +1,58 @@
-import express, { Router } from 'express';
-import { z } from 'zod';
-import type { Sessions } from './sessions.ts';
-import type { Principals } from './principals.ts';
-import type { Principal } from './policy.ts';
-import { badRequest } from '../http/errors.ts';
-import { refusedLogin } from './refused-login.ts';
+import express, { Router } from "express";
+import { z } from "zod";
+import type { Sessions } from "./sessions.ts";
+import type { Principals } from "./principals.ts";
+import type { Principal } from "./policy.ts";
+import { badRequest } from "../http/errors.ts";
+import { refusedLogin } from "./refused-login.ts";
 
-const loginForm = z.object({ principal: z.string().min(1).max(255), password: z.string().min(1).max(1024) });
+const loginForm = z.object({
+	principal: z.string().min(1).max(255),
+	password: z.string().min(1).max(1024),
+});
 
 /** `POST /c/login` (form or JSON: principal, password), `GET /c/log_out` and `/c/logout`. */
-export function createLoginRoutes(deps: { principals: Principals; sessions: Sessions }) {
-  const { principals, sessions } = deps;
-  const router = Router();
-  router.post('/c/login', express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }), async (req, res, next) => {
-    try {
-      const form = loginForm.safeParse(req.body);
-      if (!form.success) throw badRequest('principal and password are required');
-      const { principal, password } = form.data;
-      // Robots hold no console sessions.
-      const checked = await principals.verify(principal, password, { door: 'console', address: req.ip ?? '', usersOnly: true });
-      if ('refused' in checked) throw refusedLogin(checked.refused);
-      const user = checked.principal as Extract<Principal, { kind: 'user' }>;
-      await sessions.start(res, user.id);
-      res.status(200).json({ username: user.name });
-    } catch (e) { next(e); }
-  });
-  const logout: express.RequestHandler = async (req, res, next) => {
-    try {
-      await sessions.end(req, res);
-      res.status(200).json({});
-    } catch (e) { next(e); }
-  };
-  router.post('/c/logout', logout); // with the CSRF token; session-origin.ts decides which sites may call these
-  router.get('/c/log_out', logout);
-  router.get('/c/logout', logout);
-  return router;
+export function createLoginRoutes(deps: {
+	principals: Principals;
+	sessions: Sessions;
+}) {
+	const { principals, sessions } = deps;
+	const router = Router();
+	router.post(
+		"/c/login",
+		express.urlencoded({ extended: false, limit: "16kb" }),
+		express.json({ limit: "16kb" }),
+		async (req, res, next) => {
+			try {
+				const form = loginForm.safeParse(req.body);
+				if (!form.success)
+					throw badRequest("principal and password are required");
+				const { principal, password } = form.data;
+				// Robots hold no console sessions.
+				const checked = await principals.verify(principal, password, {
+					door: "console",
+					address: req.ip ?? "",
+					usersOnly: true,
+				});
+				if ("refused" in checked) throw refusedLogin(checked.refused);
+				const user = checked.principal as Extract<Principal, { kind: "user" }>;
+				await sessions.start(res, user.id);
+				res.status(200).json({ username: user.name });
+			} catch (e) {
+				next(e);
+			}
+		},
+	);
+	const logout: express.RequestHandler = async (req, res, next) => {
+		try {
+			await sessions.end(req, res);
+			res.status(200).json({});
+		} catch (e) {
+			next(e);
+		}
+	};
+	router.post("/c/logout", logout); // with the CSRF token; session-origin.ts decides which sites may call these
+	router.get("/c/log_out", logout);
+	router.get("/c/logout", logout);
+	return router;
 }

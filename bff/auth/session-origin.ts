@@ -1,6 +1,6 @@
-import { Router, type RequestHandler } from 'express';
-import { forbidden } from '../http/errors.ts';
-import { requestOrigin, type RequestOrigin } from './request-origin.ts';
+import { Router, type RequestHandler } from "express";
+import { forbidden } from "../http/errors.ts";
+import { requestOrigin, type RequestOrigin } from "./request-origin.ts";
 
 /**
  * Where the session endpoints may be called from. `POST /c/login` and `POST /c/logout` are refused when the browser
@@ -9,10 +9,22 @@ import { requestOrigin, type RequestOrigin } from './request-origin.ts';
  * signs out only when the browser vouches that this site sent it: a link on another site must not end a session.
  */
 export function sessionOriginGuard(externalUrl?: string) {
-  const router = Router();
-  const only = (accept: (origin: RequestOrigin) => boolean): RequestHandler => (req, _res, next) =>
-    next(accept(requestOrigin(req, externalUrl)) ? undefined : forbidden('refused: the request comes from another site'));
-  router.post(['/c/login', '/c/logout'], only((origin) => origin !== 'cross'));
-  router.get(['/c/log_out', '/c/logout'], only((origin) => origin === 'same'));
-  return router;
+	const router = Router();
+	const only =
+		(accept: (origin: RequestOrigin) => boolean): RequestHandler =>
+		(req, _res, next) =>
+			next(
+				accept(requestOrigin(req, externalUrl))
+					? undefined
+					: forbidden("refused: the request comes from another site"),
+			);
+	router.post(
+		["/c/login", "/c/logout"],
+		only((origin) => origin !== "cross"),
+	);
+	router.get(
+		["/c/log_out", "/c/logout"],
+		only((origin) => origin === "same"),
+	);
+	return router;
 }

@@ -27,76 +27,125 @@
  *   BENCH_TMPDIR (where the temporary folder goes; /dev/shm takes the disk, and Wharf's fsyncs, out of the figures),
  *   BENCH_KEEP=1 (keep the temporary folder).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { makeOciLayout } from '../test/fixtures/oci-layout.ts';
-import { runTool } from './run-tool.ts';
-import { activeChildren, haveWrk, nodeLoad, wrkLoad, type LoadResult } from './loadgen.ts';
-import { listeningPorts, memOf, resetPeak, rssSampler, startDistribution, startWharfProcess, type Server } from './servers.ts';
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
+import { runTool } from "./run-tool.ts";
+import {
+	activeChildren,
+	haveWrk,
+	nodeLoad,
+	wrkLoad,
+	type LoadResult,
+} from "./loadgen.ts";
+import {
+	listeningPorts,
+	memOf,
+	resetPeak,
+	rssSampler,
+	startDistribution,
+	startWharfProcess,
+	type Server,
+} from "./servers.ts";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const adminPassword = 'Harbor12345';
+const repoRoot = path.resolve(
+	path.dirname(fileURLToPath(import.meta.url)),
+	"..",
+	"..",
+);
+const adminPassword = "Harbor12345";
 const creds = `admin:${adminPassword}`;
-const basicHeader = `Basic ${Buffer.from(creds).toString('base64')}`;
+const basicHeader = `Basic ${Buffer.from(creds).toString("base64")}`;
 
 const int = (name: string, dflt: number, min = 1, max = 1_000_000) => {
-  const v = Number(process.env[name] ?? dflt);
-  return Number.isFinite(v) ? Math.min(Math.max(Math.round(v), min), max) : dflt;
+	const v = Number(process.env[name] ?? dflt);
+	return Number.isFinite(v)
+		? Math.min(Math.max(Math.round(v), min), max)
+		: dflt;
 };
 const cfg = {
-  reps: int('BENCH_REPS', 5, 1, 10),
-  layers: int('BENCH_LAYERS', 3, 1, 16),
-  layerMiB: int('BENCH_LAYER_MIB', 64, 1, 1024),
-  bigMiB: int('BENCH_BIG_MIB', 1024, 1, 4096),
-  rpsSeconds: int('BENCH_RPS_SECONDS', 10, 1, 60),
-  concurrency: int('BENCH_CONCURRENCY', 32, 1, 1024),
-  budgetS: int('BENCH_BUDGET_S', 270, 30, 3600),
-  loadgen: process.env.BENCH_LOADGEN === 'node' ? 'node' : process.env.BENCH_LOADGEN === 'wrk' ? 'wrk' : haveWrk() ? 'wrk' : 'node',
-  phases: new Set((process.env.BENCH_PHASES ?? 'push,blob,rps,big').split(',').map((s) => s.trim())),
-  rpsTargets: new Set((process.env.BENCH_RPS_TARGETS ?? 'baseline,basic,bearer,core').split(',').map((s) => s.trim())),
-  rpsWarmupS: int('BENCH_RPS_WARMUP_S', 2, 0, 30),
-  wharfRoot: path.resolve(process.env.BENCH_WHARF_ROOT ?? repoRoot),
-  wharfNodeArgs: (process.env.BENCH_WHARF_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
-  keep: process.env.BENCH_KEEP === '1',
-  tmpdir: path.resolve(process.env.BENCH_TMPDIR || os.tmpdir()),
+	reps: int("BENCH_REPS", 5, 1, 10),
+	layers: int("BENCH_LAYERS", 3, 1, 16),
+	layerMiB: int("BENCH_LAYER_MIB", 64, 1, 1024),
+	bigMiB: int("BENCH_BIG_MIB", 1024, 1, 4096),
+	rpsSeconds: int("BENCH_RPS_SECONDS", 10, 1, 60),
+	concurrency: int("BENCH_CONCURRENCY", 32, 1, 1024),
+	budgetS: int("BENCH_BUDGET_S", 270, 30, 3600),
+	loadgen:
+		process.env.BENCH_LOADGEN === "node"
+			? "node"
+			: process.env.BENCH_LOADGEN === "wrk"
+				? "wrk"
+				: haveWrk()
+					? "wrk"
+					: "node",
+	phases: new Set(
+		(process.env.BENCH_PHASES ?? "push,blob,rps,big")
+			.split(",")
+			.map((s) => s.trim()),
+	),
+	rpsTargets: new Set(
+		(process.env.BENCH_RPS_TARGETS ?? "baseline,basic,bearer,core")
+			.split(",")
+			.map((s) => s.trim()),
+	),
+	rpsWarmupS: int("BENCH_RPS_WARMUP_S", 2, 0, 30),
+	wharfRoot: path.resolve(process.env.BENCH_WHARF_ROOT ?? repoRoot),
+	wharfNodeArgs: (process.env.BENCH_WHARF_NODE_ARGS ?? "")
+		.split(/\s+/)
+		.filter(Boolean),
+	keep: process.env.BENCH_KEEP === "1",
+	tmpdir: path.resolve(process.env.BENCH_TMPDIR || os.tmpdir()),
 };
 
 const t0 = performance.now();
 const elapsedS = () => (performance.now() - t0) / 1000;
-const log = (msg: string) => process.stderr.write(`[${elapsedS().toFixed(1).padStart(6)} s] ${msg}\n`);
+const log = (msg: string) =>
+	process.stderr.write(`[${elapsedS().toFixed(1).padStart(6)} s] ${msg}\n`);
 const MB = 1e6;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const n = s.length;
+	return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
 
 // ---------------------------------------------------------------- clean-up of everything this run starts or makes
-let root = '';
+let root = "";
 const servers: Server[] = [];
 const tools = new Set<ChildProcess>();
 let cleaning: Promise<void> | null = null;
 /** Kills every child and removes the temporary folder; every caller (signal, normal end) waits on the same run. */
 function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of [...tools, ...activeChildren]) c.kill('SIGKILL');
-    await Promise.allSettled(servers.map((s) => s.stop()));
-    if (root && !cfg.keep) await rm(root, { recursive: true, force: true, maxRetries: 3 });
-    else if (root) log(`kept ${root}`);
-  })();
-  return cleaning;
+	cleaning ??= (async () => {
+		for (const c of [...tools, ...activeChildren]) c.kill("SIGKILL");
+		await Promise.allSettled(servers.map((s) => s.stop()));
+		if (root && !cfg.keep)
+			await rm(root, { recursive: true, force: true, maxRetries: 3 });
+		else if (root) log(`kept ${root}`);
+	})();
+	return cleaning;
 }
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => { log(`${sig}: cleaning up`); void cleanup().finally(() => process.exit(130)); });
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+	process.once(sig, () => {
+		log(`${sig}: cleaning up`);
+		void cleanup().finally(() => process.exit(130));
+	});
 }
 
 // ---------------------------------------------------------------- skopeo and curl
 let authFiles = 0;
 /** One skopeo call with its own empty auth file; returns its wall time in seconds. */
 async function skopeo(args: string[], timeoutS: number): Promise<number> {
-  const authfile = path.join(root, `auth-${++authFiles}.json`);
-  await writeFile(authfile, '{"auths":{}}\n');
-  return runTool(tools, 'skopeo', args, timeoutS, { ...process.env, REGISTRY_AUTH_FILE: authfile });
+	const authfile = path.join(root, `auth-${++authFiles}.json`);
+	await writeFile(authfile, '{"auths":{}}\n');
+	return runTool(tools, "skopeo", args, timeoutS, {
+		...process.env,
+		REGISTRY_AUTH_FILE: authfile,
+	});
 }
 
 /**
@@ -104,98 +153,167 @@ async function skopeo(args: string[], timeoutS: number): Promise<number> {
  * written back during (and be charged to) whichever transfer comes next, above all to one that fsyncs.
  */
 async function flushDisk() {
-  await new Promise<void>((resolve) => {
-    const child = spawn('sync', [], { stdio: 'ignore' });
-    tools.add(child);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const done = () => { clearTimeout(killer); tools.delete(child); resolve(); };
-    child.once('exit', done);
-    child.once('error', done);
-  });
+	await new Promise<void>((resolve) => {
+		const child = spawn("sync", [], { stdio: "ignore" });
+		tools.add(child);
+		const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+		const done = () => {
+			clearTimeout(killer);
+			tools.delete(child);
+			resolve();
+		};
+		child.once("exit", done);
+		child.once("error", done);
+	});
 }
 
-const isWharf = (s: Server) => s.label === 'wharf';
+const isWharf = (s: Server) => s.label === "wharf";
 const hostOf = (s: Server) => `127.0.0.1:${s.port}`;
 
 async function push(s: Server, layout: string, repo: string, timeoutS = 180) {
-  return skopeo(['copy', '--quiet', `oci:${layout}`, `docker://${hostOf(s)}/library/${repo}:1`, '--dest-tls-verify=false',
-    ...(isWharf(s) ? ['--dest-creds', creds] : [])], timeoutS);
+	return skopeo(
+		[
+			"copy",
+			"--quiet",
+			`oci:${layout}`,
+			`docker://${hostOf(s)}/library/${repo}:1`,
+			"--dest-tls-verify=false",
+			...(isWharf(s) ? ["--dest-creds", creds] : []),
+		],
+		timeoutS,
+	);
 }
 async function pull(s: Server, repo: string, out: string, timeoutS = 180) {
-  return skopeo(['copy', '--quiet', `docker://${hostOf(s)}/library/${repo}:1`, `oci:${out}`, '--src-tls-verify=false',
-    ...(isWharf(s) ? ['--src-creds', creds] : [])], timeoutS);
+	return skopeo(
+		[
+			"copy",
+			"--quiet",
+			`docker://${hostOf(s)}/library/${repo}:1`,
+			`oci:${out}`,
+			"--src-tls-verify=false",
+			...(isWharf(s) ? ["--src-creds", creds] : []),
+		],
+		timeoutS,
+	);
 }
 
 /** Bytes of every blob (layers, config, manifest) in an OCI layout. */
 async function layoutBytes(dir: string): Promise<number> {
-  const blobs = path.join(dir, 'blobs', 'sha256');
-  let total = 0;
-  for (const f of (await readdir(blobs)).slice(0, 10_000)) total += (await stat(path.join(blobs, f))).size;
-  return total;
+	const blobs = path.join(dir, "blobs", "sha256");
+	let total = 0;
+	for (const f of (await readdir(blobs)).slice(0, 10_000))
+		total += (await stat(path.join(blobs, f))).size;
+	return total;
 }
 
 // ---------------------------------------------------------------- results
-type Row = { metric: string; wharf: number; baseline: number; unit: string; lowerIsBetter?: boolean; target: string; pass: boolean | null; note?: string };
+type Row = {
+	metric: string;
+	wharf: number;
+	baseline: number;
+	unit: string;
+	lowerIsBetter?: boolean;
+	target: string;
+	pass: boolean | null;
+	note?: string;
+};
 const rows: Row[] = [];
 const details: string[] = [];
 
 const accept = [
-  'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json',
-].join(', ');
+	"application/vnd.oci.image.manifest.v1+json",
+	"application/vnd.oci.image.index.v1+json",
+	"application/vnd.docker.distribution.manifest.v2+json",
+	"application/vnd.docker.distribution.manifest.list.v2+json",
+].join(", ");
 
 const describe = (r: LoadResult) =>
-  `${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s, ${r.tool}, p50 ${r.p50ms?.toFixed(2) ?? '?'} ms, p99 ${r.p99ms?.toFixed(2) ?? '?'} ms, failures ${r.failures})`;
+	`${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s, ${r.tool}, p50 ${r.p50ms?.toFixed(2) ?? "?"} ms, p99 ${r.p99ms?.toFixed(2) ?? "?"} ms, failures ${r.failures})`;
 
-async function checkManifest(url: string, headers: Record<string, string>, what: string) {
-  const r = await fetch(url, { headers: { Accept: accept, ...headers }, signal: AbortSignal.timeout(10_000) });
-  const body = await r.arrayBuffer();
-  if (r.status !== 200) throw new Error(`${what}: GET ${url} answered ${r.status}: ${Buffer.from(body).toString().slice(0, 300)}`);
-  return `${r.headers.get('content-type')}, ${body.byteLength} bytes`;
+async function checkManifest(
+	url: string,
+	headers: Record<string, string>,
+	what: string,
+) {
+	const r = await fetch(url, {
+		headers: { Accept: accept, ...headers },
+		signal: AbortSignal.timeout(10_000),
+	});
+	const body = await r.arrayBuffer();
+	if (r.status !== 200)
+		throw new Error(
+			`${what}: GET ${url} answered ${r.status}: ${Buffer.from(body).toString().slice(0, 300)}`,
+		);
+	return `${r.headers.get("content-type")}, ${body.byteLength} bytes`;
 }
 
 // ---------------------------------------------------------------- phases
-async function phasePushPull(baseline: Server, wharf: Server): Promise<string | null> {
-  const bytes = cfg.layerMiB * 1024 * 1024;
-  const speeds = { push: { wharf: [] as number[], baseline: [] as number[] }, pull: { wharf: [] as number[], baseline: [] as number[] } };
-  let firstRepo: string | null = null;
-  // Untimed, as the GET phase's warm-up: a first push pays what later ones do not (Wharf's JIT, and the scrypt of the
-  // first credential check, ~0.3 s, which the credential cache then spares every push for 60 s).
-  await ensureSmallImage(baseline, wharf);
-  for (let rep = 0; rep < cfg.reps; rep++) {
-    if (rep > 0 && elapsedS() > cfg.budgetS * 0.45) { log(`time budget: skipping repetitions ${rep + 1}..${cfg.reps}`); break; }
-    const layout = path.join(root, `layout-${rep}`);
-    const g0 = performance.now();
-    await makeOciLayout(layout, { layers: cfg.layers, layerBytes: bytes });
-    const total = await layoutBytes(layout);
-    log(`rep ${rep + 1}: layout of ${cfg.layers} × ${cfg.layerMiB} MiB (${(total / MB).toFixed(1)} MB) made in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
-    const repo = `bench${rep + 1}`;
-    firstRepo ??= repo;
-    // Alternate which registry goes first, so neither always gets the warmer page cache.
-    const order = rep % 2 === 0 ? [baseline, wharf] : [wharf, baseline];
-    for (const s of order) {
-      const key = isWharf(s) ? 'wharf' : 'baseline';
-      await flushDisk();
-      const tp = await push(s, layout, repo);
-      const out = path.join(root, `pull-${key}-${rep}`);
-      await flushDisk();
-      const tl = await pull(s, repo, out);
-      const got = await layoutBytes(out);
-      await rm(out, { recursive: true, force: true });
-      if (got !== total) log(`warning: ${s.label} pull of ${repo} holds ${got} bytes, pushed ${total}`);
-      speeds.push[key].push(total / MB / tp);
-      speeds.pull[key].push(total / MB / tl);
-      log(`rep ${rep + 1}: ${s.label.padEnd(15)} push ${tp.toFixed(2)} s = ${(total / MB / tp).toFixed(1)} MB/s, pull ${tl.toFixed(2)} s = ${(total / MB / tl).toFixed(1)} MB/s`);
-    }
-    await rm(layout, { recursive: true, force: true });
-  }
-  for (const dir of ['push', 'pull'] as const) {
-    const w = median(speeds[dir].wharf);
-    const b = median(speeds[dir].baseline);
-    rows.push({ metric: `${dir} MB/s (median of ${speeds[dir].wharf.length})`, wharf: w, baseline: b, unit: 'MB/s', target: '≥ 1.0×', pass: w / b >= 1 });
-    details.push(`${dir} MB/s each repetition: wharf ${speeds[dir].wharf.map((x) => x.toFixed(1)).join(', ')}; baseline ${speeds[dir].baseline.map((x) => x.toFixed(1)).join(', ')}`);
-  }
-  return firstRepo;
+async function phasePushPull(
+	baseline: Server,
+	wharf: Server,
+): Promise<string | null> {
+	const bytes = cfg.layerMiB * 1024 * 1024;
+	const speeds = {
+		push: { wharf: [] as number[], baseline: [] as number[] },
+		pull: { wharf: [] as number[], baseline: [] as number[] },
+	};
+	let firstRepo: string | null = null;
+	// Untimed, as the GET phase's warm-up: a first push pays what later ones do not (Wharf's JIT, and the scrypt of the
+	// first credential check, ~0.3 s, which the credential cache then spares every push for 60 s).
+	await ensureSmallImage(baseline, wharf);
+	for (let rep = 0; rep < cfg.reps; rep++) {
+		if (rep > 0 && elapsedS() > cfg.budgetS * 0.45) {
+			log(`time budget: skipping repetitions ${rep + 1}..${cfg.reps}`);
+			break;
+		}
+		const layout = path.join(root, `layout-${rep}`);
+		const g0 = performance.now();
+		await makeOciLayout(layout, { layers: cfg.layers, layerBytes: bytes });
+		const total = await layoutBytes(layout);
+		log(
+			`rep ${rep + 1}: layout of ${cfg.layers} × ${cfg.layerMiB} MiB (${(total / MB).toFixed(1)} MB) made in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+		);
+		const repo = `bench${rep + 1}`;
+		firstRepo ??= repo;
+		// Alternate which registry goes first, so neither always gets the warmer page cache.
+		const order = rep % 2 === 0 ? [baseline, wharf] : [wharf, baseline];
+		for (const s of order) {
+			const key = isWharf(s) ? "wharf" : "baseline";
+			await flushDisk();
+			const tp = await push(s, layout, repo);
+			const out = path.join(root, `pull-${key}-${rep}`);
+			await flushDisk();
+			const tl = await pull(s, repo, out);
+			const got = await layoutBytes(out);
+			await rm(out, { recursive: true, force: true });
+			if (got !== total)
+				log(
+					`warning: ${s.label} pull of ${repo} holds ${got} bytes, pushed ${total}`,
+				);
+			speeds.push[key].push(total / MB / tp);
+			speeds.pull[key].push(total / MB / tl);
+			log(
+				`rep ${rep + 1}: ${s.label.padEnd(15)} push ${tp.toFixed(2)} s = ${(total / MB / tp).toFixed(1)} MB/s, pull ${tl.toFixed(2)} s = ${(total / MB / tl).toFixed(1)} MB/s`,
+			);
+		}
+		await rm(layout, { recursive: true, force: true });
+	}
+	for (const dir of ["push", "pull"] as const) {
+		const w = median(speeds[dir].wharf);
+		const b = median(speeds[dir].baseline);
+		rows.push({
+			metric: `${dir} MB/s (median of ${speeds[dir].wharf.length})`,
+			wharf: w,
+			baseline: b,
+			unit: "MB/s",
+			target: "≥ 1.0×",
+			pass: w / b >= 1,
+		});
+		details.push(
+			`${dir} MB/s each repetition: wharf ${speeds[dir].wharf.map((x) => x.toFixed(1)).join(", ")}; baseline ${speeds[dir].baseline.map((x) => x.toFixed(1)).join(", ")}`,
+		);
+	}
+	return firstRepo;
 }
 
 /**
@@ -203,200 +321,351 @@ async function phasePushPull(baseline: Server, wharf: Server): Promise<string | 
  * server's send path alone, without skopeo's hashing and writing (which bound the pull figure above on 2 cores).
  */
 async function phaseBlobGet(baseline: Server, wharf: Server, repo: string) {
-  const manifest = await fetch(`${wharf.base}/v2/library/${repo}/manifests/1`, { headers: { Accept: accept, Authorization: basicHeader } });
-  const layer = ((await manifest.json()) as { layers: { digest: string; size: number }[] }).layers[0];
-  const speeds = { wharf: [] as number[], baseline: [] as number[] };
-  for (let i = 0; i < 10; i++) {
-    for (const s of i % 2 === 0 ? [baseline, wharf] : [wharf, baseline]) {
-      const t = await runTool(tools, 'curl', ['-sf', '-o', '/dev/null', ...(isWharf(s) ? ['-u', creds] : []), `${s.base}/v2/library/${repo}/blobs/${layer.digest}`], 60);
-      speeds[isWharf(s) ? 'wharf' : 'baseline'].push(layer.size / MB / t);
-    }
-  }
-  rows.push({ metric: `diag: blob GET MB/s, curl (median of 10)`, wharf: median(speeds.wharf), baseline: median(speeds.baseline), unit: 'MB/s', target: '(diagnostic)', pass: null });
-  details.push(`blob GET of ${(layer.size / MB).toFixed(0)} MB with curl, each: wharf ${speeds.wharf.map((x) => x.toFixed(0)).join(', ')}; baseline ${speeds.baseline.map((x) => x.toFixed(0)).join(', ')}`);
+	const manifest = await fetch(`${wharf.base}/v2/library/${repo}/manifests/1`, {
+		headers: { Accept: accept, Authorization: basicHeader },
+	});
+	const layer = (
+		(await manifest.json()) as { layers: { digest: string; size: number }[] }
+	).layers[0];
+	const speeds = { wharf: [] as number[], baseline: [] as number[] };
+	for (let i = 0; i < 10; i++) {
+		for (const s of i % 2 === 0 ? [baseline, wharf] : [wharf, baseline]) {
+			const t = await runTool(
+				tools,
+				"curl",
+				[
+					"-sf",
+					"-o",
+					"/dev/null",
+					...(isWharf(s) ? ["-u", creds] : []),
+					`${s.base}/v2/library/${repo}/blobs/${layer.digest}`,
+				],
+				60,
+			);
+			speeds[isWharf(s) ? "wharf" : "baseline"].push(layer.size / MB / t);
+		}
+	}
+	rows.push({
+		metric: `diag: blob GET MB/s, curl (median of 10)`,
+		wharf: median(speeds.wharf),
+		baseline: median(speeds.baseline),
+		unit: "MB/s",
+		target: "(diagnostic)",
+		pass: null,
+	});
+	details.push(
+		`blob GET of ${(layer.size / MB).toFixed(0)} MB with curl, each: wharf ${speeds.wharf.map((x) => x.toFixed(0)).join(", ")}; baseline ${speeds.baseline.map((x) => x.toFixed(0)).join(", ")}`,
+	);
 }
 
-async function ensureSmallImage(baseline: Server, wharf: Server): Promise<string> {
-  const layout = path.join(root, 'layout-small');
-  await makeOciLayout(layout, { layers: 2, layerBytes: 64 * 1024 });
-  for (const s of [baseline, wharf]) await push(s, layout, 'manifest-bench', 60);
-  await rm(layout, { recursive: true, force: true });
-  return 'manifest-bench';
+async function ensureSmallImage(
+	baseline: Server,
+	wharf: Server,
+): Promise<string> {
+	const layout = path.join(root, "layout-small");
+	await makeOciLayout(layout, { layers: 2, layerBytes: 64 * 1024 });
+	for (const s of [baseline, wharf])
+		await push(s, layout, "manifest-bench", 60);
+	await rm(layout, { recursive: true, force: true });
+	return "manifest-bench";
 }
 
-type Target = { key: 'baseline' | 'basic' | 'bearer' | 'core'; what: string; url: string; headers: Record<string, string> };
+type Target = {
+	key: "baseline" | "basic" | "bearer" | "core";
+	what: string;
+	url: string;
+	headers: Record<string, string>;
+};
 
 /** Several runs of one target as one figure: requests over seconds; latency percentiles averaged over the runs. */
 function combine(runs: LoadResult[]): LoadResult {
-  const requests = runs.reduce((a, r) => a + r.requests, 0);
-  const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-  const mean = (xs: (number | undefined)[]) => { const v = xs.filter((x): x is number => x !== undefined); return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined; };
-  return {
-    tool: runs[0].tool, requests, seconds, rps: requests / seconds, failures: runs.reduce((a, r) => a + r.failures, 0),
-    p50ms: mean(runs.map((r) => r.p50ms)), p99ms: mean(runs.map((r) => r.p99ms)),
-  };
+	const requests = runs.reduce((a, r) => a + r.requests, 0);
+	const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+	const mean = (xs: (number | undefined)[]) => {
+		const v = xs.filter((x): x is number => x !== undefined);
+		return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+	};
+	return {
+		tool: runs[0].tool,
+		requests,
+		seconds,
+		rps: requests / seconds,
+		failures: runs.reduce((a, r) => a + r.failures, 0),
+		p50ms: mean(runs.map((r) => r.p50ms)),
+		p99ms: mean(runs.map((r) => r.p99ms)),
+	};
 }
 
 async function phaseManifestRps(baseline: Server, wharf: Server, repo: string) {
-  const pathname = `/v2/library/${repo}/manifests/1`;
-  const bUrl = `${baseline.base}${pathname}`;
-  const wUrl = `${wharf.base}${pathname}`;
-  details.push(`manifest GET ${pathname}: baseline ${await checkManifest(bUrl, {}, 'baseline')}; wharf ${await checkManifest(wUrl, { Authorization: basicHeader }, 'wharf')}`);
+	const pathname = `/v2/library/${repo}/manifests/1`;
+	const bUrl = `${baseline.base}${pathname}`;
+	const wUrl = `${wharf.base}${pathname}`;
+	details.push(
+		`manifest GET ${pathname}: baseline ${await checkManifest(bUrl, {}, "baseline")}; wharf ${await checkManifest(wUrl, { Authorization: basicHeader }, "wharf")}`,
+	);
 
-  // What real clients do: one token from /service/token (with the user's credentials), then Bearer on every request.
-  const tokenRes = await fetch(`${wharf.base}/service/token?service=harbor-registry&scope=repository:library/${repo}:pull`, {
-    headers: { Authorization: basicHeader }, signal: AbortSignal.timeout(10_000),
-  });
-  const token = ((await tokenRes.json()) as { token?: string }).token;
-  if (!token) throw new Error(`no token from /service/token (${tokenRes.status})`);
-  const bearer = { Authorization: `Bearer ${token}` };
-  await checkManifest(wUrl, bearer, 'wharf bearer');
+	// What real clients do: one token from /service/token (with the user's credentials), then Bearer on every request.
+	const tokenRes = await fetch(
+		`${wharf.base}/service/token?service=harbor-registry&scope=repository:library/${repo}:pull`,
+		{
+			headers: { Authorization: basicHeader },
+			signal: AbortSignal.timeout(10_000),
+		},
+	);
+	const token = ((await tokenRes.json()) as { token?: string }).token;
+	if (!token)
+		throw new Error(`no token from /service/token (${tokenRes.status})`);
+	const bearer = { Authorization: `Bearer ${token}` };
+	await checkManifest(wUrl, bearer, "wharf bearer");
 
-  const targets: Target[] = [
-    { key: 'baseline', what: 'baseline', url: bUrl, headers: {} },
-    { key: 'basic', what: 'wharf, basic', url: wUrl, headers: { Authorization: basicHeader } },
-    { key: 'bearer', what: 'wharf, bearer', url: wUrl, headers: bearer },
-  ];
-  // Diagnostic: the same GET straight to Wharf's internal core port, i.e. without the BFF's proxy hop.
-  const corePorts = (await listeningPorts(wharf.pid)).filter((p) => p !== wharf.port);
-  if (corePorts.length === 1) {
-    const coreUrl = `http://127.0.0.1:${corePorts[0]}${pathname}`;
-    await checkManifest(coreUrl, bearer, 'wharf core');
-    targets.push({ key: 'core', what: 'wharf core, bearer, no BFF hop', url: coreUrl, headers: bearer });
-  } else {
-    details.push(`core port not measured (found ${corePorts.length} other listening ports)`);
-  }
-  const chosen = targets.filter((t) => cfg.rpsTargets.has(t.key));
+	const targets: Target[] = [
+		{ key: "baseline", what: "baseline", url: bUrl, headers: {} },
+		{
+			key: "basic",
+			what: "wharf, basic",
+			url: wUrl,
+			headers: { Authorization: basicHeader },
+		},
+		{ key: "bearer", what: "wharf, bearer", url: wUrl, headers: bearer },
+	];
+	// Diagnostic: the same GET straight to Wharf's internal core port, i.e. without the BFF's proxy hop.
+	const corePorts = (await listeningPorts(wharf.pid)).filter(
+		(p) => p !== wharf.port,
+	);
+	if (corePorts.length === 1) {
+		const coreUrl = `http://127.0.0.1:${corePorts[0]}${pathname}`;
+		await checkManifest(coreUrl, bearer, "wharf core");
+		targets.push({
+			key: "core",
+			what: "wharf core, bearer, no BFF hop",
+			url: coreUrl,
+			headers: bearer,
+		});
+	} else {
+		details.push(
+			`core port not measured (found ${corePorts.length} other listening ports)`,
+		);
+	}
+	const chosen = targets.filter((t) => cfg.rpsTargets.has(t.key));
 
-  // Warm-up (JIT, caches, the one scrypt of basic credentials), then the measured seconds in rounds that rotate the
-  // order, so a drift of the machine's speed during the phase does not land on one target.
-  const rounds = cfg.rpsSeconds >= 6 ? 2 : 1;
-  const perRound = Math.max(1, Math.round(cfg.rpsSeconds / rounds));
-  log(`manifest GET at concurrency ${cfg.concurrency} with ${cfg.loadgen}: ${cfg.rpsWarmupS} s warm-up, then ${rounds} × ${perRound} s per target`);
-  for (const t of chosen) if (cfg.rpsWarmupS > 0) await loadFor(t, cfg.rpsWarmupS);
-  const runs = new Map<string, LoadResult[]>(chosen.map((t) => [t.key, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < chosen.length; i++) {
-      const t = chosen[(i + round) % chosen.length];
-      const r = await loadFor(t, perRound);
-      runs.get(t.key)!.push(r);
-      log(`round ${round + 1}: ${t.what.padEnd(30)} ${describe(r)}`);
-    }
-  }
-  const result = (k: string) => (runs.get(k)?.length ? combine(runs.get(k)!) : undefined);
-  const b = result('baseline');
-  for (const t of chosen) details.push(`manifest GET ${t.what.padEnd(30)} ${describe(result(t.key)!)}`);
-  const rowFor = (key: string, metric: string, diagnostic = false) => {
-    const w = result(key);
-    if (!w) return;
-    rows.push({ metric, wharf: w.rps, baseline: b?.rps ?? NaN, unit: 'req/s', target: diagnostic ? '(diagnostic)' : '≥ 1.0×', pass: diagnostic ? null : w.rps / (b?.rps ?? NaN) >= 1 && w.failures === 0 });
-  };
-  rowFor('basic', 'manifest GET req/s, basic auth');
-  rowFor('bearer', 'manifest GET req/s, bearer token');
-  rowFor('core', 'diag: core without BFF hop, bearer', true);
+	// Warm-up (JIT, caches, the one scrypt of basic credentials), then the measured seconds in rounds that rotate the
+	// order, so a drift of the machine's speed during the phase does not land on one target.
+	const rounds = cfg.rpsSeconds >= 6 ? 2 : 1;
+	const perRound = Math.max(1, Math.round(cfg.rpsSeconds / rounds));
+	log(
+		`manifest GET at concurrency ${cfg.concurrency} with ${cfg.loadgen}: ${cfg.rpsWarmupS} s warm-up, then ${rounds} × ${perRound} s per target`,
+	);
+	for (const t of chosen)
+		if (cfg.rpsWarmupS > 0) await loadFor(t, cfg.rpsWarmupS);
+	const runs = new Map<string, LoadResult[]>(chosen.map((t) => [t.key, []]));
+	for (let round = 0; round < rounds; round++) {
+		for (let i = 0; i < chosen.length; i++) {
+			const t = chosen[(i + round) % chosen.length];
+			const r = await loadFor(t, perRound);
+			runs.get(t.key)!.push(r);
+			log(`round ${round + 1}: ${t.what.padEnd(30)} ${describe(r)}`);
+		}
+	}
+	const result = (k: string) =>
+		runs.get(k)?.length ? combine(runs.get(k)!) : undefined;
+	const b = result("baseline");
+	for (const t of chosen)
+		details.push(
+			`manifest GET ${t.what.padEnd(30)} ${describe(result(t.key)!)}`,
+		);
+	const rowFor = (key: string, metric: string, diagnostic = false) => {
+		const w = result(key);
+		if (!w) return;
+		rows.push({
+			metric,
+			wharf: w.rps,
+			baseline: b?.rps ?? NaN,
+			unit: "req/s",
+			target: diagnostic ? "(diagnostic)" : "≥ 1.0×",
+			pass: diagnostic
+				? null
+				: w.rps / (b?.rps ?? NaN) >= 1 && w.failures === 0,
+		});
+	};
+	rowFor("basic", "manifest GET req/s, basic auth");
+	rowFor("bearer", "manifest GET req/s, bearer token");
+	rowFor("core", "diag: core without BFF hop, bearer", true);
 }
 
 async function loadFor(t: Target, seconds: number): Promise<LoadResult> {
-  const o = { concurrency: cfg.concurrency, durationS: seconds, maxRequests: 5_000_000, headers: { Accept: accept, ...t.headers } };
-  return cfg.loadgen === 'wrk' ? wrkLoad(t.url, o) : nodeLoad(t.url, o);
+	const o = {
+		concurrency: cfg.concurrency,
+		durationS: seconds,
+		maxRequests: 5_000_000,
+		headers: { Accept: accept, ...t.headers },
+	};
+	return cfg.loadgen === "wrk" ? wrkLoad(t.url, o) : nodeLoad(t.url, o);
 }
 
 async function phaseBigLayer(baseline: Server, wharf: Server) {
-  const layout = path.join(root, 'layout-big');
-  const g0 = performance.now();
-  await makeOciLayout(layout, { layers: 1, layerBytes: cfg.bigMiB * 1024 * 1024 });
-  const total = await layoutBytes(layout);
-  log(`big layout: 1 × ${cfg.bigMiB} MiB (${(total / MB).toFixed(0)} MB) made in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
-  const peaks: Record<string, number> = {};
-  for (const s of [baseline, wharf]) {
-    await flushDisk();
-    const idle = await memOf(s.pid);
-    const reset = await resetPeak(s.pid);
-    const sampler = rssSampler(s.pid, 50);
-    const tp = await push(s, layout, 'big', 300);
-    const out = path.join(root, `pull-big-${s.label}`);
-    await flushDisk();
-    const tl = await pull(s, 'big', out, 300);
-    const sampled = sampler.stop();
-    await rm(out, { recursive: true, force: true });
-    const after = await memOf(s.pid);
-    // VmHWM was reset just before the phase (when the kernel allows it): it is then this phase's peak.
-    const peakKiB = Math.max(reset ? (after?.hwmKiB ?? 0) : 0, sampled.maxRssKiB);
-    peaks[s.label] = (peakKiB * 1024) / MB;
-    const line = `${s.label}: idle RSS ${(((idle?.rssKiB ?? 0) * 1024) / MB).toFixed(0)} MB; 1 GiB-layer push ${tp.toFixed(1)} s (${(total / MB / tp).toFixed(0)} MB/s), `
-      + `pull ${tl.toFixed(1)} s (${(total / MB / tl).toFixed(0)} MB/s); VmHWM ${(((after?.hwmKiB ?? 0) * 1024) / MB).toFixed(0)} MB`
-      + `${reset ? ' (reset before the phase)' : ' (lifetime: clear_refs refused)'}, max sampled VmRSS ${((sampled.maxRssKiB * 1024) / MB).toFixed(0)} MB over ${sampled.samples} samples`;
-    log(line);
-    details.push(line);
-  }
-  await rm(layout, { recursive: true, force: true });
-  const w = peaks.wharf;
-  const b = peaks['docker-registry'];
-  rows.push({ metric: 'peak RSS MB, 1 GiB layer push+pull', wharf: w, baseline: b, unit: 'MB', lowerIsBetter: true, target: '< 250 MB', pass: w < 250 });
+	const layout = path.join(root, "layout-big");
+	const g0 = performance.now();
+	await makeOciLayout(layout, {
+		layers: 1,
+		layerBytes: cfg.bigMiB * 1024 * 1024,
+	});
+	const total = await layoutBytes(layout);
+	log(
+		`big layout: 1 × ${cfg.bigMiB} MiB (${(total / MB).toFixed(0)} MB) made in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+	);
+	const peaks: Record<string, number> = {};
+	for (const s of [baseline, wharf]) {
+		await flushDisk();
+		const idle = await memOf(s.pid);
+		const reset = await resetPeak(s.pid);
+		const sampler = rssSampler(s.pid, 50);
+		const tp = await push(s, layout, "big", 300);
+		const out = path.join(root, `pull-big-${s.label}`);
+		await flushDisk();
+		const tl = await pull(s, "big", out, 300);
+		const sampled = sampler.stop();
+		await rm(out, { recursive: true, force: true });
+		const after = await memOf(s.pid);
+		// VmHWM was reset just before the phase (when the kernel allows it): it is then this phase's peak.
+		const peakKiB = Math.max(
+			reset ? (after?.hwmKiB ?? 0) : 0,
+			sampled.maxRssKiB,
+		);
+		peaks[s.label] = (peakKiB * 1024) / MB;
+		const line =
+			`${s.label}: idle RSS ${(((idle?.rssKiB ?? 0) * 1024) / MB).toFixed(0)} MB; 1 GiB-layer push ${tp.toFixed(1)} s (${(total / MB / tp).toFixed(0)} MB/s), ` +
+			`pull ${tl.toFixed(1)} s (${(total / MB / tl).toFixed(0)} MB/s); VmHWM ${(((after?.hwmKiB ?? 0) * 1024) / MB).toFixed(0)} MB` +
+			`${reset ? " (reset before the phase)" : " (lifetime: clear_refs refused)"}, max sampled VmRSS ${((sampled.maxRssKiB * 1024) / MB).toFixed(0)} MB over ${sampled.samples} samples`;
+		log(line);
+		details.push(line);
+	}
+	await rm(layout, { recursive: true, force: true });
+	const w = peaks.wharf;
+	const b = peaks["docker-registry"];
+	rows.push({
+		metric: "peak RSS MB, 1 GiB layer push+pull",
+		wharf: w,
+		baseline: b,
+		unit: "MB",
+		lowerIsBetter: true,
+		target: "< 250 MB",
+		pass: w < 250,
+	});
 }
 
 // ---------------------------------------------------------------- report
 function report() {
-  const fmt = (x: number) => (Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : 'n/a');
-  const ratio = (r: Row) => (r.lowerIsBetter ? r.baseline / r.wharf : r.wharf / r.baseline);
-  const head = ['metric', 'wharf', 'baseline', 'ratio', 'target', 'verdict'];
-  const body = rows.map((r) => [r.metric, fmt(r.wharf), fmt(r.baseline), `${ratio(r).toFixed(2)}×`, r.target, r.pass === null ? '-' : r.pass ? 'PASS' : 'FALL SHORT']);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const out: string[] = [];
-  out.push('', `Wharf vs docker-registry (${'CNCF distribution 2.8, Debian'}), ${os.cpus().length} CPUs, node ${process.version}, load generator ${cfg.loadgen}`);
-  out.push('ratio = wharf/baseline (> 1.0 means Wharf is better; for memory baseline/wharf); MB = 10^6 bytes', '');
-  out.push(line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), '');
-  out.push('Details:', ...details.map((d) => `  ${d}`), '');
-  out.push('Summary:');
-  for (const r of rows) {
-    if (r.pass === null) continue;
-    out.push(`  ${r.metric.padEnd(widths[0])}  wharf ${fmt(r.wharf)}  baseline ${fmt(r.baseline)}  ratio ${ratio(r).toFixed(2)}  target ${r.target}  ${r.pass ? 'PASS' : 'FALL SHORT'}`);
-  }
-  out.push(`  total run time ${elapsedS().toFixed(0)} s`, '');
-  process.stdout.write(out.join('\n'));
+	const fmt = (x: number) =>
+		Number.isFinite(x) ? (x >= 100 ? x.toFixed(0) : x.toFixed(1)) : "n/a";
+	const ratio = (r: Row) =>
+		r.lowerIsBetter ? r.baseline / r.wharf : r.wharf / r.baseline;
+	const head = ["metric", "wharf", "baseline", "ratio", "target", "verdict"];
+	const body = rows.map((r) => [
+		r.metric,
+		fmt(r.wharf),
+		fmt(r.baseline),
+		`${ratio(r).toFixed(2)}×`,
+		r.target,
+		r.pass === null ? "-" : r.pass ? "PASS" : "FALL SHORT",
+	]);
+	const widths = head.map((h, i) =>
+		Math.max(h.length, ...body.map((b) => b[i].length)),
+	);
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) =>
+				i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]),
+			)
+			.join("  ");
+	const out: string[] = [];
+	out.push(
+		"",
+		`Wharf vs docker-registry (${"CNCF distribution 2.8, Debian"}), ${os.cpus().length} CPUs, node ${process.version}, load generator ${cfg.loadgen}`,
+	);
+	out.push(
+		"ratio = wharf/baseline (> 1.0 means Wharf is better; for memory baseline/wharf); MB = 10^6 bytes",
+		"",
+	);
+	out.push(
+		line(head),
+		widths.map((w) => "-".repeat(w)).join("  "),
+		...body.map(line),
+		"",
+	);
+	out.push("Details:", ...details.map((d) => `  ${d}`), "");
+	out.push("Summary:");
+	for (const r of rows) {
+		if (r.pass === null) continue;
+		out.push(
+			`  ${r.metric.padEnd(widths[0])}  wharf ${fmt(r.wharf)}  baseline ${fmt(r.baseline)}  ratio ${ratio(r).toFixed(2)}  target ${r.target}  ${r.pass ? "PASS" : "FALL SHORT"}`,
+		);
+	}
+	out.push(`  total run time ${elapsedS().toFixed(0)} s`, "");
+	process.stdout.write(out.join("\n"));
 }
 
 async function main() {
-  root = await mkdtemp(path.join(cfg.tmpdir, 'wharf-bench-'));
-  log(`temp folder ${root}; ${cfg.reps} repetitions, ${cfg.layers} × ${cfg.layerMiB} MiB layers, load generator ${cfg.loadgen}`);
-  // Both start at once; allSettled so a failure of one never leaves the other running unseen by the clean-up.
-  const started = await Promise.allSettled([
-    startDistribution(path.join(root, 'distribution')),
-    startWharfProcess(path.join(root, 'wharf'), cfg.wharfRoot, { adminPassword, nodeArgs: cfg.wharfNodeArgs }),
-  ]);
-  for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
-  for (const s of started) if (s.status === 'rejected') throw s.reason;
-  const [baseline, wharf] = servers;
-  log(`docker-registry pid ${baseline.pid} on ${baseline.base}; wharf pid ${wharf.pid} on ${wharf.base}`);
+	root = await mkdtemp(path.join(cfg.tmpdir, "wharf-bench-"));
+	log(
+		`temp folder ${root}; ${cfg.reps} repetitions, ${cfg.layers} × ${cfg.layerMiB} MiB layers, load generator ${cfg.loadgen}`,
+	);
+	// Both start at once; allSettled so a failure of one never leaves the other running unseen by the clean-up.
+	const started = await Promise.allSettled([
+		startDistribution(path.join(root, "distribution")),
+		startWharfProcess(path.join(root, "wharf"), cfg.wharfRoot, {
+			adminPassword,
+			nodeArgs: cfg.wharfNodeArgs,
+		}),
+	]);
+	for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+	for (const s of started) if (s.status === "rejected") throw s.reason;
+	const [baseline, wharf] = servers;
+	log(
+		`docker-registry pid ${baseline.pid} on ${baseline.base}; wharf pid ${wharf.pid} on ${wharf.base}`,
+	);
 
-  let repo: string | null = null;
-  if (cfg.phases.has('push')) repo = await phasePushPull(baseline, wharf);
-  if (repo && cfg.phases.has('blob')) await phaseBlobGet(baseline, wharf, repo);
-  // The 1 GiB phase runs before the manifest storm: its peak is then what a big transfer costs a process that has
-  // served pushes and pulls, not the heap a 32-way GET storm left behind (reported below as the lifetime peak).
-  if (cfg.phases.has('big')) await phaseBigLayer(baseline, wharf);
-  if (cfg.phases.has('rps')) await phaseManifestRps(baseline, wharf, repo ?? (await ensureSmallImage(baseline, wharf)));
-  const end: Record<string, number> = {};
-  for (const s of servers) {
-    const m = await memOf(s.pid);
-    if (!m) continue;
-    end[s.label] = (m.hwmKiB * 1024) / MB;
-    details.push(`${s.label} at the end: VmRSS ${((m.rssKiB * 1024) / MB).toFixed(0)} MB, VmHWM ${((m.hwmKiB * 1024) / MB).toFixed(0)} MB (since the reset before the 1 GiB phase, if any)`);
-  }
-  if (end.wharf !== undefined && end['docker-registry'] !== undefined) {
-    rows.push({ metric: 'diag: peak RSS MB incl. GET load', wharf: end.wharf, baseline: end['docker-registry'], unit: 'MB', lowerIsBetter: true, target: '(diagnostic)', pass: null });
-  }
+	let repo: string | null = null;
+	if (cfg.phases.has("push")) repo = await phasePushPull(baseline, wharf);
+	if (repo && cfg.phases.has("blob")) await phaseBlobGet(baseline, wharf, repo);
+	// The 1 GiB phase runs before the manifest storm: its peak is then what a big transfer costs a process that has
+	// served pushes and pulls, not the heap a 32-way GET storm left behind (reported below as the lifetime peak).
+	if (cfg.phases.has("big")) await phaseBigLayer(baseline, wharf);
+	if (cfg.phases.has("rps"))
+		await phaseManifestRps(
+			baseline,
+			wharf,
+			repo ?? (await ensureSmallImage(baseline, wharf)),
+		);
+	const end: Record<string, number> = {};
+	for (const s of servers) {
+		const m = await memOf(s.pid);
+		if (!m) continue;
+		end[s.label] = (m.hwmKiB * 1024) / MB;
+		details.push(
+			`${s.label} at the end: VmRSS ${((m.rssKiB * 1024) / MB).toFixed(0)} MB, VmHWM ${((m.hwmKiB * 1024) / MB).toFixed(0)} MB (since the reset before the 1 GiB phase, if any)`,
+		);
+	}
+	if (end.wharf !== undefined && end["docker-registry"] !== undefined) {
+		rows.push({
+			metric: "diag: peak RSS MB incl. GET load",
+			wharf: end.wharf,
+			baseline: end["docker-registry"],
+			unit: "MB",
+			lowerIsBetter: true,
+			target: "(diagnostic)",
+			pass: null,
+		});
+	}
 }
 
 let failed = false;
 try {
-  await main();
+	await main();
 } catch (e) {
-  failed = true;
-  log(`benchmark stopped: ${(e as Error).stack ?? e}`);
+	failed = true;
+	log(`benchmark stopped: ${(e as Error).stack ?? e}`);
 } finally {
-  await cleanup();
+	await cleanup();
 }
 if (rows.length) report();
 process.exit(failed ? 1 : 0);

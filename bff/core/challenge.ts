@@ -3,7 +3,10 @@
  * so each is written as an RFC 9110 quoted-string: quotes and backslashes escaped, control characters (CR, LF) dropped,
  * so no value can end the header or add a parameter of its own.
  */
-export function bearerChallenge(params: [name: string, value: string][]): string {
-  const quoted = (v: string) => `"${v.replace(/[\x00-\x1f\x7f]/g, '').replace(/["\\]/g, '\\$&')}"`;
-  return `Bearer ${params.map(([name, value]) => `${name}=${quoted(value)}`).join(',')}`;
+export function bearerChallenge(
+	params: [name: string, value: string][],
+): string {
+	const quoted = (v: string) =>
+		`"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`;
+	return `Bearer ${params.map(([name, value]) => `${name}=${quoted(value)}`).join(",")}`;
 }

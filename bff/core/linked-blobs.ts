@@ -1,6 +1,6 @@
-import type { Readable } from 'node:stream';
-import type { RegistryStore } from './store.ts';
-import type { StorageDriver } from './storage/driver.ts';
+import type { Readable } from "node:stream";
+import type { RegistryStore } from "./store.ts";
+import type { StorageDriver } from "./storage/driver.ts";
 
 /**
  * A repository's blobs read in-process, for Wharf's own background work (a push-mode replication's source): what
@@ -9,28 +9,38 @@ import type { StorageDriver } from './storage/driver.ts';
  * which also knows proxy caches' upstreams).
  */
 export type LinkedBlobs = {
-  /** The blob's size, renewing its link as a `/v2` HEAD does (GC's time window then keeps it). */
-  head(repo: string, digest: string): Promise<number | null>;
-  /** The blob's bytes; rejects, as a `/v2` GET does, when the link is there but the bytes are gone. */
-  open(repo: string, digest: string): Promise<{ stream: Readable; size: number } | null>;
+	/** The blob's size, renewing its link as a `/v2` HEAD does (GC's time window then keeps it). */
+	head(repo: string, digest: string): Promise<number | null>;
+	/** The blob's bytes; rejects, as a `/v2` GET does, when the link is there but the bytes are gone. */
+	open(
+		repo: string,
+		digest: string,
+	): Promise<{ stream: Readable; size: number } | null>;
 };
 
-export function createLinkedBlobs(store: RegistryStore, storage: StorageDriver): LinkedBlobs {
-  async function linked(repo: string, digest: string) {
-    const row = await store.findRepository(repo);
-    const blob = row && (await store.linkedBlob(row.id, digest));
-    return blob ? { repositoryId: row.id, size: Number(blob.size) } : null;
-  }
-  return {
-    async head(repo, digest) {
-      const found = await linked(repo, digest);
-      if (!found) return null;
-      await store.touchLink(found.repositoryId, digest, new Date(Date.now() - 60_000).toISOString());
-      return found.size;
-    },
-    async open(repo, digest) {
-      const found = await linked(repo, digest);
-      return found && { stream: await storage.read(digest), size: found.size };
-    },
-  };
+export function createLinkedBlobs(
+	store: RegistryStore,
+	storage: StorageDriver,
+): LinkedBlobs {
+	async function linked(repo: string, digest: string) {
+		const row = await store.findRepository(repo);
+		const blob = row && (await store.linkedBlob(row.id, digest));
+		return blob ? { repositoryId: row.id, size: Number(blob.size) } : null;
+	}
+	return {
+		async head(repo, digest) {
+			const found = await linked(repo, digest);
+			if (!found) return null;
+			await store.touchLink(
+				found.repositoryId,
+				digest,
+				new Date(Date.now() - 60_000).toISOString(),
+			);
+			return found.size;
+		},
+		async open(repo, digest) {
+			const found = await linked(repo, digest);
+			return found && { stream: await storage.read(digest), size: found.size };
+		},
+	};
 }

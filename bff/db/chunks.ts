@@ -6,8 +6,9 @@ const sqlChunk = 500;
 
 /** `items` without repeats, in slices of `sqlChunk`. */
 export function chunks<T>(items: Iterable<T>, size = sqlChunk): T[][] {
-  const unique = [...new Set(items)];
-  const out: T[][] = [];
-  for (let i = 0; i < unique.length; i += size) out.push(unique.slice(i, i + size));
-  return out;
+	const unique = [...new Set(items)];
+	const out: T[][] = [];
+	for (let i = 0; i < unique.length; i += size)
+		out.push(unique.slice(i, i + size));
+	return out;
 }

@@ -6,19 +6,37 @@
 
 /** Harbor's error codes with their statuses (harbor-notes §2.1). */
 const statusOf = {
-  BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, DENIED: 403, NOT_FOUND: 404, METHOD_NOT_ALLOWED: 405, CONFLICT: 409,
-  PRECONDITION: 412, REQUEST_ENTITY_TOO_LARGE: 413, UNPROCESSABLE_ENTITY: 422, TOO_MANY_REQUEST: 429, UNKNOWN: 500,
+	BAD_REQUEST: 400,
+	UNAUTHORIZED: 401,
+	FORBIDDEN: 403,
+	DENIED: 403,
+	NOT_FOUND: 404,
+	METHOD_NOT_ALLOWED: 405,
+	CONFLICT: 409,
+	PRECONDITION: 412,
+	REQUEST_ENTITY_TOO_LARGE: 413,
+	UNPROCESSABLE_ENTITY: 422,
+	TOO_MANY_REQUEST: 429,
+	UNKNOWN: 500,
 } as const;
 export type ApiErrorCode = keyof typeof statusOf;
 
 export class ApiError extends Error {
-  readonly status: number;
-  constructor(readonly code: ApiErrorCode, message: string, readonly headers: Record<string, string> = {}, status: number = statusOf[code]) {
-    super(message);
-    this.status = status;
-  }
+	readonly status: number;
+	constructor(
+		readonly code: ApiErrorCode,
+		message: string,
+		readonly headers: Record<string, string> = {},
+		status: number = statusOf[code],
+	) {
+		super(message);
+		this.status = status;
+	}
 }
-export const notFound = (message: string) => new ApiError('NOT_FOUND', message);
-export const badRequest = (message: string) => new ApiError('BAD_REQUEST', message);
-export const unauthorized = (message = 'unauthorized') => new ApiError('UNAUTHORIZED', message);
-export const forbidden = (message = 'forbidden') => new ApiError('FORBIDDEN', message);
+export const notFound = (message: string) => new ApiError("NOT_FOUND", message);
+export const badRequest = (message: string) =>
+	new ApiError("BAD_REQUEST", message);
+export const unauthorized = (message = "unauthorized") =>
+	new ApiError("UNAUTHORIZED", message);
+export const forbidden = (message = "forbidden") =>
+	new ApiError("FORBIDDEN", message);

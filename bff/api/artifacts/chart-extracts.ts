@@ -1,9 +1,18 @@
-import { LRUCache } from 'lru-cache';
-import type { StorageDriver } from '../../core/storage/driver.ts';
-import { ChartTooLargeError, readChartFiles, type ChartFile } from './chart-files.ts';
+import { LRUCache } from "lru-cache";
+import type { StorageDriver } from "../../core/storage/driver.ts";
+import {
+	ChartTooLargeError,
+	readChartFiles,
+	type ChartFile,
+} from "./chart-files.ts";
 
 /** Every file an addition is read from: one pass over the archive serves all of them. */
-const chartFiles: ChartFile[] = ['values.yaml', 'readme.md', 'chart.yaml', 'requirements.yaml'];
+const chartFiles: ChartFile[] = [
+	"values.yaml",
+	"readme.md",
+	"chart.yaml",
+	"requirements.yaml",
+];
 /** Bytes of extracted chart files kept across requests (each file is at most 1 MiB). */
 const cacheBytes = 32 * 1024 * 1024;
 
@@ -15,19 +24,26 @@ type ChartExtract = { files: Map<ChartFile, string> } | { tooLarge: number };
  * bytes); concurrent readers of one digest share one extraction.
  */
 export function createChartExtracts(storage: StorageDriver) {
-  const cache = new LRUCache<string, ChartExtract>({
-    maxSize: cacheBytes,
-    sizeCalculation: (x) => 64 + ('files' in x ? [...x.files.values()].reduce((n, t) => n + t.length, 0) : 0),
-    fetchMethod: async (digest) => {
-      try {
-        return { files: await readChartFiles(await storage.read(digest), chartFiles) };
-      } catch (e) {
-        if (e instanceof ChartTooLargeError) return { tooLarge: e.maxBytes };
-        throw e;
-      }
-    },
-  });
-  return {
-    of: async (layerDigest: string): Promise<ChartExtract> => (await cache.fetch(layerDigest))!,
-  };
+	const cache = new LRUCache<string, ChartExtract>({
+		maxSize: cacheBytes,
+		sizeCalculation: (x) =>
+			64 +
+			("files" in x
+				? [...x.files.values()].reduce((n, t) => n + t.length, 0)
+				: 0),
+		fetchMethod: async (digest) => {
+			try {
+				return {
+					files: await readChartFiles(await storage.read(digest), chartFiles),
+				};
+			} catch (e) {
+				if (e instanceof ChartTooLargeError) return { tooLarge: e.maxBytes };
+				throw e;
+			}
+		},
+	});
+	return {
+		of: async (layerDigest: string): Promise<ChartExtract> =>
+			(await cache.fetch(layerDigest))!,
+	};
 }

@@ -1,12 +1,22 @@
-import type { Db } from '../../db/database.ts';
-import { auditEventTypeNames } from '../../audit/event-types.ts';
-import { robotProjects, rolesAllowing, systemAllowed, type Principal } from '../../auth/policy.ts';
-import type { Condition, SortKey } from '../harbor-query.ts';
-import { createAuditStore, type AuditRow, type AuditScope } from './store.ts';
+import type { Db } from "../../db/database.ts";
+import { auditEventTypeNames } from "../../audit/event-types.ts";
+import {
+	robotProjects,
+	rolesAllowing,
+	systemAllowed,
+	type Principal,
+} from "../../auth/policy.ts";
+import type { Condition, SortKey } from "../harbor-query.ts";
+import { createAuditStore, type AuditRow, type AuditScope } from "./store.ts";
 
 /** Harbor's AuditLog. */
 export const auditLog = (r: AuditRow) => ({
-  id: r.id, username: r.username, resource: r.resource, resource_type: r.resource_type, operation: r.operation, op_time: r.op_time,
+	id: r.id,
+	username: r.username,
+	resource: r.resource,
+	resource_type: r.resource_type,
+	operation: r.operation,
+	op_time: r.op_time,
 });
 
 /**
@@ -15,31 +25,51 @@ export const auditLog = (r: AuditRow) => ({
  * whose name ends in `_failed` (a refused login) is the one kind of failure the log records.
  */
 export const auditLogExt = (r: AuditRow) => ({
-  ...auditLog(r),
-  operation_description: `${r.operation.replace(/_/g, ' ')} ${r.resource_type} ${r.resource}${r.description ? `: ${r.description}` : ''}`,
-  operation_result: !r.operation.endsWith('_failed'),
+	...auditLog(r),
+	operation_description: `${r.operation.replace(/_/g, " ")} ${r.resource_type} ${r.resource}${r.description ? `: ${r.description}` : ""}`,
+	operation_result: !r.operation.endsWith("_failed"),
 });
 
 /** Harbor's event types (`/auditlog-exts/events`). */
-export const auditEventTypes = auditEventTypeNames.map((event_type) => ({ event_type }));
+export const auditEventTypes = auditEventTypeNames.map((event_type) => ({
+	event_type,
+}));
 
-export type AuditPage = { conditions: Condition[]; sort: SortKey[]; limit: number; offset: number };
+export type AuditPage = {
+	conditions: Condition[];
+	sort: SortKey[];
+	limit: number;
+	offset: number;
+};
 
 /** The audit log: who sees which rows. */
 export function createAuditLogService(deps: { db: Db }) {
-  const store = createAuditStore(deps.db);
-  return {
-    /**
-     * `/audit-logs`: everything for system admins (and robots granted audit-log list); for others, the projects where
-     * the policy lets them list logs (Harbor: ProjectAdmin), as Harbor's handler filters.
-     */
-    async scopeOf(p: Principal): Promise<AuditScope> {
-      if (systemAllowed(p, 'audit-log', 'list')) return { kind: 'all' };
-      if (p.kind === 'user') return { kind: 'projects', ids: await store.projectsWithRole({ userId: p.id, groupIds: p.groupIds }, rolesAllowing('log', 'list')) };
-      if (p.kind !== 'robot') return { kind: 'projects', ids: [] };
-      const ids = robotProjects(p.permissions, { resource: 'log', action: 'list' });
-      return ids === 'all' ? { kind: 'any-project' } : { kind: 'projects', ids };
-    },
-    list: (scope: AuditScope, page: AuditPage) => store.list(scope, page.conditions, page.sort, page.limit, page.offset),
-  };
+	const store = createAuditStore(deps.db);
+	return {
+		/**
+		 * `/audit-logs`: everything for system admins (and robots granted audit-log list); for others, the projects where
+		 * the policy lets them list logs (Harbor: ProjectAdmin), as Harbor's handler filters.
+		 */
+		async scopeOf(p: Principal): Promise<AuditScope> {
+			if (systemAllowed(p, "audit-log", "list")) return { kind: "all" };
+			if (p.kind === "user")
+				return {
+					kind: "projects",
+					ids: await store.projectsWithRole(
+						{ userId: p.id, groupIds: p.groupIds },
+						rolesAllowing("log", "list"),
+					),
+				};
+			if (p.kind !== "robot") return { kind: "projects", ids: [] };
+			const ids = robotProjects(p.permissions, {
+				resource: "log",
+				action: "list",
+			});
+			return ids === "all"
+				? { kind: "any-project" }
+				: { kind: "projects", ids };
+		},
+		list: (scope: AuditScope, page: AuditPage) =>
+			store.list(scope, page.conditions, page.sort, page.limit, page.offset),
+	};
 }

@@ -1,25 +1,27 @@
-import express, { Router } from 'express';
-import type { ApiDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
-import { readOnlyApi } from '../configurations/read-only.ts';
-import { createProjectActivityRouter } from './project-activity.ts';
-import { createArtifactContentRouter } from './artifact-content.ts';
-import { createProjectRowsRouter } from './project-rows.ts';
-import { createLogLevelRouter } from './log-level.ts';
+import express, { Router } from "express";
+import type { ApiDeps } from "../deps.ts";
+import { notFound } from "../errors.ts";
+import { readOnlyApi } from "../configurations/read-only.ts";
+import { createProjectActivityRouter } from "./project-activity.ts";
+import { createArtifactContentRouter } from "./artifact-content.ts";
+import { createProjectRowsRouter } from "./project-rows.ts";
+import { createLogLevelRouter } from "./log-level.ts";
 
 /**
  * `/api/console`: what the console needs beside Harbor's `/api/v2.0` so a page takes one or two requests.
  * Same principal, CSRF rule, policy and error body as `/api/v2.0`.
  */
 export function createConsoleRouter(deps: ApiDeps): Router {
-  const router = Router();
-  router.use(express.json({ limit: '1mb' }));
-  // Before the read-only guard: turning logs up is how a read-only (or failing) server gets looked at.
-  router.use(createLogLevelRouter(deps));
-  router.use(readOnlyApi(deps));
-  router.use(createProjectActivityRouter(deps));
-  router.use(createArtifactContentRouter(deps));
-  router.use(createProjectRowsRouter(deps));
-  router.use((req, _res, next) => next(notFound(`no such API: ${req.method} ${req.path}`)));
-  return router;
+	const router = Router();
+	router.use(express.json({ limit: "1mb" }));
+	// Before the read-only guard: turning logs up is how a read-only (or failing) server gets looked at.
+	router.use(createLogLevelRouter(deps));
+	router.use(readOnlyApi(deps));
+	router.use(createProjectActivityRouter(deps));
+	router.use(createArtifactContentRouter(deps));
+	router.use(createProjectRowsRouter(deps));
+	router.use((req, _res, next) =>
+		next(notFound(`no such API: ${req.method} ${req.path}`)),
+	);
+	return router;
 }

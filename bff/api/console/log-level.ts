@@ -1,10 +1,18 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import type { ApiDeps } from '../deps.ts';
-import { requireSysadmin } from '../project-guard.ts';
-import { parseWith } from '../request-body.ts';
+import { Router } from "express";
+import { z } from "zod";
+import type { ApiDeps } from "../deps.ts";
+import { requireSysadmin } from "../project-guard.ts";
+import { parseWith } from "../request-body.ts";
 
-export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const logLevels = [
+	"fatal",
+	"error",
+	"warn",
+	"info",
+	"debug",
+	"trace",
+	"silent",
+] as const;
 const body = z.object({ level: z.enum(logLevels) });
 
 /**
@@ -13,18 +21,18 @@ const body = z.object({ level: z.enum(logLevels) });
  * made it.
  */
 export function createLogLevelRouter(deps: ApiDeps): Router {
-  const router = Router();
-  router.get('/log-level', (req, res) => {
-    requireSysadmin(req);
-    res.json({ level: deps.logLevel.get() });
-  });
-  router.put('/log-level', (req, res) => {
-    requireSysadmin(req);
-    const { level } = parseWith(body, req.body);
-    const from = deps.logLevel.get();
-    deps.logLevel.set(level);
-    deps.logLevel.changed({ from, to: level, by: req.principal?.name ?? '' });
-    res.json({ level });
-  });
-  return router;
+	const router = Router();
+	router.get("/log-level", (req, res) => {
+		requireSysadmin(req);
+		res.json({ level: deps.logLevel.get() });
+	});
+	router.put("/log-level", (req, res) => {
+		requireSysadmin(req);
+		const { level } = parseWith(body, req.body);
+		const from = deps.logLevel.get();
+		deps.logLevel.set(level);
+		deps.logLevel.changed({ from, to: level, by: req.principal?.name ?? "" });
+		res.json({ level });
+	});
+	return router;
 }

@@ -1,4 +1,9 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import {
+	PostgresAdapter,
+	sql,
+	type ColumnDefinitionBuilder,
+	type Kysely,
+} from "kysely";
 
 /**
  * Online garbage collection (bff/gc/).
@@ -13,53 +18,83 @@ import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 
  *   unique column: NULLs do not collide).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
-  const text = (c: ColumnDefinitionBuilder) => (pg ? c.modifyFront(sql`collate "C"`) : c).notNull();
-  const serial = (name: string) => pg
-    ? db.schema.createTable(name).addColumn('id', 'serial', (c) => c.primaryKey())
-    : db.schema.createTable(name).addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-  const big = pg ? 'bigint' : 'integer';
+	const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+	const text = (c: ColumnDefinitionBuilder) =>
+		(pg ? c.modifyFront(sql`collate "C"`) : c).notNull();
+	const serial = (name: string) =>
+		pg
+			? db.schema
+					.createTable(name)
+					.addColumn("id", "serial", (c) => c.primaryKey())
+			: db.schema
+					.createTable(name)
+					.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement());
+	const big = pg ? "bigint" : "integer";
 
-  await db.schema.alterTable('blobs').addColumn('deleting', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+	await db.schema
+		.alterTable("blobs")
+		.addColumn("deleting", "integer", (c) => c.notNull().defaultTo(0))
+		.execute();
 
-  await db.schema.createTable('blob_pins')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('digest', 'text', text)
-    .addColumn('expires_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('blob_pins_digest').on('blob_pins').column('digest').execute();
+	await db.schema
+		.createTable("blob_pins")
+		.addColumn("id", "text", (c) => c.primaryKey())
+		.addColumn("digest", "text", text)
+		.addColumn("expires_at", "text", (c) => c.notNull())
+		.execute();
+	await db.schema
+		.createIndex("blob_pins_digest")
+		.on("blob_pins")
+		.column("digest")
+		.execute();
 
-  await serial('gc_candidates').addColumn('digest', 'text', text).execute();
+	await serial("gc_candidates").addColumn("digest", "text", text).execute();
 
-  await serial('gc_runs')
-    .addColumn('job_id', 'text')
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('parameters', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('active', 'integer', (c) => c.unique())
-    .addColumn('blobs', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('bytes', big, (c) => c.notNull().defaultTo(0))
-    .addColumn('artifacts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('creation_time', 'text', (c) => c.notNull())
-    .addColumn('update_time', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('gc_runs_time').on('gc_runs').column('creation_time').execute();
+	await serial("gc_runs")
+		.addColumn("job_id", "text")
+		.addColumn("kind", "text", (c) => c.notNull())
+		.addColumn("parameters", "text", (c) => c.notNull())
+		.addColumn("status", "text", (c) => c.notNull())
+		.addColumn("active", "integer", (c) => c.unique())
+		.addColumn("blobs", "integer", (c) => c.notNull().defaultTo(0))
+		.addColumn("bytes", big, (c) => c.notNull().defaultTo(0))
+		.addColumn("artifacts", "integer", (c) => c.notNull().defaultTo(0))
+		.addColumn("creation_time", "text", (c) => c.notNull())
+		.addColumn("update_time", "text", (c) => c.notNull())
+		.execute();
+	await db.schema
+		.createIndex("gc_runs_time")
+		.on("gc_runs")
+		.column("creation_time")
+		.execute();
 
-  // Every blob a registry ever links starts as a candidate: existing ones once, new ones by trigger.
-  await sql`insert into gc_candidates (digest) select digest from blobs`.execute(db);
-  const notes = [
-    ['repository_blobs', 'insert', 'new'], ['repository_blobs', 'delete', 'old'],
-    ['artifact_blobs', 'delete', 'old'], ['artifacts', 'delete', 'old'],
-  ] as const;
-  for (const [table, event, row] of notes) {
-    const name = `gc_note_${table}_${event}`;
-    if (pg) {
-      await sql.raw(`create function ${name}() returns trigger language plpgsql as $$
-        begin insert into gc_candidates (digest) values (${row}.digest); return null; end $$`).execute(db);
-      await sql.raw(`create trigger ${name} after ${event} on ${table} for each row execute function ${name}()`).execute(db);
-    } else {
-      await sql.raw(`create trigger ${name} after ${event} on ${table} for each row
-        begin insert into gc_candidates (digest) values (${row}.digest); end`).execute(db);
-    }
-  }
+	// Every blob a registry ever links starts as a candidate: existing ones once, new ones by trigger.
+	await sql`insert into gc_candidates (digest) select digest from blobs`.execute(
+		db,
+	);
+	const notes = [
+		["repository_blobs", "insert", "new"],
+		["repository_blobs", "delete", "old"],
+		["artifact_blobs", "delete", "old"],
+		["artifacts", "delete", "old"],
+	] as const;
+	for (const [table, event, row] of notes) {
+		const name = `gc_note_${table}_${event}`;
+		if (pg) {
+			await sql
+				.raw(`create function ${name}() returns trigger language plpgsql as $$
+        begin insert into gc_candidates (digest) values (${row}.digest); return null; end $$`)
+				.execute(db);
+			await sql
+				.raw(
+					`create trigger ${name} after ${event} on ${table} for each row execute function ${name}()`,
+				)
+				.execute(db);
+		} else {
+			await sql
+				.raw(`create trigger ${name} after ${event} on ${table} for each row
+        begin insert into gc_candidates (digest) values (${row}.digest); end`)
+				.execute(db);
+		}
+	}
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely } from "kysely";
 
 /**
  * `job_pools`: one row per running Wharf process (Harbor's worker pool), written at start, renewed by a heartbeat and
@@ -6,16 +6,17 @@ import type { Kysely } from 'kysely';
  * (a killed process) is not shown and is swept by the next start.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable('job_pools')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('host', 'text', (c) => c.notNull())
-    .addColumn('pid', 'integer', (c) => c.notNull())
-    .addColumn('concurrency', 'integer', (c) => c.notNull())
-    .addColumn('start_at', 'text', (c) => c.notNull())
-    .addColumn('heartbeat_at', 'text', (c) => c.notNull())
-    .execute();
+	await db.schema
+		.createTable("job_pools")
+		.addColumn("id", "text", (c) => c.primaryKey())
+		.addColumn("host", "text", (c) => c.notNull())
+		.addColumn("pid", "integer", (c) => c.notNull())
+		.addColumn("concurrency", "integer", (c) => c.notNull())
+		.addColumn("start_at", "text", (c) => c.notNull())
+		.addColumn("heartbeat_at", "text", (c) => c.notNull())
+		.execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('job_pools').execute();
+	await db.schema.dropTable("job_pools").execute();
 }

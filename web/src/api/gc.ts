@@ -1,20 +1,31 @@
-import { parametersOf as parametersOfRun, systemRunClient, type ScheduleType, type SystemRun, type SystemSchedule } from './system-runs.ts';
+import {
+	parametersOf as parametersOfRun,
+	systemRunClient,
+	type ScheduleType,
+	type SystemRun,
+	type SystemSchedule,
+} from "./system-runs.ts";
 
 /** Harbor's GCHistory, with what Wharf adds: what the run freed (a dry run: would free) and, running, its progress. */
 export type GcRun = SystemRun & {
-  blobs_deleted: number;
-  freed_bytes: number;
-  artifacts_deleted: number;
+	blobs_deleted: number;
+	freed_bytes: number;
+	artifacts_deleted: number;
 };
 
-export type GcParameters = { delete_untagged: boolean; dry_run: boolean; workers: number };
+export type GcParameters = {
+	delete_untagged: boolean;
+	dry_run: boolean;
+	workers: number;
+};
 
 export type GcScheduleType = ScheduleType;
 export type GcSchedule = SystemSchedule;
 
-export const parametersOf = (run: { job_parameters?: string }) => parametersOfRun<GcParameters>(run);
+export const parametersOf = (run: { job_parameters?: string }) =>
+	parametersOfRun<GcParameters>(run);
 
-const gc = systemRunClient<GcRun, GcParameters>('gc', '/system/gc');
+const gc = systemRunClient<GcRun, GcParameters>("gc", "/system/gc");
 
 export const gcKeys = gc.keys;
 export const getGcHistory = gc.getHistory;

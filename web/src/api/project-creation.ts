@@ -1,9 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
-import { systemInfoQuery, type CreationRestriction, type SystemInfo } from './system-info.ts';
+import { useQuery } from "@tanstack/react-query";
+import {
+	systemInfoQuery,
+	type CreationRestriction,
+	type SystemInfo,
+} from "./system-info.ts";
 
 export type { CreationRestriction };
 
 /** Who may create projects, read from the one systeminfo query (given to every signed-in user); absent: admins only. */
-export const creationRestrictionOf = (info: SystemInfo): CreationRestriction => info.project_creation_restriction ?? 'adminonly';
+export const creationRestrictionOf = (info: SystemInfo): CreationRestriction =>
+	info.project_creation_restriction ?? "adminonly";
 
-export const useCreationRestriction = () => useQuery({ ...systemInfoQuery, select: creationRestrictionOf });
+export const useCreationRestriction = () =>
+	useQuery({ ...systemInfoQuery, select: creationRestrictionOf });

@@ -1,20 +1,32 @@
-import { parametersOf as parametersOfRun, systemRunClient, type SystemRun } from './system-runs.ts';
+import {
+	parametersOf as parametersOfRun,
+	systemRunClient,
+	type SystemRun,
+} from "./system-runs.ts";
 
 /** Harbor's ExecHistory of an audit-log purge, with what Wharf adds: the rows it deleted (a dry run: would delete), per event type. */
 export type PurgeRun = SystemRun & {
-  deleted_rows: number;
-  deleted_by_event_type: Record<string, number>;
+	deleted_rows: number;
+	deleted_by_event_type: Record<string, number>;
 };
 
 /** Harbor's purge parameters: rows older than the hours given, of the event types listed (comma-separated; `other` for the rest). */
-export type PurgeParameters = { audit_retention_hour: number; include_event_types: string; dry_run: boolean };
+export type PurgeParameters = {
+	audit_retention_hour: number;
+	include_event_types: string;
+	dry_run: boolean;
+};
 
 /** Harbor's console groups every event type it does not list under this name. */
-export const otherEventTypes = 'other';
+export const otherEventTypes = "other";
 
-export const purgeParametersOf = (run: { job_parameters?: string }) => parametersOfRun<PurgeParameters>(run);
+export const purgeParametersOf = (run: { job_parameters?: string }) =>
+	parametersOfRun<PurgeParameters>(run);
 
-const purge = systemRunClient<PurgeRun, PurgeParameters>('purge', '/system/purgeaudit');
+const purge = systemRunClient<PurgeRun, PurgeParameters>(
+	"purge",
+	"/system/purgeaudit",
+);
 
 export const purgeKeys = purge.keys;
 export const getPurgeHistory = purge.getHistory;

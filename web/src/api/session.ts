@@ -1,48 +1,60 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from './client.ts';
+import {
+	queryOptions,
+	useMutation,
+	useQuery,
+	useQueryClient,
+} from "@tanstack/react-query";
+import { api, ApiError } from "./client.ts";
 // A type only: users.ts (and its zod) stays out of the shell's first load.
-import type { User } from './users.ts';
+import type { User } from "./users.ts";
 
 /** `/users/current` answers Harbor's UserResp, the same shape as a user in the list. */
 export type CurrentUser = User;
 
-export const sessionKeys = { current: ['session', 'current'] as const };
+export const sessionKeys = { current: ["session", "current"] as const };
 
 export const getCurrentUser = async (): Promise<CurrentUser | null> => {
-  try {
-    return await api.get<CurrentUser>('/api/v2.0/users/current');
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return null;
-    throw e;
-  }
+	try {
+		return await api.get<CurrentUser>("/api/v2.0/users/current");
+	} catch (e) {
+		if (e instanceof ApiError && e.status === 401) return null;
+		throw e;
+	}
 };
 
-export const currentUserQuery = queryOptions({ queryKey: sessionKeys.current, queryFn: getCurrentUser, staleTime: 60_000 });
+export const currentUserQuery = queryOptions({
+	queryKey: sessionKeys.current,
+	queryFn: getCurrentUser,
+	staleTime: 60_000,
+});
 export const useCurrentUser = () => useQuery(currentUserQuery);
 
 export const signIn = (principal: string, password: string) =>
-  api.send('POST', '/c/login', new URLSearchParams({ principal, password }));
+	api.send("POST", "/c/login", new URLSearchParams({ principal, password }));
 
 export function useSignIn() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (v: { principal: string; password: string }) => signIn(v.principal, v.password),
-    // Forget what the previous session loaded (it may have been another user, or answered 401 when the session ran out),
-    // then wait for the signed-in user before anyone navigates: the guard must not see the old "signed out" answer.
-    onSuccess: () => {
-      qc.removeQueries();
-      return qc.fetchQuery({ ...currentUserQuery, staleTime: 0 });
-    },
-  });
+	const qc = useQueryClient();
+	return useMutation({
+		mutationFn: (v: { principal: string; password: string }) =>
+			signIn(v.principal, v.password),
+		// Forget what the previous session loaded (it may have been another user, or answered 401 when the session ran out),
+		// then wait for the signed-in user before anyone navigates: the guard must not see the old "signed out" answer.
+		onSuccess: () => {
+			qc.removeQueries();
+			return qc.fetchQuery({ ...currentUserQuery, staleTime: 0 });
+		},
+	});
 }
 
 export function useSignOut() {
-  const qc = useQueryClient();
-  return useMutation({
-    // A POST with the CSRF token: Harbor's GET /c/log_out is answered only when the browser vouches for this site.
-    mutationFn: () => api.send('POST', '/c/logout'),
-    onSuccess: () => { qc.clear(); },
-  });
+	const qc = useQueryClient();
+	return useMutation({
+		// A POST with the CSRF token: Harbor's GET /c/log_out is answered only when the browser vouches for this site.
+		mutationFn: () => api.send("POST", "/c/logout"),
+		onSuccess: () => {
+			qc.clear();
+		},
+	});
 }
 
 /**
@@ -52,22 +64,38 @@ export function useSignOut() {
 export type PasswordChange = { old_password: string; new_password: string };
 
 export const changePassword = (userId: number, body: PasswordChange) =>
-  api.send('PUT', `/api/v2.0/users/${userId}/password`, body);
+	api.send("PUT", `/api/v2.0/users/${userId}/password`, body);
 
 /** Nothing cached changes with a password (the session stays), so there is nothing to invalidate. */
 export const useChangePassword = () =>
-  useMutation({ mutationFn: (v: { userId: number } & PasswordChange) => changePassword(v.userId, { old_password: v.old_password, new_password: v.new_password }) });
+	useMutation({
+		mutationFn: (v: { userId: number } & PasswordChange) =>
+			changePassword(v.userId, {
+				old_password: v.old_password,
+				new_password: v.new_password,
+			}),
+	});
 
 /** One's own profile as Harbor's PUT /users/{id} takes it (the username never changes). */
-export type ProfileChange = { email: string; realname: string; comment: string };
+export type ProfileChange = {
+	email: string;
+	realname: string;
+	comment: string;
+};
 
-export const updateProfile = (userId: number, body: ProfileChange) => api.send('PUT', `/api/v2.0/users/${userId}`, body);
+export const updateProfile = (userId: number, body: ProfileChange) =>
+	api.send("PUT", `/api/v2.0/users/${userId}`, body);
 
 /** The session's user shows the profile: it is asked again once saved. */
 export function useUpdateProfile() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (v: { userId: number } & ProfileChange) => updateProfile(v.userId, { email: v.email, realname: v.realname, comment: v.comment }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.current }),
-  });
+	const qc = useQueryClient();
+	return useMutation({
+		mutationFn: (v: { userId: number } & ProfileChange) =>
+			updateProfile(v.userId, {
+				email: v.email,
+				realname: v.realname,
+				comment: v.comment,
+			}),
+		onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.current }),
+	});
 }

@@ -3,6 +3,10 @@
  * why the user is there; cleared by signing in again.
  */
 let ended = false;
-export const markSessionEnded = () => { ended = true; };
-export const clearSessionEnded = () => { ended = false; };
+export const markSessionEnded = () => {
+	ended = true;
+};
+export const clearSessionEnded = () => {
+	ended = false;
+};
 export const sessionEnded = () => ended;

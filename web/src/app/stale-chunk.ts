@@ -3,6 +3,13 @@
  * changed) or the server could not be reached. Browsers word it differently; a reload fetches the new index.html.
  */
 export function isChunkLoadError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  return /dynamically imported module|module script failed|Loading (?:CSS )?chunk|Unable to preload CSS/i.test(message);
+	const message =
+		error instanceof Error
+			? error.message
+			: typeof error === "string"
+				? error
+				: "";
+	return /dynamically imported module|module script failed|Loading (?:CSS )?chunk|Unable to preload CSS/i.test(
+		message,
+	);
 }

@@ -6,8 +6,8 @@ const maxKb = 2 ** 31 - 1;
  * caches take it. Anything else (0, a fraction, words, nothing) is null: the form says so before sending.
  */
 export function bandwidthKb(text: string): number | null {
-  const s = text.trim();
-  if (!/^-?\d+$/.test(s)) return null;
-  const n = Number(s);
-  return n === -1 || (n > 0 && n <= maxKb) ? n : null;
+	const s = text.trim();
+	if (!/^-?\d+$/.test(s)) return null;
+	const n = Number(s);
+	return n === -1 || (n > 0 && n <= maxKb) ? n : null;
 }

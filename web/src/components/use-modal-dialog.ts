@@ -1,9 +1,11 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from "react";
 
 /** What a dialog focuses first: a field marked `data-autofocus`, else its first field (never a button such as ✕). */
 const firstField = (dialog: HTMLElement) =>
-  dialog.querySelector<HTMLElement>('[data-autofocus]')
-  ?? dialog.querySelector<HTMLElement>('input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])');
+	dialog.querySelector<HTMLElement>("[data-autofocus]") ??
+	dialog.querySelector<HTMLElement>(
+		'input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])',
+	);
 
 /**
  * A native <dialog> shown as a modal while `open` (focus trapped and Escape handled by the browser). Showing it focuses
@@ -14,46 +16,59 @@ const firstField = (dialog: HTMLElement) =>
  * Give the returned `ref` and `onClose` to the <dialog>: `onClose` tells the owner when the browser closed it (Escape,
  * a form's method="dialog"), unless the owner removed the dialog (the close event of that removal comes after it).
  */
-export function useModalDialog(open: boolean, { onClose, returnFocus = false }: { onClose: () => void; returnFocus?: boolean }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const returnTo = useRef<HTMLElement | null>(null);
-  const mounted = useRef(true);
+export function useModalDialog(
+	open: boolean,
+	{
+		onClose,
+		returnFocus = false,
+	}: { onClose: () => void; returnFocus?: boolean },
+) {
+	const ref = useRef<HTMLDialogElement>(null);
+	const returnTo = useRef<HTMLElement | null>(null);
+	const mounted = useRef(true);
 
-  const restoreFocus = () => {
-    const target = returnTo.current;
-    returnTo.current = null;
-    if (target?.isConnected) target.focus();
-  };
+	const restoreFocus = () => {
+		const target = returnTo.current;
+		returnTo.current = null;
+		if (target?.isConnected) target.focus();
+	};
 
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) {
-      if (returnFocus) returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      d.showModal();
-      firstField(d)?.focus();
-    }
-    if (!open && d.open) {
-      d.close();
-      restoreFocus();
-    }
-  }, [open]);
+	useEffect(() => {
+		const d = ref.current;
+		if (!d) return;
+		if (open && !d.open) {
+			if (returnFocus)
+				returnTo.current =
+					document.activeElement instanceof HTMLElement
+						? document.activeElement
+						: null;
+			d.showModal();
+			firstField(d)?.focus();
+		}
+		if (!open && d.open) {
+			d.close();
+			restoreFocus();
+		}
+	}, [open]);
 
-  // Removed while open (`{x && <Dialog open />}`): close it first (elements outside a modal dialog cannot take the
-  // focus), then give the focus back. A layout effect, so this runs before the dialog leaves the page.
-  useLayoutEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-      if (!returnFocus) return;
-      const d = ref.current;
-      if (d?.open) d.close();
-      restoreFocus();
-    };
-  }, []);
+	// Removed while open (`{x && <Dialog open />}`): close it first (elements outside a modal dialog cannot take the
+	// focus), then give the focus back. A layout effect, so this runs before the dialog leaves the page.
+	useLayoutEffect(() => {
+		mounted.current = true;
+		return () => {
+			mounted.current = false;
+			if (!returnFocus) return;
+			const d = ref.current;
+			if (d?.open) d.close();
+			restoreFocus();
+		};
+	}, []);
 
-  return {
-    ref,
-    onClose: () => { restoreFocus(); if (mounted.current) onClose(); },
-  };
+	return {
+		ref,
+		onClose: () => {
+			restoreFocus();
+			if (mounted.current) onClose();
+		},
+	};
 }

@@ -1,4 +1,4 @@
-import type { ProjectTab } from '../../app/paths.ts';
+import type { ProjectTab } from "../../app/paths.ts";
 
 type Can = (resource: string, action: string) => boolean;
 
@@ -9,15 +9,24 @@ type Can = (resource: string, action: string) => boolean;
  * immutability (admins, maintainers) and retention (developers too).
  */
 export function tabAllowed(tab: ProjectTab, can: Can): boolean {
-  switch (tab) {
-    case 'summary': return true;
-    case 'repositories': return can('repository', 'list');
-    case 'members': return can('member', 'list');
-    case 'labels': return can('label', 'list');
-    case 'policy': return can('immutable-tag', 'list') || can('tag-retention', 'read');
-    case 'robots': return can('robot', 'list') && can('metadata', 'read');
-    case 'webhooks': return can('notification-policy', 'list');
-    case 'logs': return can('log', 'list');
-    case 'configuration': return can('metadata', 'read');
-  }
+	switch (tab) {
+		case "summary":
+			return true;
+		case "repositories":
+			return can("repository", "list");
+		case "members":
+			return can("member", "list");
+		case "labels":
+			return can("label", "list");
+		case "policy":
+			return can("immutable-tag", "list") || can("tag-retention", "read");
+		case "robots":
+			return can("robot", "list") && can("metadata", "read");
+		case "webhooks":
+			return can("notification-policy", "list");
+		case "logs":
+			return can("log", "list");
+		case "configuration":
+			return can("metadata", "read");
+	}
 }

@@ -1,5 +1,5 @@
-import { useCallback, useRef } from 'react';
-import { useSearchParams } from 'react-router';
+import { useCallback, useRef } from "react";
+import { useSearchParams } from "react-router";
 
 /**
  * An id chosen on the page and kept in the URL (`?rule=3`), so a link shows the same thing. Setting it changes only
@@ -8,19 +8,23 @@ import { useSearchParams } from 'react-router';
  * has started) would otherwise undo what changed meanwhile (a search typed in the filter box).
  */
 export function useSelectionParam(name: string, clears: string[] = []) {
-  const [params, setParams] = useSearchParams();
-  const latest = useRef(params);
-  latest.current = params;
-  const setterRef = useRef(setParams);
-  setterRef.current = setParams;
-  const value = Number(params.get(name)) || null;
-  // By content: `clears` is a new array literal on every render.
-  const clearList = clears.join(',');
-  const set = useCallback((id: number | null) => {
-    const next = new URLSearchParams(latest.current);
-    if (id === null) next.delete(name); else next.set(name, String(id));
-    for (const c of clearList.split(',')) if (c) next.delete(c);
-    setterRef.current(next, { replace: true });
-  }, [name, clearList]);
-  return [value, set] as const;
+	const [params, setParams] = useSearchParams();
+	const latest = useRef(params);
+	latest.current = params;
+	const setterRef = useRef(setParams);
+	setterRef.current = setParams;
+	const value = Number(params.get(name)) || null;
+	// By content: `clears` is a new array literal on every render.
+	const clearList = clears.join(",");
+	const set = useCallback(
+		(id: number | null) => {
+			const next = new URLSearchParams(latest.current);
+			if (id === null) next.delete(name);
+			else next.set(name, String(id));
+			for (const c of clearList.split(",")) if (c) next.delete(c);
+			setterRef.current(next, { replace: true });
+		},
+		[name, clearList],
+	);
+	return [value, set] as const;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { defineConfig, type Plugin } from "vite";
-import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig, type Plugin } from "vite";
 
 const bff = `http://127.0.0.1:${process.env.PORT ?? 8080}`;
 

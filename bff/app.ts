@@ -1,26 +1,26 @@
 import { randomUUID } from "node:crypto";
-import http from "node:http";
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import compression from "compression";
 import express from "express";
 import { createProxyMiddleware } from "http-proxy-middleware";
-import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
 import { apiErrorHandler, notFound } from "./api/errors.ts";
 import { apiPrincipal } from "./auth/api-principal.ts";
 import { createLoginRoutes } from "./auth/login-routes.ts";
+import type { LoginThrottle } from "./auth/login-throttle.ts";
+import type { Principals } from "./auth/principals.ts";
 import { sessionOriginGuard } from "./auth/session-origin.ts";
-import { securityHeaders } from "./security-headers.ts";
 import type { Sessions } from "./auth/sessions.ts";
 import type { UserService } from "./auth/users.ts";
-import type { Principals } from "./auth/principals.ts";
-import type { LoginThrottle } from "./auth/login-throttle.ts";
 import type { AuditSink } from "./core/access.ts";
 import { sendJson } from "./core/routes/context.ts";
 import type { Db } from "./db/database.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 export type BffDeps = {
 	db: Db;

@@ -1,17 +1,52 @@
-import { installRoot } from "./install-root.ts";
-import { prepareDataDir } from "./data-dir.ts";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { pino, type Logger } from "pino";
-import type { Config } from "./config.ts";
+import { Redis } from "ioredis";
+import { type Logger, pino } from "pino";
+import { createArtifactService } from "./api/artifacts/service.ts";
+import { createArtifactStore } from "./api/artifacts/store.ts";
+import { createReadOnlyGuard } from "./api/configurations/read-only.ts";
+import { readSettings, seedSettings } from "./api/configurations/settings.ts";
+import { createSettingsCache } from "./api/configurations/settings-cache.ts";
+import { createConsoleRouter } from "./api/console/index.ts";
+import { createImmutableTags } from "./api/immutable/immutable-tags.ts";
+import { createApiRouter } from "./api/index.ts";
+import { createLabelStore } from "./api/labels/store.ts";
+import { ldapWhileOn } from "./api/ldap/config.ts";
+import { createQuotaGuard } from "./api/quotas/quota-guard.ts";
+import { createRegistryService } from "./api/registries/service.ts";
+import { createRegistryStore as createEndpointStore } from "./api/registries/store.ts";
+import { createReplication } from "./api/replication/replication.ts";
+import { createSystemService, harborVersion } from "./api/system/service.ts";
+import { createWebhooks } from "./api/webhooks/webhooks.ts";
+import { createBffApp } from "./app.ts";
+import { createAuditLog } from "./audit/audit-log.ts";
+import { createAuditPurge } from "./audit/purge.ts";
+import { createSyslogForwarder } from "./audit/syslog.ts";
+import { createLdapSignIn } from "./auth/ldap-sign-in.ts";
 import {
-	holdStartLock,
-	migrate,
-	now,
-	openDatabase,
-	type Db,
-} from "./db/database.ts";
+	createLoginThrottle,
+	createRedisLoginThrottle,
+} from "./auth/login-throttle.ts";
+import { roles } from "./auth/policy.ts";
+import { createPrincipals } from "./auth/principals.ts";
+import { createProjectAccess } from "./auth/project-access.ts";
+import { createRegistryAuthorizer } from "./auth/registry-authorizer.ts";
+import { createSecretBox, loadMasterKey } from "./auth/secrets.ts";
+import { createSessions } from "./auth/sessions.ts";
+import { createTokenRoute } from "./auth/token-route.ts";
+import { createTokenService } from "./auth/tokens.ts";
+import { createUserGroupStore } from "./auth/user-groups.ts";
+import { createUserService } from "./auth/users.ts";
+import type { Config } from "./config.ts";
+import type { WriteGuard } from "./core/access.ts";
+import { diskFull } from "./core/errors.ts";
+import { foreground } from "./core/foreground.ts";
+import { createLinkedBlobs } from "./core/linked-blobs.ts";
+import { defaultForeignLayerHosts } from "./core/manifest.ts";
+import { createManifestService } from "./core/manifests.ts";
+import { createPullRecorder } from "./core/pull-recorder.ts";
+import { createRegistryApp } from "./core/registry-app.ts";
 import { createFilesystemDriver } from "./core/storage/filesystem.ts";
 import {
 	createS3Client,
@@ -20,67 +55,31 @@ import {
 } from "./core/storage/s3.ts";
 import { createRegistryStore } from "./core/store.ts";
 import { createUploadService } from "./core/uploads.ts";
-import { createManifestService } from "./core/manifests.ts";
-import { createPullRecorder } from "./core/pull-recorder.ts";
-import { createRegistryApp } from "./core/registry-app.ts";
-import { createSecretBox, loadMasterKey } from "./auth/secrets.ts";
-import { createUserService } from "./auth/users.ts";
-import { createPrincipals } from "./auth/principals.ts";
-import { createTokenService } from "./auth/tokens.ts";
-import { createProjectAccess } from "./auth/project-access.ts";
-import { createRegistryAuthorizer } from "./auth/registry-authorizer.ts";
-import { createTokenRoute } from "./auth/token-route.ts";
-import { createSessions } from "./auth/sessions.ts";
-import { Redis } from "ioredis";
+import { prepareDataDir } from "./data-dir.ts";
 import {
-	createLoginThrottle,
-	createRedisLoginThrottle,
-} from "./auth/login-throttle.ts";
-import { createAuditLog } from "./audit/audit-log.ts";
-import { createSyslogForwarder } from "./audit/syslog.ts";
-import { createBffApp } from "./app.ts";
-import { createApiRouter } from "./api/index.ts";
-import { createConsoleRouter } from "./api/console/index.ts";
-import { roles } from "./auth/policy.ts";
-import type { WriteGuard } from "./core/access.ts";
-import { diskFull } from "./core/errors.ts";
+	type Db,
+	holdStartLock,
+	migrate,
+	now,
+	openDatabase,
+} from "./db/database.ts";
 import { createDiskReserve, noReserve } from "./db/disk-full.ts";
-import { createReadOnlyGuard } from "./api/configurations/read-only.ts";
-import { seedSettings } from "./api/configurations/settings.ts";
-import { createSettingsCache } from "./api/configurations/settings-cache.ts";
-import { ldapWhileOn } from "./api/ldap/config.ts";
-import { createLdapSignIn } from "./auth/ldap-sign-in.ts";
-import { createUserGroupStore } from "./auth/user-groups.ts";
-import { createQuotaGuard } from "./api/quotas/quota-guard.ts";
-import { createImmutableTags } from "./api/immutable/immutable-tags.ts";
-import { createRegistryService } from "./api/registries/service.ts";
-import { createRegistryStore as createEndpointStore } from "./api/registries/store.ts";
-import { adapterTypes } from "./replication/adapters/by-type.ts";
-import { startHealthChecks } from "./replication/health-check.ts";
-import { createJobs, type Jobs } from "./jobs/jobs.ts";
-import { createProxyCaches } from "./proxy-cache/caches.ts";
-import { defaultForeignLayerHosts } from "./core/manifest.ts";
 import { createArtifactEvents } from "./events/artifact-events.ts";
 import { createProjectEvents } from "./events/project-events.ts";
-import { createWebhooks } from "./api/webhooks/webhooks.ts";
-import { createReplication } from "./api/replication/replication.ts";
-import { createLocalRegistry } from "./replication/local-registry.ts";
-import { createLinkedBlobs } from "./core/linked-blobs.ts";
-import { foreground } from "./core/foreground.ts";
-import type { V2Client } from "./replication/v2-client.ts";
 import { createGc } from "./gc/gc.ts";
-import { createAuditPurge } from "./audit/purge.ts";
-import { createRetention } from "./retention/retention.ts";
-import { createScanning } from "./scanning/scanning.ts";
-import { createPullPolicy } from "./scanning/pull-policy.ts";
-import { createScanAll } from "./scanning/scan-all.ts";
-import { createArtifactService } from "./api/artifacts/service.ts";
-import { createArtifactStore } from "./api/artifacts/store.ts";
-import { createLabelStore } from "./api/labels/store.ts";
-import { createSystemService, harborVersion } from "./api/system/service.ts";
-import { readSettings } from "./api/configurations/settings.ts";
+import { installRoot } from "./install-root.ts";
+import { createJobs, type Jobs } from "./jobs/jobs.ts";
 import { createMetrics, listenMetrics } from "./ops/metrics.ts";
 import { createMainServer } from "./ops/server.ts";
+import { createProxyCaches } from "./proxy-cache/caches.ts";
+import { adapterTypes } from "./replication/adapters/by-type.ts";
+import { startHealthChecks } from "./replication/health-check.ts";
+import { createLocalRegistry } from "./replication/local-registry.ts";
+import type { V2Client } from "./replication/v2-client.ts";
+import { createRetention } from "./retention/retention.ts";
+import { createPullPolicy } from "./scanning/pull-policy.ts";
+import { createScanAll } from "./scanning/scan-all.ts";
+import { createScanning } from "./scanning/scanning.ts";
 
 export type Wharf = {
 	url: string;

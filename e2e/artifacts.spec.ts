@@ -1,18 +1,18 @@
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { paths } from "../web/src/app/paths.ts";
 import { shortDigest } from "../web/src/components/format.ts";
 import {
 	adminApi,
 	adminPassword,
 	expectAccessible,
+	expectFilterStaysCleared,
 	openPalette,
 	registryHost,
 	screenshot,
 	sharedProject,
 	signIn,
 	unique,
-	expectFilterStaysCleared,
 } from "./fixtures.ts";
 import { makeHelmChartLayout } from "./helm-fixture.ts";
 

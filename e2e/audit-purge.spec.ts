@@ -1,5 +1,5 @@
-import net from "node:net";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import { expect, test } from "@playwright/test";
 import { paths } from "../web/src/app/paths.ts";
 import {

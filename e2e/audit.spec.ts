@@ -1,13 +1,13 @@
 import {
-	expect,
-	test,
 	type APIRequestContext,
+	expect,
 	type Page,
+	test,
 } from "@playwright/test";
 import {
 	adminApi,
-	basic,
 	baseURL,
+	basic,
 	expectAccessible,
 	registryClient,
 	screenshot,

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { adminApi, expectAccessible, signIn, unique } from "./fixtures.ts";
 
 type SystemInfo = { banner_message?: string; read_only?: boolean };

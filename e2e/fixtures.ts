@@ -1,19 +1,19 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import {
-	expect,
-	test,
 	type APIRequestContext,
+	expect,
 	type Locator,
 	type Page,
 	type Request,
+	test,
 } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import {
-	makeOciLayout,
-	type LayoutOptions,
-} from "../bff/test/fixtures/oci-layout.ts";
 import { clientSandbox } from "../bff/test/clients.ts";
+import {
+	type LayoutOptions,
+	makeOciLayout,
+} from "../bff/test/fixtures/oci-layout.ts";
 import { adminPassword, baseURL } from "./playwright.config.ts";
 
 export { adminPassword, baseURL };

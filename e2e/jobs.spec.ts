@@ -1,6 +1,6 @@
 import path from "node:path";
-import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
+import Database from "better-sqlite3";
 import { paths } from "../web/src/app/paths.ts";
 import { expectAccessible, screenshot, signIn, unique } from "./fixtures.ts";
 

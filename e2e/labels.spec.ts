@@ -3,10 +3,10 @@ import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,
 	expectAccessible,
+	expectFilterStaysCleared,
 	screenshot,
 	signIn,
 	unique,
-	expectFilterStaysCleared,
 } from "./fixtures.ts";
 
 const hostile = '<img src=x onerror="window.__xss=1">';

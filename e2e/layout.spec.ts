@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { adminApi, screenshot, signIn, unique } from "./fixtures.ts";
 
 // A phone-sized window: nothing scrolls sideways, and the search box and the page's main button stay on screen.

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { freePort } from "../bff/test/wharf-process.ts";
-import { paths } from "../web/src/app/paths.ts";
 import {
 	groupDn,
-	startLdapServer,
 	type LdapServer,
+	startLdapServer,
 } from "../bff/test/ldap-server.ts";
+import { freePort } from "../bff/test/wharf-process.ts";
+import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,
 	adminBasic,

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import {
 	adminApi,
-	basic,
 	baseURL,
+	basic,
 	expectAccessible,
 	expectFilterStaysCleared,
 	screenshot,

@@ -1,13 +1,13 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
 import {
 	adminApi,
 	adminBasic,
 	expectAccessible,
+	expectFilterStaysCleared,
 	registryClient,
 	screenshot,
 	signIn,
 	unique,
-	expectFilterStaysCleared,
 } from "./fixtures.ts";
 
 type Activity = {

@@ -1,19 +1,19 @@
 import { expect, test } from "@playwright/test";
-import { paths } from "../web/src/app/paths.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "../bff/test/distribution-server.ts";
+import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,
 	baseURL,
 	expectAccessible,
 	openUserMenu,
+	type RegistryClient,
 	registryClient,
 	screenshot,
 	signIn,
 	unique,
-	type RegistryClient,
 } from "./fixtures.ts";
 
 /**

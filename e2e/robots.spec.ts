@@ -1,14 +1,14 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,
 	expectAccessible,
+	expectFilterStaysCleared,
 	registryClient,
 	screenshot,
 	signIn,
 	unique,
-	expectFilterStaysCleared,
 } from "./fixtures.ts";
 
 let client: Awaited<ReturnType<typeof registryClient>>;

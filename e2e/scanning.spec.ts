@@ -1,11 +1,11 @@
 import { copyFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { paths } from "../web/src/app/paths.ts";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 import {
-	startScannerAdapter,
 	type ScannerAdapter,
+	startScannerAdapter,
 } from "../bff/test/scanner-adapter.ts";
+import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,
 	chooseLanguage,

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Request } from "@playwright/test";
+import { expect, type Page, type Request, test } from "@playwright/test";
 import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, test, type Locator } from "@playwright/test";
+import { expect, type Locator, test } from "@playwright/test";
 import { paths } from "../web/src/app/paths.ts";
 import {
 	adminApi,

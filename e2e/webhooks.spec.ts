@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startReceiver, type Receiver } from "../bff/test/webhook-receiver.ts";
+import { type Receiver, startReceiver } from "../bff/test/webhook-receiver.ts";
 import {
 	adminApi,
 	baseURL,

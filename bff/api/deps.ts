@@ -1,24 +1,24 @@
-import type { Config } from "../config.ts";
-import type { Db } from "../db/database.ts";
-import type { UserService } from "../auth/users.ts";
+import type { AuditPurge } from "../audit/purge.ts";
 import type { ProjectAccess } from "../auth/project-access.ts";
+import type { SecretBox } from "../auth/secrets.ts";
+import type { UserService } from "../auth/users.ts";
+import type { Config } from "../config.ts";
 import type { AuditSink, WriteGuard } from "../core/access.ts";
-import type { RegistryStore } from "../core/store.ts";
 import type { ManifestService } from "../core/manifests.ts";
 import type { StorageDriver } from "../core/storage/driver.ts";
-import type { SecretBox } from "../auth/secrets.ts";
-import type { SettingsCache } from "./configurations/settings-cache.ts";
-import type { RegistryService } from "./registries/service.ts";
-import type { Jobs } from "../jobs/jobs.ts";
-import type { Replication } from "./replication/replication.ts";
+import type { RegistryStore } from "../core/store.ts";
+import type { Db } from "../db/database.ts";
 import type { ArtifactEventSink } from "../events/artifact-events.ts";
 import type { Gc } from "../gc/gc.ts";
-import type { AuditPurge } from "../audit/purge.ts";
-import type { Webhooks } from "./webhooks/webhooks.ts";
-import type { ImmutableTags } from "./immutable/immutable-tags.ts";
+import type { Jobs } from "../jobs/jobs.ts";
 import type { Retention } from "../retention/retention.ts";
-import type { Scanning } from "../scanning/scanning.ts";
 import type { ScanAll } from "../scanning/scan-all.ts";
+import type { Scanning } from "../scanning/scanning.ts";
+import type { SettingsCache } from "./configurations/settings-cache.ts";
+import type { ImmutableTags } from "./immutable/immutable-tags.ts";
+import type { RegistryService } from "./registries/service.ts";
+import type { Replication } from "./replication/replication.ts";
+import type { Webhooks } from "./webhooks/webhooks.ts";
 
 /** What every /api/v2.0 router may be built from (main.ts wires them; tests build them the same way). */
 export type ApiDeps = {

@@ -1,16 +1,16 @@
 import type { NextFunction, Request, Response } from "express";
 import { diskFullMessage, isDiskFull } from "../db/disk-full.ts";
-import { CronError } from "../jobs/cron.ts";
 import { ApiError, badRequest } from "../http/errors.ts";
+import { CronError } from "../jobs/cron.ts";
 
 // The error family lives below both `auth/` and `api/` (layers.test.ts); the slices keep importing it from here.
 export {
 	ApiError,
+	type ApiErrorCode,
 	badRequest,
 	forbidden,
 	notFound,
 	unauthorized,
-	type ApiErrorCode,
 } from "../http/errors.ts";
 
 /** Writes `{"errors":[{"code","message"}]}`; 5xx bodies never carry internals. */

@@ -1,14 +1,14 @@
 import type { Request } from "express";
-import type { Db } from "../db/database.ts";
-import type { ProjectAccess } from "../auth/project-access.ts";
 import {
+	type Action,
 	allowed,
 	anonymous,
 	canSeeProject,
-	systemAllowed,
-	type Action,
 	type ProjectStanding,
+	systemAllowed,
 } from "../auth/policy.ts";
+import type { ProjectAccess } from "../auth/project-access.ts";
+import type { Db } from "../db/database.ts";
 import { ApiError, forbidden, unauthorized } from "./errors.ts";
 import { maxId } from "./request-body.ts";
 

@@ -1,5 +1,5 @@
-import type { Db } from "../db/database.ts";
 import type { AuditSink } from "../core/access.ts";
+import type { Db } from "../db/database.ts";
 import type { SyslogForwarder } from "./syslog.ts";
 
 export type AuditEvent = {

@@ -1,5 +1,5 @@
-import type { Db } from "../db/database.ts";
 import { chunks } from "../db/chunks.ts";
+import type { Db } from "../db/database.ts";
 
 /** An audit event type as Harbor names it (`<operation>_<resource_type>`, e.g. `pull_artifact`), and its rows. */
 export type EventTypeRows = {

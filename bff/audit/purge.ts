@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Db } from "../db/database.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import { createRunHistory } from "../jobs/runs/history.ts";
-import { createSystemSchedule } from "../jobs/runs/schedule.ts";
 import { registerRunJob } from "../jobs/runs/run-job.ts";
+import { createSystemSchedule } from "../jobs/runs/schedule.ts";
 import { auditEventTypeNames } from "./event-types.ts";
 import {
 	createPurgeStore,

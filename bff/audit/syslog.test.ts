@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { deadPort, startSyslogServer } from "../test/syslog-server.ts";
 import {
 	createSyslogForwarder,
 	formatSyslog,
 	parseEndpoint,
 } from "./syslog.ts";
-import { deadPort, startSyslogServer } from "../test/syslog-server.ts";
 
 const quiet = pino({ level: "silent" });
 const event = (i: number) => ({

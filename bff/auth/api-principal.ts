@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from "express";
 import { parseBasic } from "./credentials.ts";
 import { anonymous, type Principal } from "./policy.ts";
-import { principalOf, type UserService } from "./users.ts";
 import type { Principals } from "./principals.ts";
 import { refusedLogin } from "./refused-login.ts";
+import { principalOf, type UserService } from "./users.ts";
 
 declare module "express-serve-static-core" {
 	interface Request {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import {
-	dnKey,
-	ldap as directory,
 	type DirectoryUser,
+	ldap as directory,
+	dnKey,
 	type Ldap,
 	type LdapConfig,
 } from "./ldap.ts";

@@ -1,4 +1,4 @@
-import { Client, InvalidCredentialsError, type Entry } from "ldapts";
+import { Client, type Entry, InvalidCredentialsError } from "ldapts";
 
 /** The LDAP settings (Harbor's ldap_* keys) with the search password opened. */
 export type LdapConfig = {

@@ -1,10 +1,10 @@
 import express, { Router } from "express";
 import { z } from "zod";
-import type { Sessions } from "./sessions.ts";
-import type { Principals } from "./principals.ts";
-import type { Principal } from "./policy.ts";
 import { badRequest } from "../http/errors.ts";
+import type { Principal } from "./policy.ts";
+import type { Principals } from "./principals.ts";
 import { refusedLogin } from "./refused-login.ts";
+import type { Sessions } from "./sessions.ts";
 
 const loginForm = z.object({
 	principal: z.string().min(1).max(255),

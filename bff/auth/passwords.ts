@@ -1,8 +1,8 @@
 import {
 	randomBytes,
+	type ScryptOptions,
 	scrypt as scryptCb,
 	timingSafeEqual,
-	type ScryptOptions,
 } from "node:crypto";
 import pLimit from "p-limit";
 

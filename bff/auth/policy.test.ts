@@ -3,12 +3,12 @@ import {
 	allowed,
 	anonymous,
 	canSeeProject,
+	type Principal,
+	type RobotPermission,
 	registryActionAllowed,
 	roles,
 	rolesAllowing,
 	systemAllowed,
-	type Principal,
-	type RobotPermission,
 } from "./policy.ts";
 
 const user: Principal = { kind: "user", id: 7, name: "u", sysadmin: false };

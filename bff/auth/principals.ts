@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Db } from "../db/database.ts";
 import type { AuditSink } from "../core/access.ts";
-import type { Principal } from "./policy.ts";
-import type { LoginThrottle } from "./login-throttle.ts";
-import { createRobotAccounts, isRobotName } from "./robot-accounts.ts";
-import { principalOf, type UserService } from "./users.ts";
-import { parseSubject } from "./tokens.ts";
+import type { Db } from "../db/database.ts";
 import type { LdapConfig } from "./ldap.ts";
 import type { LdapSignIn } from "./ldap-sign-in.ts";
+import type { LoginThrottle } from "./login-throttle.ts";
+import type { Principal } from "./policy.ts";
+import { createRobotAccounts, isRobotName } from "./robot-accounts.ts";
+import { parseSubject } from "./tokens.ts";
+import { principalOf, type UserService } from "./users.ts";
 
 /** Every place a password or robot secret is checked: each is throttled and audited alike. */
 export type Door = "console" | "token" | "api" | "registry";

@@ -1,11 +1,11 @@
 import type { Db } from "../db/database.ts";
-import { membersOf, type Member } from "../db/membership.ts";
+import { type Member, membersOf } from "../db/membership.ts";
 import {
+	type Principal,
+	type ProjectStanding,
 	registryActionAllowed,
 	roles,
 	strongestRole,
-	type Principal,
-	type ProjectStanding,
 } from "./policy.ts";
 
 /** Looks up where a principal stands in a project (public flag, member role), for the policy to judge. */

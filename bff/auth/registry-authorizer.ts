@@ -1,11 +1,11 @@
-import { RegistryError } from "../core/errors.ts";
 import type { Caller, RegistryAuthorizer } from "../core/access.ts";
+import { RegistryError } from "../core/errors.ts";
 import { parseBasic, parseBearer } from "./credentials.ts";
-import { anonymous, pullableProjects, type Principal } from "./policy.ts";
-import type { ProjectAccess } from "./project-access.ts";
-import type { TokenService } from "./tokens.ts";
+import { anonymous, type Principal, pullableProjects } from "./policy.ts";
 import type { Principals } from "./principals.ts";
+import type { ProjectAccess } from "./project-access.ts";
 import { lockedMessage } from "./refused-login.ts";
+import type { TokenService } from "./tokens.ts";
 
 /** A caller judged by the policy on every request: anonymous, or a user or robot who sent basic credentials. */
 export function policyCaller(

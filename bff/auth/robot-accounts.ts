@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.ts";
-import type { Principal, RobotPermission } from "./policy.ts";
 import { createCredentialCache } from "./credential-cache.ts";
 import { hashPassword, needsRehash } from "./passwords.ts";
+import type { Principal, RobotPermission } from "./policy.ts";
 
 /** Whether `name` has the robot prefix (the `robot_name_prefix` setting; Harbor's default `robot$`, which no username can contain). */
 export const isRobotName = (name: string, prefix: string) =>

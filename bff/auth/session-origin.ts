@@ -1,6 +1,6 @@
-import { Router, type RequestHandler } from "express";
+import { type RequestHandler, Router } from "express";
 import { forbidden } from "../http/errors.ts";
-import { requestOrigin, type RequestOrigin } from "./request-origin.ts";
+import { type RequestOrigin, requestOrigin } from "./request-origin.ts";
 
 /**
  * Where the session endpoints may be called from. `POST /c/login` and `POST /c/logout` are refused when the browser

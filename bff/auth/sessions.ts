@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { NextFunction, Request, Response } from "express";
 import { parse as parseCookies, serialize } from "cookie";
-import { now, type Db } from "../db/database.ts";
+import type { NextFunction, Request, Response } from "express";
+import { type Db, now } from "../db/database.ts";
+import { type DiskReserve, isDiskFull, noReserve } from "../db/disk-full.ts";
 import { forbidden } from "../http/errors.ts";
-import { isDiskFull, noReserve, type DiskReserve } from "../db/disk-full.ts";
 
 export const sessionCookie = "sid";
 export const csrfHeader = "X-Harbor-CSRF-Token";

@@ -1,11 +1,11 @@
 import type { RequestHandler } from "express";
-import { parseBasic } from "./credentials.ts";
 import { isRepositoryName } from "../core/names.ts";
-import { anonymous, systemAllowed, type Principal } from "./policy.ts";
-import type { ProjectAccess } from "./project-access.ts";
-import { subjectOf, type TokenService, type AccessEntry } from "./tokens.ts";
+import { parseBasic } from "./credentials.ts";
+import { anonymous, type Principal, systemAllowed } from "./policy.ts";
 import type { Principals } from "./principals.ts";
+import type { ProjectAccess } from "./project-access.ts";
 import { lockedMessage } from "./refused-login.ts";
+import { type AccessEntry, subjectOf, type TokenService } from "./tokens.ts";
 
 const repositoryScope = /^repository(?:\([a-z0-9]+\))?:([^:]+):([a-z*,]*)$/;
 

@@ -1,17 +1,17 @@
 import { createPublicKey, randomBytes } from "node:crypto";
 import {
-	SignJWT,
+	type CryptoKey,
 	exportPKCS8,
 	generateKeyPair,
 	importPKCS8,
-	jwtVerify,
 	importSPKI,
-	type CryptoKey,
+	jwtVerify,
+	SignJWT,
 } from "jose";
 import { LRUCache } from "lru-cache";
-import { now, type Db } from "../db/database.ts";
-import type { SecretBox } from "./secrets.ts";
+import { type Db, now } from "../db/database.ts";
 import type { Principal } from "./policy.ts";
+import type { SecretBox } from "./secrets.ts";
 
 export type AccessEntry = { type: string; name: string; actions: string[] };
 export type TokenClaims = { sub: string; access: AccessEntry[]; exp: number };

@@ -1,4 +1,4 @@
-import { now, type Db } from "../db/database.ts";
+import { type Db, now } from "../db/database.ts";
 import { containsIgnoringCase } from "../db/sql-match.ts";
 import { dnKey } from "./ldap.ts";
 

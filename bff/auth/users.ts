@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { now, type Db } from "../db/database.ts";
-import { generatePassword, hashPassword, needsRehash } from "./passwords.ts";
+import { type Db, now } from "../db/database.ts";
 import { createCredentialCache } from "./credential-cache.ts";
+import { generatePassword, hashPassword, needsRehash } from "./passwords.ts";
 import type { Principal } from "./policy.ts";
 
 export type UserRow = {

@@ -6,9 +6,9 @@
  */
 import {
 	adminAuth,
+	type Engine,
 	startTestServer,
 	stopTestServer,
-	type Engine,
 	type TestServer,
 } from "../test/harness.ts";
 import { seedBench } from "./seed.ts";

@@ -16,8 +16,8 @@ import {
 	memOf,
 	resetPeak,
 	rssSampler,
-	startWharfProcess,
 	type Server,
+	startWharfProcess,
 } from "./servers.ts";
 
 const repoRoot = path.resolve(

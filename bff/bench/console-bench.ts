@@ -5,14 +5,15 @@
  * navigation (a click on the nav link). Prints medians and worst of BENCH_CONSOLE_SAMPLES (5) per engine.
  * A script, not a test: it asserts nothing.
  */
-import path from "node:path";
+
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { chromium, type Page } from "playwright";
 import {
 	adminPassword,
+	type Engine,
 	startTestServer,
 	stopTestServer,
-	type Engine,
 } from "../test/harness.ts";
 import { seedBench } from "./seed.ts";
 

@@ -15,19 +15,19 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { createManifestService } from "../core/manifests.ts";
+import { createFilesystemDriver } from "../core/storage/filesystem.ts";
+import { createRegistryStore } from "../core/store.ts";
+import { chunks } from "../db/chunks.ts";
 import {
+	type Db,
 	dropSchema,
 	migrate,
 	now,
 	openDatabase,
-	type Db,
 } from "../db/database.ts";
-import { chunks } from "../db/chunks.ts";
-import { createFilesystemDriver } from "../core/storage/filesystem.ts";
-import { createRegistryStore } from "../core/store.ts";
-import { createManifestService } from "../core/manifests.ts";
-import { createGcStore } from "../gc/store.ts";
 import { collectGarbage } from "../gc/collector.ts";
+import { createGcStore } from "../gc/store.ts";
 
 const n = Number(process.env.BENCH_ARTIFACTS ?? 10_000);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);

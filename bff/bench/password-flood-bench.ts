@@ -12,9 +12,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+	type Server,
 	startDistribution,
 	startWharfProcess,
-	type Server,
 } from "./servers.ts";
 
 const repoRoot = path.resolve(

@@ -25,9 +25,9 @@ import { fileURLToPath } from "node:url";
 import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
 import { runTool } from "./run-tool.ts";
 import {
+	type Server,
 	startDistribution,
 	startWharfProcess,
-	type Server,
 } from "./servers.ts";
 
 const repoRoot = path.resolve(

@@ -27,29 +27,29 @@
  *   BENCH_TMPDIR (where the temporary folder goes; /dev/shm takes the disk, and Wharf's fsyncs, out of the figures),
  *   BENCH_KEEP=1 (keep the temporary folder).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
-import { runTool } from "./run-tool.ts";
 import {
 	activeChildren,
 	haveWrk,
+	type LoadResult,
 	nodeLoad,
 	wrkLoad,
-	type LoadResult,
 } from "./loadgen.ts";
+import { runTool } from "./run-tool.ts";
 import {
 	listeningPorts,
 	memOf,
 	resetPeak,
 	rssSampler,
+	type Server,
 	startDistribution,
 	startWharfProcess,
-	type Server,
 } from "./servers.ts";
 
 const repoRoot = path.resolve(

@@ -15,10 +15,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
 import { copyArtifact } from "../replication/copy-artifact.ts";
 import { createV2Client } from "../replication/v2-client.ts";
-import { startDistribution, type Server } from "./servers.ts";
+import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
+import { type Server, startDistribution } from "./servers.ts";
 
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const layers = Number(process.env.BENCH_LAYERS ?? 3);

@@ -24,9 +24,9 @@ import { promisify } from "node:util";
 import { mediaTypes } from "../core/media-types.ts";
 import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import {
+	type Server,
 	startDistribution,
 	startWharfProcess,
-	type Server,
 } from "./servers.ts";
 
 const repoRoot = path.resolve(

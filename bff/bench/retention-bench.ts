@@ -10,9 +10,9 @@
 import { performance } from "node:perf_hooks";
 import { api } from "../test/api-fixtures.ts";
 import {
+	type Engine,
 	startTestServer,
 	stopTestServer,
-	type Engine,
 } from "../test/harness.ts";
 import { seedBench } from "./seed.ts";
 

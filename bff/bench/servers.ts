@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import {
 	mkdir,
-	readFile,
 	readdir,
+	readFile,
 	readlink,
 	writeFile,
 } from "node:fs/promises";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { chunks } from "../db/chunks.ts";
 import type { Database } from "../db/schema.ts";
 import { RegistryError } from "./errors.ts";

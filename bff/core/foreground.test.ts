@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PassThrough, Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import {
 	adminPassword,
 	startTestServer,
@@ -9,7 +10,6 @@ import {
 	type TestServer,
 } from "../test/harness.ts";
 import { sha256 } from "../test/oci-fixtures.ts";
-import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import {
 	backgroundHeader,
 	createForegroundGauge,

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
-import type { RegistryStore } from "./store.ts";
 import type { StorageDriver } from "./storage/driver.ts";
+import type { RegistryStore } from "./store.ts";
 
 /**
  * A repository's blobs read in-process, for Wharf's own background work (a push-mode replication's source): what

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { RegistryError } from "./errors.ts";
 import { parseDigest } from "./digest.ts";
+import { RegistryError } from "./errors.ts";
 import {
 	artifactKind,
 	isIndexType,

@@ -1,13 +1,13 @@
 import { LRUCache } from "lru-cache";
-import { ImmutableTagError, RegistryError, unknownManifest } from "./errors.ts";
+import { allowAll, type WriteGuard } from "./access.ts";
+import { withPin } from "./blob-locks.ts";
 import { digestOf, isDigest, parseDigest } from "./digest.ts";
+import { ImmutableTagError, RegistryError, unknownManifest } from "./errors.ts";
 import { defaultForeignLayerHosts, parseManifest } from "./manifest.ts";
 import { isTag } from "./names.ts";
 import type { StorageDriver } from "./storage/driver.ts";
 import type { ArtifactRow, RegistryStore } from "./store.ts";
 import type { RepositoryRef } from "./uploads.ts";
-import { allowAll, type WriteGuard } from "./access.ts";
-import { withPin } from "./blob-locks.ts";
 
 export const maxManifestBytes = 4 * 1024 * 1024;
 

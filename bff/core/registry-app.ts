@@ -4,20 +4,20 @@ import express, {
 	type Request,
 	type Response,
 } from "express";
-import { diskFull, RegistryError } from "./errors.ts";
 import { isDiskFull } from "../db/disk-full.ts";
-import { isRepositoryName, parseRepositoryName } from "./names.ts";
-import { bearerChallenge } from "./challenge.ts";
-import { backgroundHeader } from "./foreground.ts";
 import type { Caller, RegistryAction, RegistryAuthorizer } from "./access.ts";
+import { bearerChallenge } from "./challenge.ts";
+import { diskFull, RegistryError } from "./errors.ts";
+import { backgroundHeader } from "./foreground.ts";
+import { isRepositoryName, parseRepositoryName } from "./names.ts";
+import { blob, startUpload, upload } from "./routes/blobs.ts";
 import {
-	sendJson,
 	type CoreServices,
 	type RepoRequest,
+	sendJson,
 } from "./routes/context.ts";
-import { blob, startUpload, upload } from "./routes/blobs.ts";
-import { manifest } from "./routes/manifests.ts";
 import { catalog, referrers, tagsList } from "./routes/listings.ts";
+import { manifest } from "./routes/manifests.ts";
 
 export type RegistryAppOptions = {
 	services: CoreServices;

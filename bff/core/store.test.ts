@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { engines, withDatabase } from "../test/harness.ts";
-import { now } from "../db/database.ts";
 import { chunks } from "../db/chunks.ts";
+import { now } from "../db/database.ts";
+import { engines, withDatabase } from "../test/harness.ts";
 import { createRegistryStore } from "./store.ts";
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, "0")}`;

@@ -1,12 +1,12 @@
-import { refreshTopLevel } from "./top-level.ts";
-import { sql, type Selectable, type Transaction } from "kysely";
-import { now, type Db } from "../db/database.ts";
+import { type Selectable, sql, type Transaction } from "kysely";
 import { chunks } from "../db/chunks.ts";
-import type { Database } from "../db/schema.ts";
+import { type Db, now } from "../db/database.ts";
 import { membersOf } from "../db/membership.ts";
+import type { Database } from "../db/schema.ts";
 import type { PullableProjects } from "./access.ts";
 import { collectedBlob, isPostgres, lockDigests } from "./blob-locks.ts";
 import { RegistryError } from "./errors.ts";
+import { refreshTopLevel } from "./top-level.ts";
 
 export type Tx = Db | Transaction<Database>;
 

@@ -1,11 +1,11 @@
 import {
-	sql,
 	type ExpressionBuilder,
 	type Kysely,
+	sql,
 	type Transaction,
 } from "kysely";
-import type { Database } from "../db/schema.ts";
 import { chunks } from "../db/chunks.ts";
+import type { Database } from "../db/schema.ts";
 
 type ArtifactsEb = ExpressionBuilder<Database, "artifacts">;
 

@@ -1,19 +1,19 @@
-import { createHash, randomUUID, type Hash } from "node:crypto";
+import { createHash, type Hash, randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { Transform, Writable } from "node:stream";
-import { RegistryError, unknownUpload } from "./errors.ts";
+import { pipeline } from "node:stream/promises";
+import { isForeignKeyViolation } from "../db/sql-match.ts";
+import { allowAll, type WriteGuard } from "./access.ts";
+import { withPin } from "./blob-locks.ts";
 import {
+	type DigestAlgorithm,
 	finishDigest,
 	hashing,
 	parseDigest,
-	type DigestAlgorithm,
 } from "./digest.ts";
+import { RegistryError, unknownUpload } from "./errors.ts";
 import type { StorageDriver } from "./storage/driver.ts";
 import type { RegistryStore } from "./store.ts";
-import { allowAll, type WriteGuard } from "./access.ts";
-import { withPin } from "./blob-locks.ts";
-import { isForeignKeyViolation } from "../db/sql-match.ts";
 
 export type RepositoryRef = { id: number; projectId: number; name: string };
 

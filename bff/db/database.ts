@@ -1,20 +1,19 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import pg from "pg";
-import { LRUCache } from "lru-cache";
 import {
+	type DatabaseConnection,
 	Kysely,
+	type Migration,
 	Migrator,
 	PostgresAdapter,
 	PostgresDialect,
 	SqliteDialect,
 	SqliteDriver,
 	sql,
-	type DatabaseConnection,
-	type Migration,
 } from "kysely";
-import type { Database } from "./schema.ts";
+import { LRUCache } from "lru-cache";
+import pg from "pg";
 import * as registryCore from "./migrations/0001-registry-core.ts";
 import * as robots from "./migrations/0002-robots.ts";
 import * as labels from "./migrations/0003-labels.ts";
@@ -32,12 +31,13 @@ import * as gc from "./migrations/0015-gc.ts";
 import * as jobPools from "./migrations/0016-job-pools.ts";
 import * as webhooks from "./migrations/0017-webhooks.ts";
 import * as immutableTagRules from "./migrations/0018-immutable-tag-rules.ts";
-import * as auditPurge from "./migrations/0020-audit-purge.ts";
 import * as retention from "./migrations/0019-retention.ts";
+import * as auditPurge from "./migrations/0020-audit-purge.ts";
 import * as userGroups from "./migrations/0022-user-groups.ts";
 import * as scanners from "./migrations/0023-scanners.ts";
 import * as scanReports from "./migrations/0024-scan-reports.ts";
 import * as auditDescription from "./migrations/0025-audit-description.ts";
+import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
 

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 
 /** Harbor's fuzzy match (`k=~v`): a case-insensitive substring, with `%`, `_` and `\` in the value taken literally. */
 export function containsIgnoringCase(

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
 import { mediaTypes } from "../core/media-types.ts";
 

@@ -1,5 +1,5 @@
-import type { StorageDriver } from "../core/storage/driver.ts";
 import type { ManifestService } from "../core/manifests.ts";
+import type { StorageDriver } from "../core/storage/driver.ts";
 import type { GcStore } from "./store.ts";
 
 export type GcParameters = {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Jobs } from "../jobs/jobs.ts";
-import type { StorageDriver } from "../core/storage/driver.ts";
 import type { ManifestService } from "../core/manifests.ts";
+import type { StorageDriver } from "../core/storage/driver.ts";
+import type { Jobs } from "../jobs/jobs.ts";
 import type { RunHistory } from "../jobs/runs/history.ts";
 import { registerRunJob } from "../jobs/runs/run-job.ts";
 import {

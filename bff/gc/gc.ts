@@ -1,12 +1,12 @@
+import type { ManifestService } from "../core/manifests.ts";
+import type { StorageDriver } from "../core/storage/driver.ts";
 import type { Db } from "../db/database.ts";
 import type { Jobs } from "../jobs/jobs.ts";
-import type { StorageDriver } from "../core/storage/driver.ts";
-import type { ManifestService } from "../core/manifests.ts";
 import { createRunHistory } from "../jobs/runs/history.ts";
 import { createSystemSchedule } from "../jobs/runs/schedule.ts";
-import { createGcStore } from "./store.ts";
 import type { GcParameters } from "./collector.ts";
 import { gcJobType, registerGcJob } from "./gc-job.ts";
+import { createGcStore } from "./store.ts";
 
 /** Garbage collection wired from its parts (the composition root calls this once): its job type, history and schedule. */
 export function createGc(deps: {

@@ -1,8 +1,8 @@
-import { sql, type ExpressionBuilder } from "kysely";
-import { now, type Db } from "../db/database.ts";
-import { chunks } from "../db/chunks.ts";
-import type { Database } from "../db/schema.ts";
+import { type ExpressionBuilder, sql } from "kysely";
 import { lockDigests } from "../core/blob-locks.ts";
+import { chunks } from "../db/chunks.ts";
+import { type Db, now } from "../db/database.ts";
+import type { Database } from "../db/schema.ts";
 
 const one = sql<number>`1`.as("one");
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Queue, Worker, Job, DelayedError, UnrecoverableError } from "bullmq";
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import {
@@ -7,14 +7,14 @@ import {
 	clampPercent,
 	defaultAttempts,
 	defaultBackoffMs,
-	newWorkerId,
-	payloadFor,
-	PermanentJobError,
 	type EnqueueOptions,
 	type JobBackend,
 	type JobDefinition,
 	type JobInfo,
 	type JobStatus,
+	newWorkerId,
+	PermanentJobError,
+	payloadFor,
 	type RunningHere,
 	type RunningJob,
 	type StopResult,

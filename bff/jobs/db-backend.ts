@@ -1,23 +1,23 @@
-import { PostgresAdapter, sql, type Selectable } from "kysely";
+import { PostgresAdapter, type Selectable, sql } from "kysely";
 import type { Logger } from "pino";
 import type { Db } from "../db/database.ts";
-import { setQueuePaused, type JobsTable } from "./tables.ts";
 import {
 	abortRun,
 	backoffFor,
 	clampPercent,
 	defaultAttempts,
 	defaultBackoffMs,
-	newWorkerId,
-	payloadFor,
-	PermanentJobError,
 	type EnqueueOptions,
 	type JobBackend,
 	type JobDefinition,
 	type JobInfo,
+	newWorkerId,
+	PermanentJobError,
+	payloadFor,
 	type RunningHere,
 	type StopResult,
 } from "./queue.ts";
+import { type JobsTable, setQueuePaused } from "./tables.ts";
 
 export type DbBackendOptions = {
 	db: Db;

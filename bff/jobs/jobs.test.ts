@@ -1,20 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { pino } from "pino";
 import { sql } from "kysely";
-import { openDatabase, type Db } from "../db/database.ts";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type Db, openDatabase } from "../db/database.ts";
 import { postgresUrl, withDatabase } from "../test/harness.ts";
-import { createJobs, type Jobs } from "./jobs.ts";
-import { createScheduler } from "./scheduler.ts";
 import { CronError, nextFire } from "./cron.ts";
-import { PermanentJobError } from "./queue.ts";
 import {
 	dropRedisPrefixes,
 	testRedisUrl as redisUrl,
 	untilAborted,
 	waitFor,
 } from "./job-test-fixtures.ts";
-import { z } from "zod";
+import { createJobs, type Jobs } from "./jobs.ts";
+import { PermanentJobError } from "./queue.ts";
+import { createScheduler } from "./scheduler.ts";
 
 const logger = pino({ level: "silent" });
 const backends = [

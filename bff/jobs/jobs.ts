@@ -1,14 +1,14 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/database.ts";
-import { createDbBackend } from "./db-backend.ts";
 import { createBullmqBackend } from "./bullmq-backend.ts";
+import { createDbBackend } from "./db-backend.ts";
+import { createPoolRegistry, type PoolInfo } from "./pools.ts";
+import type { JobBackend } from "./queue.ts";
 import {
 	createScheduler,
-	schedulerQueue,
 	type Scheduler,
+	schedulerQueue,
 } from "./scheduler.ts";
-import type { JobBackend } from "./queue.ts";
-import { createPoolRegistry, type PoolInfo } from "./pools.ts";
 
 export type Jobs = JobBackend & {
 	schedules: Scheduler;

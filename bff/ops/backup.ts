@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import SQLite from "better-sqlite3";
-import { extract, pack, type Pack } from "tar-stream";
+import { extract, type Pack, pack } from "tar-stream";
 
 /**
  * Backup and restore of the embedded default: the SQLite database (SQLite's online backup, consistent while Wharf

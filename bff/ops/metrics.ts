@@ -3,15 +3,15 @@ import type { AddressInfo } from "node:net";
 import { sql } from "kysely";
 import {
 	Counter,
+	collectDefaultMetrics,
 	Gauge,
 	Histogram,
 	Registry,
 	Summary,
-	collectDefaultMetrics,
 } from "prom-client";
+import { createQuotaStore } from "../api/quotas/store.ts";
 import type { Db } from "../db/database.ts";
 import type { Jobs } from "../jobs/jobs.ts";
-import { createQuotaStore } from "../api/quotas/store.ts";
 
 /**
  * Prometheus metrics under Harbor's names (goharbor.io "Harbor Metrics"): the exporter's gauges, read from the

@@ -1,6 +1,6 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
+import { type ManifestRules, parseManifest } from "../core/manifest.ts";
 import type { ManifestService } from "../core/manifests.ts";
-import { parseManifest, type ManifestRules } from "../core/manifest.ts";
 import type { PullRecorder } from "../core/pull-recorder.ts";
 import type { RegistryStore } from "../core/store.ts";
 

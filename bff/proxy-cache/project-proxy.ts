@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import { RegistryError, unknownBlob, unknownManifest } from "../core/errors.ts";
+import type { WriteGuard } from "../core/access.ts";
 import { digestOf, isDigest, parseDigest } from "../core/digest.ts";
+import { RegistryError, unknownBlob, unknownManifest } from "../core/errors.ts";
 import type { ManifestService } from "../core/manifests.ts";
 import { mediaTypes } from "../core/media-types.ts";
 import { isTag } from "../core/names.ts";
@@ -10,7 +11,6 @@ import type {
 	ProxiedManifest,
 	ProxiedRepository,
 } from "../core/proxy.ts";
-import type { WriteGuard } from "../core/access.ts";
 import type { StorageDriver } from "../core/storage/driver.ts";
 import type { ArtifactRow, RegistryStore } from "../core/store.ts";
 import type { RepositoryRef, UploadService } from "../core/uploads.ts";

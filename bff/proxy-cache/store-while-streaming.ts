@@ -1,4 +1,4 @@
-import { PassThrough, Transform, type Readable } from "node:stream";
+import { PassThrough, type Readable, Transform } from "node:stream";
 
 /**
  * One pass over an upstream blob: what `source` yields goes to whoever reads the returned stream and, as it flows, into

@@ -1,6 +1,6 @@
 import { Transform } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { foreground, type ForegroundGauge } from "../core/foreground.ts";
+import { type ForegroundGauge, foreground } from "../core/foreground.ts";
 
 /**
  * Replication's bytes give way to clients' pushes and pulls. While the gauge says clients' blobs are in flight, every

@@ -1,22 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Readable } from "node:stream";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretBox, loadMasterKey } from "../auth/secrets.ts";
 import { createTokenService } from "../auth/tokens.ts";
+import { foreground } from "../core/foreground.ts";
+import { createLinkedBlobs } from "../core/linked-blobs.ts";
+import { createFilesystemDriver } from "../core/storage/filesystem.ts";
+import { createRegistryStore } from "../core/store.ts";
+import {
+	type DistributionServer,
+	startDistributionServer,
+} from "../test/distribution-server.ts";
 import {
 	adminPassword,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../test/harness.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "../test/distribution-server.ts";
 import {
 	pushChart,
 	pushImage,
@@ -26,14 +30,10 @@ import {
 	signatureType,
 } from "../test/oci-fixtures.ts";
 import {
+	type CopyOptions,
 	copyArtifact,
 	deleteArtifact,
-	type CopyOptions,
 } from "./copy-artifact.ts";
-import { foreground } from "../core/foreground.ts";
-import { createLinkedBlobs } from "../core/linked-blobs.ts";
-import { createFilesystemDriver } from "../core/storage/filesystem.ts";
-import { createRegistryStore } from "../core/store.ts";
 import { createLocalRegistry } from "./local-registry.ts";
 import { createV2Client, type V2Client } from "./v2-client.ts";
 

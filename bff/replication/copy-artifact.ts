@@ -1,4 +1,4 @@
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { LRUCache } from "lru-cache";
 import pLimit from "p-limit";
@@ -6,11 +6,11 @@ import { mediaTypes } from "../core/media-types.ts";
 import { createPacer } from "./bandwidth.ts";
 import {
 	blobsOf,
+	type Descriptor,
 	missingManifests,
 	parseManifest,
 	planTree,
 	readManifest,
-	type Descriptor,
 } from "./manifest-tree.ts";
 import type { Referrer, V2Client } from "./v2-client.ts";
 

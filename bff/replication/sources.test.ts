@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { now } from "../db/database.ts";
 import { addProject } from "../test/api-fixtures.ts";
 import {
+	type DistributionServer,
+	startDistributionServer,
+} from "../test/distribution-server.ts";
+import {
 	adminPassword,
 	engines,
 	startTestServer,
@@ -10,15 +14,11 @@ import {
 	type TestServer,
 } from "../test/harness.ts";
 import {
-	startDistributionServer,
-	type DistributionServer,
-} from "../test/distribution-server.ts";
-import {
+	type Pushed,
 	pushChart,
 	pushImage,
 	pushIndex,
 	pushSignature,
-	type Pushed,
 } from "../test/oci-fixtures.ts";
 import { dockerRegistry } from "./adapters/docker-registry.ts";
 import { listLocal, listRemote, type SourceArtifact } from "./sources.ts";

@@ -1,5 +1,5 @@
-import { request, type Dispatcher } from "undici";
-import { V2Error, networkError } from "./v2-errors.ts";
+import { type Dispatcher, request } from "undici";
+import { networkError, V2Error } from "./v2-errors.ts";
 
 export type V2Credential = { username: string; password: string };
 

@@ -1,17 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../bench/servers.ts";
+import {
+	type DistributionServer,
+	startDistributionServer,
+} from "../test/distribution-server.ts";
 import {
 	adminPassword,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../test/harness.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "../test/distribution-server.ts";
-import { freePort } from "../bench/servers.ts";
 import { createV2Client, type V2Client } from "./v2-client.ts";
 import { V2Error } from "./v2-errors.ts";
 

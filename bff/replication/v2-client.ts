@@ -1,14 +1,14 @@
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
 import {
 	basicHeader,
+	type Challenge,
 	createTokenCache,
 	parseChallenge,
-	type Challenge,
 	type V2Credential,
 } from "./v2-auth.ts";
-import { V2Error, networkError } from "./v2-errors.ts";
+import { networkError, V2Error } from "./v2-errors.ts";
 
 /** One remote registry as the client reaches it. */
 export type V2Endpoint = {

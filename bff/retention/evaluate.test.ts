@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluate, type Candidate } from "./evaluate.ts";
-import { policyBody, RuleError, rulesOf, type Rule } from "./rules.ts";
+import { type Candidate, evaluate } from "./evaluate.ts";
+import { policyBody, type Rule, RuleError, rulesOf } from "./rules.ts";
 
 const day = 24 * 3600_000;
 const now = Date.parse("2026-12-07T12:00:00Z");

@@ -1,4 +1,4 @@
-import { tagTest, type Rule } from "./rules.ts";
+import { type Rule, tagTest } from "./rules.ts";
 
 /** An artifact of one repository as retention sees it: a top-level artifact with its tags and times (ms). */
 export type Candidate = {

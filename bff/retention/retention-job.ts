@@ -5,7 +5,7 @@ import { now } from "../db/database.ts";
 import type { ProjectEventSink } from "../events/project-events.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import { evaluate, type Verdict } from "./evaluate.ts";
-import { repositoryTest, type Rule } from "./rules.ts";
+import { type Rule, repositoryTest } from "./rules.ts";
 import type { RetentionExecutionRow, RetentionStore } from "./store.ts";
 import type { RetentionStatus } from "./tables.ts";
 

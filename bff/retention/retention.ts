@@ -1,11 +1,11 @@
 import type { ImmutableTest } from "../core/access.ts";
-import { now, type Db } from "../db/database.ts";
+import { type Db, now } from "../db/database.ts";
 import type { ProjectEventSink } from "../events/project-events.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import {
+	type DeleteArtifact,
 	registerRetentionJob,
 	retentionJobType,
-	type DeleteArtifact,
 } from "./retention-job.ts";
 import type { Rule } from "./rules.ts";
 import { createRetentionStore } from "./store.ts";

@@ -1,5 +1,5 @@
-import { RegistryError } from "../core/errors.ts";
 import type { PullGuard } from "../core/access.ts";
+import { RegistryError } from "../core/errors.ts";
 import type { Db } from "../db/database.ts";
 import { vulnerabilityMime } from "./scanning.ts";
 

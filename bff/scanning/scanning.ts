@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Logger } from "pino";
+import { z } from "zod";
 import type { SecretBox } from "../auth/secrets.ts";
-import { now, type Db } from "../db/database.ts";
+import { type Db, now } from "../db/database.ts";
 import type { ArtifactEvents } from "../events/artifact-events.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import { PermanentJobError } from "../jobs/queue.ts";

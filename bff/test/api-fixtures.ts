@@ -1,5 +1,5 @@
-import { createGzip } from "node:zlib";
 import { Readable } from "node:stream";
+import { createGzip } from "node:zlib";
 import { pack } from "tar-stream";
 import { createUserService } from "../auth/users.ts";
 import { now } from "../db/database.ts";

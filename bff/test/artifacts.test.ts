@@ -1,15 +1,8 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeOciLayout } from "./fixtures/oci-layout.ts";
-import {
-	adminPassword,
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
+import { addProject, addUser, api, helmChart } from "./api-fixtures.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import {
 	client,
 	descriptor,
@@ -18,7 +11,14 @@ import {
 	mt,
 	sha256,
 } from "./distribution-helpers.ts";
-import { addProject, addUser, api, helmChart } from "./api-fixtures.ts";
+import { makeOciLayout } from "./fixtures/oci-layout.ts";
+import {
+	adminPassword,
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 type Artifact = {
 	id: number;

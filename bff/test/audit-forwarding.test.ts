@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api as apiOf } from "./api-fixtures.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { api as apiOf } from "./api-fixtures.ts";
 import {
 	deadPort,
 	startStuckServer,

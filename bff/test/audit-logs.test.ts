@@ -1,4 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { addProject } from "./api-fixtures.ts";
+import {
+	client,
+	descriptor,
+	imageIndex,
+	mt,
+	sleep,
+} from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	basic,
@@ -7,15 +16,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import {
-	client,
-	descriptor,
-	imageIndex,
-	mt,
-	sleep,
-} from "./distribution-helpers.ts";
-import { createUserService } from "../auth/users.ts";
-import { addProject } from "./api-fixtures.ts";
 
 type Log = {
 	id: number;

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PurgeParameters, purgeAuditLog } from "../audit/purge.ts";
+import { createPurgeStore } from "../audit/purge-store.ts";
+import type { Db } from "../db/database.ts";
+import { addUser, api as apiOf } from "./api-fixtures.ts";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
-	withDatabase,
 	type TestServer,
+	withDatabase,
 } from "./harness.ts";
-import type { Db } from "../db/database.ts";
-import { purgeAuditLog, type PurgeParameters } from "../audit/purge.ts";
-import { createPurgeStore } from "../audit/purge-store.ts";
-import { addUser, api as apiOf } from "./api-fixtures.ts";
 import { systemRuns } from "./system-run-fixtures.ts";
-import { sleep } from "./distribution-helpers.ts";
 
 describe.each(engines)("the audit-log purge API on %s", (engine) => {
 	let s: TestServer;

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { now } from "../db/database.ts";
+import { login } from "./api-fixtures.ts";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	adminPassword,
@@ -11,10 +15,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { sleep } from "./distribution-helpers.ts";
-import { createUserService } from "../auth/users.ts";
-import { now } from "../db/database.ts";
-import { login } from "./api-fixtures.ts";
 
 const tokenUrl = (s: TestServer, scope?: string) =>
 	`${s.url}/service/token?service=harbor-registry${scope ? `&scope=${encodeURIComponent(scope)}` : ""}`;

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { addProject } from "./api-fixtures.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminPassword,
@@ -8,9 +11,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
-import { createUserService } from "../auth/users.ts";
-import { addProject } from "./api-fixtures.ts";
 
 const multiArch = [
 	{ os: "linux", architecture: "amd64" },

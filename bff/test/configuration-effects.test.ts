@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSecretBox, loadMasterKey } from "../auth/secrets.ts";
+import { addUser, api as apiOf, login } from "./api-fixtures.ts";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	adminPassword,
 	basic,
@@ -8,9 +11,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addUser, api as apiOf, login } from "./api-fixtures.ts";
-import { sleep } from "./distribution-helpers.ts";
-import { createSecretBox, loadMasterKey } from "../auth/secrets.ts";
 
 const pushPull = [
 	{ resource: "repository", action: "push" },

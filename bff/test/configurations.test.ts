@@ -1,5 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSetting } from "../api/configurations/settings.ts";
+import { createUserService } from "../auth/users.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
+import { loadSwagger } from "./contract/swagger.ts";
+import { client, sleep } from "./distribution-helpers.ts";
+import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminAuth,
 	adminPassword,
@@ -9,12 +15,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { client, sleep } from "./distribution-helpers.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
-import { makeOciLayout } from "./fixtures/oci-layout.ts";
-import { createUserService } from "../auth/users.ts";
-import { readSetting } from "../api/configurations/settings.ts";
-import { loadSwagger } from "./contract/swagger.ts";
 
 describe.each(engines)(
 	"system configuration and read-only mode on %s",

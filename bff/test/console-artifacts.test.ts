@@ -1,12 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	adminAuth,
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
+import { addProject, addUser, helmChart } from "./api-fixtures.ts";
 import {
 	client,
 	descriptor,
@@ -15,7 +9,13 @@ import {
 	mt,
 	sha256,
 } from "./distribution-helpers.ts";
-import { addProject, addUser, helmChart } from "./api-fixtures.ts";
+import {
+	adminAuth,
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 type Content = {
 	indexes: string[];

@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, addUser, api } from "./api-fixtures.ts";
+import { client, sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	engines,
@@ -7,8 +9,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { client, sleep } from "./distribution-helpers.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 
 type Activity = {
 	days: { date: string; pushes: number; pulls: number }[];

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login } from "./api-fixtures.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { login } from "./api-fixtures.ts";
 
 /** What the console's shell relies on from sessions: the cookie lives as long as the session it carries. */
 describe.each(engines)("console sessions for the shell (%s)", (engine) => {

@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+	type Call,
+	calls,
+	type Fixtures,
+	pathValues,
+	prepareFixtures,
+} from "./contract/requests.ts";
+import {
+	createValidator,
+	loadSwagger,
+	type Operation,
+	operationsOf,
+} from "./contract/swagger.ts";
+import {
 	adminAuth,
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import {
-	createValidator,
-	loadSwagger,
-	operationsOf,
-	type Operation,
-} from "./contract/swagger.ts";
-import {
-	calls,
-	pathValues,
-	prepareFixtures,
-	type Call,
-	type Fixtures,
-} from "./contract/requests.ts";
 
 const swagger = loadSwagger();
 const operations = operationsOf(swagger);

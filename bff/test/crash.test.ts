@@ -3,10 +3,10 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
+import { sleep } from "./distribution-helpers.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import { adminPassword } from "./harness.ts";
-import { sleep } from "./distribution-helpers.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
 import { freePort, startWharfChild } from "./wharf-process.ts";
 
 const startProcess = async (dataDir: string, port: number) =>

@@ -1,12 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	basic,
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
+import { createUserService } from "../auth/users.ts";
+import { now } from "../db/database.ts";
 import {
 	client,
 	descriptor,
@@ -17,8 +12,13 @@ import {
 	sha256,
 	uniqueRepo,
 } from "./distribution-helpers.ts";
-import { createUserService } from "../auth/users.ts";
-import { now } from "../db/database.ts";
+import {
+	basic,
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 /** Follows `Link: <…>; rel="next"` from `first` and returns every page's items and the links seen. */
 async function paginate(

@@ -4,13 +4,6 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-	adminAuth,
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
-import {
 	client,
 	expectError,
 	sha256,
@@ -18,6 +11,13 @@ import {
 	sleep,
 	uniqueRepo,
 } from "./distribution-helpers.ts";
+import {
+	adminAuth,
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 describe.each(engines)("blob uploads and pulls on %s", (engine) => {
 	let s: TestServer;

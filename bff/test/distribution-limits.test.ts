@@ -3,13 +3,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
-import {
 	client,
+	type Descriptor,
 	descriptor,
 	expectError,
 	imageIndex,
@@ -17,8 +12,13 @@ import {
 	mt,
 	sha256,
 	uniqueRepo,
-	type Descriptor,
 } from "./distribution-helpers.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 /**
  * Issue 9, findings 6 and 11: manifests past the registry's limits, and foreign layers whose `urls` name local files

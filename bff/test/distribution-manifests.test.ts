@@ -1,13 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
-import {
 	client,
+	type Descriptor,
 	descriptor,
 	expectError,
 	imageIndex,
@@ -16,8 +11,13 @@ import {
 	sha256,
 	sha512,
 	uniqueRepo,
-	type Descriptor,
 } from "./distribution-helpers.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 describe.each(engines)("manifests on %s", (engine) => {
 	let s: TestServer;

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
 	client,
 	descriptor,
@@ -10,6 +9,7 @@ import {
 	sha256,
 	uniqueRepo,
 } from "./distribution-helpers.ts";
+import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 
 /**
  * Every /v2 response that names a media type names exactly that type: OCI clients and the conformance suite compare

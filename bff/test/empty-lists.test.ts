@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, addUser, api as apiOf } from "./api-fixtures.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, addUser, api as apiOf } from "./api-fixtures.ts";
 
 /**
  * Lists Harbor clients call on the way (immutable tag rules, webhook policies, scanners) as a new project answers them:

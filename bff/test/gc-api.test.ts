@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser, api as apiOf } from "./api-fixtures.ts";
+import { client, sleep } from "./distribution-helpers.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addUser, api as apiOf } from "./api-fixtures.ts";
 import { systemRuns } from "./system-run-fixtures.ts";
-import { client, sleep } from "./distribution-helpers.ts";
 
 describe.each(engines)("the gc API on %s", (engine) => {
 	let s: TestServer;

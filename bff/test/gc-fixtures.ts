@@ -1,27 +1,27 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
 import { pino } from "pino";
-import { now, type Db } from "../db/database.ts";
-import { createRegistryStore } from "../core/store.ts";
-import { createFilesystemDriver } from "../core/storage/filesystem.ts";
-import type { StorageDriver } from "../core/storage/driver.ts";
-import { createUploadService } from "../core/uploads.ts";
-import { createManifestService } from "../core/manifests.ts";
 import { createQuotaStore } from "../api/quotas/store.ts";
-import { createGcStore } from "../gc/store.ts";
+import { createManifestService } from "../core/manifests.ts";
+import type { StorageDriver } from "../core/storage/driver.ts";
+import { createFilesystemDriver } from "../core/storage/filesystem.ts";
+import { createRegistryStore } from "../core/store.ts";
+import { createUploadService } from "../core/uploads.ts";
+import { type Db, now } from "../db/database.ts";
 import { collectGarbage, type GcParameters } from "../gc/collector.ts";
+import { createGcStore } from "../gc/store.ts";
 import {
+	type Descriptor,
 	descriptor,
 	imageIndex,
 	imageManifest,
 	mt,
 	sha256,
-	type Descriptor,
 } from "./distribution-helpers.ts";
-import { withDatabase, type Engine } from "./harness.ts";
+import { type Engine, withDatabase } from "./harness.ts";
 
 export const quiet = pino({ level: "silent" });
 

@@ -1,12 +1,11 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
+import { createManifestService } from "../core/manifests.ts";
+import { createFilesystemDriver } from "../core/storage/filesystem.ts";
+import { createRegistryStore } from "../core/store.ts";
+import { collectGarbage } from "../gc/collector.ts";
+import { createGcStore } from "../gc/store.ts";
 import {
 	client,
 	descriptor,
@@ -15,11 +14,12 @@ import {
 	sha256,
 	sleep,
 } from "./distribution-helpers.ts";
-import { createGcStore } from "../gc/store.ts";
-import { collectGarbage } from "../gc/collector.ts";
-import { createFilesystemDriver } from "../core/storage/filesystem.ts";
-import { createRegistryStore } from "../core/store.ts";
-import { createManifestService } from "../core/manifests.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 const pushers = 4;
 const pushingMs = 6000;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { engines } from "./harness.ts";
-import { withRegistry } from "./gc-fixtures.ts";
-import { descriptor, mt } from "./distribution-helpers.ts";
 import { RegistryError } from "../core/errors.ts";
+import { descriptor, mt } from "./distribution-helpers.ts";
+import { withRegistry } from "./gc-fixtures.ts";
+import { engines } from "./harness.ts";
 
 const gone = { row: false, file: false };
 const kept = { row: true, file: true };

@@ -1,10 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { loadConfig } from "../config.ts";
-import { dropSchema, openDatabase, migrate, type Db } from "../db/database.ts";
+import { type Db, dropSchema, migrate, openDatabase } from "../db/database.ts";
 import { startWharf, type Wharf } from "../wharf.ts";
 
 export const postgresUrl =

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectRefused } from "./api-assertions.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
-import { expectRefused } from "./api-assertions.ts";
 import { eventually } from "./replication-fixtures.ts";
 
 type Rule = {

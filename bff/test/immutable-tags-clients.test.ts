@@ -1,5 +1,12 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createV2Client, type V2Client } from "../replication/v2-client.ts";
+import { addProject, api } from "./api-fixtures.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
+import {
+	type DistributionServer,
+	startDistributionServer,
+} from "./distribution-server.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminAuth,
@@ -8,13 +15,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
-import { addProject, api } from "./api-fixtures.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "./distribution-server.ts";
-import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import { pushImage } from "./oci-fixtures.ts";
 import {
 	addEndpoint,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, api } from "./api-fixtures.ts";
+import { client, expectError } from "./distribution-helpers.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, api } from "./api-fixtures.ts";
-import { client, expectError } from "./distribution-helpers.ts";
 
 type Tag = { name: string; immutable: boolean };
 

@@ -1,16 +1,8 @@
 import { randomBytes } from "node:crypto";
-import express from "express";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import express from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-	basic,
-	startTestServer,
-	stopTestServer,
-	type Engine,
-	type TestServer,
-} from "./harness.ts";
-import { addUser, api as apiOf } from "./api-fixtures.ts";
 import { apiErrorHandler } from "../api/errors.ts";
 import { CronError, nextFire } from "../jobs/cron.ts";
 import {
@@ -19,6 +11,14 @@ import {
 	untilAborted,
 	waitFor,
 } from "../jobs/job-test-fixtures.ts";
+import { addUser, api as apiOf } from "./api-fixtures.ts";
+import {
+	basic,
+	type Engine,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 
 const setups: { name: string; engine: Engine; redis: boolean }[] = [
 	{ name: "database on sqlite", engine: "sqlite", redis: false },

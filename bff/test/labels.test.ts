@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, addUser, api } from "./api-fixtures.ts";
+import { client } from "./distribution-helpers.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { client } from "./distribution-helpers.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 
 type Label = {
 	id: number;

@@ -1,4 +1,9 @@
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, api, login } from "./api-fixtures.ts";
+import { clientSandbox } from "./clients.ts";
+import { client } from "./distribution-helpers.ts";
+import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	basic,
 	engines,
@@ -6,12 +11,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, api, login } from "./api-fixtures.ts";
-import { client } from "./distribution-helpers.ts";
-import { groupDn, startLdapServer, type LdapServer } from "./ldap-server.ts";
-import { clientSandbox } from "./clients.ts";
-import { makeOciLayout } from "./fixtures/oci-layout.ts";
-import path from "node:path";
+import { groupDn, type LdapServer, startLdapServer } from "./ldap-server.ts";
 
 const people = [
 	{ uid: "alice", password: "Alice-Secret-1", cn: "Alice Liddell" },

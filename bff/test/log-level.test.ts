@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addUser } from "./api-fixtures.ts";
 import {
 	adminAuth,
 	basic,
@@ -8,7 +9,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addUser } from "./api-fixtures.ts";
 
 /** The server's log level, changed while it runs (the metadata engine plays no part: SQLite). */
 describe("log level", () => {

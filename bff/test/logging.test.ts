@@ -1,6 +1,8 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login } from "./api-fixtures.ts";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	adminPassword,
@@ -8,8 +10,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { login } from "./api-fixtures.ts";
-import { sleep } from "./distribution-helpers.ts";
 
 /** Request logs say who asked what and how it ended; never a password, cookie, session, CSRF or bearer token. */
 describe("request logs", () => {

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { now } from "../db/database.ts";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	basic,
@@ -7,9 +10,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { sleep } from "./distribution-helpers.ts";
-import { createUserService } from "../auth/users.ts";
-import { now } from "../db/database.ts";
 
 type Member = {
 	id: number;

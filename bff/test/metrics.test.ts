@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyPlugin } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetrics, registryHandler } from "../ops/metrics.ts";
+import { createV2Client } from "../replication/v2-client.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import {
 	adminAuth,
 	adminPassword,
@@ -8,10 +11,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 import { pushImage } from "./oci-fixtures.ts";
-import { createV2Client } from "../replication/v2-client.ts";
-import { createMetrics, registryHandler } from "../ops/metrics.ts";
 
 /** One sample's value from Prometheus' text format: `name{a="x",b="y"} 3` (labels in any order); undefined when absent. */
 function sample(

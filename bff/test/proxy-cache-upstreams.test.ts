@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../jobs/job-test-fixtures.ts";
 import { api } from "./api-fixtures.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminPassword,

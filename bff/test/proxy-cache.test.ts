@@ -4,15 +4,15 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../jobs/job-test-fixtures.ts";
 import { addUser, api } from "./api-fixtures.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
-import { startCountingProxy, type CountingProxy } from "./counting-proxy.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
+import { type CountingProxy, startCountingProxy } from "./counting-proxy.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
-import { waitFor } from "../jobs/job-test-fixtures.ts";
 import {
 	adminAuth,
 	adminPassword,

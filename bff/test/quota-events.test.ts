@@ -1,14 +1,7 @@
-import http from "node:http";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, api } from "./api-fixtures.ts";
-import {
-	adminAuth,
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
 import {
 	client,
 	descriptor,
@@ -16,8 +9,15 @@ import {
 	mt,
 	sha256,
 } from "./distribution-helpers.ts";
+import {
+	adminAuth,
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 import { eventually, type Json } from "./replication-fixtures.ts";
-import { startReceiver, type Receiver } from "./webhook-receiver.ts";
+import { type Receiver, startReceiver } from "./webhook-receiver.ts";
 
 /**
  * PATCHes `data` with no Content-Length (chunked transfer, as docker sends a layer): the upload then reserves quota a

@@ -1,13 +1,16 @@
-import path from "node:path";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "./harness.ts";
+import { createManifestService } from "../core/manifests.ts";
+import type { StorageDriver } from "../core/storage/driver.ts";
+import { createFilesystemDriver } from "../core/storage/filesystem.ts";
+import { createRegistryStore } from "../core/store.ts";
+import type { Db } from "../db/database.ts";
+import { collectGarbage } from "../gc/collector.ts";
+import { createGcStore } from "../gc/store.ts";
+import { createV2Client } from "../replication/v2-client.ts";
+import { addProject, api } from "./api-fixtures.ts";
 import {
 	client,
 	descriptor,
@@ -16,11 +19,16 @@ import {
 	sha256,
 	sleep,
 } from "./distribution-helpers.ts";
-import { addProject, api } from "./api-fixtures.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "./harness.ts";
 import { pushImage } from "./oci-fixtures.ts";
 import {
 	addEndpoint,
@@ -28,14 +36,6 @@ import {
 	ended,
 	startExecution,
 } from "./replication-fixtures.ts";
-import { createV2Client } from "../replication/v2-client.ts";
-import { createGcStore } from "../gc/store.ts";
-import { collectGarbage } from "../gc/collector.ts";
-import { createFilesystemDriver } from "../core/storage/filesystem.ts";
-import type { StorageDriver } from "../core/storage/driver.ts";
-import { createRegistryStore } from "../core/store.ts";
-import { createManifestService } from "../core/manifests.ts";
-import type { Db } from "../db/database.ts";
 
 const racingMs = 8000;
 const hard = 40_000;

@@ -1,7 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import {
+	client,
+	descriptor,
+	imageManifest,
+	mt,
+	sha256,
+} from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	basic,
@@ -10,14 +18,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import {
-	client,
-	descriptor,
-	imageManifest,
-	mt,
-	sha256,
-} from "./distribution-helpers.ts";
-import { createUserService } from "../auth/users.ts";
 
 const owner = basic("owner", "Owner12345");
 

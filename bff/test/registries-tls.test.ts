@@ -7,11 +7,11 @@ import tls from "node:tls";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "./api-fixtures.ts";
-import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
+import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 
 const openssl = (dir: string, ...args: string[]) =>
 	promisify(execFile)("openssl", args, { cwd: dir });

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretBox, loadMasterKey } from "../auth/secrets.ts";
 import { freePort } from "../bench/servers.ts";
-import { api, addUser } from "./api-fixtures.ts";
+import { addUser, api } from "./api-fixtures.ts";
+import {
+	type DistributionServer,
+	startDistributionServer,
+} from "./distribution-server.ts";
 import {
 	adminPassword,
 	basic,
@@ -10,10 +14,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "./distribution-server.ts";
 
 const remoteUser = { username: "replicator", password: "Distribution-S3cret" };
 type Json = Record<string, unknown>;

@@ -7,17 +7,17 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropSchema, openDatabase } from "../db/database.ts";
 import { dropRedisPrefixes, testRedisUrl } from "../jobs/job-test-fixtures.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { client } from "./distribution-helpers.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminAuth,
 	adminPassword,
 	postgresUrl,
-	uniqueSchema,
 	type TestServer,
+	uniqueSchema,
 } from "./harness.ts";
-import { startS3Server, type S3Server } from "./s3-server.ts";
+import { type S3Server, startS3Server } from "./s3-server.ts";
 import { startWharfChild, type WharfChild } from "./wharf-process.ts";
 
 /**

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser, api } from "./api-fixtures.ts";
 import {
+	type DistributionServer,
+	startDistributionServer,
+} from "./distribution-server.ts";
+import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "./distribution-server.ts";
 
 type Json = Record<string, unknown>;
 type Errors = { errors: { code: string; message: string }[] };

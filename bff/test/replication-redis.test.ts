@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropRedisPrefixes, testRedisUrl } from "../jobs/job-test-fixtures.ts";
 import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import { api } from "./api-fixtures.ts";
-import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
+import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import { pushIndex } from "./oci-fixtures.ts";
 import {
 	addEndpoint,

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mediaTypes } from "../core/media-types.ts";
 import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import { api } from "./api-fixtures.ts";
-import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
+import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
 	addEndpoint,
 	addPolicy,

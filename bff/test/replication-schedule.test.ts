@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "./api-fixtures.ts";
-import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
+import { startTestServer, stopTestServer, type TestServer } from "./harness.ts";
 import {
 	addEndpoint,
 	addPolicy,

@@ -3,30 +3,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createV2Client, type V2Client } from "../replication/v2-client.ts";
 import { addProject, api } from "./api-fixtures.ts";
 import {
+	type DistributionServer,
+	startDistributionServer,
+} from "./distribution-server.ts";
+import {
 	adminPassword,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
 import {
-	startDistributionServer,
-	type DistributionServer,
-} from "./distribution-server.ts";
-import {
+	type Pushed,
 	pushChart,
 	pushImage,
 	pushIndex,
 	pushSignature,
-	type Pushed,
 } from "./oci-fixtures.ts";
 import {
 	addEndpoint,
 	addPolicy,
 	adminClient,
 	eventually,
+	type Json,
 	replicate,
 	tasksOf,
-	type Json,
 } from "./replication-fixtures.ts";
 
 /** Every manifest and blob of what was pushed is at `c` under `repo`, byte for byte. */

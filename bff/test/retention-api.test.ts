@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dropRedisPrefixes, testRedisUrl } from "../jobs/job-test-fixtures.ts";
+import { expectRefused } from "./api-assertions.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import {
+	type Engine,
 	startTestServer,
 	stopTestServer,
-	type Engine,
 	type TestServer,
 } from "./harness.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
-import { expectRefused } from "./api-assertions.ts";
-import { pushImage, type Pushed } from "./oci-fixtures.ts";
+import { type Pushed, pushImage } from "./oci-fixtures.ts";
 import { adminClient, eventually, type Json } from "./replication-fixtures.ts";
-import { startReceiver, type Receiver } from "./webhook-receiver.ts";
+import { type Receiver, startReceiver } from "./webhook-receiver.ts";
 
 /** A rule as Harbor's portal sends it. */
 const rule = (

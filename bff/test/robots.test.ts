@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { now } from "../db/database.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
+import { sleep } from "./distribution-helpers.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
 	adminAuth,
@@ -10,10 +14,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { sleep } from "./distribution-helpers.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
-import { createUserService } from "../auth/users.ts";
-import { now } from "../db/database.ts";
 
 type Json = Record<string, unknown>;
 const pushPull = [

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createS3Driver, parseS3Url } from "../core/storage/s3.ts";
 import type { StorageDriver } from "../core/storage/driver.ts";
-import { startS3Server, type S3Server } from "./s3-server.ts";
+import { createS3Driver, parseS3Url } from "../core/storage/s3.ts";
+import { type S3Server, startS3Server } from "./s3-server.ts";
 
 const digestOf = (b: Buffer) =>
 	`sha256:${createHash("sha256").update(b).digest("hex")}`;

@@ -6,7 +6,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { startS3Server, type S3Server } from "./s3-server.ts";
+import { type S3Server, startS3Server } from "./s3-server.ts";
 
 /** System info, volumes and health of a Wharf whose blobs are in S3 (the metadata engine plays no part: SQLite). */
 describe("system info with the blobs in S3", () => {

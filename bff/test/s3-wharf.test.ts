@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { client, sha256 } from "./distribution-helpers.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
@@ -14,7 +14,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { startS3Server, type S3Server } from "./s3-server.ts";
+import { type S3Server, startS3Server } from "./s3-server.ts";
 
 /**
  * A proxy in front of the S3 server that answers every `every`-th request 503 SlowDown (after reading its body), as

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 import { expectRefused } from "./api-assertions.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import { client } from "./distribution-helpers.ts";
 import {
 	engines,
@@ -9,7 +9,7 @@ import {
 	type TestServer,
 } from "./harness.ts";
 import { eventually } from "./replication-fixtures.ts";
-import { startScannerAdapter, type ScannerAdapter } from "./scanner-adapter.ts";
+import { type ScannerAdapter, startScannerAdapter } from "./scanner-adapter.ts";
 
 type Stats = {
 	total: number;

@@ -1,6 +1,6 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { randomUUID } from "node:crypto";
 
 export type ScanRequestSeen = {
 	id: string;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 import { expectRefused } from "./api-assertions.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import {
 	engines,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { startScannerAdapter, type ScannerAdapter } from "./scanner-adapter.ts";
+import { type ScannerAdapter, startScannerAdapter } from "./scanner-adapter.ts";
 
 type Registration = {
 	uuid: string;

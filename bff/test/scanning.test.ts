@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addProject, addUser, api } from "./api-fixtures.ts";
 import { expectRefused } from "./api-assertions.ts";
+import { addProject, addUser, api } from "./api-fixtures.ts";
 import { client } from "./distribution-helpers.ts";
 import {
 	engines,
@@ -10,9 +10,9 @@ import {
 } from "./harness.ts";
 import { eventually } from "./replication-fixtures.ts";
 import {
-	startScannerAdapter,
 	type ScannerAdapter,
 	type ScanRequestSeen,
+	startScannerAdapter,
 } from "./scanner-adapter.ts";
 
 const mime = "application/vnd.security.vulnerability.report; version=1.1";

@@ -1,7 +1,12 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
-import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testRedisUrl } from "../jobs/job-test-fixtures.ts";
+import { client, sha256, sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	engines,
@@ -9,12 +14,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { client, sha256, sleep } from "./distribution-helpers.ts";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { startWharfChild } from "./wharf-process.ts";
-import { testRedisUrl } from "../jobs/job-test-fixtures.ts";
 
 /** A request whose body the test sends in two parts: the first now, the rest when told. */
 function heldRequest(

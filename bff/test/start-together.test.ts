@@ -8,8 +8,8 @@ import {
 	adminAuth,
 	startTestServer,
 	stopTestServer,
-	uniqueSchema,
 	type TestServer,
+	uniqueSchema,
 } from "./harness.ts";
 
 /**

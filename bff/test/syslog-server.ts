@@ -1,5 +1,5 @@
-import net from "node:net";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 
 /** A TCP syslog server on 127.0.0.1 for tests: keeps every line-framed message it receives. */
 export async function startSyslogServer(port = 0) {

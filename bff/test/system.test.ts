@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
 import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../auth/users.ts";
+import { testRedisUrl } from "../jobs/job-test-fixtures.ts";
 import {
 	adminAuth,
 	basic,
@@ -9,10 +13,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
-import { createUserService } from "../auth/users.ts";
-import { testRedisUrl } from "../jobs/job-test-fixtures.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

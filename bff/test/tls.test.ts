@@ -1,17 +1,18 @@
 import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { promisify } from "node:util";
+import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
-import { clientSandbox, type ClientSandbox } from "./clients.ts";
+import { createV2Client } from "../replication/v2-client.ts";
+import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
-import { Agent, fetch as undiciFetch } from "undici";
 import {
 	adminAuth,
 	adminPassword,
@@ -19,7 +20,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { createV2Client } from "../replication/v2-client.ts";
 import { pushImage } from "./oci-fixtures.ts";
 import { startScannerAdapter } from "./scanner-adapter.ts";
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sleep } from "./distribution-helpers.ts";
 import {
 	adminAuth,
 	basic,
@@ -7,7 +8,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
-import { sleep } from "./distribution-helpers.ts";
 
 type Json = Record<string, unknown>;
 

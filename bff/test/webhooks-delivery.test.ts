@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createQuotaStore } from "../api/quotas/store.ts";
 import { addProject, api } from "./api-fixtures.ts";
 import {
-	startDistributionServer,
 	type DistributionServer,
+	startDistributionServer,
 } from "./distribution-server.ts";
 import {
 	engines,
@@ -17,10 +17,10 @@ import {
 	addPolicy,
 	adminClient,
 	eventually,
-	replicate,
 	type Json,
+	replicate,
 } from "./replication-fixtures.ts";
-import { startReceiver, type Receiver } from "./webhook-receiver.ts";
+import { type Receiver, startReceiver } from "./webhook-receiver.ts";
 
 type Task = {
 	id: number;

@@ -1,31 +1,31 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import {
 	createBrowserRouter,
 	Navigate,
-	RouterProvider,
 	type RouteObject,
+	RouterProvider,
 } from "react-router";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import "./index.css";
 import "./i18n/index.ts";
-import { Layout } from "./app/layout.tsx";
-import { AuthGuard } from "./app/auth-guard.tsx";
+import { ApiError, setUnauthorizedHandler } from "./api/client.ts";
+import { sessionKeys } from "./api/session.ts";
 import { AdminGuard } from "./app/admin-guard.tsx";
-import NotFoundPage from "./pages/not-found-page.tsx";
+import { AuthGuard } from "./app/auth-guard.tsx";
+import { Layout } from "./app/layout.tsx";
 import {
+	type AdminPage,
 	adminPages,
+	type ProjectTab,
 	paths,
 	projectTabs,
-	type AdminPage,
-	type ProjectTab,
 } from "./app/paths.ts";
-import { applyTheme } from "./app/theme.ts";
-import { setUnauthorizedHandler, ApiError } from "./api/client.ts";
-import { sessionKeys } from "./api/session.ts";
 import { RouteError } from "./app/route-error.tsx";
-import { ShellSkeleton } from "./app/shell-skeleton.tsx";
 import { markSessionEnded } from "./app/session-ended.ts";
+import { ShellSkeleton } from "./app/shell-skeleton.tsx";
+import { applyTheme } from "./app/theme.ts";
+import NotFoundPage from "./pages/not-found-page.tsx";
 
 applyTheme();
 

@@ -1,5 +1,5 @@
-import { iconOf } from "../icons/icons.ts";
 import { isIndexType, mediaTypes } from "../../core/media-types.ts";
+import { iconOf } from "../icons/icons.ts";
 import { labelJson } from "../labels/service.ts";
 import type { LabelRow } from "../labels/store.ts";
 import { encodeRepositoryName } from "../repositories/repository-path.ts";

@@ -1,9 +1,9 @@
 import { LRUCache } from "lru-cache";
 import type { StorageDriver } from "../../core/storage/driver.ts";
 import {
+	type ChartFile,
 	ChartTooLargeError,
 	readChartFiles,
-	type ChartFile,
 } from "./chart-files.ts";
 
 /** Every file an addition is read from: one pass over the archive serves all of them. */

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFilesystemDriver } from "../../core/storage/filesystem.ts";
 import type { StorageDriver } from "../../core/storage/driver.ts";
+import { createFilesystemDriver } from "../../core/storage/filesystem.ts";
 import { createParseBudget } from "./blob-json.ts";
 import { createManifestDetails } from "./manifest-details.ts";
 

@@ -1,9 +1,9 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
-import type { StorageDriver } from "../../core/storage/driver.ts";
-import { isIndexType, mediaTypes } from "../../core/media-types.ts";
 import { maxManifestBytes } from "../../core/manifests.ts";
-import { readJsonBlob, type ParseBudget } from "./blob-json.ts";
+import { isIndexType, mediaTypes } from "../../core/media-types.ts";
+import type { StorageDriver } from "../../core/storage/driver.ts";
+import { type ParseBudget, readJsonBlob } from "./blob-json.ts";
 import { buildHistory, chartAttrs, imageAttrs } from "./config-fields.ts";
 
 /** Largest config blob read for `extra_attrs` or build history: real configs are kilobytes, a few MiB at the most. */

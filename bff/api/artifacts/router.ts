@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
 import { anonymous } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -8,17 +8,17 @@ import { createLabelStore } from "../labels/store.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { authorizeProject } from "../project-guard.ts";
 import { requireNonProxyCache } from "../projects/proxy-endpoint.ts";
-import { pathId } from "../request-body.ts";
 import {
 	authorizeRepository,
 	byProjectName,
 	encodeRepositoryName,
 	repositoryParam,
 } from "../repositories/repository-path.ts";
+import { pathId } from "../request-body.ts";
 import {
 	createArtifactService,
-	parseCopySource,
 	type PresentFlags,
+	parseCopySource,
 } from "./service.ts";
 import {
 	artifactQueryKeys,

@@ -3,7 +3,6 @@ import type {
 	ImmutableTest,
 	WriteGuard,
 } from "../../core/access.ts";
-import type { ArtifactEventSink } from "../../events/artifact-events.ts";
 import { isDigest } from "../../core/digest.ts";
 import { ImmutableTagError, RegistryError } from "../../core/errors.ts";
 import type { ManifestService } from "../../core/manifests.ts";
@@ -11,23 +10,24 @@ import { isIndexType } from "../../core/media-types.ts";
 import { isTag, parseRepositoryName } from "../../core/names.ts";
 import type { StorageDriver } from "../../core/storage/driver.ts";
 import type { ArtifactRow, RegistryStore } from "../../core/store.ts";
+import { cosignTagOf } from "../../core/top-level.ts";
 import type { RepositoryRef } from "../../core/uploads.ts";
 import { now } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
+import type { ArtifactEventSink } from "../../events/artifact-events.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import type { LabelStore } from "../labels/store.ts";
 import {
+	type ArtifactExtras,
 	accessoryJson,
 	additionsOf,
 	artifactJson,
 	tagJson,
-	type ArtifactExtras,
 } from "./artifact-json.ts";
 import { createParseBudget } from "./blob-json.ts";
 import { createChartExtracts } from "./chart-extracts.ts";
-import { chartDependencies, type ChartFile } from "./chart-files.ts";
+import { type ChartFile, chartDependencies } from "./chart-files.ts";
 import { createManifestDetails } from "./manifest-details.ts";
-import { cosignTagOf } from "../../core/top-level.ts";
 import {
 	type ArtifactListOptions,
 	type ArtifactListRow,

@@ -1,19 +1,19 @@
 import {
-	sql,
-	type ExpressionBuilder,
 	type Expression,
+	type ExpressionBuilder,
 	type SqlBool,
+	sql,
 } from "kysely";
+import { cosignTagOf, refreshTopLevel, tagged } from "../../core/top-level.ts";
 import type { Db } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
 import { containsIgnoringCase } from "../../db/sql-match.ts";
 import { badRequest } from "../errors.ts";
 import {
-	queryTimeToIso,
 	type Condition,
+	queryTimeToIso,
 	type SortKey,
 } from "../harbor-query.ts";
-import { cosignTagOf, refreshTopLevel, tagged } from "../../core/top-level.ts";
 
 type ArtifactsEb = ExpressionBuilder<Database, "artifacts">;
 

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from "express";
+import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../deps.ts";
 import { parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
@@ -9,13 +9,13 @@ import {
 } from "../project-guard.ts";
 import { byProjectName } from "../repositories/repository-path.ts";
 import {
+	type AuditPage,
 	auditEventTypes,
 	auditLog,
 	auditLogExt,
 	createAuditLogService,
-	type AuditPage,
 } from "./service.ts";
-import { auditQueryKeys, auditSortKeys, type AuditScope } from "./store.ts";
+import { type AuditScope, auditQueryKeys, auditSortKeys } from "./store.ts";
 
 /** auditlog: the audit log and project logs, in Harbor's legacy shape and 2.13's extended one (same rows). */
 export function createAuditLogsRouter(deps: ApiDeps): Router {

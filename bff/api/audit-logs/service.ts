@@ -1,13 +1,13 @@
-import type { Db } from "../../db/database.ts";
 import { auditEventTypeNames } from "../../audit/event-types.ts";
 import {
+	type Principal,
 	robotProjects,
 	rolesAllowing,
 	systemAllowed,
-	type Principal,
 } from "../../auth/policy.ts";
+import type { Db } from "../../db/database.ts";
 import type { Condition, SortKey } from "../harbor-query.ts";
-import { createAuditStore, type AuditRow, type AuditScope } from "./store.ts";
+import { type AuditRow, type AuditScope, createAuditStore } from "./store.ts";
 
 /** Harbor's AuditLog. */
 export const auditLog = (r: AuditRow) => ({

@@ -1,10 +1,10 @@
 import type { Db } from "../../db/database.ts";
+import { type Member, membersOf } from "../../db/membership.ts";
 import { containsIgnoringCase } from "../../db/sql-match.ts";
-import { membersOf, type Member } from "../../db/membership.ts";
 import { badRequest } from "../errors.ts";
 import {
-	queryTimeToIso,
 	type Condition,
+	queryTimeToIso,
 	type SortKey,
 } from "../harbor-query.ts";
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from "express";
-import type { Db } from "../../db/database.ts";
 import type { WriteGuard } from "../../core/access.ts";
 import { RegistryError } from "../../core/errors.ts";
+import type { Db } from "../../db/database.ts";
 import type { ApiDeps } from "../deps.ts";
 import { forbidden } from "../errors.ts";
 import { readSetting } from "./settings.ts";

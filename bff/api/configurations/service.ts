@@ -1,20 +1,20 @@
 import type { z } from "zod";
+import type { Principal } from "../../auth/policy.ts";
+import type { SecretBox } from "../../auth/secrets.ts";
 import type { AuditSink } from "../../core/access.ts";
 import type { Db } from "../../db/database.ts";
 import { now } from "../../db/database.ts";
-import type { Principal } from "../../auth/policy.ts";
-import type { SecretBox } from "../../auth/secrets.ts";
 import { badRequest } from "../errors.ts";
-import { createSettingsStore } from "./store.ts";
 import {
+	type Entry,
 	isSecret,
 	isSettingName,
 	readSettings,
 	settingNames,
 	settingTable,
-	type Entry,
 } from "./settings.ts";
 import type { SettingsCache } from "./settings-cache.ts";
+import { createSettingsStore } from "./store.ts";
 
 type Item = { value: string | number | boolean; editable: boolean };
 export type ConfigurationsResponse = Record<

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Db } from "../../db/database.ts";
 import { parseEndpoint } from "../../audit/syslog.ts";
+import type { Db } from "../../db/database.ts";
 import { createSettingsStore } from "./store.ts";
 
 /** Harbor caps these numbers at ten digits (its console's field width). */

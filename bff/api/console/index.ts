@@ -1,11 +1,11 @@
 import express, { Router } from "express";
+import { readOnlyApi } from "../configurations/read-only.ts";
 import type { ApiDeps } from "../deps.ts";
 import { notFound } from "../errors.ts";
-import { readOnlyApi } from "../configurations/read-only.ts";
-import { createProjectActivityRouter } from "./project-activity.ts";
 import { createArtifactContentRouter } from "./artifact-content.ts";
-import { createProjectRowsRouter } from "./project-rows.ts";
 import { createLogLevelRouter } from "./log-level.ts";
+import { createProjectActivityRouter } from "./project-activity.ts";
+import { createProjectRowsRouter } from "./project-rows.ts";
 
 /**
  * `/api/console`: what the console needs beside Harbor's `/api/v2.0` so a page takes one or two requests.

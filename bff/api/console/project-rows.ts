@@ -7,8 +7,8 @@ import {
 	canSeeProject,
 } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
-import { parseWith } from "../request-body.ts";
 import { createQuotaStore } from "../quotas/store.ts";
+import { parseWith } from "../request-body.ts";
 
 const rowsQuery = z.object({
 	project_id: z

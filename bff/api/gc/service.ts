@@ -1,6 +1,6 @@
 import type { AuditSink } from "../../core/access.ts";
-import type { Gc } from "../../gc/gc.ts";
 import type { GcParameters } from "../../gc/collector.ts";
+import type { Gc } from "../../gc/gc.ts";
 import { createSystemRunService } from "../system-runs/service.ts";
 
 /** The rules of the `gc` API: a system run (one at a time, history, logs, schedule, audited) that reports what it freed. */

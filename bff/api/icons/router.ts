@@ -1,7 +1,7 @@
 import { Router } from "express";
+import { isDigest } from "../../core/digest.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { isDigest } from "../../core/digest.ts";
 import { iconJson } from "./icons.ts";
 
 /** icon: the artifact type icons, public like Harbor's (they reveal nothing about any project). */

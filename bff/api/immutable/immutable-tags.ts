@@ -1,6 +1,6 @@
 import type { ImmutableTest } from "../../core/access.ts";
 import type { Db } from "../../db/database.ts";
-import { ruleTest, type RuleSelectors, type TagTest } from "./rules.ts";
+import { type RuleSelectors, ruleTest, type TagTest } from "./rules.ts";
 import { createImmutableRuleStore, type ImmutableRuleRow } from "./store.ts";
 
 /** How long another replica's rule change may take to reach this one's pushes; this process's own are seen at once. */

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { anonymous } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { parsePage, sendPage } from "../pagination.ts";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+	type RuleSelectors,
 	ruleBody,
 	ruleTest,
 	selectorsOf,
-	type RuleSelectors,
 } from "./rules.ts";
 
 const selectors = (

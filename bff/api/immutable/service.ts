@@ -2,13 +2,13 @@ import type { AuditSink } from "../../core/access.ts";
 import { now } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
-import { selectorsOfRow, type ImmutableTags } from "./immutable-tags.ts";
+import { type ImmutableTags, selectorsOfRow } from "./immutable-tags.ts";
 import {
 	maxRulesPerProject,
+	type RuleBody,
 	selectorsOf,
 	storedScopeSelectors,
 	storedTagSelectors,
-	type RuleBody,
 } from "./rules.ts";
 import type { ImmutableRuleRow, ImmutableRuleStore } from "./store.ts";
 

@@ -1,9 +1,9 @@
 import { Router } from "express";
 import { z } from "zod";
+import { schedulerQueue } from "../../jobs/scheduler.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { requireSysadmin } from "../project-guard.ts";
-import { schedulerQueue } from "../../jobs/scheduler.ts";
 
 const monitor = (action: "list" | "stop") => ({
 	resource: "jobservice-monitor",

@@ -1,6 +1,6 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, systemAllowed, type Action } from "../../auth/policy.ts";
+import { type Action, anonymous, systemAllowed } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import {
 	ApiError,
@@ -11,14 +11,14 @@ import {
 } from "../errors.ts";
 import { parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
-import { maxId } from "../request-body.ts";
 import { authorizeProject, requireSignedIn } from "../project-guard.ts";
+import { maxId } from "../request-body.ts";
 import { createLabelService, labelJson } from "./service.ts";
 import {
 	createLabelStore,
+	type LabelScope,
 	labelQueryKeys,
 	labelSortKeys,
-	type LabelScope,
 } from "./store.ts";
 
 const listQuery = z.object({

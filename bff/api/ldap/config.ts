@@ -1,5 +1,5 @@
-import type { SecretBox } from "../../auth/secrets.ts";
 import type { LdapConfig } from "../../auth/ldap.ts";
+import type { SecretBox } from "../../auth/secrets.ts";
 import type { Settings } from "../configurations/settings.ts";
 import type { SettingsCache } from "../configurations/settings-cache.ts";
 

@@ -1,8 +1,8 @@
 import { Router } from "express";
 import { z } from "zod";
-import { ldap, describe, type LdapConfig } from "../../auth/ldap.ts";
-import { createUserGroupStore, groupTypes } from "../../auth/user-groups.ts";
+import { describe, type LdapConfig, ldap } from "../../auth/ldap.ts";
 import { createLdapSignIn } from "../../auth/ldap-sign-in.ts";
+import { createUserGroupStore, groupTypes } from "../../auth/user-groups.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest } from "../errors.ts";
 import { requireSysadmin } from "../project-guard.ts";

@@ -2,11 +2,11 @@ import { Router } from "express";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { ldapConfigOf } from "../ldap/config.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { authorizeProject } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
 import { createMembersService } from "./service.ts";
-import { ldapConfigOf } from "../ldap/config.ts";
 
 const roleId = z
 	.number()

@@ -1,16 +1,16 @@
-import type { AuditSink } from "../../core/access.ts";
-import type { Db } from "../../db/database.ts";
-import { isUniqueViolation } from "../../db/sql-match.ts";
-import { roleNames, type Principal, type RoleId } from "../../auth/policy.ts";
-import { ApiError, badRequest, notFound } from "../errors.ts";
-import { createMemberStore, type MemberRecord } from "./store.ts";
+import type { LdapConfig } from "../../auth/ldap.ts";
+import { describe, ldap } from "../../auth/ldap.ts";
+import { type Principal, type RoleId, roleNames } from "../../auth/policy.ts";
 import {
 	createUserGroupStore,
 	groupTypes,
 	type UserGroupRow,
 } from "../../auth/user-groups.ts";
-import { ldap, describe } from "../../auth/ldap.ts";
-import type { LdapConfig } from "../../auth/ldap.ts";
+import type { AuditSink } from "../../core/access.ts";
+import type { Db } from "../../db/database.ts";
+import { isUniqueViolation } from "../../db/sql-match.ts";
+import { ApiError, badRequest, notFound } from "../errors.ts";
+import { createMemberStore, type MemberRecord } from "./store.ts";
 
 /** Harbor's member_group: an existing group by id, or one named by its LDAP DN or its name and type. */
 export type MemberGroup = {

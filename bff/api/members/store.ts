@@ -1,7 +1,7 @@
-import { now, type Db } from "../../db/database.ts";
 import type { ExpressionBuilder } from "kysely";
-import { containsIgnoringCase } from "../../db/sql-match.ts";
+import { type Db, now } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
+import { containsIgnoringCase } from "../../db/sql-match.ts";
 
 export type MemberRecord = {
 	id: number;

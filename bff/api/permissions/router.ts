@@ -1,8 +1,8 @@
 import { Router } from "express";
-import type { ApiDeps } from "../deps.ts";
-import { forbidden, unauthorized } from "../errors.ts";
 import { anonymous, systemAllowed } from "../../auth/policy.ts";
 import { projectGrantable, systemGrantable } from "../../auth/robot-grants.ts";
+import type { ApiDeps } from "../deps.ts";
+import { forbidden, unauthorized } from "../errors.ts";
 
 /**
  * The `permissions` tag: what a robot may be granted, at system and project level (Harbor's lists). Only for those

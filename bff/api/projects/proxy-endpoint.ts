@@ -1,5 +1,5 @@
-import type { Db } from "../../db/database.ts";
 import type { Principal } from "../../auth/policy.ts";
+import type { Db } from "../../db/database.ts";
 import { badRequest, forbidden } from "../errors.ts";
 import type { RegistryService } from "../registries/service.ts";
 

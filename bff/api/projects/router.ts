@@ -1,12 +1,12 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
+import { cveAllowlistInput } from "../cve-allowlists/service.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { parseQuery, parseSort, type Condition } from "../harbor-query.ts";
+import { type Condition, parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { authorizeProject, requireSignedIn } from "../project-guard.ts";
 import { parseWith } from "../request-body.ts";
-import { cveAllowlistInput } from "../cve-allowlists/service.ts";
 import { createProjectService } from "./service.ts";
 import { projectQueryKeys, projectSortKeys } from "./store.ts";
 

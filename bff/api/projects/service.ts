@@ -1,11 +1,19 @@
 import {
 	allowed,
 	anonymous,
-	systemAllowed,
 	type Principal,
 	type ProjectStanding,
+	systemAllowed,
 } from "../../auth/policy.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
+import { readSetting } from "../configurations/settings.ts";
+import {
+	type CveAllowlist,
+	type CveAllowlistInput,
+	checkedList,
+	toCveAllowlist,
+} from "../cve-allowlists/service.ts";
+import type { CveAllowlistRow } from "../cve-allowlists/store.ts";
 import type { ApiDeps } from "../deps.ts";
 import {
 	ApiError,
@@ -17,14 +25,6 @@ import {
 import type { Condition, SortKey } from "../harbor-query.ts";
 import type { ProjectRow } from "../project-guard.ts";
 import { unlimited } from "../quotas/store.ts";
-import { readSetting } from "../configurations/settings.ts";
-import {
-	checkedList,
-	toCveAllowlist,
-	type CveAllowlist,
-	type CveAllowlistInput,
-} from "../cve-allowlists/service.ts";
-import type { CveAllowlistRow } from "../cve-allowlists/store.ts";
 import { registryJson } from "../registries/service.ts";
 import { normalizeMetadata } from "./metadata.ts";
 import { proxyEndpoint } from "./proxy-endpoint.ts";

@@ -1,25 +1,25 @@
 import {
-	sql,
 	type Expression,
 	type ExpressionBuilder,
 	type SqlBool,
+	sql,
 } from "kysely";
-import { now, type Db } from "../../db/database.ts";
+import { roles, strongestRole } from "../../auth/policy.ts";
+import { type Db, now } from "../../db/database.ts";
+import { type Member, membersOf } from "../../db/membership.ts";
 import type { Database } from "../../db/schema.ts";
 import { containsIgnoringCase } from "../../db/sql-match.ts";
-import { roles, strongestRole } from "../../auth/policy.ts";
-import { membersOf, type Member } from "../../db/membership.ts";
+import type { CveAllowlist } from "../cve-allowlists/service.ts";
+import { createCveAllowlistStore } from "../cve-allowlists/store.ts";
 import { badRequest } from "../errors.ts";
 import {
-	queryTimeToIso,
 	type Condition,
+	queryTimeToIso,
 	type SortKey,
 } from "../harbor-query.ts";
 import { createQuotaStore, unlimited } from "../quotas/store.ts";
 import { dropProjectGrants } from "../robots/store.ts";
-import { createCveAllowlistStore } from "../cve-allowlists/store.ts";
-import type { CveAllowlist } from "../cve-allowlists/service.ts";
-import { visibleProjects, type ProjectVisibility } from "./visibility.ts";
+import { type ProjectVisibility, visibleProjects } from "./visibility.ts";
 
 // harbor-cli's `project list` offers name, project_id, public, creation_time and owner_id.
 export const projectQueryKeys = [

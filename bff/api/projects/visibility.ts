@@ -1,12 +1,12 @@
 import {
-	sql,
 	type Expression,
 	type ExpressionBuilder,
 	type SqlBool,
+	sql,
 } from "kysely";
+import { anonymous, type Principal, robotProjects } from "../../auth/policy.ts";
+import { type Member, membersOf } from "../../db/membership.ts";
 import type { Database } from "../../db/schema.ts";
-import { membersOf, type Member } from "../../db/membership.ts";
-import { anonymous, robotProjects, type Principal } from "../../auth/policy.ts";
 
 /**
  * Which projects a caller may see, in a form SQL can filter on: the policy's `canSeeProject` for a whole list. A user

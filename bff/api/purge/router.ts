@@ -1,8 +1,8 @@
 import type { Router } from "express";
-import { purgeParameters, type PurgeParameters } from "../../audit/purge.ts";
+import { type PurgeParameters, purgeParameters } from "../../audit/purge.ts";
 import type { ApiDeps } from "../deps.ts";
-import { createSystemRunService } from "../system-runs/service.ts";
 import { systemRunRoutes } from "../system-runs/routes.ts";
+import { createSystemRunService } from "../system-runs/service.ts";
 
 /**
  * `purge`: Harbor's audit-log purge API (`/system/purgeaudit*`), the same shape as GC's. System admins (and robots

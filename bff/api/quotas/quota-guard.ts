@@ -1,6 +1,6 @@
-import type { Db } from "../../db/database.ts";
 import type { WriteGuard } from "../../core/access.ts";
 import { RegistryError } from "../../core/errors.ts";
+import type { Db } from "../../db/database.ts";
 import { readSetting } from "../configurations/settings.ts";
 import { formatStorage } from "./storage-size.ts";
 import { createQuotaStore, unlimited } from "./store.ts";

@@ -5,8 +5,8 @@ import { parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { requireSysadmin } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
-import { quotaSortKeys } from "./store.ts";
 import { createQuotaService } from "./service.ts";
+import { quotaSortKeys } from "./store.ts";
 
 const quotaUpdateReq = z.object({
 	hard: z.record(z.string(), z.number().int("quota values are whole bytes")),

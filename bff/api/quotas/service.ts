@@ -2,7 +2,7 @@ import type { ApiDeps } from "../deps.ts";
 import { badRequest, notFound } from "../errors.ts";
 import type { SortKey } from "../harbor-query.ts";
 import { maxId } from "../request-body.ts";
-import { createQuotaStore, unlimited, type QuotaRow } from "./store.ts";
+import { createQuotaStore, type QuotaRow, unlimited } from "./store.ts";
 
 /** Harbor's Quota: storage is the only resource; `ref` names the project it limits. */
 const toQuota = (q: QuotaRow) => ({

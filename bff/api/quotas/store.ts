@@ -1,8 +1,8 @@
-import { sql, type Expression, type Kysely, type Transaction } from "kysely";
-import { now, type Db } from "../../db/database.ts";
+import { type Expression, type Kysely, sql, type Transaction } from "kysely";
 import { chunks } from "../../db/chunks.ts";
-import { containsIgnoringCase } from "../../db/sql-match.ts";
+import { type Db, now } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
+import { containsIgnoringCase } from "../../db/sql-match.ts";
 import type { SortKey } from "../harbor-query.ts";
 
 /** No limit (Harbor's -1). */

@@ -1,13 +1,13 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, type Action } from "../../auth/policy.ts";
+import { type Action, anonymous } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest } from "../errors.ts";
 import { parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { requireSysadmin } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
-import { registryJson, secretMask, type EndpointInput } from "./service.ts";
+import { type EndpointInput, registryJson, secretMask } from "./service.ts";
 import { registryQueryKeys, registrySortKeys } from "./store.ts";
 
 /** An http(s) URL without a trailing slash; a bare host is taken as https, as Harbor does. */

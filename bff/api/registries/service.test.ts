@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createSecretBox } from "../../auth/secrets.ts";
 import { adapterTypes } from "../../replication/adapters/by-type.ts";

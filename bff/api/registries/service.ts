@@ -2,12 +2,12 @@ import type { SecretBox } from "../../auth/secrets.ts";
 import type { AuditSink } from "../../core/access.ts";
 import { now } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
+import { createAdapterPool } from "../../replication/adapter-pool.ts";
 import type {
 	Adapter,
 	AdapterEndpoint,
 	AdapterType,
 } from "../../replication/adapters/adapter.ts";
-import { createAdapterPool } from "../../replication/adapter-pool.ts";
 import { V2Error } from "../../replication/v2-errors.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import type { Condition, SortKey } from "../harbor-query.ts";

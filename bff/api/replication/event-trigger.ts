@@ -3,10 +3,10 @@ import type {
 	ArtifactEvent,
 	ArtifactEvents,
 } from "../../events/artifact-events.ts";
+import { destinationRepo, matchesFilters } from "../../replication/filters.ts";
 import { digestOf } from "../../replication/manifest-tree.ts";
 import type { V2Client } from "../../replication/v2-client.ts";
-import { destinationRepo, matchesFilters } from "../../replication/filters.ts";
-import { taskResource, type ExecutionService } from "./executions.ts";
+import { type ExecutionService, taskResource } from "./executions.ts";
 import { policyFilters } from "./policies.ts";
 import { artifactKind, type ReplicationStore } from "./store.ts";
 

@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
-import { now, type Db } from "../../db/database.ts";
+import { type Db, now } from "../../db/database.ts";
 import type { Jobs } from "../../jobs/jobs.ts";
-import { PermanentJobError, type JobContext } from "../../jobs/queue.ts";
+import { type JobContext, PermanentJobError } from "../../jobs/queue.ts";
 import {
+	type CopySide,
 	copyArtifact,
 	deleteArtifact,
-	type CopySide,
 } from "../../replication/copy-artifact.ts";
 import { destinationRepo, matchesFilters } from "../../replication/filters.ts";
 import {
@@ -17,11 +17,11 @@ import type { V2Client } from "../../replication/v2-client.ts";
 import type { RegistryService } from "../registries/service.ts";
 import type { EchoGuard } from "./event-trigger.ts";
 import {
+	type ExecutionService,
 	executionJob,
+	type TaskRetry,
 	taskJob,
 	taskResource,
-	type ExecutionService,
-	type TaskRetry,
 } from "./executions.ts";
 import { isPush, policyFilters, remoteOf } from "./policies.ts";
 import {

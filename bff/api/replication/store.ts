@@ -1,6 +1,6 @@
 import {
-	PostgresAdapter,
 	type Insertable,
+	PostgresAdapter,
 	type Selectable,
 	type Updateable,
 } from "kysely";

@@ -1,10 +1,10 @@
-import { robotProjects, type Principal } from "../../auth/policy.ts";
+import { type Principal, robotProjects } from "../../auth/policy.ts";
 import type { AuditSink } from "../../core/access.ts";
 import { ImmutableTagError } from "../../core/errors.ts";
 import type { ManifestService } from "../../core/manifests.ts";
 import type { RepositoryRef } from "../../core/uploads.ts";
-import { ApiError } from "../errors.ts";
 import { now } from "../../db/database.ts";
+import { ApiError } from "../errors.ts";
 import type { Condition, SortKey } from "../harbor-query.ts";
 import type {
 	RepositoryRow,

@@ -1,18 +1,18 @@
 import {
-	sql,
-	type ExpressionBuilder,
 	type Expression,
+	type ExpressionBuilder,
 	type SqlBool,
+	sql,
 } from "kysely";
-import type { Db } from "../../db/database.ts";
-import type { Database } from "../../db/schema.ts";
-import { containsIgnoringCase } from "../../db/sql-match.ts";
-import { membersOf, type Member } from "../../db/membership.ts";
 import { lockDigests } from "../../core/blob-locks.ts";
 import { dropUnheldPending } from "../../core/store.ts";
+import type { Db } from "../../db/database.ts";
+import { type Member, membersOf } from "../../db/membership.ts";
+import type { Database } from "../../db/schema.ts";
+import { containsIgnoringCase } from "../../db/sql-match.ts";
 import { badRequest } from "../errors.ts";
-import { integerParam, maxId } from "../request-body.ts";
 import type { Condition, SortKey } from "../harbor-query.ts";
+import { integerParam, maxId } from "../request-body.ts";
 
 /** Which projects' repositories a list may show: all (system admin), or public ones, a user's memberships, named ones. */
 export type RepositoryVisibility =

@@ -1,6 +1,6 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { allowed, anonymous, type Action } from "../../auth/policy.ts";
+import { type Action, allowed, anonymous } from "../../auth/policy.ts";
 import { policyBody } from "../../retention/rules.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, forbidden, notFound } from "../errors.ts";

@@ -2,21 +2,21 @@ import type { AuditSink } from "../../core/access.ts";
 import { now } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
 import {
+	type Retention,
+	storedRules,
+	storedTrigger,
+} from "../../retention/retention.ts";
+import {
 	retentionJobType,
 	type TaskLogRow,
 } from "../../retention/retention-job.ts";
 import {
-	storedRules,
-	storedTrigger,
-	type Retention,
-} from "../../retention/retention.ts";
-import {
-	ruleJson,
+	type PolicyBody,
 	RuleError,
+	ruleJson,
 	rulesOf,
 	selectorKinds,
 	templates,
-	type PolicyBody,
 } from "../../retention/rules.ts";
 import type {
 	RetentionExecutionRow,

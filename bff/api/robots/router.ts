@@ -1,8 +1,15 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
+import {
+	type Action,
+	allowed,
+	anonymous,
+	type RobotPermission,
+	systemAllowed,
+} from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../errors.ts";
-import { parseQuery, parseSort, type Condition } from "../harbor-query.ts";
+import { type Condition, parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import {
 	authorizeInProject,
@@ -11,18 +18,11 @@ import {
 } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
 import {
-	allowed,
-	anonymous,
-	systemAllowed,
-	type Action,
-	type RobotPermission,
-} from "../../auth/policy.ts";
-import {
 	createRobotsService,
 	normalizePermissions,
 	robotResp,
 } from "./service.ts";
-import { robotSortKeys, type RobotFilter, type RobotRecord } from "./store.ts";
+import { type RobotFilter, type RobotRecord, robotSortKeys } from "./store.ts";
 
 const permissionInput = z.object({
 	kind: z.string(),

@@ -1,6 +1,3 @@
-import type { AuditSink } from "../../core/access.ts";
-import type { Db } from "../../db/database.ts";
-import { isUniqueViolation } from "../../db/sql-match.ts";
 import {
 	generatePassword,
 	hashPassword,
@@ -8,8 +5,11 @@ import {
 } from "../../auth/passwords.ts";
 import type { Principal, RobotPermission } from "../../auth/policy.ts";
 import { grantable } from "../../auth/robot-grants.ts";
-import { ApiError, badRequest, notFound } from "../errors.ts";
+import type { AuditSink } from "../../core/access.ts";
+import type { Db } from "../../db/database.ts";
+import { isUniqueViolation } from "../../db/sql-match.ts";
 import type { SettingsCache } from "../configurations/settings-cache.ts";
+import { ApiError, badRequest, notFound } from "../errors.ts";
 import type { SortKey } from "../harbor-query.ts";
 import {
 	createRobotStore,

@@ -1,9 +1,9 @@
 import type { Insertable, Kysely, Updateable } from "kysely";
-import type { Database } from "../../db/schema.ts";
 import type { RobotPermission } from "../../auth/policy.ts";
-import { now, type Db } from "../../db/database.ts";
-import { containsIgnoringCase } from "../../db/sql-match.ts";
 import type { RobotsTable } from "../../auth/robots-table.ts";
+import { type Db, now } from "../../db/database.ts";
+import type { Database } from "../../db/schema.ts";
+import { containsIgnoringCase } from "../../db/sql-match.ts";
 import type { SortKey } from "../harbor-query.ts";
 
 export type RobotRecord = Omit<RobotsTable, "id"> & { id: number };

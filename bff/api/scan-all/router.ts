@@ -1,12 +1,12 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, type Action } from "../../auth/policy.ts";
+import { type Action, anonymous } from "../../auth/policy.ts";
+import { scanAllJobType } from "../../scanning/scan-all.ts";
 import type { ApiDeps } from "../deps.ts";
 import { badRequest } from "../errors.ts";
 import { requireSysadmin } from "../project-guard.ts";
 import { parseWith } from "../request-body.ts";
 import { createSystemRunService } from "../system-runs/service.ts";
-import { scanAllJobType } from "../../scanning/scan-all.ts";
 
 const scheduleBody = z.object({
 	schedule: z.object({

@@ -1,17 +1,17 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, type Action } from "../../auth/policy.ts";
-import type { ApiDeps } from "../deps.ts";
-import { parseQuery } from "../harbor-query.ts";
-import { parsePage, sendPage } from "../pagination.ts";
-import { authorizeProject, requireSysadmin } from "../project-guard.ts";
-import { parseWith } from "../request-body.ts";
-import { endpointUrl } from "../registries/router.ts";
-import { createScannerService, registrationJson } from "./service.ts";
+import { type Action, anonymous } from "../../auth/policy.ts";
 import {
 	createScannerStore,
 	type ScannerRow,
 } from "../../scanning/registration-store.ts";
+import type { ApiDeps } from "../deps.ts";
+import { parseQuery } from "../harbor-query.ts";
+import { parsePage, sendPage } from "../pagination.ts";
+import { authorizeProject, requireSysadmin } from "../project-guard.ts";
+import { endpointUrl } from "../registries/router.ts";
+import { parseWith } from "../request-body.ts";
+import { createScannerService, registrationJson } from "./service.ts";
 
 const registrationBody = z.object({
 	name: z.string().trim().min(1, "name is required").max(255),

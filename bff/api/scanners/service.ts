@@ -1,19 +1,19 @@
 import { randomUUID } from "node:crypto";
-import type { AuditSink } from "../../core/access.ts";
 import type { SecretBox } from "../../auth/secrets.ts";
+import type { AuditSink } from "../../core/access.ts";
 import { now } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
 import {
-	AdapterError,
-	createAdapterClient,
 	type AdapterEndpoint,
+	AdapterError,
 	type AdapterMetadata,
+	createAdapterClient,
 } from "../../scanning/adapter-client.ts";
-import { ApiError, badRequest, notFound } from "../errors.ts";
 import type {
 	ScannerRow,
 	ScannerStore,
 } from "../../scanning/registration-store.ts";
+import { ApiError, badRequest, notFound } from "../errors.ts";
 
 export type RegistrationInput = {
 	name: string;

@@ -1,10 +1,10 @@
 import type { Db } from "../../db/database.ts";
 import { containsIgnoringCase } from "../../db/sql-match.ts";
-import { artifactCount } from "../repositories/store.ts";
 import {
-	visibleProjects,
 	type ProjectVisibility,
+	visibleProjects,
 } from "../projects/visibility.ts";
+import { artifactCount } from "../repositories/store.ts";
 
 /** SQL for search and statistics, always within what the caller may see. */
 export function createSearchStore(db: Db) {

@@ -1,6 +1,6 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, type Action } from "../../auth/policy.ts";
+import { type Action, anonymous } from "../../auth/policy.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { requireSysadmin } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";

@@ -1,8 +1,8 @@
 import { Router } from "express";
+import { anonymous } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { notFound } from "../errors.ts";
 import { requireSysadmin } from "../project-guard.ts";
-import { anonymous } from "../../auth/policy.ts";
 import { createSystemService } from "./service.ts";
 
 /** systeminfo, health, ping. */

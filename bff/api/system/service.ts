@@ -1,11 +1,11 @@
-import path from "node:path";
-import { installRoot } from "../../install-root.ts";
 import { readFileSync } from "node:fs";
 import { statfs } from "node:fs/promises";
+import path from "node:path";
 import { sql } from "kysely";
 import type { Config } from "../../config.ts";
-import type { Db } from "../../db/database.ts";
 import type { StorageDriver } from "../../core/storage/driver.ts";
+import type { Db } from "../../db/database.ts";
+import { installRoot } from "../../install-root.ts";
 import type { Jobs } from "../../jobs/jobs.ts";
 import { readSettings } from "../configurations/settings.ts";
 

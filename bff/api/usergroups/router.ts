@@ -9,10 +9,10 @@ import {
 import { isUniqueViolation } from "../../db/sql-match.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
+import { ldapConfigOf } from "../ldap/config.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { requireSignedIn, requireSysadmin } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
-import { ldapConfigOf } from "../ldap/config.ts";
 
 const newGroup = z
 	.object({

@@ -1,13 +1,13 @@
 import type { Request } from "express";
-import type { Db } from "../../db/database.ts";
-import type { ProjectAccess } from "../../auth/project-access.ts";
 import {
 	allowedInProject,
 	anonymous,
 	canSeeProject,
 	systemAllowed,
 } from "../../auth/policy.ts";
+import type { ProjectAccess } from "../../auth/project-access.ts";
 import { systemGrantable } from "../../auth/robot-grants.ts";
+import type { Db } from "../../db/database.ts";
 import { findProject } from "../project-guard.ts";
 
 /**

@@ -1,20 +1,20 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
+import {
+	type Action,
+	anonymous,
+	mayModifyUser,
+	systemAllowed,
+} from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest, forbidden, unauthorized } from "../errors.ts";
 import { parseQuery, parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { requireSignedIn, requireSysadmin } from "../project-guard.ts";
 import { parseWith, pathId } from "../request-body.ts";
-import {
-	anonymous,
-	mayModifyUser,
-	systemAllowed,
-	type Action,
-} from "../../auth/policy.ts";
+import { currentPermissions } from "./permissions.ts";
 import { createUsersService } from "./service.ts";
 import { userQueryKeys, userSortKeys } from "./store.ts";
-import { currentPermissions } from "./permissions.ts";
 
 const userCreationReq = z.object({
 	username: z.string().max(255),

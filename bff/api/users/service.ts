@@ -1,9 +1,9 @@
+import { passwordProblem, verifyPassword } from "../../auth/passwords.ts";
+import type { Principal } from "../../auth/policy.ts";
+import type { UserService } from "../../auth/users.ts";
 import type { AuditSink } from "../../core/access.ts";
 import type { Db } from "../../db/database.ts";
 import { isUniqueViolation } from "../../db/sql-match.ts";
-import type { UserService } from "../../auth/users.ts";
-import { passwordProblem, verifyPassword } from "../../auth/passwords.ts";
-import type { Principal } from "../../auth/policy.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../errors.ts";
 import type { Condition, SortKey } from "../harbor-query.ts";
 import { createUserStore, type UserRecord } from "./store.ts";

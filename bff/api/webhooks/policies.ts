@@ -5,13 +5,13 @@ import { isUniqueViolation } from "../../db/sql-match.ts";
 import { ApiError, badRequest, notFound } from "../errors.ts";
 import type { SortKey } from "../harbor-query.ts";
 import {
+	type EventType,
 	eventTypes,
 	formatsOf,
-	notifyTypes,
-	payloadFormats,
-	type EventType,
 	type NotifyType,
+	notifyTypes,
 	type PayloadFormat,
+	payloadFormats,
 } from "./event-types.ts";
 import type { WebhookPolicyRow, WebhookStore } from "./store.ts";
 

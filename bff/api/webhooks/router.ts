@@ -1,6 +1,6 @@
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import { z } from "zod";
-import { anonymous, type Action } from "../../auth/policy.ts";
+import { type Action, anonymous } from "../../auth/policy.ts";
 import type { ApiDeps } from "../deps.ts";
 import { parseSort } from "../harbor-query.ts";
 import { parsePage, sendPage } from "../pagination.ts";

@@ -19,12 +19,12 @@ import { webhookJob } from "./delivery.ts";
 import {
 	artifactEventType,
 	artifactPayload,
+	type PayloadProject,
 	quotaPayload,
 	replicationPayloads,
 	retentionPayload,
-	type PayloadProject,
 } from "./event-payloads.ts";
-import { testEventType, type EventType } from "./event-types.ts";
+import { type EventType, testEventType } from "./event-types.ts";
 import { formatPayload, type HookPayload } from "./payload-formats.ts";
 import { storedTargets } from "./policies.ts";
 import type { WebhookPolicyRow, WebhookStore } from "./store.ts";

@@ -5,7 +5,7 @@ import type { Db } from "../../db/database.ts";
 import type { ArtifactEvents } from "../../events/artifact-events.ts";
 import type { ProjectEvents } from "../../events/project-events.ts";
 import type { Jobs } from "../../jobs/jobs.ts";
-import { registerWebhookDelivery, type DeliveryOptions } from "./delivery.ts";
+import { type DeliveryOptions, registerWebhookDelivery } from "./delivery.ts";
 import { createWebhookExecutions } from "./executions.ts";
 import { createWebhookPolicyService } from "./policies.ts";
 import { createWebhookStore } from "./store.ts";

@@ -1,6 +1,6 @@
-import { diskFull, RegistryError, unknownBlob } from "../errors.ts";
 import { isDiskFull } from "../../db/disk-full.ts";
-import { parseDigest, type DigestAlgorithm } from "../digest.ts";
+import { type DigestAlgorithm, parseDigest } from "../digest.ts";
+import { diskFull, RegistryError, unknownBlob } from "../errors.ts";
 import { parseRepositoryName } from "../names.ts";
 import type { RepositoryRef } from "../uploads.ts";
 import { clientGone, contentLength, type RepoRequest } from "./context.ts";

@@ -1,12 +1,12 @@
 import type { Request, Response } from "express";
-import type { AuditSink, Caller, WriteGuard, PullGuard } from "../access.ts";
 import type { ArtifactEventSink } from "../../events/artifact-events.ts";
+import type { AuditSink, Caller, PullGuard, WriteGuard } from "../access.ts";
 import type { ForegroundGauge } from "../foreground.ts";
 import type { ManifestService } from "../manifests.ts";
-import type { PullRecorder } from "../pull-recorder.ts";
 import type { ProjectProxy, ProxyCaches } from "../proxy.ts";
-import type { RegistryStore } from "../store.ts";
+import type { PullRecorder } from "../pull-recorder.ts";
 import type { StorageDriver } from "../storage/driver.ts";
+import type { RegistryStore } from "../store.ts";
 import type { RepositoryRef, UploadService } from "../uploads.ts";
 
 export type CoreServices = {

@@ -1,9 +1,9 @@
 import type { Request, Response } from "express";
-import { RegistryError, unknownName } from "../errors.ts";
-import { parseDigest } from "../digest.ts";
-import { isIndexType, mediaTypes } from "../media-types.ts";
 import type { Caller } from "../access.ts";
-import { sendJson, type CoreServices, type RepoRequest } from "./context.ts";
+import { parseDigest } from "../digest.ts";
+import { RegistryError, unknownName } from "../errors.ts";
+import { isIndexType, mediaTypes } from "../media-types.ts";
+import { type CoreServices, type RepoRequest, sendJson } from "./context.ts";
 import { proxiedReferrers } from "./proxied.ts";
 
 const maxPage = 1000;

@@ -1,5 +1,5 @@
-import { RegistryError, unknownManifest } from "../errors.ts";
 import { isDigest } from "../digest.ts";
+import { RegistryError, unknownManifest } from "../errors.ts";
 import { maxManifestBytes } from "../manifests.ts";
 import type { RepositoryRef } from "../uploads.ts";
 import { type RepoRequest } from "./context.ts";

@@ -1,7 +1,7 @@
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createHash, randomBytes } from "node:crypto";
 import { PassThrough, Readable, Writable } from "node:stream";
 import {
 	afterAll,
@@ -12,8 +12,8 @@ import {
 	it,
 	vi,
 } from "vitest";
-import { createFilesystemDriver, flushEvery } from "./filesystem.ts";
 import type { StorageDriver } from "./driver.ts";
+import { createFilesystemDriver, flushEvery } from "./filesystem.ts";
 
 /** A sink that keeps what it is sent, slowly, so the sender has to wait for flushes and reuse its buffers. */
 function slowSink() {

@@ -1,9 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { randomUUID } from "node:crypto";
+import { pipeline } from "node:stream/promises";
 import type { ByteRange, StorageDriver } from "./driver.ts";
 import { sendFileRange } from "./send-file.ts";
 

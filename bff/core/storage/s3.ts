@@ -1,3 +1,5 @@
+import { PassThrough, Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
 	CopyObjectCommand,
 	DeleteObjectCommand,
@@ -12,8 +14,6 @@ import {
 	S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { PassThrough, Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { ByteRange, StorageDriver } from "./driver.ts";
 
 /** Where `WHARF_STORAGE=s3://bucket/prefix?path_style=true&region=…` puts blobs. */

@@ -1,9 +1,9 @@
 import {
+	type ColumnDefinitionBuilder,
+	type CreateTableBuilder,
+	type Kysely,
 	PostgresAdapter,
 	sql,
-	type ColumnDefinitionBuilder,
-	type Kysely,
-	type CreateTableBuilder,
 } from "kysely";
 
 /** The registry core's tables: projects, members, users, repositories, blobs, artifacts, tags, uploads, keys, sessions, audit. */

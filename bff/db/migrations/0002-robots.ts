@@ -1,8 +1,8 @@
 import {
-	PostgresAdapter,
-	sql,
 	type ColumnDefinitionBuilder,
 	type Kysely,
+	PostgresAdapter,
+	sql,
 } from "kysely";
 
 /** Robot accounts: `robot$name` (system level) or `robot$project+name` (project level), their hashed secret and grants. */

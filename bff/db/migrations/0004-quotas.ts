@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Project quotas: one row per project holding its hard storage limit (-1 unlimited). Usage is never stored: it is the

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 
 /** System configuration: one row per setting, its value as JSON (bff/api/configurations/settings.ts reads it). */
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 
 /**
  * `top_level`: whether an artifact belongs to Harbor's default artifact collection (tagged or in no index, and not an

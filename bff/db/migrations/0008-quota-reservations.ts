@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 
 /**
  * Exact quota usage. A project uses the blobs its artifacts reference (manifests included), the blobs pushed into it

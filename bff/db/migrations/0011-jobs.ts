@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * The job system's tables (bff/jobs/). `jobs` is the database backend's queue: a worker claims a pending row by an

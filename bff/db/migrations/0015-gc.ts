@@ -1,8 +1,8 @@
 import {
-	PostgresAdapter,
-	sql,
 	type ColumnDefinitionBuilder,
 	type Kysely,
+	PostgresAdapter,
+	sql,
 } from "kysely";
 
 /**

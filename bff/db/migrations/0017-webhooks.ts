@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Webhooks (Harbor's notification_policy, and its WEBHOOK executions and tasks). A policy belongs to a project; its

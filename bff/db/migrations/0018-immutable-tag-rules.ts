@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Immutable tag rules (Harbor's immutable_tag_rule), at most 15 per project, removed with their project. The selectors

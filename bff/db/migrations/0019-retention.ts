@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Tag retention (bff/retention/): Harbor's one policy per project (its rules and trigger kept as Harbor's JSON), its

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * The audit-log purge (bff/audit/purge.ts): `purge_runs` is its history (Harbor's ExecHistory), shaped as GC's

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * User groups (Harbor's user_group: 1 LDAP by DN, 2 HTTP, 3 OIDC by name), which project members may name

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Scanner registrations (Harbor's scanner_registration): the adapters Wharf sends scans to, one the system default;

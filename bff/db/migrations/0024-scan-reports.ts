@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from "kysely";
+import { type Kysely, PostgresAdapter } from "kysely";
 
 /**
  * Scan reports: an artifact's latest report of each mime type (one row, replaced by the next scan), the scan's status

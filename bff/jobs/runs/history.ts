@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Updateable } from "kysely";
-import { now, type Db } from "../../db/database.ts";
+import { type Db, now } from "../../db/database.ts";
 import type { Database } from "../../db/schema.ts";
 import type { Jobs } from "../jobs.ts";
 import type { RunStatus, RunsTable } from "./tables.ts";

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { Updateable } from "kysely";
+import { z } from "zod";
 import type { Database } from "../../db/schema.ts";
 import type { Jobs } from "../jobs.ts";
 import type { JobContext } from "../queue.ts";

@@ -4,15 +4,15 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+	type DistributionServer,
+	startDistributionServer,
+} from "../../test/distribution-server.ts";
+import {
 	adminPassword,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../../test/harness.ts";
-import {
-	startDistributionServer,
-	type DistributionServer,
-} from "../../test/distribution-server.ts";
 import { adapterTypes } from "./by-type.ts";
 import { harborAdapter } from "./harbor.ts";
 

@@ -1,13 +1,13 @@
 import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
-import { createV2Client, type V2Client } from "../v2-client.ts";
 import type { V2Credential } from "../v2-auth.ts";
-import { V2Error, networkError } from "../v2-errors.ts";
+import { createV2Client, type V2Client } from "../v2-client.ts";
+import { networkError, V2Error } from "../v2-errors.ts";
 import {
-	nameAndTag,
-	standardPattern,
 	type Adapter,
 	type AdapterEndpoint,
 	type AdapterType,
+	nameAndTag,
+	standardPattern,
 } from "./adapter.ts";
 
 const regions = [

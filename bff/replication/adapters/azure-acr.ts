@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** `azure-acr`: an Azure Container Registry (`<name>.azurecr.io`); the credential is a service principal or token. */
 export const azureAcr: AdapterType = {

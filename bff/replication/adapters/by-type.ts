@@ -1,7 +1,7 @@
 import type { AdapterType } from "./adapter.ts";
 import { awsEcr, type EcrSettings } from "./aws-ecr.ts";
 import { azureAcr } from "./azure-acr.ts";
-import { dockerHub, type DockerHubUrls } from "./docker-hub.ts";
+import { type DockerHubUrls, dockerHub } from "./docker-hub.ts";
 import { dockerRegistry } from "./docker-registry.ts";
 import { githubGhcr } from "./github-ghcr.ts";
 import { gitlab } from "./gitlab.ts";

@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** Where Docker Hub answers: settings, so tests point the adapter at a local token-auth registry. */
 export type DockerHubUrls = { hubUrl: string; registryUrl: string };

@@ -1,10 +1,10 @@
 import { createV2Client } from "../v2-client.ts";
 import {
-	nameAndTag,
-	standardPattern,
 	type Adapter,
 	type AdapterEndpoint,
 	type AdapterType,
+	nameAndTag,
+	standardPattern,
 } from "./adapter.ts";
 
 /**

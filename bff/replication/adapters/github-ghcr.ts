@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** `github-ghcr`: GitHub's container registry; the credential is a user and a personal access token. */
 export const githubGhcr: AdapterType = {

@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** `gitlab`: a GitLab container registry; the credential is a user (or deploy token name) and an access token. */
 export const gitlab: AdapterType = {

@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, type AdapterType } from "./adapter.ts";
 
 const hosts = ["gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io"];
 

@@ -1,12 +1,12 @@
 import { request } from "undici";
 import { basicHeader } from "../v2-auth.ts";
 import { createV2Client } from "../v2-client.ts";
-import { V2Error, networkError } from "../v2-errors.ts";
+import { networkError, V2Error } from "../v2-errors.ts";
 import {
-	standardPattern,
 	type Adapter,
 	type AdapterEndpoint,
 	type AdapterType,
+	standardPattern,
 } from "./adapter.ts";
 
 /**

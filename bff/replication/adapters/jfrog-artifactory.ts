@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** `jfrog-artifactory`: Artifactory's Docker repositories through its v2 API; the credential is a user and API key. */
 export const jfrogArtifactory: AdapterType = {

@@ -1,5 +1,5 @@
+import { type AdapterType, nameAndTag, standardPattern } from "./adapter.ts";
 import { v2Adapter } from "./docker-registry.ts";
-import { nameAndTag, standardPattern, type AdapterType } from "./adapter.ts";
 
 /** `quay`: quay.io or a Quay install; the credential is a robot account (`org+name`) and its token. */
 export const quay: AdapterType = {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject } from "../api-fixtures.ts";
 import {
 	adminAuth,
 	engines,
@@ -6,7 +7,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { addProject } from "../api-fixtures.ts";
 
 type Errors = { errors: { code: string; message: string }[] };
 

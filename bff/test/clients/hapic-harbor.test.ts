@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject } from "../api-fixtures.ts";
+import { client } from "../distribution-helpers.ts";
 import {
 	adminAuth,
 	engines,
@@ -6,8 +8,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { client } from "../distribution-helpers.ts";
-import { addProject } from "../api-fixtures.ts";
 
 /**
  * `@hapic/harbor` (tada5hi/hapic, packages/harbor) as it puts its calls on the wire: paths relative to

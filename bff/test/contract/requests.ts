@@ -1,9 +1,9 @@
 import { iconOf } from "../../api/icons/icons.ts";
-import { adminAuth, type TestServer } from "../harness.ts";
-import { client } from "../distribution-helpers.ts";
+import { roles } from "../../auth/policy.ts";
 import { createUserService } from "../../auth/users.ts";
 import { now } from "../../db/database.ts";
-import { roles } from "../../auth/policy.ts";
+import { client } from "../distribution-helpers.ts";
+import { adminAuth, type TestServer } from "../harness.ts";
 
 /** What the contract test made before calling every operation: names and ids to put in paths and bodies. */
 export type Fixtures = {

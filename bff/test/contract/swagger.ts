@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { parse } from "yaml";
 
 /**
  * Harbor's swagger 2.0 contract, read from `../shared/reference/` beside the repository (CI clones it there), and a

@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "../harness.ts";
-import {
 	client,
 	descriptor,
 	imageManifest,
 	mt,
 	sha256,
 } from "../distribution-helpers.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "../harness.ts";
 
 /**
  * Issue 9, finding 1: 80 images with 4.2 MB crafted configs in a public project, then anonymous artifact-list pages

@@ -2,13 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KyselyPlugin } from "kysely";
 import { describe, expect, it } from "vitest";
+import type { Principal } from "../../auth/policy.ts";
 import { createProjectAccess } from "../../auth/project-access.ts";
 import { policyCaller } from "../../auth/registry-authorizer.ts";
-import type { Principal } from "../../auth/policy.ts";
 import { createRegistryApp } from "../../core/registry-app.ts";
 import type { CoreServices } from "../../core/routes/context.ts";
 import { createRegistryStore } from "../../core/store.ts";
-import { now, type Db } from "../../db/database.ts";
+import { type Db, now } from "../../db/database.ts";
 import { engines, withDatabase } from "../harness.ts";
 
 /**

@@ -4,12 +4,7 @@ import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { pack } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	engines,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "../harness.ts";
+import { helmChart } from "../api-fixtures.ts";
 import {
 	client,
 	descriptor,
@@ -17,7 +12,12 @@ import {
 	imageManifest,
 	sha256,
 } from "../distribution-helpers.ts";
-import { helmChart } from "../api-fixtures.ts";
+import {
+	engines,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "../harness.ts";
 
 /**
  * Issue 9, finding 9: a 2 MB chart layer that expanded to 2 GiB cost 8 s of CPU per anonymous request for its

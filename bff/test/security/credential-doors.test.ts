@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../../auth/users.ts";
+import { addUser } from "../api-fixtures.ts";
+import { sleep } from "../distribution-helpers.ts";
 import {
 	adminAuth,
 	basic,
@@ -6,9 +9,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { addUser } from "../api-fixtures.ts";
-import { sleep } from "../distribution-helpers.ts";
-import { createUserService } from "../../auth/users.ts";
 
 /**
  * One throttle and one audit for every place a credential is checked (issue 9, finding 4): 40 wrong Basic passwords on

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
 	chmod,
@@ -13,13 +13,13 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
+import { installRoot } from "../../install-root.ts";
 import {
 	adminAuth,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { installRoot } from "../../install-root.ts";
 
 /**
  * Issue 9, finding 18: the data folder and the database were world-readable (0755, 0644), so any local user could read

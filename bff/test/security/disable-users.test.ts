@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addProject, addUser, api, login } from "../api-fixtures.ts";
+import { client, sleep } from "../distribution-helpers.ts";
 import {
 	basic,
 	engines,
@@ -6,8 +8,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { addProject, addUser, api, login } from "../api-fixtures.ts";
-import { client, sleep } from "../distribution-helpers.ts";
 
 /**
  * Users could not be disabled, so a leaver's account could only be deleted (issue 9, finding 20). A disabled account

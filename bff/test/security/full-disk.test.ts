@@ -1,25 +1,25 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { closeSync, openSync, statfsSync, writeSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-	adminAuth,
-	startTestServer,
-	stopTestServer,
-	type TestServer,
-} from "../harness.ts";
+import { login } from "../api-fixtures.ts";
 import {
 	client,
 	expectError,
 	sha256,
 	uniqueRepo,
 } from "../distribution-helpers.ts";
-import { login } from "../api-fixtures.ts";
+import {
+	adminAuth,
+	startTestServer,
+	stopTestServer,
+	type TestServer,
+} from "../harness.ts";
 
 /**
  * Issue 9, finding 5: a full data volume took the registry down for good. A push bigger than the free space answered

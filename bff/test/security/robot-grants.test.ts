@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
 import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { now } from "../../db/database.ts";
+import { up as bindGrantsToProjectIds } from "../../db/migrations/0007-robot-grants-by-project-id.ts";
+import { addUser, api } from "../api-fixtures.ts";
+import { client } from "../distribution-helpers.ts";
 import {
 	basic,
 	engines,
 	startTestServer,
 	stopTestServer,
-	withDatabase,
 	type TestServer,
+	withDatabase,
 } from "../harness.ts";
-import { addUser, api } from "../api-fixtures.ts";
-import { client } from "../distribution-helpers.ts";
-import { now } from "../../db/database.ts";
-import { up as bindGrantsToProjectIds } from "../../db/migrations/0007-robot-grants-by-project-id.ts";
 
 /**
  * A system robot given push and pull on project `doomed`; `doomed` deleted; another user creates a new private

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login } from "../api-fixtures.ts";
 import {
 	adminPassword,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { login } from "../api-fixtures.ts";
 
 /**
  * Issue 9, finding 12: a form on another site could POST to /c/login and sign the victim's browser in as the attacker

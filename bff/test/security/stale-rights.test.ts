@@ -1,14 +1,14 @@
+import { decodeJwt, importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SignJWT, decodeJwt, importPKCS8 } from "jose";
+import { createSecretBox, loadMasterKey } from "../../auth/secrets.ts";
+import { addProject, addUser, api, login } from "../api-fixtures.ts";
+import { client } from "../distribution-helpers.ts";
 import {
 	basic,
 	startTestServer,
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { addProject, addUser, api, login } from "../api-fixtures.ts";
-import { client } from "../distribution-helpers.ts";
-import { createSecretBox, loadMasterKey } from "../../auth/secrets.ts";
 
 /**
  * Sessions and tokens outlived the rights that made them (issue 9, finding 10), and tokens named their user by name,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserService } from "../../auth/users.ts";
+import { api } from "../api-fixtures.ts";
 import {
 	adminAuth,
 	adminPassword,
@@ -8,8 +10,6 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "../harness.ts";
-import { api } from "../api-fixtures.ts";
-import { createUserService } from "../../auth/users.ts";
 
 /**
  * Every user-management operation, walked with users and robots: a system robot holding `user:update` once reset the

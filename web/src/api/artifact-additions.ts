@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { api } from "./client.ts";
 import { artifactKeys, artifactPath } from "./artifacts.ts";
+import { api } from "./client.ts";
 
 /** One step of an image's build history (the image config's `history`). */
 export type HistoryEntry = {

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { api } from "./client.ts";
 import { artifactKeys, artifactPath } from "./artifacts.ts";
+import { api } from "./client.ts";
 
 /**
  * The console's `/content`: the manifest as pushed, its config JSON (null when large or absent), its layers, and the

@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "./zod.ts";
-import { api } from "./client.ts";
 import {
 	artifactKeys,
 	artifactPath,
 	eachDigest,
 	refreshArtifact,
 } from "./artifacts.ts";
+import { api } from "./client.ts";
+import { z } from "./zod.ts";
 
 export const artifactLabelInput = z.object({ id: z.number().int().positive() });
 

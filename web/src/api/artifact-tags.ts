@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "./zod.ts";
-import { api } from "./client.ts";
 import { artifactPath, forgetReference, refreshArtifact } from "./artifacts.ts";
+import { api } from "./client.ts";
+import { z } from "./zod.ts";
 
 /** A tag as OCI clients write it; a hint before sending (the server decides). */
 export const tagNamePattern = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;

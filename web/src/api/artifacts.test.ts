@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
 import {
+	type Artifact,
 	artifactKeys,
 	forgetReference,
 	refreshArtifact,
-	type Artifact,
 } from "./artifacts.ts";
 
 const digest = "sha256:aaa";

@@ -1,16 +1,16 @@
 import {
+	type QueryClient,
 	queryOptions,
 	useMutation,
 	useQuery,
 	useQueryClient,
-	type QueryClient,
 } from "@tanstack/react-query";
 import { api, harborQ, match, query } from "./client.ts";
-import { z } from "./zod.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
 import type { Label } from "./labels.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
+import { type ApiBase, projectKeys } from "./projects.ts";
 import { repositoryKeys, repositoryPath } from "./repositories.ts";
-import { projectKeys, type ApiBase } from "./projects.ts";
+import { z } from "./zod.ts";
 
 export type Platform = {
 	os?: string;

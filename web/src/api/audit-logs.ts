@@ -1,7 +1,7 @@
-import { useMemo } from "react";
 import { queryOptions, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { api, harborQ, match, query } from "./client.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 import { projectPath } from "./projects.ts";
 import { useCurrentUser } from "./session.ts";
 import { isSystemAdmin } from "./users.ts";

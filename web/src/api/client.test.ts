@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { parseQuery } from "../../../bff/api/harbor-query.ts";
 import {
-	api,
 	ApiError,
+	api,
 	errorText,
 	harborQ,
 	match,

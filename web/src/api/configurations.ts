@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { systemInfoKeys } from "./system-info.ts";
 import { api } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
+import { systemInfoKeys } from "./system-info.ts";
 
 /** Harbor's legacy scan-all schedule (`daily_time`: seconds after 00:00 UTC). */
 export type ScanAllPolicy = {

@@ -1,9 +1,9 @@
 import {
 	parametersOf as parametersOfRun,
-	systemRunClient,
 	type ScheduleType,
 	type SystemRun,
 	type SystemSchedule,
+	systemRunClient,
 } from "./system-runs.ts";
 
 /** Harbor's GCHistory, with what Wharf adds: what the run freed (a dry run: would free) and, running, its progress. */

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
+import { z } from "./zod.ts";
 
 type Selector = { kind: "doublestar"; decoration: string; pattern: string };
 

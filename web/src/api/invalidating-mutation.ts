@@ -1,7 +1,7 @@
 import {
+	type QueryKey,
 	useMutation,
 	useQueryClient,
-	type QueryKey,
 } from "@tanstack/react-query";
 
 /**

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's Label: global (`g`) or of one project (`p`). */
 export type Label = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { keepPageOf, sameScope } from "./list-placeholder.ts";
 import { artifactKeys } from "./artifacts.ts";
-import { robotKeys } from "./robots.ts";
 import { auditLogKeys } from "./audit-logs.ts";
+import { keepPageOf, sameScope } from "./list-placeholder.ts";
+import { robotKeys } from "./robots.ts";
 
 const page = (n: number) => ({ items: [n], total: 1 });
 

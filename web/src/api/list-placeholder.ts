@@ -1,4 +1,4 @@
-import { hashKey, queryOptions, type QueryKey } from "@tanstack/react-query";
+import { hashKey, type QueryKey, queryOptions } from "@tanstack/react-query";
 import type { Paged } from "./client.ts";
 
 /** What only changes the view of one list: its page, page size and sort. A list names its filters on top. */

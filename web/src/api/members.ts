@@ -3,12 +3,12 @@ import {
 	queryOptions,
 	useQuery,
 } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery } from "./list-placeholder.ts";
 import { permissionKeys } from "./permissions.ts";
 import { projectKeys } from "./projects.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's ProjectMemberEntity; `entity_type` 'u' for a user, 'g' for a group. */
 export type Member = {

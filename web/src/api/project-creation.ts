@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import {
-	systemInfoQuery,
 	type CreationRestriction,
 	type SystemInfo,
+	systemInfoQuery,
 } from "./system-info.ts";
 
 export type { CreationRestriction };

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "./client.ts";
-import { projectKeys } from "./projects.ts";
 import { allows, type Permission } from "./permissions.ts";
+import { projectKeys } from "./projects.ts";
 import type { StorageQuota } from "./quotas.ts";
 
 /**

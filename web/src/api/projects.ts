@@ -4,11 +4,11 @@ import {
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
+import type { CveAllowlist } from "./cve-allowlists.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
-import type { CveAllowlist } from "./cve-allowlists.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's Project, as far as the console reads it. */
 export type Project = {

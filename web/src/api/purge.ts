@@ -1,7 +1,7 @@
 import {
 	parametersOf as parametersOfRun,
-	systemRunClient,
 	type SystemRun,
+	systemRunClient,
 } from "./system-runs.ts";
 
 /** Harbor's ExecHistory of an audit-log purge, with what Wharf adds: the rows it deleted (a dry run: would delete), per event type. */

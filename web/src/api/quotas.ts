@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 import { projectKeys } from "./projects.ts";
 
 /** A quota's limit and use: storage is the only resource Wharf limits, in bytes; -1 is unlimited. */

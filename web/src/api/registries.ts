@@ -1,8 +1,8 @@
-import { useMutation, useQuery, queryOptions } from "@tanstack/react-query";
-import { z } from "./zod.ts";
+import { queryOptions, useMutation, useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's Registry: the secret never comes back, only `*****` saying one is saved. */
 export type Registry = {

@@ -6,7 +6,7 @@ import {
 } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 import type { Registry } from "./registries.ts";
 
 /** Harbor's ReplicationFilter: name and tag globs, label names, resource type; `excludes` inverts tag and label. */

@@ -1,9 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
-import { api, ApiError, harborQ, match, query } from "./client.ts";
+import { ApiError, api, harborQ, match, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
-import { projectKeys, projectPath, type ApiBase } from "./projects.ts";
+import { type ApiBase, projectKeys, projectPath } from "./projects.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's Repository; `name` includes the project (`library/team/api`). */
 export type Repository = {

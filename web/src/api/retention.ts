@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 import { projectKeys } from "./projects.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's public templates: each retains, among the artifacts a rule's selectors pick, these. */
 export const retentionTemplates = [

@@ -1,9 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, harborQ, match, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 import type { Permission } from "./permissions.ts";
+import { z } from "./zod.ts";
 
 /** One grant: a resource and an action on it (Harbor's Access, the same shape as a user's permission). */
 export type RobotAccess = Permission;

@@ -1,8 +1,8 @@
 import { queryOptions, useMutation, useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, harborQ, match, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's ScannerRegistration: the credential never comes back, only `*****` saying one is stored. */
 export type Scanner = {

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api } from "./client.ts";
 import {
 	artifactKeys,
 	artifactPath,
 	refreshArtifact,
 	vulnerabilityMime,
 } from "./artifacts.ts";
+import { api } from "./client.ts";
 
 /** Harbor's severities, worst first (a report may say Negligible or None too: shown as Unknown). */
 export const severities = [

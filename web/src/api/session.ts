@@ -4,7 +4,7 @@ import {
 	useQuery,
 	useQueryClient,
 } from "@tanstack/react-query";
-import { api, ApiError } from "./client.ts";
+import { ApiError, api } from "./client.ts";
 // A type only: users.ts (and its zod) stays out of the shell's first load.
 import type { User } from "./users.ts";
 

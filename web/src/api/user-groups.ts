@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
 import { memberKeys } from "./members.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's UserGroup: 1 LDAP (by DN), 2 HTTP, 3 OIDC. */
 export type UserGroup = {

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { z } from "./zod.ts";
 import { api, harborQ, match, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
 import { listQuery, type PageParams } from "./list-placeholder.ts";
+import { z } from "./zod.ts";
 
 /** Harbor's UserResp (also what `/users/current` answers: session.ts's CurrentUser is this type). */
 export type User = {

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, query } from "./client.ts";
 import { useInvalidatingMutation } from "./invalidating-mutation.ts";
-import { listQuery, pageQuery, type PageParams } from "./list-placeholder.ts";
+import { listQuery, type PageParams, pageQuery } from "./list-placeholder.ts";
 
 /** Harbor's WebhookTargetObject; a saved auth header comes back as `******` (sent back, it keeps the saved one). */
 export type WebhookTarget = {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useChangePassword } from "../api/session.ts";
 import { Button } from "../components/button.tsx";

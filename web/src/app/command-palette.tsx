@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from "react";
-import { useNavigate } from "react-router";
-import { useTranslation } from "react-i18next";
 import { Command } from "cmdk";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 import { useSearch } from "../api/search.ts";
 import { useDebounced } from "../components/use-debounced.ts";
 import { useModalDialog } from "../components/use-modal-dialog.ts";

@@ -1,15 +1,15 @@
 import { lazy, Suspense, useCallback, useState } from "react";
-import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useCurrentUser } from "../api/session.ts";
 import { isSystemAdmin } from "../api/users.ts";
 import { sectionOf, visibleSections } from "./nav.ts";
+import { usePageTitle } from "./page-title.ts";
 import { isApple, usePaletteShortcut } from "./palette-shortcut.ts";
 import { paths } from "./paths.ts";
 import { SearchBox } from "./search-box.tsx";
-import { usePageTitle } from "./page-title.ts";
-import { UserMenu } from "./user-menu.tsx";
 import { SystemBanner } from "./system-banner.tsx";
+import { UserMenu } from "./user-menu.tsx";
 
 // The palette (and cmdk) loads the first time it is opened, not with every page.
 const CommandPalette = lazy(() => import("./command-palette.tsx"));

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
-import { useMatches } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useMatches } from "react-router";
 import type { NavSection } from "./nav.ts";
 import { paths } from "./paths.ts";
 

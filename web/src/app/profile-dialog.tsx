@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useUpdateProfile, type CurrentUser } from "../api/session.ts";
+import { type CurrentUser, useUpdateProfile } from "../api/session.ts";
 import { Dialog, DialogActions } from "../components/dialog.tsx";
 import { Field } from "../components/field.tsx";
 

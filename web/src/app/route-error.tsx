@@ -1,5 +1,5 @@
-import { isRouteErrorResponse, useRouteError } from "react-router";
 import { useTranslation } from "react-i18next";
+import { isRouteErrorResponse, useRouteError } from "react-router";
 import { Button } from "../components/button.tsx";
 import { isChunkLoadError } from "./stale-chunk.ts";
 

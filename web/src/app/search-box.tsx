@@ -1,6 +1,6 @@
-import { useEffect, useId, useState, type FormEvent } from "react";
-import { useLocation, useNavigate, useSearchParams } from "react-router";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { paths } from "./paths.ts";
 
 /** The top bar's search: submits to the search page (`/search?q=`), and shows the query while the user is there. */

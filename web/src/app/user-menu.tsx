@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState } from "react";
-import { useLocation, useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useSignOut, type CurrentUser } from "../api/session.ts";
+import { useLocation, useNavigate } from "react-router";
+import { type CurrentUser, useSignOut } from "../api/session.ts";
 import { isSystemAdmin } from "../api/users.ts";
 import { languages, setLanguage } from "../i18n/index.ts";
 import { paths } from "./paths.ts";

@@ -1,10 +1,10 @@
-import { Fragment, useEffect, useRef, useState, type ReactNode } from "react";
 import {
+	type ColumnDef,
 	flexRender,
 	getCoreRowModel,
 	useReactTable,
-	type ColumnDef,
 } from "@tanstack/react-table";
+import { Fragment, type ReactNode, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorMessage } from "./error-message.tsx";
 import { Pagination } from "./pagination.tsx";

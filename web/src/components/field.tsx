@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes } from "react";
+import { type InputHTMLAttributes, useId } from "react";
 
 /** The console's text box and select: size, border and colours (a site adds its width and margin). */
 // A disabled box looks it: greyed, not a white field inviting typing.

@@ -1,7 +1,7 @@
 import { Field } from "./field.tsx";
 import {
-	PasswordChecklist,
 	meetsPasswordRules,
+	PasswordChecklist,
 } from "./password-checklist.tsx";
 
 /** True when the password meets every hint and the confirmation matches. */

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { ApiError, NETWORK_ERROR, errorText } from "../api/client.ts";
+import { ApiError, errorText, NETWORK_ERROR } from "../api/client.ts";
 
 /**
  * Messages the API writes for its own callers (scripts, harbor-cli) that the console says in plain words, in the chosen

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { ScanOverview } from "../api/artifacts.ts";
-import { severities, severityOf, type Severity } from "../api/scans.ts";
+import { type Severity, severities, severityOf } from "../api/scans.ts";
 import { StatusBadge } from "./status-badge.tsx";
 
 /** Each severity's colours, dark or light theme alike (solid fills: the counts on them keep their contrast). */

@@ -2,10 +2,10 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { inputClass } from "./field.tsx";
 import {
-	storageDraftBytes,
-	storageUnits,
 	type StorageDraft,
 	type StorageUnit,
+	storageDraftBytes,
+	storageUnits,
 } from "./storage-limit.ts";
 
 /**

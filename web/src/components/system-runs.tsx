@@ -1,6 +1,6 @@
-import { useEffect, useRef, useState, type ReactNode } from "react";
-import { useTranslation } from "react-i18next";
 import type { UseMutationResult, UseQueryResult } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Paged } from "../api/client.ts";
 import {
 	isLive,
@@ -10,7 +10,7 @@ import {
 	type SystemSchedule,
 } from "../api/system-runs.ts";
 import { Button } from "./button.tsx";
-import { DataTable, type Column } from "./data-table.tsx";
+import { type Column, DataTable } from "./data-table.tsx";
 import { Dialog } from "./dialog.tsx";
 import { ErrorMessage } from "./error-message.tsx";
 import { formatTime } from "./format.ts";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from "vitest";
 import {
 	adminAuth,
+	type Engine,
 	startTestServer,
 	stopTestServer,
-	type Engine,
 	type TestServer,
 } from "../../harness.ts";
 

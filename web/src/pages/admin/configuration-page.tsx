@@ -1,31 +1,31 @@
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type Configurations,
+	type ConfigValue,
+	type ScanAllPolicy,
 	useConfigurations,
 	useUpdateConfigurations,
-	type ConfigValue,
-	type Configurations,
-	type ScanAllPolicy,
 } from "../../api/configurations.ts";
 import {
+	type Banner,
 	bannerTypes,
 	parseBanner,
 	serializeBanner,
-	type Banner,
 } from "../../api/system-info.ts";
+import { type LdapPingSettings, usePingLdap } from "../../api/user-groups.ts";
 import { Button } from "../../components/button.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { inputClass as baseInputClass } from "../../components/field.tsx";
 import { Skeleton } from "../../components/skeleton.tsx";
-import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import {
+	type StorageDraft,
 	storageDraftBytes,
 	toStorageDraft,
-	type StorageDraft,
 } from "../../components/storage-limit.ts";
+import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import { withCurrent } from "../../components/with-current.ts";
 import { SystemCveAllowlist } from "./system-cve-allowlist.tsx";
-import { usePingLdap, type LdapPingSettings } from "../../api/user-groups.ts";
 
 type Kind =
 	| "boolean"

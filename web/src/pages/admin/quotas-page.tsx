@@ -1,22 +1,22 @@
-import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useQuotas, useUpdateQuota, type Quota } from "../../api/quotas.ts";
+import { Link } from "react-router";
+import { type Quota, useQuotas, useUpdateQuota } from "../../api/quotas.ts";
 import { paths } from "../../app/paths.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { formatBytes } from "../../components/format.ts";
 import { QuotaBar } from "../../components/quota-bar.tsx";
-import { useListParams } from "../../components/use-list-params.ts";
-import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import {
+	type StorageDraft,
 	storageDraftBytes,
 	toStorageDraft,
-	type StorageDraft,
 } from "../../components/storage-limit.ts";
+import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
+import { useListParams } from "../../components/use-list-params.ts";
 
 /** /admin/quotas: every project's storage use against its limit, sortable by use, and the limit edited in place. */
 export default function QuotasPage() {

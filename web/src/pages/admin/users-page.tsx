@@ -1,18 +1,18 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useCurrentUser } from "../../api/session.ts";
 import {
+	type User,
 	useCreateUser,
 	useDeleteUser,
 	useResetPassword,
 	useSetDisabled,
 	useSetSysadmin,
 	useUsers,
-	type User,
 } from "../../api/users.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";

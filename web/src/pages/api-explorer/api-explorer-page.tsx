@@ -1,5 +1,5 @@
-import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client.ts";
 import { paths } from "../../app/paths.ts";
@@ -8,8 +8,8 @@ import { inputClass } from "../../components/field.tsx";
 import { Skeleton } from "../../components/skeleton.tsx";
 import {
 	matches,
-	operationsByTag,
 	type Op,
+	operationsByTag,
 	type SwaggerDoc,
 } from "./swagger.ts";
 

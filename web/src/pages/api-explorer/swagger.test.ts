@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { matches, operationsByTag, type SwaggerDoc } from "./swagger.ts";
 
 const doc = parse(

@@ -1,9 +1,11 @@
-import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { auditEventTypesQuery } from "../../api/audit-logs.ts";
 import {
 	otherEventTypes,
+	type PurgeParameters,
+	type PurgeRun,
 	purgeParametersOf,
 	usePurgeHistory,
 	usePurgeLog,
@@ -11,8 +13,6 @@ import {
 	useRunPurge,
 	useSavePurgeSchedule,
 	useStopPurge,
-	type PurgeParameters,
-	type PurgeRun,
 } from "../../api/purge.ts";
 import { isLive } from "../../api/system-runs.ts";
 import { EmptyState } from "../../components/empty-state.tsx";

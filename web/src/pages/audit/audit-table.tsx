@@ -1,19 +1,19 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type AuditFilters,
+	type AuditLog,
 	auditChange,
 	useAuditFilterChoices,
 	useAuditLogs,
-	type AuditFilters,
-	type AuditLog,
 } from "../../api/audit-logs.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { inputClass as baseInputClass } from "../../components/field.tsx";
 import { formatTime } from "../../components/format.ts";
-import { useListParams } from "../../components/use-list-params.ts";
 import { useDebouncedFilter } from "../../components/use-debounced-filter.ts";
+import { useListParams } from "../../components/use-list-params.ts";
 import { withCurrent } from "../../components/with-current.ts";
 
 /** URL parameter names of the filters (a copied link reproduces the view). */

@@ -1,5 +1,5 @@
-import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
 import { AuditTable } from "./audit-table.tsx";
 
 /** A project's Logs tab: the audit log of this project only (the server scopes it; project admins may list it). */

@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { parametersOf, type GcRun } from "../../api/gc.ts";
+import { type GcRun, parametersOf } from "../../api/gc.ts";
 import { formatBytes, formatTime } from "../../components/format.ts";
 
 /** Space freed by each finished run on the page shown, oldest first: one bar per run, its height its share of the most. */

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type GcParameters,
+	type GcRun,
 	parametersOf,
 	useGcHistory,
 	useGcLog,
@@ -8,8 +10,6 @@ import {
 	useRunGc,
 	useSaveGcSchedule,
 	useStopGc,
-	type GcParameters,
-	type GcRun,
 } from "../../api/gc.ts";
 import { isLive } from "../../api/system-runs.ts";
 import { EmptyState } from "../../components/empty-state.tsx";

@@ -1,14 +1,14 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type UserGroup,
 	useCreateUserGroup,
 	useDeleteUserGroup,
 	useUserGroups,
-	type UserGroup,
 } from "../../api/user-groups.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { Field } from "../../components/field.tsx";

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type JobQueue,
+	type JobWorker,
 	schedulerQueue,
 	useJobLog,
 	useJobQueues,
@@ -8,12 +10,10 @@ import {
 	useRunningJobs,
 	useSchedulerPaused,
 	useStopJob,
-	type JobQueue,
-	type JobWorker,
 } from "../../api/jobservice.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";

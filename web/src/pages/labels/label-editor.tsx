@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type Label,
 	labelInput,
 	useCreateLabel,
 	useUpdateLabel,
-	type Label,
 } from "../../api/labels.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { Field } from "../../components/field.tsx";

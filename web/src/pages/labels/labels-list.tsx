@@ -1,14 +1,14 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useDeleteLabel, useLabels, type Label } from "../../api/labels.ts";
+import { type Label, useDeleteLabel, useLabels } from "../../api/labels.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { formatTime } from "../../components/format.ts";
-import { useListParams } from "../../components/use-list-params.ts";
 import { LabelChip } from "../../components/label-chip.tsx";
+import { useListParams } from "../../components/use-list-params.ts";
 import { LabelEditor, type LabelScope } from "./label-editor.tsx";
 
 type Allowed = { create: boolean; update: boolean; delete: boolean };

@@ -1,12 +1,12 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type ImmutableRule,
+	type ImmutableRuleInput,
 	immutableRuleInput,
 	inputOf,
 	useCreateImmutableRule,
 	useUpdateImmutableRule,
-	type ImmutableRule,
-	type ImmutableRuleInput,
 } from "../../api/immutable-rules.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { SelectorFields } from "./selector-fields.tsx";

@@ -1,18 +1,18 @@
 import { useMemo, useState } from "react";
-import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
 import {
+	type ImmutableRule,
 	inputOf,
 	useDeleteImmutableRule,
 	useImmutableRules,
 	useUpdateImmutableRule,
-	type ImmutableRule,
 } from "../../api/immutable-rules.ts";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useProject } from "../../api/projects.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { ImmutableRuleEditor } from "./immutable-rule-editor.tsx";

@@ -1,16 +1,16 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	blankRule,
 	inputOfRule,
+	type RetentionRule,
+	type RetentionRuleInput,
 	retentionRuleInput,
 	retentionTemplates,
 	ruleOfInput,
+	type SelectorKind,
 	selectorKinds,
 	templateUnit,
-	type RetentionRule,
-	type RetentionRuleInput,
-	type SelectorKind,
 } from "../../api/retention.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { Field } from "../../components/field.tsx";

@@ -2,17 +2,17 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	isRunning,
+	type RetentionExecution,
+	type RetentionRow,
+	type RetentionTask,
 	useRetentionExecutions,
 	useRetentionRows,
 	useRetentionTasks,
 	useStopRetention,
-	type RetentionExecution,
-	type RetentionRow,
-	type RetentionTask,
 } from "../../api/retention.ts";
 import { Button } from "../../components/button.tsx";
 import { CopyButton } from "../../components/copy-button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";

@@ -1,22 +1,22 @@
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Project } from "../../api/projects.ts";
 import {
 	cronOfSchedule,
 	maxRetentionRules,
+	type RetentionPolicy,
+	type RetentionRule,
 	retentionIdOf,
+	type ScheduleType,
 	scheduleTypeOf,
 	scheduleTypes,
 	useRetention,
 	useRunRetention,
 	useSaveRetention,
-	type RetentionPolicy,
-	type RetentionRule,
-	type ScheduleType,
 } from "../../api/retention.ts";
-import type { Project } from "../../api/projects.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { formatTime } from "../../components/format.ts";

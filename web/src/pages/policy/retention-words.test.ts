@@ -1,6 +1,6 @@
 import i18next from "i18next";
 import { describe, expect, it } from "vitest";
-import { ruleOfInput, blankRule } from "../../api/retention.ts";
+import { blankRule, ruleOfInput } from "../../api/retention.ts";
 import en from "../../i18n/en/retention.json";
 import zh from "../../i18n/zh-CN/retention.json";
 import { ruleWords, whyWords } from "./retention-words.ts";

@@ -1,9 +1,9 @@
 import type { TFunction } from "i18next";
 import {
 	picksUntagged,
-	retentionTemplates,
 	type RetentionRule,
 	type RetentionTemplate,
+	retentionTemplates,
 } from "../../api/retention.ts";
 
 /** "retain the most recently pushed 3 artifacts": a template with its number, in words. */

@@ -1,16 +1,16 @@
-import { useState, type FormEvent } from "react";
-import { useParams } from "react-router";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useProjectPermissions } from "../../api/permissions.ts";
+import { useParams } from "react-router";
 import { useUpdateProjectCveAllowlist } from "../../api/cve-allowlists.ts";
+import { useProjectPermissions } from "../../api/permissions.ts";
 import {
-	useProject,
-	useUpdateProject,
 	type Project,
 	type ProjectMetadata,
+	useProject,
+	useUpdateProject,
 } from "../../api/projects.ts";
-import { CveAllowlistEditor } from "../../components/cve-allowlist-editor.tsx";
 import { Button } from "../../components/button.tsx";
+import { CveAllowlistEditor } from "../../components/cve-allowlist-editor.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { Skeleton } from "../../components/skeleton.tsx";
 import { ProjectScanner } from "./project-scanner.tsx";

@@ -1,23 +1,23 @@
 import { useState } from "react";
-import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
 import {
+	type Member,
 	roleIds,
 	useMembers,
 	useRemoveMember,
 	useSetMemberRole,
-	type Member,
 } from "../../api/members.ts";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useProject } from "../../api/projects.ts";
+import { useCurrentUser } from "../../api/session.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { useListParams } from "../../components/use-list-params.ts";
-import { useCurrentUser } from "../../api/session.ts";
 import { AddMemberDialog } from "./add-member-dialog.tsx";
 
 const inputClass =

@@ -1,10 +1,10 @@
-import { Outlet, useLocation, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Outlet, useLocation, useParams } from "react-router";
 import { ApiError } from "../../api/client.ts";
-import { isProxyCache, useProject } from "../../api/projects.ts";
-import { useProjectSummary } from "../../api/project-summary.ts";
 import { useProjectPermissions } from "../../api/permissions.ts";
-import { paths, projectTabs, type ProjectTab } from "../../app/paths.ts";
+import { useProjectSummary } from "../../api/project-summary.ts";
+import { isProxyCache, useProject } from "../../api/projects.ts";
+import { type ProjectTab, paths, projectTabs } from "../../app/paths.ts";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { Skeleton } from "../../components/skeleton.tsx";
 import { Tabs } from "../../components/tabs.tsx";

@@ -1,10 +1,10 @@
 import type { ReactNode } from "react";
-import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
 import {
+	type ProjectSummary,
 	useProjectActivity,
 	useProjectSummary,
-	type ProjectSummary,
 } from "../../api/project-summary.ts";
 import { useProject } from "../../api/projects.ts";
 import { paths } from "../../app/paths.ts";

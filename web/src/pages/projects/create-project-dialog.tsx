@@ -1,19 +1,19 @@
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { proxyCacheTypes, useCreateProject } from "../../api/projects.ts";
 import { useRegistries } from "../../api/registries.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { Field, inputClass } from "../../components/field.tsx";
-import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import {
-	storageDraftBytes,
 	type StorageDraft,
+	storageDraftBytes,
 } from "../../components/storage-limit.ts";
+import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import {
 	creationRequest,
 	noProxy,
-	proxyProblem,
 	type ProxyDraft,
+	proxyProblem,
 } from "./creation-request.ts";
 import { projectNameProblem } from "./project-name-rule.ts";
 

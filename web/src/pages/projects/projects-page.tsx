@@ -1,13 +1,13 @@
 import { useMemo, useState } from "react";
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { isProxyCache, useProjects, type Project } from "../../api/projects.ts";
-import { useProjectRows } from "../../api/project-rows.ts";
+import { Link } from "react-router";
 import { useCreationRestriction } from "../../api/project-creation.ts";
+import { useProjectRows } from "../../api/project-rows.ts";
+import { isProxyCache, type Project, useProjects } from "../../api/projects.ts";
 import { useCurrentUser } from "../../api/session.ts";
 import { paths } from "../../app/paths.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { inputClass } from "../../components/field.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";

@@ -1,13 +1,13 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type Registry,
 	useDeleteRegistry,
 	useRegistries,
-	type Registry,
 } from "../../api/registries.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { formatTime } from "../../components/format.ts";

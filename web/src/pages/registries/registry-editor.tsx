@@ -1,14 +1,14 @@
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type AdapterPattern,
+	type Registry,
+	type RegistryInput,
 	registryInput,
 	useAdapters,
 	useCreateRegistry,
 	usePingRegistry,
 	useUpdateRegistry,
-	type AdapterPattern,
-	type Registry,
-	type RegistryInput,
 } from "../../api/registries.ts";
 import { ConnectionTest } from "../../components/connection-test.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";

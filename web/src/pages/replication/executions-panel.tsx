@@ -2,15 +2,15 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	isRunning,
+	type ReplicationExecution,
+	type ReplicationPolicy,
 	startsByItself,
 	useExecutions,
 	useRetryFailedTasks,
 	useStopExecution,
-	type ReplicationExecution,
-	type ReplicationPolicy,
 } from "../../api/replication.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { formatTime } from "../../components/format.ts";

@@ -1,24 +1,24 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type ReplicationPolicy,
 	startsByItself,
 	useDeletePolicy,
 	useLastExecution,
 	usePolicies,
 	usePolicy,
 	useStartExecution,
-	type ReplicationPolicy,
 } from "../../api/replication.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { formatTime } from "../../components/format.ts";
 import { useListParams } from "../../components/use-list-params.ts";
 import { ExecutionsPanel } from "./executions-panel.tsx";
-import { fromPolicy } from "./rule-form.ts";
 import { RuleEditor } from "./rule-editor.tsx";
+import { fromPolicy } from "./rule-form.ts";
 import { StatusBadge } from "./status-badge.tsx";
 import { useSelectionParam } from "./use-selection-param.ts";
 

@@ -1,26 +1,26 @@
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useRegistries } from "../../api/registries.ts";
 import {
+	type ReplicationPolicy,
+	type TriggerType,
 	useCreatePolicy,
 	useRegistryInfo,
 	useUpdatePolicy,
-	type ReplicationPolicy,
-	type TriggerType,
 } from "../../api/replication.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { Field, inputClass } from "../../components/field.tsx";
 import {
+	type Decoration,
 	emptyRuleForm,
 	flattenExample,
 	flatteningChoices,
 	formProblems,
 	fromPolicy,
-	offered,
-	toPolicy,
-	type Decoration,
 	type Mode,
+	offered,
 	type RuleForm,
+	toPolicy,
 } from "./rule-form.ts";
 
 const hintClass = "mt-1 text-xs text-slate-600 dark:text-slate-300";

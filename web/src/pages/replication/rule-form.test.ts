@@ -6,8 +6,8 @@ import {
 	formProblems,
 	fromPolicy,
 	offered,
-	toPolicy,
 	type RuleForm,
+	toPolicy,
 } from "./rule-form.ts";
 
 const saved: ReplicationPolicy = {

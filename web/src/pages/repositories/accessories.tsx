@@ -1,6 +1,6 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
-import { useArtifactsByDigest, type Accessory } from "../../api/artifacts.ts";
+import { Link } from "react-router";
+import { type Accessory, useArtifactsByDigest } from "../../api/artifacts.ts";
 import { paths } from "../../app/paths.ts";
 import {
 	formatBytes,

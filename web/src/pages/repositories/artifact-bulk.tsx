@@ -2,12 +2,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAddLabelToArtifacts } from "../../api/artifact-labels.ts";
 import {
-	useDeleteArtifacts,
 	type Artifact,
 	type BulkResult,
+	useDeleteArtifacts,
 } from "../../api/artifacts.ts";
 import { errorText } from "../../api/client.ts";
-import { useLabels, type Label } from "../../api/labels.ts";
+import { type Label, useLabels } from "../../api/labels.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";

@@ -1,17 +1,17 @@
 import { useMemo, useRef, useState } from "react";
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import {
+	type Artifact,
 	scanOf,
 	useArtifacts,
 	useDeleteArtifact,
-	type Artifact,
 } from "../../api/artifacts.ts";
 import { paths } from "../../app/paths.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { CopyButton } from "../../components/copy-button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import {

@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { useArtifactContent } from "../../api/artifact-content.ts";
 import { useArtifact, useDeleteArtifact } from "../../api/artifacts.ts";
 import { ApiError } from "../../api/client.ts";

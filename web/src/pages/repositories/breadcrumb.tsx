@@ -1,5 +1,5 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { paths } from "../../app/paths.ts";
 
 /** Projects › project › repositories (› repository): the way back from a repository or artifact page. */

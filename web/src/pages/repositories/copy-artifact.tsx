@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { useCopyArtifact } from "../../api/artifacts.ts";
 import { useProjects } from "../../api/projects.ts";
 import { paths } from "../../app/paths.ts";

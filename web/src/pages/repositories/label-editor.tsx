@@ -4,7 +4,7 @@ import {
 	useAddArtifactLabel,
 	useRemoveArtifactLabel,
 } from "../../api/artifact-labels.ts";
-import { useLabels, type Label } from "../../api/labels.ts";
+import { type Label, useLabels } from "../../api/labels.ts";
 import { Dialog } from "../../components/dialog.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { inputClass } from "../../components/field.tsx";

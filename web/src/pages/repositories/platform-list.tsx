@@ -1,10 +1,10 @@
-import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import {
-	scanOf,
-	useArtifactsByDigest,
 	type Platform,
 	type Reference,
+	scanOf,
+	useArtifactsByDigest,
 } from "../../api/artifacts.ts";
 import { paths } from "../../app/paths.ts";
 import { CopyButton } from "../../components/copy-button.tsx";

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useRegistryAddress } from "../../api/system-info.ts";
+import { Button } from "../../components/button.tsx";
 import { CopyButton } from "../../components/copy-button.tsx";
 import { Dialog } from "../../components/dialog.tsx";
-import { Button } from "../../components/button.tsx";
 import { shortDigest } from "../../components/format.ts";
 import { named } from "../../components/named.tsx";
 import { pullCommands, type PullTarget as Target } from "./pull-commands.ts";

@@ -4,7 +4,7 @@ import { useRegistryAddress } from "../../api/system-info.ts";
 import { Button } from "../../components/button.tsx";
 import { Dialog } from "../../components/dialog.tsx";
 import { CommandLine } from "./pull-command.tsx";
-import { pushCommands, type PushTool } from "./pull-commands.ts";
+import { type PushTool, pushCommands } from "./pull-commands.ts";
 
 const tools: PushTool[] = ["docker", "podman", "helm", "oras"];
 

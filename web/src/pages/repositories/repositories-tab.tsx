@@ -1,19 +1,19 @@
 import { useMemo, useState } from "react";
-import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { isProxyCache, useProject } from "../../api/projects.ts";
 import {
+	type Repository,
 	useDeleteRepository,
 	useRepositories,
-	type Repository,
 } from "../../api/repositories.ts";
 import { useRegistryAddress } from "../../api/system-info.ts";
 import { paths, repoInProject } from "../../app/paths.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
 import { CopyButton } from "../../components/copy-button.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";
 import { formatTime } from "../../components/format.ts";

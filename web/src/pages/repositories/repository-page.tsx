@@ -1,6 +1,6 @@
 import { useMemo } from "react";
-import { Link, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
 import { ApiError } from "../../api/client.ts";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useProject } from "../../api/projects.ts";

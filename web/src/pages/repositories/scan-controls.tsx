@@ -1,11 +1,11 @@
 import { useTranslation } from "react-i18next";
-import { scanLive, scanOf, type Artifact } from "../../api/artifacts.ts";
+import { type Artifact, scanLive, scanOf } from "../../api/artifacts.ts";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useScanArtifact, useStopScan } from "../../api/scans.ts";
 import { Button } from "../../components/button.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
-import { named } from "../../components/named.tsx";
 import { shortDigest } from "../../components/format.ts";
+import { named } from "../../components/named.tsx";
 
 /**
  * What a scanner takes: images, an index as a whole (the scanner is given the index) as well as each of its platforms

@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { scanLive, scanOf, type Artifact } from "../../api/artifacts.ts";
+import { type Artifact, scanLive, scanOf } from "../../api/artifacts.ts";
 import {
 	severities,
 	useScanLog,
@@ -8,7 +8,7 @@ import {
 	type Vulnerability,
 } from "../../api/scans.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { inputClass } from "../../components/field.tsx";

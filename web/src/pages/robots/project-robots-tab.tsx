@@ -1,5 +1,5 @@
-import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useProject } from "../../api/projects.ts";
 import { ErrorMessage } from "../../components/error-message.tsx";

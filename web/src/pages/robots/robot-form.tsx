@@ -1,14 +1,14 @@
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
-	robotNamePattern,
-	useCreateRobot,
-	useGrantable,
-	useUpdateRobot,
 	type Robot,
 	type RobotAccess,
 	type RobotCreated,
 	type RobotPermission,
+	robotNamePattern,
+	useCreateRobot,
+	useGrantable,
+	useUpdateRobot,
 } from "../../api/robots.ts";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";

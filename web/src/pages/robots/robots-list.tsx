@@ -1,16 +1,16 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
+	type Robot,
+	type RobotAccess,
 	useDeleteRobot,
 	useRefreshRobotSecret,
 	useRobots,
 	useUpdateRobot,
-	type Robot,
-	type RobotAccess,
 } from "../../api/robots.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";

@@ -1,14 +1,14 @@
-import { useId, useState, type FormEvent } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	inputOf,
+	type Scanner,
+	type ScannerInput,
 	scannerAuths,
 	scannerInput,
 	useCreateScanner,
 	usePingScanner,
 	useUpdateScanner,
-	type Scanner,
-	type ScannerInput,
 } from "../../api/scanners.ts";
 import { ConnectionTest } from "../../components/connection-test.tsx";
 import { Dialog, DialogActions } from "../../components/dialog.tsx";

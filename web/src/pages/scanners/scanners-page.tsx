@@ -2,16 +2,16 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
 	inputOf,
+	type Scanner,
 	useDeleteScanner,
 	useMakeDefaultScanner,
 	useScanner,
 	useScanners,
 	useUpdateScanner,
-	type Scanner,
 } from "../../api/scanners.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { FilterInput } from "../../components/filter-input.tsx";

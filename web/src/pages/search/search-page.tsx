@@ -1,13 +1,13 @@
-import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router";
 import type { Project } from "../../api/projects.ts";
 import {
+	type SearchRepository,
 	searchLimit,
 	useSearch,
-	type SearchRepository,
 } from "../../api/search.ts";
 import { paths, repoInProject } from "../../app/paths.ts";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from "react";
-import { useLocation, useNavigate, useSearchParams } from "react-router";
+import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { useSignIn } from "../../api/session.ts";
 import { paths } from "../../app/paths.ts";
 import { clearSessionEnded } from "../../app/session-ended.ts";

@@ -9,7 +9,7 @@ import {
 	type WebhookTask,
 } from "../../api/webhooks.ts";
 import { Button } from "../../components/button.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { Dialog } from "../../components/dialog.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";

@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { useParams } from "react-router";
 import { useProjectPermissions } from "../../api/permissions.ts";
 import { useProject } from "../../api/projects.ts";
 import {
@@ -13,7 +13,7 @@ import {
 } from "../../api/webhooks.ts";
 import { Button } from "../../components/button.tsx";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
-import { DataTable, type Column } from "../../components/data-table.tsx";
+import { type Column, DataTable } from "../../components/data-table.tsx";
 import { EmptyState } from "../../components/empty-state.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { formatTime } from "../../components/format.ts";

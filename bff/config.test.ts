@@ -15,6 +15,16 @@ describe("configuration", () => {
 			/DATABASE_URL must be a postgres/,
 		);
 	});
+	it("redirects blob GETs to presigned S3 URLs only when told, and only with true or false", () => {
+		const s3 = { WHARF_STORAGE: "s3://bucket/prefix" };
+		expect(loadConfig(s3).s3?.redirect).toBe(false);
+		expect(loadConfig({ ...s3, WHARF_S3_REDIRECT: "true" }).s3?.redirect).toBe(
+			true,
+		);
+		expect(() => loadConfig({ ...s3, WHARF_S3_REDIRECT: "yes" })).toThrow(
+			/WHARF_S3_REDIRECT/,
+		);
+	});
 	it("lists every setting in the help", () => {
 		for (const name of Object.keys(settings))
 			expect(helpText()).toContain(name);

@@ -51,6 +51,8 @@ export const settings = {
 		"redis://… to run jobs on BullMQ in that Redis, shared by every replica (unset: jobs queue in the metadata database)",
 	WHARF_STORAGE:
 		"s3://bucket/prefix to keep blobs in S3 or an S3-compatible server (?path_style=true, ?region=…); credentials, region and endpoint from the standard AWS_* variables (AWS_ENDPOINT_URL_S3); unset: the data folder",
+	WHARF_S3_REDIRECT:
+		"true: a blob GET on S3 storage answers 307 to a presigned URL of the object (good 20 minutes, signed for the endpoint Wharf uses, which clients must reach too) after the same authorization, so the bytes do not pass through Wharf; HEAD stays here (default false)",
 	WHARF_REDIS_PREFIX:
 		"prefix of the job queues' Redis keys (default wharf): Wharfs sharing a Redis share work only under one prefix",
 	WHARF_TLS_CERT:
@@ -110,6 +112,7 @@ const schema = z.object({
 		.string()
 		.regex(/^s3:\/\/[^/?]+/, "WHARF_STORAGE must be an s3://bucket/prefix URL")
 		.optional(),
+	WHARF_S3_REDIRECT: z.enum(["true", "false"]).default("false"),
 	// The AWS SDK's own variables, read here too so a Wharf started in-process (tests) gets them from its config.
 	AWS_ENDPOINT_URL_S3: z.url().optional(),
 	AWS_ENDPOINT_URL: z.url().optional(),
@@ -172,6 +175,8 @@ export type Config = {
 	/** Blobs in S3 (unset: the data folder): where, and the client's endpoint, region and keys when given. */
 	s3?: {
 		url: string;
+		/** Blob GETs answer 307 to a presigned URL of the object. */
+		redirect: boolean;
 		endpoint?: string;
 		region?: string;
 		credentials?: {
@@ -248,6 +253,7 @@ export function loadConfig(
 		s3: c.WHARF_STORAGE
 			? {
 					url: c.WHARF_STORAGE,
+					redirect: c.WHARF_S3_REDIRECT === "true",
 					endpoint: c.AWS_ENDPOINT_URL_S3 ?? c.AWS_ENDPOINT_URL,
 					region: c.AWS_REGION,
 					credentials:

@@ -189,6 +189,7 @@ export async function startWharf(
 		? createS3Driver(
 				parseS3Url(config.s3.url),
 				createS3Client(parseS3Url(config.s3.url), config.s3),
+				{ redirect: config.s3.redirect },
 			)
 		: createFilesystemDriver(path.join(config.dataDir, "storage"));
 	const store = createRegistryStore(db);

@@ -13,7 +13,8 @@ export const s3Credentials = {
 
 /**
  * An S3-compatible server of the test's own (s3rver, keeping objects in a temporary folder) on 127.0.0.1, with one
- * bucket. `env` is what a Wharf needs to keep its blobs there.
+ * bucket. `env` is what a Wharf needs to keep its blobs there; `requests` lists every request it got (method, path
+ * with query, answer's status), in the order they were answered.
  */
 export async function startS3Server(bucket = "wharf") {
 	const directory = await mkdtemp(path.join(os.tmpdir(), "wharf-s3-"));
@@ -25,11 +26,22 @@ export async function startS3Server(bucket = "wharf") {
 		configureBuckets: [{ name: bucket }],
 	});
 	const { port } = (await server.run()) as AddressInfo;
+	const requests: { method: string; url: string; status: number }[] = [];
+	server.httpServer?.on("request", (req, res) =>
+		res.once("finish", () =>
+			requests.push({
+				method: req.method ?? "",
+				url: req.url ?? "",
+				status: res.statusCode,
+			}),
+		),
+	);
 	const url = `http://127.0.0.1:${port}`;
 	return {
 		url,
 		bucket,
 		directory,
+		requests,
 		client: (endpoint = url) =>
 			new S3Client({
 				endpoint,

@@ -11,6 +11,8 @@ declare module "s3rver" {
 			resetOnClose?: boolean;
 		});
 		run(): Promise<AddressInfo>;
+		/** The HTTP server `run` started. */
+		httpServer?: import("node:http").Server;
 		close(): Promise<void>;
 	}
 }

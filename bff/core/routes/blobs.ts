@@ -60,6 +60,19 @@ export async function blob(r: RepoRequest, digestParam: string) {
 			.end();
 		return;
 	}
+	// Presigned redirects (WHARF_S3_REDIRECT): the client, authorized above, fetches the bytes from the bucket itself,
+	// Range and all; a HEAD is still answered here, from the metadata.
+	if (req.method === "GET" && r.services.storage.downloadUrl) {
+		res
+			.status(307)
+			.set({
+				Location: await r.services.storage.downloadUrl(digest),
+				"Docker-Content-Digest": digest,
+				"Content-Length": "0",
+			})
+			.end();
+		return;
+	}
 	const size = linked.size;
 	let range: { start: number; end: number } | undefined;
 	// One byte range is served; any other Range (another unit, several ranges) is ignored for the whole blob (RFC 9110 §14.2).

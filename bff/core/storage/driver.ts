@@ -20,6 +20,11 @@ export interface StorageDriver {
 		sink: Writable,
 		opts?: { range?: ByteRange; signal?: AbortSignal },
 	): Promise<void>;
+	/**
+	 * Where a client may GET the committed blob itself for a while, without Wharf in the way (S3's presigned URL), when
+	 * the driver is set to hand them out; absent: blob GETs stream through Wharf.
+	 */
+	downloadUrl?(digest: string): Promise<string>;
 	/** Writes a small blob whole (manifests), durably, under its digest; idempotent. */
 	put(digest: string, data: Buffer): Promise<void>;
 	delete(digest: string): Promise<void>;

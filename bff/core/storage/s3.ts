@@ -14,6 +14,7 @@ import {
 	S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { ByteRange, StorageDriver } from "./driver.ts";
 
 /** Where `WHARF_STORAGE=s3://bucket/prefix?path_style=true&region=…` puts blobs. */
@@ -66,6 +67,9 @@ export function createS3Client(
 	});
 }
 
+/** How long a presigned blob URL stays good: distribution's 20 minutes, long enough for a slow client to start. */
+export const redirectSeconds = 20 * 60;
+
 /** CopyObject copies at most 5 GiB in one request; larger blobs are rewritten through a multipart upload. */
 const maxCopyBytes = 5 * 1024 ** 3;
 /** Multipart part size and parts in flight: what an upload holds in memory at most (partSize × queueSize). */
@@ -86,11 +90,13 @@ const isMissing = (e: unknown) =>
  * so a reader never sees half a blob. An upload is a series of chunk objects `<prefix>/uploads/<id>/<offset>`, one per
  * write, so it goes on from any replica and a retried write replaces what it overlaps; committing copies the one chunk
  * (or streams the chunks, in order, into one multipart upload) to the blob's key. The SDK retries throttling
- * (SlowDown, 503) and network errors with backoff before a request fails.
+ * (SlowDown, 503) and network errors with backoff before a request fails. With `redirect`, blob GETs are answered with
+ * a presigned URL of the object (`downloadUrl`), signed by the same client, so it names the endpoint Wharf reaches.
  */
 export function createS3Driver(
 	loc: S3Location,
 	client: S3Client,
+	opts: { redirect?: boolean } = {},
 ): StorageDriver {
 	const { bucket } = loc;
 	const base = loc.prefix ? `${loc.prefix}/` : "";
@@ -224,6 +230,20 @@ export function createS3Driver(
 
 	return {
 		stat,
+		...(opts.redirect
+			? {
+					downloadUrl: (digest: string) =>
+						getSignedUrl(
+							client,
+							new GetObjectCommand({
+								Bucket: bucket,
+								Key: blobKey(digest),
+								ResponseContentType: "application/octet-stream",
+							}),
+							{ expiresIn: redirectSeconds },
+						),
+				}
+			: {}),
 		read: (digest, range) => get(blobKey(digest), range),
 		async send(digest, sink, { range, signal } = {}) {
 			const body = await get(blobKey(digest), range); // a missing blob rejects here, before a byte goes out

@@ -276,7 +276,8 @@ test.describe("the user menu", () => {
 		const header = page.locator("header");
 		const words = await header.evaluate((el: HTMLElement) => {
 			const shown = el.cloneNode(true) as HTMLElement;
-			shown.querySelectorAll('[aria-hidden="true"]').forEach((e) => e.remove()); // the username's initial
+			for (const e of shown.querySelectorAll('[aria-hidden="true"]'))
+				e.remove(); // the username's initial
 			return [
 				shown.textContent,
 				...[

@@ -61,7 +61,7 @@ test("a webhook made in the console delivers a push, and its delivery and log ar
 	await dialog.getByRole("button", { name: "Create" }).click();
 	await expect(dialog).toBeHidden();
 	const row = page.getByTestId("webhook-row").filter({ hasText: "ci" });
-	await expect(row).toContainText("Default → " + `${rx.url}/e2e`);
+	await expect(row).toContainText(`Default → ${rx.url}/e2e`);
 	await expect(row.getByTestId("policy-last-trigger")).toHaveText("Never");
 
 	const client = await registryClient();

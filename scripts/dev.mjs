@@ -43,7 +43,7 @@ const stop = (code) => {
 	if (stopping) return;
 	stopping = true;
 	for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-	Promise.all(
+	void Promise.all(
 		children.map((c) =>
 			c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null,
 		),

@@ -1,4 +1,4 @@
-// `npm test`: checks the machine, type-checks, builds what `npm start` runs (the SPA and the bundled server), runs every
+// `npm test`: checks the machine, lints (Biome: lint rules and the format), type-checks, builds what `npm start` runs (the SPA and the bundled server), runs every
 // test (the browser specs against that build), and closes with one line "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +17,7 @@ const step = (name, cmd, args) => {
 };
 
 step("prerequisites", "bash", ["scripts/ensure-prereqs.sh"]);
+step("lint and format (Biome)", "npx", ["biome", "check", "."]);
 step("type check", "npx", ["tsc", "--noEmit"]);
 step("build the console", "npx", ["vite", "build", "--logLevel", "warn"]);
 step("bundle the server", "npm", ["run", "build:server", "--silent"]);

@@ -19,13 +19,7 @@ import { createManifestService } from "../core/manifests.ts";
 import { createFilesystemDriver } from "../core/storage/filesystem.ts";
 import { createRegistryStore } from "../core/store.ts";
 import { chunks } from "../db/chunks.ts";
-import {
-	type Db,
-	dropSchema,
-	migrate,
-	now,
-	openDatabase,
-} from "../db/database.ts";
+import { type Db, dropSchema, migrate, openDatabase } from "../db/database.ts";
 import { collectGarbage } from "../gc/collector.ts";
 import { createGcStore } from "../gc/store.ts";
 
@@ -145,7 +139,9 @@ async function registry(artifacts: number, name: string) {
 					),
 				)
 				.execute();
-			rows.forEach((r, i) => made.push({ id: ids[i].id, ...r }));
+			rows.forEach((r, i) => {
+				made.push({ id: ids[i].id, ...r });
+			});
 		});
 	}
 	const storage = createFilesystemDriver(path.join(root, name, "storage"));

@@ -7,6 +7,7 @@ export function bearerChallenge(
 	params: [name: string, value: string][],
 ): string {
 	const quoted = (v: string) =>
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips from a header value.
 		`"${v.replace(/[\x00-\x1f\x7f]/g, "").replace(/["\\]/g, "\\$&")}"`;
 	return `Bearer ${params.map(([name, value]) => `${name}=${quoted(value)}`).join(",")}`;
 }

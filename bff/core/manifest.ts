@@ -188,7 +188,7 @@ export function parseManifest(
 	}
 
 	const checkDigests = (ds: Descriptor[]) => {
-		ds.forEach((d) => parseDigest(d.digest));
+		for (const d of ds) parseDigest(d.digest);
 		checkUrls(ds, rules);
 	};
 	const listed = (key: string) => {

@@ -99,7 +99,7 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
 
 	if (opts.tokenHandler) app.get("/service/token", opts.tokenHandler);
 
-	app.use("/v2", (req, res, next) => {
+	app.use("/v2", (_req, res, next) => {
 		res.set(apiVersion);
 		next();
 	});
@@ -212,13 +212,14 @@ export function createRegistryApp(opts: RegistryAppOptions): express.Express {
 					? { id: row.id, projectId: row.project_id, name: local }
 					: null,
 			};
-			const ensureRepo = async () =>
-				r.repo ??
-				(r.repo = {
+			const ensureRepo = async () => {
+				r.repo ??= {
 					id: await services.store.ensureRepository(projectRow.id, local),
 					projectId: projectRow.id,
 					name: local,
-				});
+				};
+				return r.repo;
+			};
 
 			const [kind, ...tail] = rest.split("/");
 			const arg = tail.join("/");

@@ -530,7 +530,7 @@ describe("two Wharf processes on one Postgres", () => {
 				];
 				opened.push(...instances);
 				const ran = new Set<number>();
-				instances.forEach((jobs, i) =>
+				for (const [i, jobs] of instances.entries())
 					jobs.register("SHARED", {
 						concurrency: 4,
 						handler: async (ctx) => {
@@ -538,8 +538,7 @@ describe("two Wharf processes on one Postgres", () => {
 							ran.add(i);
 							await new Promise((r) => setTimeout(r, 5));
 						},
-					}),
-				);
+					});
 				await Promise.all(instances.map((j) => j.start()));
 				const ids = await Promise.all(
 					Array.from({ length: 60 }, (_, i) =>
@@ -595,7 +594,7 @@ describe("two Wharf processes on one Redis", () => {
 				createJobs({ db, logger, redisUrl, redisPrefix: prefix }),
 			);
 			opened.push(...instances);
-			instances.forEach((jobs, i) =>
+			for (const [i, jobs] of instances.entries())
 				jobs.register("SHARED", {
 					concurrency: 4,
 					handler: async (ctx) => {
@@ -603,8 +602,7 @@ describe("two Wharf processes on one Redis", () => {
 						ran.add(i);
 						await new Promise((r) => setTimeout(r, 5));
 					},
-				}),
-			);
+				});
 			await Promise.all(instances.map((j) => j.start()));
 			const ids = await Promise.all(
 				Array.from({ length: 60 }, (_, i) =>

@@ -53,7 +53,10 @@ const progressEveryMs = 250;
 const sentBlobs = new WeakMap<V2Client, LRUCache<string, string>>();
 const sentOn = (c: V2Client) => {
 	let m = sentBlobs.get(c);
-	if (!m) sentBlobs.set(c, (m = new LRUCache<string, string>({ max: 10_000 })));
+	if (!m) {
+		m = new LRUCache<string, string>({ max: 10_000 });
+		sentBlobs.set(c, m);
+	}
 	return m;
 };
 

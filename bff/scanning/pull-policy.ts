@@ -112,7 +112,7 @@ export function createPullPolicy(db: Db): PullGuard {
 				}
 			).vulnerabilities ?? []) {
 				const rank = order.indexOf((v.severity ?? "unknown").toLowerCase());
-				if ((rank < 0 ? 0 : rank) >= floor && !(v.id && p.allowlist.has(v.id)))
+				if (Math.max(rank, 0) >= floor && !(v.id && p.allowlist.has(v.id)))
 					found.add(v.id ?? `#${found.size}`);
 			}
 		}

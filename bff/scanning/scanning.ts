@@ -410,7 +410,7 @@ export function createScanning(deps: {
 			.where("repositories.name", "=", ev.repository)
 			.where("artifacts.digest", "=", ev.digest)
 			.executeTakeFirst();
-		if (!target || target.value !== "true" || !target.top_level) return;
+		if (target?.value !== "true" || !target.top_level) return;
 		await scanning
 			.scan({
 				id: target.id,

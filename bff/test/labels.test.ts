@@ -169,13 +169,6 @@ describe.each(engines)("labels API on %s", (engine) => {
 				json: { name: "release", scope: "p", project_id: projectId },
 			}),
 		);
-		const other = await addProject(s, "elsewhere");
-		const foreign = idOf(
-			await call("/labels", {
-				method: "POST",
-				json: { name: "foreign", scope: "p", project_id: other },
-			}),
-		);
 		const labels = `/projects/team/repositories/app/artifacts/${img.digest}/labels`;
 		expect(
 			(

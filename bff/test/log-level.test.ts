@@ -13,7 +13,7 @@ import {
 /** The server's log level, changed while it runs (the metadata engine plays no part: SQLite). */
 describe("log level", () => {
 	let s: TestServer;
-	let lines: {
+	const lines: {
 		msg?: string;
 		level: number;
 		req?: { url?: string };

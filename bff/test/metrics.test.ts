@@ -2,7 +2,7 @@ import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics, registryHandler } from "../ops/metrics.ts";
 import { createV2Client } from "../replication/v2-client.ts";
-import { addProject, addUser, api } from "./api-fixtures.ts";
+import { addProject, addUser } from "./api-fixtures.ts";
 import {
 	adminAuth,
 	adminPassword,

@@ -171,7 +171,7 @@ describe.each(engines)("registry endpoints on %s", (engine) => {
 			(await call("/registries/ping", { method: "POST", json: byUrl })).status,
 		).toBe(200);
 		const id = (
-			(await (await call("/registries?q=name%3Dwharf-" + engine)).json()) as {
+			(await (await call(`/registries?q=name%3Dwharf-${engine}`)).json()) as {
 				id: number;
 			}[]
 		)[0].id;
@@ -399,7 +399,7 @@ describe.each(engines)("registry endpoints on %s", (engine) => {
 		expect(
 			(
 				await call(
-					r.headers.get("location")!.replace("/api/v2.0", "") + "/info",
+					`${r.headers.get("location")!.replace("/api/v2.0", "")}/info`,
 				)
 			).status,
 		).toBe(200);

@@ -47,14 +47,15 @@ async function startCountingProxy(target: string) {
 			(req.method === "PUT" || req.method === "PATCH");
 		const large = Number(req.headers["content-length"] ?? 0) >= MiB;
 		let lead: () => void = () => {};
-		const wait =
-			!upload || !large || !oneAtATime
-				? Promise.resolve()
-				: (leader ??
-					((leader = new Promise<void>((r) => {
-						lead = r;
-					})),
-					Promise.resolve()));
+		// The first large upload leads; the others wait for it to finish.
+		let wait = Promise.resolve();
+		if (upload && large && oneAtATime) {
+			if (leader) wait = leader;
+			else
+				leader = new Promise<void>((r) => {
+					lead = r;
+				});
+		}
 		if (upload)
 			req.on("data", (chunk: Buffer) => {
 				counts.uploadBytes += chunk.length;
@@ -189,9 +190,11 @@ describe("a replication that fails halfway resumes", () => {
 				filters: [{ type: "name", value: "library/big" }],
 			});
 			// Once the first layer has arrived, the remote goes away mid-copy and stays away through every try.
-			let stopping: Promise<void> | undefined;
+			let stopping = false;
 			proxy.counts.onCompleted = () => {
-				stopping ??= proxy.stop();
+				if (stopping) return;
+				stopping = true;
+				void proxy.stop().catch(() => undefined);
 			};
 			const id = await startExecution(a, policy);
 			const failed = await ended(a, id);

@@ -50,7 +50,6 @@ describe("replication between two Wharfs and docker-registry", () => {
 	let index: Pushed & { children: Pushed[] };
 	let signature: Pushed;
 	let chart: Pushed;
-	let tagged: Pushed;
 
 	beforeAll(async () => {
 		[b, dist] = await Promise.all([
@@ -82,7 +81,7 @@ describe("replication between two Wharfs and docker-registry", () => {
 		});
 		index = await pushIndex(local, "library/app", "v1");
 		signature = await pushSignature(local, "library/app", index);
-		tagged = await pushImage(local, "library/app", "v2-dev");
+		await pushImage(local, "library/app", "v2-dev");
 		chart = await pushChart(local, "library/charts/demo", "0.1.0");
 		await addProject(a, "other");
 		await pushImage(local, "other/skipped", "v1");

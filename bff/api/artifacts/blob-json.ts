@@ -63,7 +63,13 @@ export type ParseBudget = { take(bytes: number): boolean };
 
 export function createParseBudget(bytes: number): ParseBudget {
 	let left = bytes;
-	return { take: (n) => (n <= left ? ((left -= n), true) : false) };
+	return {
+		take(n) {
+			if (n > left) return false;
+			left -= n;
+			return true;
+		},
+	};
 }
 
 /** Reads a small blob whole, or null when it is missing or larger than `cap` (never buffered past the cap). */

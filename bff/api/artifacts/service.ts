@@ -28,11 +28,11 @@ import { createParseBudget } from "./blob-json.ts";
 import { createChartExtracts } from "./chart-extracts.ts";
 import { type ChartFile, chartDependencies } from "./chart-files.ts";
 import { createManifestDetails } from "./manifest-details.ts";
-import {
-	type ArtifactListOptions,
-	type ArtifactListRow,
-	type ArtifactScope,
-	type ArtifactStore,
+import type {
+	ArtifactListOptions,
+	ArtifactListRow,
+	ArtifactScope,
+	ArtifactStore,
 } from "./store.ts";
 
 export type PresentFlags = {

@@ -44,7 +44,7 @@ export function createArtifactContentRouter(deps: ApiDeps): Router {
 				"repository",
 				"pull",
 			);
-			let pulled;
+			let pulled: Awaited<ReturnType<typeof deps.manifests.get>>;
 			try {
 				pulled = await deps.manifests.get(repository, p.data.reference);
 			} catch (e) {

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
-import { badRequest, notFound } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import { ldapConfigOf } from "../ldap/config.ts";
 import { parsePage, sendPage } from "../pagination.ts";
 import { authorizeProject } from "../project-guard.ts";

@@ -1,9 +1,4 @@
-import {
-	type Expression,
-	type ExpressionBuilder,
-	type SqlBool,
-	sql,
-} from "kysely";
+import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import { roles, strongestRole } from "../../auth/policy.ts";
 import { type Db, now } from "../../db/database.ts";
 import { type Member, membersOf } from "../../db/membership.ts";

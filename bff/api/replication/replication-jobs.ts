@@ -177,7 +177,7 @@ export function registerReplicationJobs(deps: ReplicationJobDeps) {
 				e = await store.executionByJob(ctx.id);
 				if (!e) {
 					const p = await store.policy(ctx.payload.policyId);
-					if (!p || p.enabled !== 1) return;
+					if (p?.enabled !== 1) return;
 					if (await store.running(p.id)) {
 						await ctx.log(
 							`policy ${p.name} is still running its last execution: this fire is skipped`,

@@ -49,7 +49,7 @@ export function createRetentionRouter(deps: ApiDeps): Router {
 		deletes = false,
 	) => {
 		const row = await findProjectById(deps.db, projectId);
-		let granted;
+		let granted: Awaited<ReturnType<typeof authorizeInProject>>;
 		try {
 			granted = await authorizeInProject(
 				deps,

@@ -64,7 +64,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
 	const router = Router();
 	const service = createUsersService(deps);
 	// `/users/<not a number>` is no route here (so `/users/current` writes answer 404, not 400).
-	router.param("user_id", (req, _res, next, value: string) =>
+	router.param("user_id", (_req, _res, next, value: string) =>
 		/^\d+$/.test(value) ? next() : next("route"),
 	);
 
@@ -235,7 +235,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
 	});
 
 	// CLI secrets belong to OIDC users; there is no OIDC yet.
-	router.put("/users/:user_id/cli_secret", async (req, res, next) => {
+	router.put("/users/:user_id/cli_secret", async (req, _res, next) => {
 		try {
 			const id = pathId(req.params.user_id, "user_id");
 			requireModifiable(req, id);

@@ -2,7 +2,7 @@ import { isDigest } from "../digest.ts";
 import { RegistryError, unknownManifest } from "../errors.ts";
 import { maxManifestBytes } from "../manifests.ts";
 import type { RepositoryRef } from "../uploads.ts";
-import { type RepoRequest } from "./context.ts";
+import type { RepoRequest } from "./context.ts";
 import { proxiedManifest } from "./proxied.ts";
 
 async function readBody(r: RepoRequest): Promise<Buffer> {

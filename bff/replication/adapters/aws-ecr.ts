@@ -1,4 +1,8 @@
-import { ECRClient, GetAuthorizationTokenCommand } from "@aws-sdk/client-ecr";
+import {
+	ECRClient,
+	GetAuthorizationTokenCommand,
+	type GetAuthorizationTokenCommandOutput,
+} from "@aws-sdk/client-ecr";
 import type { V2Credential } from "../v2-auth.ts";
 import { createV2Client, type V2Client } from "../v2-client.ts";
 import { networkError, V2Error } from "../v2-errors.ts";
@@ -76,7 +80,7 @@ function ecrAdapter(endpoint: AdapterEndpoint, settings: EcrSettings): Adapter {
 				"unauthorized",
 				"an aws-ecr endpoint needs an access key and its secret",
 			);
-		let out;
+		let out: GetAuthorizationTokenCommandOutput;
 		try {
 			out = await ecr.send(new GetAuthorizationTokenCommand({}));
 		} catch (e) {

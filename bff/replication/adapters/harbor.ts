@@ -27,7 +27,7 @@ export function harborAdapter(endpoint: AdapterEndpoint): Adapter & {
 		path: string,
 		anonymous = false,
 	): Promise<{ status: number; body: unknown; total: number }> {
-		let r;
+		let r: Awaited<ReturnType<typeof request>>;
 		try {
 			r = await request(`${client.url}/api/v2.0${path}`, {
 				dispatcher: client.dispatcher,
@@ -77,7 +77,7 @@ export function harborAdapter(endpoint: AdapterEndpoint): Adapter & {
 
 	/** Creates a private project on the remote unless one of that name exists (a push replication's destination). */
 	async function ensureProject(name: string): Promise<void> {
-		let r;
+		let r: Awaited<ReturnType<typeof request>>;
 		try {
 			r = await request(`${client.url}/api/v2.0/projects`, {
 				method: "POST",

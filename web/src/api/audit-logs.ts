@@ -137,8 +137,8 @@ export function auditFilterChoices(
 		operations.add(event_type.slice(0, cut));
 		resourceTypes.add(event_type.slice(cut + 1));
 	}
-	auditOperations.forEach((o) => operations.add(o));
-	auditResourceTypes.forEach((r) => resourceTypes.add(r));
+	for (const o of auditOperations) operations.add(o);
+	for (const r of auditResourceTypes) resourceTypes.add(r);
 	return { operations: [...operations], resourceTypes: [...resourceTypes] };
 }
 

@@ -64,7 +64,7 @@ export type Banner = {
  * The message may be empty (the configuration page edits it); the shell shows nothing then.
  */
 export function parseBanner(raw: string | null | undefined): Banner | null {
-	if (!raw || !raw.trim()) return null;
+	if (!raw?.trim()) return null;
 	let value: unknown;
 	try {
 		value = JSON.parse(raw);

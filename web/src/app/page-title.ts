@@ -12,7 +12,7 @@ export function usePageTitle(
 	pathname: string,
 	section: NavSection | undefined,
 ) {
-	const { t, i18n } = useTranslation();
+	const { t } = useTranslation();
 	const matches = useMatches();
 	const params = matches[matches.length - 1]?.params ?? {};
 	const page = section?.pages?.find(
@@ -31,5 +31,5 @@ export function usePageTitle(
 	const app = t("app.name");
 	useEffect(() => {
 		document.title = what ? `${what} · ${app}` : app;
-	}, [what, app, i18n.language]);
+	}, [what, app]);
 }

@@ -44,6 +44,7 @@ export function UserMenu({ user }: { user: CurrentUser }) {
 	const panelId = useId();
 
 	// Moving to another page closes the menu.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the path is the trigger, not an input.
 	useEffect(() => setOpen(false), [location.pathname]);
 
 	useEffect(() => {
@@ -51,21 +52,22 @@ export function UserMenu({ user }: { user: CurrentUser }) {
 		const outside = (e: MouseEvent) => {
 			if (!root.current?.contains(e.target as Node)) setOpen(false);
 		};
-		const escape = (e: KeyboardEvent) => {
+		const onEscape = (e: KeyboardEvent) => {
 			if (e.key !== "Escape") return;
 			setOpen(false);
 			button.current?.focus();
 		};
 		document.addEventListener("mousedown", outside);
-		document.addEventListener("keydown", escape);
+		document.addEventListener("keydown", onEscape);
 		return () => {
 			document.removeEventListener("mousedown", outside);
-			document.removeEventListener("keydown", escape);
+			document.removeEventListener("keydown", onEscape);
 		};
 	}, [open]);
 
 	return (
 		// Tabbing out of the menu closes it (a blur to nothing, like a click on the panel's text, does not).
+		// biome-ignore lint/a11y/noStaticElementInteractions: focus leaving the menu is watched here; nothing is clicked.
 		<div
 			ref={root}
 			className="relative"
@@ -99,6 +101,7 @@ export function UserMenu({ user }: { user: CurrentUser }) {
 				</span>
 			</button>
 			{open && (
+				// biome-ignore lint/a11y/useSemanticElements: a labelled group of links and buttons, not form fields (<fieldset>).
 				<div
 					id={panelId}
 					role="group"

@@ -171,7 +171,9 @@ export function DataTable<T>(p: Props<T>) {
 					>
 						{p.isPending &&
 							Array.from({ length: 5 }, (_, i) => (
+								// biome-ignore lint/a11y/noAriaHiddenOnFocusable: a placeholder row holds nothing focusable.
 								<tr
+									// biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity but their place.
 									key={`skeleton-${i}`}
 									aria-hidden="true"
 									data-testid="skeleton-row"

@@ -19,6 +19,7 @@ export function QuotaBar({ used, limit }: { used: number; limit: number }) {
 	}[level];
 	return (
 		<div className="min-w-32" data-testid="quota-bar" data-level={level}>
+			{/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot be styled alike in every browser; role="meter" says the same. */}
 			<div
 				role="meter"
 				aria-valuemin={0}

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { type RefObject, useEffect, useLayoutEffect, useRef } from "react";
 
 /** What a dialog focuses first: a field marked `data-autofocus`, else its first field (never a button such as ✕). */
 const firstField = (dialog: HTMLElement) =>
@@ -27,11 +27,7 @@ export function useModalDialog(
 	const returnTo = useRef<HTMLElement | null>(null);
 	const mounted = useRef(true);
 
-	const restoreFocus = () => {
-		const target = returnTo.current;
-		returnTo.current = null;
-		if (target?.isConnected) target.focus();
-	};
+	const restoreFocus = () => restoreFocusFrom(returnTo);
 
 	useEffect(() => {
 		const d = ref.current;
@@ -47,12 +43,13 @@ export function useModalDialog(
 		}
 		if (!open && d.open) {
 			d.close();
-			restoreFocus();
+			restoreFocusFrom(returnTo);
 		}
-	}, [open]);
+	}, [open, returnFocus]);
 
 	// Removed while open (`{x && <Dialog open />}`): close it first (elements outside a modal dialog cannot take the
 	// focus), then give the focus back. A layout effect, so this runs before the dialog leaves the page.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: runs at mount and unmount only; a dialog's returnFocus never changes.
 	useLayoutEffect(() => {
 		mounted.current = true;
 		return () => {
@@ -60,7 +57,7 @@ export function useModalDialog(
 			if (!returnFocus) return;
 			const d = ref.current;
 			if (d?.open) d.close();
-			restoreFocus();
+			restoreFocusFrom(returnTo);
 		};
 	}, []);
 
@@ -71,4 +68,11 @@ export function useModalDialog(
 			if (mounted.current) onClose();
 		},
 	};
+}
+
+/** Gives the focus back to the element that had it when the dialog opened, if it is still on the page. */
+function restoreFocusFrom(returnTo: RefObject<HTMLElement | null>) {
+	const target = returnTo.current;
+	returnTo.current = null;
+	if (target?.isConnected) target.focus();
 }

@@ -154,6 +154,7 @@ export function AuditTable({
 
 	return (
 		<div>
+			{/* biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the landmark every screen reader knows. */}
 			<form
 				role="search"
 				aria-label={t("audit.filters")}

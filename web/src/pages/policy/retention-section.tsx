@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Project } from "../../api/projects.ts";
 import {
@@ -90,16 +90,19 @@ function Policy({
 	const remove = useSaveRetention();
 	const [editing, setEditing] = useState<Row | "new" | null>(null);
 	const [deleting, setDeleting] = useState<Row | null>(null);
-	const rules = policy?.rules ?? [];
+	const rules = useMemo(() => policy?.rules ?? [], [policy]);
 	const cron = policy?.trigger.settings.cron ?? "";
 	const full = rules.length >= maxRetentionRules;
 	/** Saves the policy with `next` as its rules (its schedule kept). */
-	const withRules = (next: RetentionRule[]) => ({
-		projectId,
-		policyId: policy?.id,
-		rules: next,
-		cron,
-	});
+	const withRules = useCallback(
+		(next: RetentionRule[]) => ({
+			projectId,
+			policyId: policy?.id,
+			rules: next,
+			cron,
+		}),
+		[projectId, policy?.id, cron],
+	);
 
 	const columns = useMemo(
 		(): Column<Row>[] => [
@@ -188,7 +191,7 @@ function Policy({
 					]
 				: []),
 		],
-		[t, allowed.manage, toggle.isPending, policy],
+		[t, allowed.manage, toggle.isPending, toggle.mutate, rules, withRules],
 	);
 
 	const saveRule = (rule: RetentionRule) => {
@@ -304,6 +307,7 @@ function Schedule({
 	const [touched, setTouched] = useState(false);
 	const save = useSaveRetention();
 	const [done, setDone] = useState(false);
+	// biome-ignore lint/correctness/useExhaustiveDependencies: an edit of the schedule hides the last "saved".
 	useEffect(() => setDone(false), [type, custom]);
 	const missing = type === "Custom" && !custom.trim();
 	const next = policy?.trigger.next_scheduled_time;

@@ -161,6 +161,7 @@ function ProxyCacheFields({
 					role="switch"
 					className="mt-1"
 					checked={value.enabled}
+					aria-checked={value.enabled}
 					aria-describedby={`${id}-switch-hint`}
 					onChange={(e) =>
 						set({

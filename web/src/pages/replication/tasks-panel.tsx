@@ -170,8 +170,10 @@ function TaskLogDialog({
 			{log.error ? (
 				<ErrorMessage error={log.error} />
 			) : (
-				// Focusable, so a keyboard user can scroll a long log.
+				// Focusable, so a keyboard user can scroll a long log; its label names it when focused.
+				// biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the box when it has the focus.
 				<pre
+					// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable box must take the focus (axe: scrollable-region-focusable).
 					tabIndex={0}
 					aria-label={t("replication.task.logTitle", { id: task.id })}
 					data-testid="task-log"

@@ -149,6 +149,7 @@ export function BulkActions({
 		(a) => !a.labels?.some((l) => l.id === labelId),
 	);
 	return (
+		// biome-ignore lint/a11y/useSemanticElements: a labelled toolbar region inside the list, not a page section.
 		<div
 			role="region"
 			aria-label={t("artifacts.bulk.region")}

@@ -106,6 +106,7 @@ export function ArtifactList({
 			return n;
 		});
 
+	// biome-ignore lint/correctness/useExhaustiveDependencies: kept the same objects on purpose (above); pick, toggle and del.reset only set state.
 	const columns = useMemo<Column<Artifact>[]>(
 		() => [
 			...(selectable

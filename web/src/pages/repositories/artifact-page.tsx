@@ -186,7 +186,7 @@ export default function ArtifactPage() {
 							canDelete={perms.can("tag", "delete")}
 							onDeleted={(tag) => {
 								if (tag === reference)
-									navigate(paths.artifact.href(project, repo, a.digest), {
+									void navigate(paths.artifact.href(project, repo, a.digest), {
 										replace: true,
 									});
 							}}

@@ -44,6 +44,7 @@ export function BuildHistory({
 			<tbody>
 				{q.data.map((h, i) => (
 					<tr
+						// biome-ignore lint/suspicious/noArrayIndexKey: history lines have no identity but their order, which never changes.
 						key={i}
 						data-testid="history-row"
 						className="border-b border-slate-100 align-top last:border-0 dark:border-slate-800"

@@ -35,8 +35,10 @@ export function ChartFiles({ project, repo, digest }: Props) {
 				{values.isPending ? (
 					<p className="text-sm">{t("common.loading")}</p>
 				) : values.data?.trim() ? (
+					// biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the box when it has the focus.
 					<pre
 						data-testid="chart-values"
+						// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable box must take the focus (axe: scrollable-region-focusable).
 						tabIndex={0}
 						aria-label={t("artifacts.chart.values")}
 						className="max-h-[32rem] overflow-auto rounded bg-slate-100 p-3 font-mono text-xs dark:bg-slate-800"

@@ -41,6 +41,7 @@ export function Layers({ layers }: { layers: ArtifactContent["layers"] }) {
 					<tbody>
 						{layers.map((l, i) => (
 							<tr
+								// biome-ignore lint/suspicious/noArrayIndexKey: one digest can be two layers; its place tells them apart.
 								key={`${l.digest}-${i}`}
 								data-testid="layer-row"
 								className="border-b border-slate-100 last:border-0 dark:border-slate-800"

@@ -28,6 +28,7 @@ function DottedKey({ name }: { name: string }) {
 	return (
 		<>
 			{parts.map((part, i) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: the parts of one name, in a fixed order.
 				<Fragment key={i}>
 					{i > 0 && <wbr />}
 					{part}

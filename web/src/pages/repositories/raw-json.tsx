@@ -14,8 +14,10 @@ export function RawJson({
 				{title}
 			</summary>
 			<div className="border-t border-slate-200 p-3 dark:border-slate-800">
+				{/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the box when it has the focus. */}
 				<pre
 					data-testid={testId}
+					// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable box must take the focus (axe: scrollable-region-focusable).
 					tabIndex={0}
 					aria-label={title}
 					className="max-h-[32rem] overflow-auto rounded bg-slate-100 p-3 font-mono text-xs dark:bg-slate-800"

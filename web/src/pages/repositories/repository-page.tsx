@@ -23,6 +23,7 @@ export default function RepositoryPage() {
 	const perms = useProjectPermissions(projectQ.data?.project_id);
 	// Kept until the permissions themselves change (`perms.can` is new each render, over `perms.data`): the artifact
 	// table's columns depend on it.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: perms.data is what perms.can reads.
 	const can: ArtifactPermissions = useMemo(
 		() => ({
 			deleteArtifact: perms.can("artifact", "delete"),

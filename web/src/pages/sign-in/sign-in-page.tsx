@@ -41,7 +41,7 @@ export default function SignInPage() {
 			{
 				onSuccess: () => {
 					clearSessionEnded();
-					navigate(target, { replace: true });
+					void navigate(target, { replace: true });
 				},
 			},
 		);

@@ -214,7 +214,9 @@ function TaskLog({
 	);
 	if (log.error) return <ErrorMessage error={log.error} />;
 	return (
+		// biome-ignore lint/a11y/useAriaPropsSupportedByRole: the label names the box when it has the focus.
 		<pre
+			// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable box must take the focus (axe: scrollable-region-focusable).
 			tabIndex={0}
 			aria-label={t("webhooks.task.logOf", { id: task.id })}
 			data-testid="task-log"

@@ -209,4 +209,8 @@ export interface Database {
 	project_scanners: import("../scanning/tables.ts").ProjectScannersTable;
 	scan_reports: import("../scanning/tables.ts").ScanReportsTable;
 	scan_all_runs: import("../scanning/tables.ts").ScanAllRunsTable;
+	osv_advisories: import("../scanning/builtin/tables.ts").OsvAdvisoriesTable;
+	osv_affected: import("../scanning/builtin/tables.ts").OsvAffectedTable;
+	osv_imports: import("../scanning/builtin/tables.ts").OsvImportsTable;
+	osv_settings: import("../scanning/builtin/tables.ts").OsvSettingsTable;
 }

@@ -13,6 +13,7 @@ import { apiErrorHandler, notFound } from "./api/errors.ts";
 import { apiPrincipal } from "./auth/api-principal.ts";
 import { createLoginRoutes } from "./auth/login-routes.ts";
 import type { LoginThrottle } from "./auth/login-throttle.ts";
+import type { OidcRoutes } from "./auth/oidc-routes.ts";
 import type { Principals } from "./auth/principals.ts";
 import { sessionOriginGuard } from "./auth/session-origin.ts";
 import type { Sessions } from "./auth/sessions.ts";
@@ -30,6 +31,8 @@ export type BffDeps = {
 	sessions: Sessions;
 	throttle: LoginThrottle;
 	audit: AuditSink;
+	/** OIDC sign-in's routes (/c/oidc/*) and the provider's logout. */
+	oidc?: OidcRoutes;
 	/** Where the registry core listens (127.0.0.1, never exposed). */
 	core: { app: express.Express } | { url: string };
 	/** The built SPA (vite build's outDir). */
@@ -130,7 +133,13 @@ export function createBffApp(deps: BffDeps): express.Express {
 
 	app.use(sessionOriginGuard(deps.externalUrl));
 	app.use(deps.sessions.middleware());
-	app.use(createLoginRoutes(deps));
+	app.use(
+		createLoginRoutes({
+			...deps,
+			logoutRedirect: deps.oidc?.logoutRedirect,
+		}),
+	);
+	if (deps.oidc) app.use(deps.oidc.router);
 	const principal = apiPrincipal(deps.principals, deps.users);
 	// Harbor's API version probe (replication adapters and clients call it before anything else), open to all.
 	app.get("/api/version", (_req, res) => {

@@ -13,6 +13,7 @@ import { createImmutableTags } from "./api/immutable/immutable-tags.ts";
 import { createApiRouter } from "./api/index.ts";
 import { createLabelStore } from "./api/labels/store.ts";
 import { ldapWhileOn } from "./api/ldap/config.ts";
+import { oidcWhileOn } from "./api/oidc/config.ts";
 import { createQuotaGuard } from "./api/quotas/quota-guard.ts";
 import { createRegistryService } from "./api/registries/service.ts";
 import { createRegistryStore as createEndpointStore } from "./api/registries/store.ts";
@@ -28,6 +29,9 @@ import {
 	createLoginThrottle,
 	createRedisLoginThrottle,
 } from "./auth/login-throttle.ts";
+import { createOidcClient } from "./auth/oidc.ts";
+import { createOidcRoutes } from "./auth/oidc-routes.ts";
+import { createOidcUsers } from "./auth/oidc-users.ts";
 import { roles } from "./auth/policy.ts";
 import { createPrincipals } from "./auth/principals.ts";
 import { createProjectAccess } from "./auth/project-access.ts";
@@ -264,6 +268,9 @@ export async function startWharf(
 	const throttle = throttleRedis
 		? createRedisLoginThrottle(throttleRedis, config.redisPrefix)
 		: createLoginThrottle();
+	const userGroups = createUserGroupStore(db);
+	const oidcUsers = createOidcUsers({ db, box, users, groups: userGroups });
+	const oidcConfig = oidcWhileOn(settings, box);
 	const principals = createPrincipals({
 		db,
 		users,
@@ -273,7 +280,12 @@ export async function startWharf(
 		// Under auth_mode ldap_auth, everyone but admin signs in through the directory.
 		directory: {
 			config: ldapWhileOn(settings, box),
-			signIn: createLdapSignIn({ users, groups: createUserGroupStore(db) }),
+			signIn: createLdapSignIn({ users, groups: userGroups }),
+		},
+		// Under auth_mode oidc_auth, everyone but admin signs in at the provider, and here with their CLI secret.
+		oidc: {
+			on: async () => (await oidcConfig()) !== null,
+			verifyCliSecret: oidcUsers.verifyCliSecret,
 		},
 	});
 	const authorizer = createRegistryAuthorizer({ principals, tokens, access });
@@ -316,12 +328,13 @@ export async function startWharf(
 			: null;
 	const corePort = coreServer ? await listen(coreServer, 0, "127.0.0.1") : 0;
 
+	const secureCookies =
+		(config.externalUrl ?? "").startsWith("https:") || !!config.tls;
 	const sessions = createSessions({
 		db,
 		reserve,
 		timeoutSeconds: async () => (await settings.get()).session_timeout * 60,
-		secureCookies:
-			(config.externalUrl ?? "").startsWith("https:") || !!config.tls,
+		secureCookies,
 	});
 	const jobs = createJobs({
 		db,
@@ -491,6 +504,16 @@ export async function startWharf(
 		sessions,
 		throttle,
 		audit: audit.sink,
+		oidc: createOidcRoutes({
+			config: oidcConfig,
+			client: createOidcClient(),
+			users: oidcUsers,
+			sessions,
+			box,
+			audit: audit.sink,
+			secureCookies,
+			externalUrl: config.externalUrl,
+		}),
 		core: coreServer
 			? { url: `http://127.0.0.1:${corePort}` }
 			: { app: coreApp },

@@ -1,4 +1,4 @@
-import express, { Router } from "express";
+import express, { type Request, Router } from "express";
 import { z } from "zod";
 import { badRequest } from "../http/errors.ts";
 import type { Principal } from "./policy.ts";
@@ -15,6 +15,11 @@ const loginForm = z.object({
 export function createLoginRoutes(deps: {
 	principals: Principals;
 	sessions: Sessions;
+	/** Where the browser should go next to end the session at the identity provider too (OIDC's end-session). */
+	logoutRedirect?: (
+		req: Request,
+		userId: number,
+	) => Promise<string | undefined>;
 }) {
 	const { principals, sessions } = deps;
 	const router = Router();
@@ -45,8 +50,13 @@ export function createLoginRoutes(deps: {
 	);
 	const logout: express.RequestHandler = async (req, res, next) => {
 		try {
+			const redirect =
+				req.session && deps.logoutRedirect
+					? await deps.logoutRedirect(req, req.session.userId)
+					: undefined;
 			await sessions.end(req, res);
-			res.status(200).json({});
+			// Beyond Harbor's empty answer: the provider's end-session URL, for the console to go to (oidc_logout).
+			res.status(200).json(redirect ? { redirect_url: redirect } : {});
 		} catch (e) {
 			next(e);
 		}

@@ -7,7 +7,7 @@ import type { LoginThrottle } from "./login-throttle.ts";
 import type { Principal } from "./policy.ts";
 import { createRobotAccounts, isRobotName } from "./robot-accounts.ts";
 import { parseSubject } from "./tokens.ts";
-import { principalOf, type UserService } from "./users.ts";
+import { principalOf, type UserRow, type UserService } from "./users.ts";
 
 /** Every place a password or robot secret is checked: each is throttled and audited alike. */
 export type Door = "console" | "token" | "api" | "registry";
@@ -29,6 +29,14 @@ export function createPrincipals(deps: {
 	robotPrefix: () => Promise<string>;
 	/** The LDAP settings while auth_mode is ldap_auth, else null; and how a person signs in there. */
 	directory?: { config: () => Promise<LdapConfig | null>; signIn: LdapSignIn };
+	/** Whether auth_mode is oidc_auth, and how an OIDC user's CLI secret is checked. */
+	oidc?: {
+		on: () => Promise<boolean>;
+		verifyCliSecret: (
+			username: string,
+			secret: string,
+		) => Promise<UserRow | null>;
+	};
 }) {
 	const { users, throttle, audit } = deps;
 	const robots = createRobotAccounts(deps.db);
@@ -44,6 +52,13 @@ export function createPrincipals(deps: {
 		door: Door,
 	): Promise<Principal | null> => {
 		const asUser = async () => {
+			// Under OIDC everyone but admin signs in at the provider: here only with their CLI secret, and not at the
+			// console (whose sign-in is the provider's), as Harbor.
+			if (username !== "admin" && deps.oidc && (await deps.oidc.on())) {
+				if (door === "console") return null;
+				const user = await deps.oidc.verifyCliSecret(username, password);
+				return user ? principalOf(user) : null;
+			}
 			// Under LDAP everyone but admin signs in there (Harbor: admin always signs in locally); a console sign-in always
 			// asks the directory afresh, so it refreshes the groups.
 			const ldap =

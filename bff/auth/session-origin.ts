@@ -19,7 +19,7 @@ export function sessionOriginGuard(externalUrl?: string) {
 					: forbidden("refused: the request comes from another site"),
 			);
 	router.post(
-		["/c/login", "/c/logout"],
+		["/c/login", "/c/logout", "/c/oidc/onboard"],
 		only((origin) => origin !== "cross"),
 	);
 	router.get(

@@ -50,6 +50,51 @@ export function createUserGroupStore(db: Db) {
 		if (f.type !== undefined) q = q.where("group_type", "=", f.type);
 		return q;
 	};
+	const create = async (g: {
+		group_name: string;
+		group_type: number;
+		ldap_group_dn: string;
+	}): Promise<number> => {
+		const t = now();
+		const dn = g.group_type === groupTypes.ldap ? g.ldap_group_dn : "";
+		const row = await db
+			.insertInto("user_groups")
+			.values({
+				group_name: g.group_name,
+				group_type: g.group_type,
+				ldap_group_dn: dn,
+				group_key: dn ? dnKey(dn) : g.group_name,
+				creation_time: t,
+				update_time: t,
+			})
+			.returning("id")
+			.executeTakeFirstOrThrow();
+		return row.id;
+	};
+	/** The ids of the groups these keys name, adding those not known yet (as Harbor does at sign-in). */
+	const populate = async (
+		keys: string[],
+		find: (key: string) => Promise<{ id: number } | undefined>,
+		make: (key: string) => Parameters<typeof create>[0],
+	): Promise<number[]> => {
+		const ids: number[] = [];
+		for (const key of new Set(keys.filter(Boolean))) {
+			const found = await find(key);
+			if (found) {
+				ids.push(found.id);
+				continue;
+			}
+			try {
+				ids.push(await create(make(key)));
+			} catch (e) {
+				// Another sign-in added it meanwhile.
+				const again = await find(key);
+				if (!again) throw e;
+				ids.push(again.id);
+			}
+		}
+		return ids;
+	};
 	return {
 		byId: (id: number) =>
 			db
@@ -86,27 +131,7 @@ export function createUserGroupStore(db: Db) {
 			]);
 			return { rows, total: Number(count.n) };
 		},
-		async create(g: {
-			group_name: string;
-			group_type: number;
-			ldap_group_dn: string;
-		}): Promise<number> {
-			const t = now();
-			const dn = g.group_type === groupTypes.ldap ? g.ldap_group_dn : "";
-			const row = await db
-				.insertInto("user_groups")
-				.values({
-					group_name: g.group_name,
-					group_type: g.group_type,
-					ldap_group_dn: dn,
-					group_key: dn ? dnKey(dn) : g.group_name,
-					creation_time: t,
-					update_time: t,
-				})
-				.returning("id")
-				.executeTakeFirstOrThrow();
-			return row.id;
-		},
+		create,
 		/** A new name; another type than LDAP is known by its name, so its key follows. */
 		async rename(id: number, name: string) {
 			const row = await db
@@ -134,31 +159,27 @@ export function createUserGroupStore(db: Db) {
 			});
 		},
 		/** The ids of these LDAP groups, adding those not known yet (named by their DN until an admin renames them). */
-		async populateLdap(dns: string[]): Promise<number[]> {
-			const ids: number[] = [];
-			for (const dn of new Set(dns.map((d) => d.trim()).filter(Boolean))) {
-				const found = await byDn(dn);
-				if (found) {
-					ids.push(found.id);
-					continue;
-				}
-				try {
-					ids.push(
-						await this.create({
-							group_name: dn,
-							group_type: groupTypes.ldap,
-							ldap_group_dn: dn,
-						}),
-					);
-				} catch (e) {
-					// Another sign-in added it meanwhile.
-					const again = await byDn(dn);
-					if (!again) throw e;
-					ids.push(again.id);
-				}
-			}
-			return ids;
-		},
+		populateLdap: (dns: string[]) =>
+			populate(
+				dns.map((d) => d.trim()),
+				byDn,
+				(dn) => ({
+					group_name: dn,
+					group_type: groupTypes.ldap,
+					ldap_group_dn: dn,
+				}),
+			),
+		/** The ids of these OIDC groups (by name, from the groups claim), adding those not known yet. */
+		populateOidc: (names: string[]) =>
+			populate(
+				names,
+				(name) => byName(groupTypes.oidc, name),
+				(name) => ({
+					group_name: name,
+					group_type: groupTypes.oidc,
+					ldap_group_dn: "",
+				}),
+			),
 	};
 }
 

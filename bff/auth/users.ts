@@ -11,7 +11,7 @@ export type UserRow = {
 	sysadmin: number;
 	disabled: number;
 	password_hash: string;
-	/** The user groups and admin-group standing of the last sign-in through a directory (LDAP). */
+	/** The user groups and admin-group standing of the last sign-in through a directory (LDAP) or provider (OIDC). */
 	group_ids: string;
 	group_admin: number;
 };
@@ -55,9 +55,45 @@ export function createUserService(db: Db) {
 			.where("id", "=", id)
 			.executeTakeFirst();
 
+	/** Writes what a sign-in through a directory or provider said of the user, when it changed. */
+	const writeStanding = async (
+		user: UserRow,
+		standing: { group_ids: string; group_admin: number; ldap_dn?: string },
+	): Promise<UserRow> => {
+		if (
+			user.group_ids !== standing.group_ids ||
+			user.group_admin !== standing.group_admin
+		)
+			await db
+				.updateTable("users")
+				.set({ ...standing, update_time: now() })
+				.where("id", "=", user.id)
+				.execute();
+		return {
+			...user,
+			group_ids: standing.group_ids,
+			group_admin: standing.group_admin,
+		};
+	};
+
 	return {
 		byName,
 		byId,
+
+		/** The groups and admin-group standing an OIDC sign-in found, written on the user; undefined if there is none. */
+		async setStanding(
+			id: number,
+			s: { groupIds: number[]; admin: boolean },
+		): Promise<UserRow | undefined> {
+			const user = await byId(id);
+			return (
+				user &&
+				writeStanding(user, {
+					group_ids: JSON.stringify(s.groupIds),
+					group_admin: s.admin ? 1 : 0,
+				})
+			);
+		},
 
 		async create(u: {
 			username: string;
@@ -113,21 +149,7 @@ export function createUserService(db: Db) {
 			const existing = await byName(p.username);
 			if (existing) {
 				if (existing.disabled) return null;
-				if (
-					existing.group_ids !== standing.group_ids ||
-					existing.group_admin !== standing.group_admin
-				) {
-					await db
-						.updateTable("users")
-						.set({ ...standing, update_time: now() })
-						.where("id", "=", existing.id)
-						.execute();
-				}
-				return {
-					...existing,
-					group_ids: standing.group_ids,
-					group_admin: standing.group_admin,
-				};
+				return writeStanding(existing, standing);
 			}
 			const t = now();
 			const insert = (email: string | null) =>

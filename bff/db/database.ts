@@ -37,6 +37,7 @@ import * as userGroups from "./migrations/0022-user-groups.ts";
 import * as scanners from "./migrations/0023-scanners.ts";
 import * as scanReports from "./migrations/0024-scan-reports.ts";
 import * as auditDescription from "./migrations/0025-audit-description.ts";
+import * as oidcUsers from "./migrations/0026-oidc-users.ts";
 import * as osv from "./migrations/0028-osv.ts";
 import type { Database } from "./schema.ts";
 
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
 	"0024-scan-reports": scanReports,
 	"0025-audit-description": auditDescription,
 	"0028-osv": osv,
+	"0026-oidc-users": oidcUsers,
 };
 
 export type DbOptions = {

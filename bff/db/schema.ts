@@ -205,6 +205,7 @@ export interface Database {
 	retention_executions: import("../retention/tables.ts").RetentionExecutionsTable;
 	retention_tasks: import("../retention/tables.ts").RetentionTasksTable;
 	user_groups: import("../auth/user-groups-table.ts").UserGroupsTable;
+	oidc_users: import("../auth/oidc-users-table.ts").OidcUsersTable;
 	scanner_registrations: import("../scanning/tables.ts").ScannerRegistrationsTable;
 	project_scanners: import("../scanning/tables.ts").ProjectScannersTable;
 	scan_reports: import("../scanning/tables.ts").ScanReportsTable;

@@ -187,9 +187,16 @@ describe.each(engines)(
 			// Harbor's modes that Wharf cannot sign anyone in with yet: refused, not stored.
 			[
 				{ auth_mode: "uaa_auth" },
-				"auth_mode: uaa_auth is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)",
+				"auth_mode: uaa_auth is not available yet: Wharf signs users in from its own database (db_auth), LDAP (ldap_auth) or OIDC (oidc_auth)",
 			],
-			[{ auth_mode: "oidc_auth" }, "auth_mode: oidc_auth is not available yet"],
+			[
+				{ auth_mode: "oidc_auth" },
+				"auth_mode: oidc_auth needs oidc_name, oidc_endpoint and oidc_client_id",
+			],
+			[
+				{ oidc_group_filter: "([a-z" },
+				"oidc_group_filter: must be a regular expression",
+			],
 			[{ auth_mode: "foo" }, "auth_mode"],
 			[
 				{ skip_audit_log_database: true },

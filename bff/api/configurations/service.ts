@@ -81,14 +81,9 @@ export function createConfigurationsService(deps: {
 				);
 			}
 			if (Object.keys(changes).length === 0) return;
-			if (
-				changes.auth_mode !== undefined &&
-				JSON.parse(changes.auth_mode) !==
-					(await readSettings(deps.db)).auth_mode
-			)
-				await mayChangeAuthMode();
+			const current = await readSettings(deps.db);
 			const next: Record<string, unknown> = {
-				...(await readSettings(deps.db)),
+				...current,
 				...Object.fromEntries(
 					Object.keys(changes).map((k) => [k, JSON.parse(changes[k])]),
 				),
@@ -98,6 +93,7 @@ export function createConfigurationsService(deps: {
 				const why = entry.consistent?.(next[name], next);
 				if (why) throw badRequest(`${name}: ${why}`);
 			}
+			if (next.auth_mode !== current.auth_mode) await mayChangeAuthMode();
 			await store.put(changes, now());
 			deps.settings.invalidate();
 			deps.audit.record({

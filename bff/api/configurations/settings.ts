@@ -1,3 +1,4 @@
+import { RE2JS } from "re2js";
 import { z } from "zod";
 import { parseEndpoint } from "../../audit/syslog.ts";
 import type { Db } from "../../db/database.ts";
@@ -39,6 +40,15 @@ function isJsonObject(v: string, values?: "strings") {
 	}
 }
 
+function isRegex(v: string) {
+	try {
+		RE2JS.compile(v);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /**
  * Every key of Harbor's `Configurations` (and `scan_all_policy`, which Harbor and its Terraform provider also PUT), with
  * Harbor's names, defaults and rules. Keys whose features arrive later (LDAP, OIDC, UAA, auth proxy, scan-all) are kept
@@ -50,9 +60,15 @@ export const settingTable = {
 		"db_auth",
 		{
 			unsupported: (v) =>
-				v === "db_auth" || v === "ldap_auth"
+				v === "db_auth" || v === "ldap_auth" || v === "oidc_auth"
 					? null
-					: `${v} is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)`,
+					: `${v} is not available yet: Wharf signs users in from its own database (db_auth), LDAP (ldap_auth) or OIDC (oidc_auth)`,
+			// The console's sign-in button and the provider's discovery need these (Harbor's console asks for them too).
+			consistent: (v, next) =>
+				v === "oidc_auth" &&
+				(!next.oidc_name || !next.oidc_endpoint || !next.oidc_client_id)
+					? "oidc_auth needs oidc_name, oidc_endpoint and oidc_client_id"
+					: null,
 		},
 	),
 	primary_auth_mode: entry(z.boolean(), false),
@@ -80,7 +96,13 @@ export const settingTable = {
 	oidc_client_secret: entry(text, "", { secret: true }),
 	oidc_groups_claim: entry(text, ""),
 	oidc_admin_group: entry(text, ""),
-	oidc_group_filter: entry(text, ""),
+	/** A regular expression (RE2): only the groups of the claim it matches become user groups. */
+	oidc_group_filter: entry(
+		text.refine((v) => v === "" || isRegex(v), {
+			message: "must be a regular expression",
+		}),
+		"",
+	),
 	oidc_scope: entry(text, ""),
 	oidc_user_claim: entry(text, ""),
 	oidc_verify_cert: entry(z.boolean(), true),

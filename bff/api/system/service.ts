@@ -78,6 +78,10 @@ export function createSystemService(deps: {
 				primary_auth_mode: false,
 				self_registration: s.self_registration,
 				banner_message: s.banner_message,
+				// The sign-in page's "Sign in with …" button names the provider, as Harbor's GeneralInfo does.
+				...(s.auth_mode === "oidc_auth"
+					? { oidc_provider_name: s.oidc_name }
+					: {}),
 			};
 			if (!signedIn) return publicPart;
 			const externalUrl =

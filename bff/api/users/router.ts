@@ -1,11 +1,14 @@
 import { type Request, Router } from "express";
 import { z } from "zod";
+import { createOidcUsers } from "../../auth/oidc-users.ts";
+import { passwordProblem } from "../../auth/passwords.ts";
 import {
 	type Action,
 	anonymous,
 	mayModifyUser,
 	systemAllowed,
 } from "../../auth/policy.ts";
+import { createUserGroupStore } from "../../auth/user-groups.ts";
 import type { ApiDeps } from "../deps.ts";
 import { ApiError, badRequest, forbidden, unauthorized } from "../errors.ts";
 import { parseQuery, parseSort } from "../harbor-query.ts";
@@ -35,6 +38,7 @@ const passwordReq = z.object({
 	old_password: z.string().max(1024).optional(),
 	new_password: z.string().max(1024).optional(),
 });
+const cliSecretReq = z.object({ secret: z.string().max(1024) });
 const permissionsQuery = z.object({
 	scope: z.string().optional(),
 	relative: z.enum(["true", "false"]).optional(),
@@ -63,6 +67,31 @@ function requireModifiable(req: Request, id: number) {
 export function createUsersRouter(deps: ApiDeps): Router {
 	const router = Router();
 	const service = createUsersService(deps);
+	const oidcUsers = createOidcUsers({
+		db: deps.db,
+		box: deps.box,
+		users: deps.users,
+		groups: createUserGroupStore(deps.db),
+	});
+	/** Harbor's oidc_user_meta on an OIDC user; the CLI secret only for the user themselves. */
+	const withOidcMeta = async <U extends { user_id: number }>(
+		u: U,
+		self: boolean,
+	) => {
+		const m = await oidcUsers.meta(u.user_id);
+		if (!m) return u;
+		return {
+			...u,
+			oidc_user_meta: {
+				id: m.id,
+				user_id: m.user_id,
+				subiss: m.subiss,
+				...(self ? { secret: deps.box.open(m.secret) } : {}),
+				creation_time: m.creation_time,
+				update_time: m.update_time,
+			},
+		};
+	};
 	// `/users/<not a number>` is no route here (so `/users/current` writes answer 404, not 400).
 	router.param("user_id", (_req, _res, next, value: string) =>
 		/^\d+$/.test(value) ? next() : next("route"),
@@ -114,7 +143,7 @@ export function createUsersRouter(deps: ApiDeps): Router {
 					"PRECONDITION",
 					`the current user is not available for ${p.name}`,
 				);
-			res.json(await service.get(p.id));
+			res.json(await withOidcMeta(await service.get(p.id), true));
 		} catch (e) {
 			next(e);
 		}
@@ -159,7 +188,8 @@ export function createUsersRouter(deps: ApiDeps): Router {
 		try {
 			const id = pathId(req.params.user_id, "user_id");
 			requireSelfOr(req, id, "read");
-			res.json(await service.get(id));
+			const self = req.principal?.kind === "user" && req.principal.id === id;
+			res.json(await withOidcMeta(await service.get(id), self));
 		} catch (e) {
 			next(e);
 		}
@@ -234,16 +264,34 @@ export function createUsersRouter(deps: ApiDeps): Router {
 		}
 	});
 
-	// CLI secrets belong to OIDC users; there is no OIDC yet.
-	router.put("/users/:user_id/cli_secret", async (req, _res, next) => {
+	// An OIDC user's CLI secret (their password for docker and podman), set by them or a system admin.
+	router.put("/users/:user_id/cli_secret", async (req, res, next) => {
 		try {
 			const id = pathId(req.params.user_id, "user_id");
 			requireModifiable(req, id);
 			await service.get(id);
-			throw new ApiError(
-				"PRECONDITION",
-				"CLI secrets are only available when the authentication mode is OIDC",
-			);
+			if ((await deps.settings.get()).auth_mode !== "oidc_auth")
+				throw new ApiError(
+					"PRECONDITION",
+					"CLI secrets are only available when the authentication mode is OIDC",
+				);
+			const { secret } = parseWith(cliSecretReq, req.body);
+			const weak = passwordProblem(secret);
+			if (weak) throw badRequest(weak.replace("password", "secret"));
+			if (!(await oidcUsers.setSecret(id, secret)))
+				throw new ApiError(
+					"PRECONDITION",
+					`user ${id} was not onboarded through OIDC and has no CLI secret`,
+				);
+			deps.audit.record({
+				project: null,
+				operator: req.principal!.name,
+				resource: String(id),
+				resourceType: "user",
+				operation: "update",
+				description: "CLI secret changed",
+			});
+			res.status(200).end();
 		} catch (e) {
 			next(e);
 		}

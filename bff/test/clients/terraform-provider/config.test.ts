@@ -332,20 +332,22 @@ describe.each(engines)(
 			).toBe("db_auth");
 		});
 
-		it("refuses harbor_config_auth with auth_mode oidc_auth with a 400 that says why, and stores none of it", async () => {
-			const before = await (await send("GET")).json();
-			const r = await send("PUT", oidcAuthBody);
-			expect(r.status).toBe(400);
-			expect(await r.json()).toEqual({
-				errors: [
-					{
-						code: "BAD_REQUEST",
-						message:
-							"auth_mode: oidc_auth is not available yet: Wharf signs users in from its own database (db_auth) or LDAP (ldap_auth)",
-					},
-				],
+		it("applies harbor_config_auth with auth_mode oidc_auth, reads it back without the client secret, and goes back to db_auth", async () => {
+			const cfg = await apply(oidcAuthBody);
+			expect(cfg).toMatchObject({
+				auth_mode: { value: "oidc_auth" },
+				oidc_name: { value: "keycloak" },
+				oidc_endpoint: { value: "https://id.example.org/realms/main" },
+				oidc_scope: { value: "openid,email" },
+				oidc_user_claim: { value: "preferred_username" },
+				oidc_auto_onboard: { value: true },
 			});
-			expect(await (await send("GET")).json()).toEqual(before);
+			expect(JSON.stringify(cfg)).not.toContain(
+				oidcAuthBody.oidc_client_secret,
+			);
+			expect(
+				(await apply({ ...dbAuthBody, auth_mode: "db_auth" })).auth_mode.value,
+			).toBe("db_auth");
 		});
 	},
 );

@@ -1,11 +1,12 @@
 import { Command } from "cmdk";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useSearch } from "../api/search.ts";
 import { useDebounced } from "../components/use-debounced.ts";
 import { useModalDialog } from "../components/use-modal-dialog.ts";
 import { visibleSections } from "./nav.ts";
+import { paletteBox, paletteInput } from "./palette-style.ts";
 import { paths, repoInProject } from "./paths.ts";
 
 /** Results per kind in the palette; the search page shows them all. */
@@ -20,10 +21,13 @@ type Entry = { value: string; label: string; detail?: string; href: string };
  */
 export default function CommandPalette({
 	open,
+	initialQuery = "",
 	onClose,
 	sysadmin,
 }: {
 	open: boolean;
+	/** What was typed before the palette's code arrived (the first open): the search starts from it. */
+	initialQuery?: string;
 	onClose: () => void;
 	sysadmin: boolean;
 }) {
@@ -42,23 +46,37 @@ export default function CommandPalette({
 			onClick={(e) => {
 				if (e.target === e.currentTarget) onClose();
 			}}
-			className="mx-auto mt-[12vh] w-[36rem] max-w-[95vw] rounded-lg bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-black/40 dark:bg-slate-900 dark:text-slate-100"
+			className={paletteBox}
 		>
-			{open && <Palette onClose={onClose} sysadmin={sysadmin} />}
+			{open && (
+				<Palette
+					initialQuery={initialQuery}
+					onClose={onClose}
+					sysadmin={sysadmin}
+				/>
+			)}
 		</dialog>
 	);
 }
 
 function Palette({
+	initialQuery,
 	onClose,
 	sysadmin,
 }: {
+	initialQuery: string;
 	onClose: () => void;
 	sysadmin: boolean;
 }) {
 	const { t } = useTranslation();
 	const navigate = useNavigate();
-	const [q, setQ] = useState("");
+	const [q, setQ] = useState(initialQuery);
+	// Typing goes on after what was typed ahead (the dialog focuses this field as it shows, in the same commit).
+	const input = useRef<HTMLInputElement>(null);
+	useLayoutEffect(() => {
+		const end = input.current?.value.length ?? 0;
+		input.current?.setSelectionRange(end, end);
+	}, []);
 	const typed = q.trim();
 	const debounced = useDebounced(typed, 200);
 	const search = useSearch(debounced);
@@ -167,10 +185,11 @@ function Palette({
 			onValueChange={setSelected}
 		>
 			<Command.Input
+				ref={input}
 				value={q}
 				onValueChange={setQ}
 				placeholder={t("palette.placeholder")}
-				className="w-full border-b border-slate-200 bg-transparent px-4 py-3 text-base outline-none dark:border-slate-700"
+				className={paletteInput}
 			/>
 			<Command.List
 				label={t("palette.results")}

@@ -1,4 +1,11 @@
-import { lazy, Suspense, useCallback, useState } from "react";
+import {
+	lazy,
+	Suspense,
+	useCallback,
+	useLayoutEffect,
+	useRef,
+	useState,
+} from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { useCurrentUser } from "../api/session.ts";
@@ -6,6 +13,7 @@ import { isSystemAdmin } from "../api/users.ts";
 import { sectionOf, visibleSections } from "./nav.ts";
 import { usePageTitle } from "./page-title.ts";
 import { isApple, usePaletteShortcut } from "./palette-shortcut.ts";
+import { paletteBox, paletteInput } from "./palette-style.ts";
 import { paths } from "./paths.ts";
 import { SearchBox } from "./search-box.tsx";
 import { SystemBanner } from "./system-banner.tsx";
@@ -13,6 +21,45 @@ import { UserMenu } from "./user-menu.tsx";
 
 // The palette (and cmdk) loads the first time it is opened, not with every page.
 const CommandPalette = lazy(() => import("./command-palette.tsx"));
+
+/**
+ * The palette's box while its code loads on first use: shown and focused in the same commit as the key that opened it,
+ * so what is typed at once lands here, and the palette starts from it (keys typed into nothing were lost).
+ */
+function PaletteLoading({
+	query,
+	onQuery,
+	onClose,
+}: {
+	query: string;
+	onQuery: (q: string) => void;
+	onClose: () => void;
+}) {
+	const { t } = useTranslation();
+	const dialog = useRef<HTMLDialogElement>(null);
+	const input = useRef<HTMLInputElement>(null);
+	useLayoutEffect(() => {
+		dialog.current?.showModal();
+		input.current?.focus();
+	}, []);
+	return (
+		<dialog
+			ref={dialog}
+			onClose={onClose}
+			aria-label={t("palette.title")}
+			className={paletteBox}
+		>
+			<input
+				ref={input}
+				value={query}
+				onChange={(e) => onQuery(e.target.value)}
+				aria-label={t("palette.title")}
+				placeholder={t("palette.placeholder")}
+				className={paletteInput}
+			/>
+		</dialog>
+	);
+}
 
 const topLink = (current: boolean) =>
 	`rounded px-3 py-1.5 text-sm ${current ? "bg-white/15 font-medium" : "hover:bg-white/10"}`;
@@ -33,8 +80,11 @@ export function Layout() {
 	const location = useLocation();
 	const [paletteOpen, setPaletteOpen] = useState(false);
 	const [paletteUsed, setPaletteUsed] = useState(false);
+	// What was typed while the palette's code loaded on first use; it starts from it.
+	const [typedAhead, setTypedAhead] = useState("");
 	const togglePalette = useCallback(() => {
 		setPaletteUsed(true);
+		setTypedAhead("");
 		setPaletteOpen((o) => !o);
 	}, []);
 	usePaletteShortcut(togglePalette);
@@ -78,6 +128,7 @@ export function Layout() {
 					type="button"
 					onClick={() => {
 						setPaletteUsed(true);
+						setTypedAhead("");
 						setPaletteOpen(true);
 					}}
 					aria-keyshortcuts="Control+K Meta+K"
@@ -118,9 +169,20 @@ export function Layout() {
 				</main>
 			)}
 			{paletteUsed && (
-				<Suspense fallback={null}>
+				<Suspense
+					fallback={
+						paletteOpen && (
+							<PaletteLoading
+								query={typedAhead}
+								onQuery={setTypedAhead}
+								onClose={() => setPaletteOpen(false)}
+							/>
+						)
+					}
+				>
 					<CommandPalette
 						open={paletteOpen}
+						initialQuery={typedAhead}
 						onClose={() => setPaletteOpen(false)}
 						sysadmin={sysadmin}
 					/>

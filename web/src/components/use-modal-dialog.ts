@@ -1,4 +1,4 @@
-import { type RefObject, useEffect, useLayoutEffect, useRef } from "react";
+import { type RefObject, useLayoutEffect, useRef } from "react";
 
 /** What a dialog focuses first: a field marked `data-autofocus`, else its first field (never a button such as ✕). */
 const firstField = (dialog: HTMLElement) =>
@@ -29,7 +29,9 @@ export function useModalDialog(
 
 	const restoreFocus = () => restoreFocusFrom(returnTo);
 
-	useEffect(() => {
+	// A layout effect: shown and focused in the commit that renders it, before the browser handles another key (a
+	// passive effect may run after one, and a key typed into nothing is lost).
+	useLayoutEffect(() => {
 		const d = ref.current;
 		if (!d) return;
 		if (open && !d.open) {

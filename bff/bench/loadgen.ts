@@ -165,3 +165,41 @@ export async function nodeLoad(
 		p99ms: pct(99),
 	};
 }
+
+/** The load generator BENCH_LOADGEN names (wrk or node), else wrk when it is installed. */
+export const loadgenFromEnv = (): LoadResult["tool"] =>
+	process.env.BENCH_LOADGEN === "node"
+		? "node"
+		: process.env.BENCH_LOADGEN === "wrk"
+			? "wrk"
+			: haveWrk()
+				? "wrk"
+				: "node";
+
+export const runLoad = (
+	tool: LoadResult["tool"],
+	url: string,
+	o: LoadOptions,
+): Promise<LoadResult> => (tool === "wrk" ? wrkLoad(url, o) : nodeLoad(url, o));
+
+export const describeLoad = (r: LoadResult) =>
+	`${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s, ${r.tool}, p50 ${r.p50ms?.toFixed(2) ?? "?"} ms, p99 ${r.p99ms?.toFixed(2) ?? "?"} ms, failures ${r.failures})`;
+
+/** Several runs of one target as one figure: requests over seconds; latency percentiles averaged over the runs. */
+export function combineLoads(runs: LoadResult[]): LoadResult {
+	const requests = runs.reduce((a, r) => a + r.requests, 0);
+	const seconds = runs.reduce((a, r) => a + r.seconds, 0);
+	const mean = (xs: (number | undefined)[]) => {
+		const v = xs.filter((x): x is number => x !== undefined);
+		return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+	};
+	return {
+		tool: runs[0].tool,
+		requests,
+		seconds,
+		rps: requests / seconds,
+		failures: runs.reduce((a, r) => a + r.failures, 0),
+		p50ms: mean(runs.map((r) => r.p50ms)),
+		p99ms: mean(runs.map((r) => r.p99ms)),
+	};
+}

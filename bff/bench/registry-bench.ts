@@ -27,19 +27,32 @@
  *   BENCH_TMPDIR (where the temporary folder goes; /dev/shm takes the disk, and Wharf's fsyncs, out of the figures),
  *   BENCH_KEEP=1 (keep the temporary folder).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { makeOciLayout } from "../test/fixtures/oci-layout.ts";
 import {
+	adminPassword,
+	basicHeader,
+	benchClock,
+	cleanupOnSignals,
+	creds,
+	intEnv,
+	layoutBytes,
+	MB,
+	median,
+	repoRoot,
+	skopeoTransfers,
+} from "./kit.ts";
+import {
 	activeChildren,
-	haveWrk,
+	combineLoads,
+	describeLoad,
 	type LoadResult,
-	nodeLoad,
-	wrkLoad,
+	loadgenFromEnv,
+	runLoad,
 } from "./loadgen.ts";
 import { runTool } from "./run-tool.ts";
 import {
@@ -52,37 +65,15 @@ import {
 	startWharfProcess,
 } from "./servers.ts";
 
-const repoRoot = path.resolve(
-	path.dirname(fileURLToPath(import.meta.url)),
-	"..",
-	"..",
-);
-const adminPassword = "Harbor12345";
-const creds = `admin:${adminPassword}`;
-const basicHeader = `Basic ${Buffer.from(creds).toString("base64")}`;
-
-const int = (name: string, dflt: number, min = 1, max = 1_000_000) => {
-	const v = Number(process.env[name] ?? dflt);
-	return Number.isFinite(v)
-		? Math.min(Math.max(Math.round(v), min), max)
-		: dflt;
-};
 const cfg = {
-	reps: int("BENCH_REPS", 5, 1, 10),
-	layers: int("BENCH_LAYERS", 3, 1, 16),
-	layerMiB: int("BENCH_LAYER_MIB", 64, 1, 1024),
-	bigMiB: int("BENCH_BIG_MIB", 1024, 1, 4096),
-	rpsSeconds: int("BENCH_RPS_SECONDS", 10, 1, 60),
-	concurrency: int("BENCH_CONCURRENCY", 32, 1, 1024),
-	budgetS: int("BENCH_BUDGET_S", 270, 30, 3600),
-	loadgen:
-		process.env.BENCH_LOADGEN === "node"
-			? "node"
-			: process.env.BENCH_LOADGEN === "wrk"
-				? "wrk"
-				: haveWrk()
-					? "wrk"
-					: "node",
+	reps: intEnv("BENCH_REPS", 5, 1, 10),
+	layers: intEnv("BENCH_LAYERS", 3, 1, 16),
+	layerMiB: intEnv("BENCH_LAYER_MIB", 64, 1, 1024),
+	bigMiB: intEnv("BENCH_BIG_MIB", 1024, 1, 4096),
+	rpsSeconds: intEnv("BENCH_RPS_SECONDS", 10, 1, 60),
+	concurrency: intEnv("BENCH_CONCURRENCY", 32, 1, 1024),
+	budgetS: intEnv("BENCH_BUDGET_S", 270, 30, 3600),
+	loadgen: loadgenFromEnv(),
 	phases: new Set(
 		(process.env.BENCH_PHASES ?? "push,blob,rps,big")
 			.split(",")
@@ -93,7 +84,7 @@ const cfg = {
 			.split(",")
 			.map((s) => s.trim()),
 	),
-	rpsWarmupS: int("BENCH_RPS_WARMUP_S", 2, 0, 30),
+	rpsWarmupS: intEnv("BENCH_RPS_WARMUP_S", 2, 0, 30),
 	wharfRoot: path.resolve(process.env.BENCH_WHARF_ROOT ?? repoRoot),
 	wharfNodeArgs: (process.env.BENCH_WHARF_NODE_ARGS ?? "")
 		.split(/\s+/)
@@ -102,16 +93,7 @@ const cfg = {
 	tmpdir: path.resolve(process.env.BENCH_TMPDIR || os.tmpdir()),
 };
 
-const t0 = performance.now();
-const elapsedS = () => (performance.now() - t0) / 1000;
-const log = (msg: string) =>
-	process.stderr.write(`[${elapsedS().toFixed(1).padStart(6)} s] ${msg}\n`);
-const MB = 1e6;
-const median = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const n = s.length;
-	return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
+const { elapsedS, log } = benchClock();
 
 // ---------------------------------------------------------------- clean-up of everything this run starts or makes
 let root = "";
@@ -129,82 +111,14 @@ function cleanup(): Promise<void> {
 	})();
 	return cleaning;
 }
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-	process.once(sig, () => {
-		log(`${sig}: cleaning up`);
-		void cleanup().finally(() => process.exit(130));
-	});
-}
+cleanupOnSignals(cleanup, log);
 
-// ---------------------------------------------------------------- skopeo and curl
-let authFiles = 0;
-/** One skopeo call with its own empty auth file; returns its wall time in seconds. */
-async function skopeo(args: string[], timeoutS: number): Promise<number> {
-	const authfile = path.join(root, `auth-${++authFiles}.json`);
-	await writeFile(authfile, '{"auths":{}}\n');
-	return runTool(tools, "skopeo", args, timeoutS, {
-		...process.env,
-		REGISTRY_AUTH_FILE: authfile,
-	});
-}
-
-/**
- * `sync` before each timed transfer: dirty pages left by the layout generator or an earlier pull would otherwise be
- * written back during (and be charged to) whichever transfer comes next, above all to one that fsyncs.
- */
-async function flushDisk() {
-	await new Promise<void>((resolve) => {
-		const child = spawn("sync", [], { stdio: "ignore" });
-		tools.add(child);
-		const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-		const done = () => {
-			clearTimeout(killer);
-			tools.delete(child);
-			resolve();
-		};
-		child.once("exit", done);
-		child.once("error", done);
-	});
-}
-
+// ---------------------------------------------------------------- skopeo
+let transfers: ReturnType<typeof skopeoTransfers>;
 const isWharf = (s: Server) => s.label === "wharf";
-const hostOf = (s: Server) => `127.0.0.1:${s.port}`;
-
-async function push(s: Server, layout: string, repo: string, timeoutS = 180) {
-	return skopeo(
-		[
-			"copy",
-			"--quiet",
-			`oci:${layout}`,
-			`docker://${hostOf(s)}/library/${repo}:1`,
-			"--dest-tls-verify=false",
-			...(isWharf(s) ? ["--dest-creds", creds] : []),
-		],
-		timeoutS,
-	);
-}
-async function pull(s: Server, repo: string, out: string, timeoutS = 180) {
-	return skopeo(
-		[
-			"copy",
-			"--quiet",
-			`docker://${hostOf(s)}/library/${repo}:1`,
-			`oci:${out}`,
-			"--src-tls-verify=false",
-			...(isWharf(s) ? ["--src-creds", creds] : []),
-		],
-		timeoutS,
-	);
-}
-
-/** Bytes of every blob (layers, config, manifest) in an OCI layout. */
-async function layoutBytes(dir: string): Promise<number> {
-	const blobs = path.join(dir, "blobs", "sha256");
-	let total = 0;
-	for (const f of (await readdir(blobs)).slice(0, 10_000))
-		total += (await stat(path.join(blobs, f))).size;
-	return total;
-}
+const push: typeof transfers.push = (...a) => transfers.push(...a);
+const pull: typeof transfers.pull = (...a) => transfers.pull(...a);
+const flushDisk = () => transfers.flushDisk();
 
 // ---------------------------------------------------------------- results
 type Row = {
@@ -226,9 +140,6 @@ const accept = [
 	"application/vnd.docker.distribution.manifest.v2+json",
 	"application/vnd.docker.distribution.manifest.list.v2+json",
 ].join(", ");
-
-const describe = (r: LoadResult) =>
-	`${r.rps.toFixed(0)} req/s (${r.requests} in ${r.seconds.toFixed(1)} s, ${r.tool}, p50 ${r.p50ms?.toFixed(2) ?? "?"} ms, p99 ${r.p99ms?.toFixed(2) ?? "?"} ms, failures ${r.failures})`;
 
 async function checkManifest(
 	url: string,
@@ -377,25 +288,6 @@ type Target = {
 	headers: Record<string, string>;
 };
 
-/** Several runs of one target as one figure: requests over seconds; latency percentiles averaged over the runs. */
-function combine(runs: LoadResult[]): LoadResult {
-	const requests = runs.reduce((a, r) => a + r.requests, 0);
-	const seconds = runs.reduce((a, r) => a + r.seconds, 0);
-	const mean = (xs: (number | undefined)[]) => {
-		const v = xs.filter((x): x is number => x !== undefined);
-		return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
-	};
-	return {
-		tool: runs[0].tool,
-		requests,
-		seconds,
-		rps: requests / seconds,
-		failures: runs.reduce((a, r) => a + r.failures, 0),
-		p50ms: mean(runs.map((r) => r.p50ms)),
-		p99ms: mean(runs.map((r) => r.p99ms)),
-	};
-}
-
 async function phaseManifestRps(baseline: Server, wharf: Server, repo: string) {
 	const pathname = `/v2/library/${repo}/manifests/1`;
 	const bUrl = `${baseline.base}${pathname}`;
@@ -463,15 +355,15 @@ async function phaseManifestRps(baseline: Server, wharf: Server, repo: string) {
 			const t = chosen[(i + round) % chosen.length];
 			const r = await loadFor(t, perRound);
 			runs.get(t.key)!.push(r);
-			log(`round ${round + 1}: ${t.what.padEnd(30)} ${describe(r)}`);
+			log(`round ${round + 1}: ${t.what.padEnd(30)} ${describeLoad(r)}`);
 		}
 	}
 	const result = (k: string) =>
-		runs.get(k)?.length ? combine(runs.get(k)!) : undefined;
+		runs.get(k)?.length ? combineLoads(runs.get(k)!) : undefined;
 	const b = result("baseline");
 	for (const t of chosen)
 		details.push(
-			`manifest GET ${t.what.padEnd(30)} ${describe(result(t.key)!)}`,
+			`manifest GET ${t.what.padEnd(30)} ${describeLoad(result(t.key)!)}`,
 		);
 	const rowFor = (key: string, metric: string, diagnostic = false) => {
 		const w = result(key);
@@ -499,7 +391,7 @@ async function loadFor(t: Target, seconds: number): Promise<LoadResult> {
 		maxRequests: 5_000_000,
 		headers: { Accept: accept, ...t.headers },
 	};
-	return cfg.loadgen === "wrk" ? wrkLoad(t.url, o) : nodeLoad(t.url, o);
+	return runLoad(cfg.loadgen, t.url, o);
 }
 
 async function phaseBigLayer(baseline: Server, wharf: Server) {
@@ -606,6 +498,7 @@ function report() {
 
 async function main() {
 	root = await mkdtemp(path.join(cfg.tmpdir, "wharf-bench-"));
+	transfers = skopeoTransfers({ root, tools, creds });
 	log(
 		`temp folder ${root}; ${cfg.reps} repetitions, ${cfg.layers} × ${cfg.layerMiB} MiB layers, load generator ${cfg.loadgen}`,
 	);

@@ -43,7 +43,10 @@ async function tail(file: string, bytes = 2000): Promise<string> {
 }
 
 /** Stops a child: SIGTERM, then SIGKILL after `graceMs`. Bounded in time. */
-async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+export async function stopChild(
+	child: ChildProcess,
+	graceMs = 5000,
+): Promise<void> {
 	if (child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise<void>((r) => child.once("exit", () => r()));
 	child.kill("SIGTERM");

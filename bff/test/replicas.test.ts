@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,60 +15,9 @@ import {
 	type TestServer,
 	uniqueSchema,
 } from "./harness.ts";
+import { startRoundRobin } from "./round-robin.ts";
 import { type S3Server, startS3Server } from "./s3-server.ts";
 import { startWharfChild, type WharfChild } from "./wharf-process.ts";
-
-/**
- * A round-robin proxy of the test's own in front of the replicas, as a load balancer: each request goes to the next
- * replica that takes the connection (a dead one is skipped; the request body waits until a replica has accepted it).
- */
-async function startRoundRobin(targets: () => string[]) {
-	let next = 0;
-	const server = http.createServer((req, res) => {
-		req.pause();
-		const tryFrom = (attempt: number) => {
-			const list = targets();
-			if (attempt >= list.length) {
-				res.writeHead(502).end("no replica answered");
-				return;
-			}
-			const target = new URL(list[next++ % list.length]);
-			const up = http.request({
-				host: target.hostname,
-				port: target.port,
-				method: req.method,
-				path: req.url,
-				headers: req.headers,
-			});
-			let connected = false;
-			up.on("socket", (socket) =>
-				socket.once("connect", () => {
-					connected = true;
-					req.pipe(up);
-					req.resume();
-				}),
-			);
-			up.on("response", (r) => {
-				res.writeHead(r.statusCode!, r.headers);
-				r.pipe(res);
-			});
-			up.on("error", () => {
-				if (!connected) tryFrom(attempt + 1);
-				else res.destroy();
-			});
-		};
-		tryFrom(0);
-	});
-	await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-		close: () =>
-			new Promise<void>((r) => {
-				server.closeAllConnections();
-				server.close(() => r());
-			}),
-	};
-}
 
 /** Three Wharf processes on one Postgres schema, one S3 bucket prefix and one Redis prefix, behind one address. */
 describe("three replicas on Postgres, S3 and Redis behind one address", () => {

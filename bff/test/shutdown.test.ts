@@ -14,6 +14,7 @@ import {
 	stopTestServer,
 	type TestServer,
 } from "./harness.ts";
+import { startS3Server } from "./s3-server.ts";
 import { startWharfChild } from "./wharf-process.ts";
 
 /** A request whose body the test sends in two parts: the first now, the rest when told. */
@@ -174,45 +175,68 @@ describe.each(engines)("graceful shutdown on %s", (engine) => {
 	});
 });
 
-describe("SIGTERM", () => {
-	it("finishes an upload in flight, then the process exits 0", async () => {
-		const dataDir = await mkdtemp(path.join(os.tmpdir(), "wharf-sigterm-"));
-		const w = await startWharfChild(dataDir, { WHARF_SHUTDOWN_SECONDS: "60" });
-		try {
-			const start = await fetch(`${w.url}/v2/library/term/blobs/uploads/`, {
-				method: "POST",
-				headers: { Authorization: adminAuth },
-			});
-			expect(start.status).toBe(202);
-			const chunk = randomBytes(64 * 1024);
-			const patch = heldRequest(
-				w,
-				"PATCH",
-				start.headers.get("location")!,
-				chunk.subarray(0, 1000),
-				chunk.subarray(1000),
-			);
-			await sleep(200);
-			const exited = new Promise<number | null>((resolve) =>
-				w.child.once("exit", (code) => resolve(code)),
-			);
-			w.child.kill("SIGTERM");
-			await until(
-				async () => !(await accepts(w.port)),
-				"the port refuses new connections",
-			);
-			expect(w.child.exitCode).toBe(null); // waiting for the PATCH
-			patch.finish();
-			const answer = await patch.answer;
-			expect(answer.status, answer.body).toBe(202);
-			expect(answer.headers.range).toBe(`0-${chunk.length - 1}`);
-			expect(await exited, w.stderr()).toBe(0);
-		} finally {
-			if (w.child.exitCode === null) w.child.kill("SIGKILL");
-			await rm(dataDir, { recursive: true, force: true });
-		}
-	});
-});
+describe.each(["filesystem", "s3"] as const)(
+	"SIGTERM, blobs on %s",
+	(storage) => {
+		it("finishes an upload in flight, then the process exits 0; the next start completes the upload from what it wrote", async () => {
+			const dataDir = await mkdtemp(path.join(os.tmpdir(), "wharf-sigterm-"));
+			const s3 = storage === "s3" ? await startS3Server() : undefined;
+			const env = {
+				WHARF_SHUTDOWN_SECONDS: "60",
+				...s3?.env(`sigterm-${randomBytes(3).toString("hex")}`),
+			};
+			let w = await startWharfChild(dataDir, env);
+			try {
+				const start = await fetch(`${w.url}/v2/library/term/blobs/uploads/`, {
+					method: "POST",
+					headers: { Authorization: adminAuth },
+				});
+				expect(start.status).toBe(202);
+				const chunk = randomBytes(64 * 1024);
+				const location = start.headers.get("location")!;
+				const patch = heldRequest(
+					w,
+					"PATCH",
+					location,
+					chunk.subarray(0, 1000),
+					chunk.subarray(1000),
+				);
+				await sleep(200);
+				const exited = new Promise<number | null>((resolve) =>
+					w.child.once("exit", (code) => resolve(code)),
+				);
+				w.child.kill("SIGTERM");
+				await until(
+					async () => !(await accepts(w.port)),
+					"the port refuses new connections",
+				);
+				expect(w.child.exitCode).toBe(null); // waiting for the PATCH
+				patch.finish();
+				const answer = await patch.answer;
+				expect(answer.status, answer.body).toBe(202);
+				expect(answer.headers.range).toBe(`0-${chunk.length - 1}`);
+				expect(await exited, w.stderr()).toBe(0);
+
+				// What the PATCH wrote is durable: started again, Wharf closes the upload with it.
+				w = await startWharfChild(dataDir, env);
+				const done = await fetch(
+					`${w.url}${location}${location.includes("?") ? "&" : "?"}digest=${sha256(chunk)}`,
+					{ method: "PUT", headers: { Authorization: adminAuth } },
+				);
+				expect(done.status, await done.clone().text()).toBe(201);
+				const got = await fetch(
+					`${w.url}/v2/library/term/blobs/${sha256(chunk)}`,
+					{ headers: { Authorization: adminAuth } },
+				);
+				expect(Buffer.from(await got.arrayBuffer()).equals(chunk)).toBe(true);
+			} finally {
+				if (w.child.exitCode === null) w.child.kill("SIGKILL");
+				await s3?.stop();
+				await rm(dataDir, { recursive: true, force: true });
+			}
+		}, 120_000);
+	},
+);
 
 describe("SIGTERM with Redis gone", () => {
 	it("still ends the process: what cannot close in time is left", async () => {

@@ -14,6 +14,7 @@ import {
 import type { OidcUsers } from "./oidc-users.ts";
 import type { SecretBox } from "./secrets.ts";
 import type { Sessions } from "./sessions.ts";
+import { usernameProblem } from "./usernames.ts";
 
 /** The sign-in in progress (state, nonce, PKCE verifier) and, without auto-onboarding, the person waiting for a name. */
 const loginCookie = "oidc_login";
@@ -22,16 +23,6 @@ const cookieMinutes = 10;
 
 /** The person a callback named, held while they choose a username (Harbor's onboarding dialog). */
 type PendingOnboard = { person: OidcPerson; idToken: string; next: string };
-
-/** Harbor's username rules: 1–255 characters, none of `, ~ # $ % "` nor spaces. */
-export const usernameProblem = (name: string) =>
-	!name || name.length > 255
-		? "username with illegal length (1 to 255 characters)"
-		: /[,~#$%"\s]/.test(name)
-			? 'username contains illegal characters (, ~ # $ % " or spaces)'
-			: name.toLowerCase() === "anonymous" || name === "admin"
-				? `the username ${name} is reserved`
-				: null;
 
 /** A path in the console to come back to: only this site's own (`/x`, never `//host` or a URL). */
 const consolePath = (v: unknown) =>

@@ -4,6 +4,7 @@ import {
 	scrypt as scryptCb,
 	timingSafeEqual,
 } from "node:crypto";
+import bcrypt from "bcryptjs";
 import pLimit from "p-limit";
 
 /**
@@ -44,10 +45,15 @@ export async function hashPassword(password: string): Promise<string> {
 	].join("$");
 }
 
+/** A bcrypt hash as Apache's `htpasswd -B` writes them (`$2y$`) and registry:2 reads them: imported users keep theirs until their first sign-in. */
+export const isBcrypt = (stored: string) => /^\$2[aby]\$\d\d\$/.test(stored);
+
 export async function verifyPassword(
 	password: string,
 	stored: string,
 ): Promise<boolean> {
+	// Checked with bcryptjs, then replaced by scrypt at that sign-in (needsRehash): a bcrypt hash lives until first use.
+	if (isBcrypt(stored)) return hashing(() => bcrypt.compare(password, stored));
 	const [kind, n, r, p, salt, hash] = stored.split("$");
 	if (kind !== "scrypt") return false;
 	const expected = Buffer.from(hash, "base64");

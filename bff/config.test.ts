@@ -24,6 +24,10 @@ describe("configuration", () => {
 		expect(() => loadConfig({ ...s3, WHARF_S3_REDIRECT: "yes" })).toThrow(
 			/WHARF_S3_REDIRECT/,
 		);
+		expect(() => loadConfig({ WHARF_S3_REDIRECT: "true" })).toThrow(
+			/WHARF_S3_REDIRECT needs blobs in S3/,
+		);
+		expect(loadConfig({ WHARF_S3_REDIRECT: "false" }).s3).toBeUndefined();
 	});
 	it("lists every setting in the help", () => {
 		for (const name of Object.keys(settings))

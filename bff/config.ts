@@ -240,6 +240,10 @@ export function loadConfig(
 		throw new Error(
 			"invalid configuration: WHARF_TLS_CERT and WHARF_TLS_KEY go together",
 		);
+	if (c.WHARF_S3_REDIRECT === "true" && !c.WHARF_STORAGE)
+		throw new Error(
+			"invalid configuration: WHARF_S3_REDIRECT needs blobs in S3 (WHARF_STORAGE)",
+		);
 	return {
 		port: c.PORT,
 		host: c.WHARF_HOST,

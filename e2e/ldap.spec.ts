@@ -69,7 +69,7 @@ test("the configuration tests the LDAP server with the form's values; the search
 	await expect(ldap.getByLabel("Search password")).toHaveValue("");
 	await expect(
 		page.getByLabel("Authentication mode").locator("option"),
-	).toHaveText(["Database", "LDAP"]);
+	).toHaveText(["Database", "LDAP", "OIDC"]);
 
 	await ldap.getByRole("button", { name: "Test LDAP server" }).click();
 	await expect(ldap.getByRole("status")).toHaveText(/^Connected/);

@@ -93,6 +93,13 @@ const router = createBrowserRouter([
 		),
 	},
 	{
+		...page(
+			paths.oidcOnboard.path,
+			() => import("./pages/sign-in/oidc-onboard-page.tsx"),
+		),
+		errorElement: <RouteError standalone />,
+	},
+	{
 		element: <AuthGuard />,
 		errorElement: <RouteError standalone />,
 		// Shown on a full load until the first route's page has loaded.

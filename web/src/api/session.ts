@@ -50,9 +50,12 @@ export function useSignOut() {
 	const qc = useQueryClient();
 	return useMutation({
 		// A POST with the CSRF token: Harbor's GET /c/log_out is answered only when the browser vouches for this site.
-		mutationFn: () => api.send("POST", "/c/logout"),
-		onSuccess: () => {
+		mutationFn: () =>
+			api.send<{ redirect_url?: string } | undefined>("POST", "/c/logout"),
+		// Signed in through OIDC with oidc_logout on: the provider ends its session too, then sends the browser back.
+		onSuccess: (answer) => {
 			qc.clear();
+			if (answer?.redirect_url) window.location.assign(answer.redirect_url);
 		},
 	});
 }
@@ -99,3 +102,9 @@ export function useUpdateProfile() {
 		onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.current }),
 	});
 }
+
+/** An OIDC sign-in waiting for a username (oidc_auto_onboard off): the name is chosen, the session starts. */
+export const onboardOidc = (username: string) =>
+	api.send<{ username: string; next: string }>("POST", "/c/oidc/onboard", {
+		username,
+	});

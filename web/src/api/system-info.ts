@@ -6,6 +6,10 @@ export type CreationRestriction = "everyone" | "adminonly";
 
 /** Harbor's GeneralInfo as the console reads it; signed-in callers also get the addresses, the read-only flag and who may create projects. */
 export type SystemInfo = {
+	/** How users sign in: `db_auth`, `ldap_auth` or `oidc_auth`. */
+	auth_mode?: string;
+	/** With `oidc_auth`: the provider's name, for the sign-in page's button. */
+	oidc_provider_name?: string;
 	external_url?: string;
 	registry_url?: string;
 	/** A JSON object in a string: `{message, type, closable, fromDate, toDate}`, or empty. Read it with `parseBanner`. */

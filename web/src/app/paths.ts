@@ -40,6 +40,8 @@ export const paths = {
 		href: (redirect?: string) =>
 			`/sign-in${redirect ? `?redirect=${seg(redirect)}` : ""}`,
 	},
+	/** Where an OIDC sign-in asks for a username (Harbor's /oidc-onboard); the server sends the browser here. */
+	oidcOnboard: { path: "/oidc-onboard", href: () => "/oidc-onboard" },
 	projects: { path: "/projects", href: () => "/projects" },
 	project: {
 		path: "/projects/:project",

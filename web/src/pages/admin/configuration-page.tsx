@@ -27,6 +27,9 @@ import { StorageLimitInput } from "../../components/storage-limit-input.tsx";
 import { withCurrent } from "../../components/with-current.ts";
 import { SystemCveAllowlist } from "./system-cve-allowlist.tsx";
 
+/** The redirect URI to register at the OIDC provider (the OIDC group's hint names it). */
+const oidcCallback = `${window.location.origin}/c/oidc/callback`;
+
 type Kind =
 	| "boolean"
 	| "number"
@@ -57,7 +60,11 @@ const groups: { id: string; settings: Setting[] }[] = [
 	{
 		id: "authentication",
 		settings: [
-			{ key: "auth_mode", kind: "choice", choices: ["db_auth", "ldap_auth"] },
+			{
+				key: "auth_mode",
+				kind: "choice",
+				choices: ["db_auth", "ldap_auth", "oidc_auth"],
+			},
 			...flags("primary_auth_mode", "self_registration"),
 		],
 	},
@@ -319,9 +326,12 @@ function SettingsForm({
 					<legend className="px-1 text-lg font-semibold">
 						{t(`admin.config.group.${g.id}`)}
 					</legend>
-					{t(`admin.config.group.${g.id}.hint`, { defaultValue: "" }) && (
+					{t(`admin.config.group.${g.id}.hint`, {
+						defaultValue: "",
+						callback: oidcCallback,
+					}) && (
 						<p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
-							{t(`admin.config.group.${g.id}.hint`)}
+							{t(`admin.config.group.${g.id}.hint`, { callback: oidcCallback })}
 						</p>
 					)}
 					<div className="space-y-4">

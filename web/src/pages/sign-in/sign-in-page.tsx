@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { useSignIn } from "../../api/session.ts";
+import { useSystemInfo } from "../../api/system-info.ts";
 import { paths } from "../../app/paths.ts";
 import { clearSessionEnded } from "../../app/session-ended.ts";
 import { Button } from "../../components/button.tsx";
@@ -30,6 +31,12 @@ export default function SignInPage() {
 	const [principal, setPrincipal] = useState("");
 	const [password, setPassword] = useState("");
 	const target = safeRedirect(params.get("redirect"));
+	// Under OIDC people sign in at the provider (admin still with a password here, as in Harbor).
+	const info = useSystemInfo().data;
+	const oidc =
+		info?.auth_mode === "oidc_auth" ? (info.oidc_provider_name ?? "") : null;
+	// A refused OIDC sign-in comes back here with the reason.
+	const oidcError = params.get("oidc_error");
 	// The guard says so when a request found the session gone (router state: a reload or a shared link says nothing).
 	const expired =
 		(useLocation().state as { expired?: boolean } | null)?.expired === true;
@@ -67,6 +74,27 @@ export default function SignInPage() {
 					>
 						{t("signIn.expired")}
 					</p>
+				)}
+				{oidcError && (
+					<p
+						role="alert"
+						className="mb-3 text-sm text-red-700 dark:text-red-300"
+					>
+						{t("signIn.oidcFailed", { message: oidcError })}
+					</p>
+				)}
+				{oidc !== null && (
+					<>
+						<a
+							href={`/c/oidc/login?redirect_url=${encodeURIComponent(target)}`}
+							className="mb-4 block w-full rounded bg-[#0f4c81] py-2 text-center font-medium text-white hover:bg-[#0c3d68] focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-[#0f4c81] dark:bg-sky-600 dark:hover:bg-sky-500"
+						>
+							{t("signIn.oidc", { name: oidc || "OIDC" })}
+						</a>
+						<p className="mb-3 text-center text-xs text-slate-600 dark:text-slate-400">
+							{t("signIn.oidcAdmin")}
+						</p>
+					</>
 				)}
 				<Field
 					label={t("signIn.username")}

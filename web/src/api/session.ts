@@ -108,3 +108,24 @@ export const onboardOidc = (username: string) =>
 	api.send<{ username: string; next: string }>("POST", "/c/oidc/onboard", {
 		username,
 	});
+
+/** A CLI secret as the server wants it (Harbor's password rule: upper, lower, digit), from the browser's random source. */
+export function generateCliSecret(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(21));
+	const b64 = btoa(String.fromCharCode(...bytes))
+		.replaceAll("+", "-")
+		.replaceAll("/", "_");
+	return `Cs${b64}9x`;
+}
+
+/** An OIDC user's new CLI secret: the old one stops at once; the profile shows the new one. */
+export function useSetCliSecret() {
+	const qc = useQueryClient();
+	return useMutation({
+		mutationFn: (v: { userId: number; secret: string }) =>
+			api.send("PUT", `/api/v2.0/users/${v.userId}/cli_secret`, {
+				secret: v.secret,
+			}),
+		onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.current }),
+	});
+}

@@ -16,6 +16,8 @@ export type User = {
 	admin_role_in_auth?: boolean;
 	/** Beyond Harbor: a disabled account signs in nowhere, and its sessions and tokens have ended. */
 	disable?: boolean;
+	/** An OIDC user's link to the provider; `secret` (the CLI secret) only in one's own record. */
+	oidc_user_meta?: { subiss: string; secret?: string };
 	creation_time: string;
 	update_time: string;
 };

@@ -1,6 +1,12 @@
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { type CurrentUser, useUpdateProfile } from "../api/session.ts";
+import {
+	type CurrentUser,
+	generateCliSecret,
+	useSetCliSecret,
+	useUpdateProfile,
+} from "../api/session.ts";
+import { Button } from "../components/button.tsx";
 import { Dialog, DialogActions } from "../components/dialog.tsx";
 import { Field } from "../components/field.tsx";
 
@@ -67,6 +73,12 @@ export default function ProfileDialog({
 					value={comment}
 					onChange={(e) => setComment(e.target.value)}
 				/>
+				{user.oidc_user_meta?.secret !== undefined && (
+					<CliSecret
+						userId={user.user_id}
+						secret={user.oidc_user_meta.secret}
+					/>
+				)}
 				<DialogActions
 					error={save.error}
 					pending={save.isPending}
@@ -75,5 +87,47 @@ export default function ProfileDialog({
 				/>
 			</form>
 		</Dialog>
+	);
+}
+
+/** An OIDC user's CLI secret: their password for docker and podman, hidden until shown, and replaced on demand. */
+function CliSecret({ userId, secret }: { userId: number; secret: string }) {
+	const { t } = useTranslation();
+	const [shown, setShown] = useState(false);
+	const renew = useSetCliSecret();
+	return (
+		<div className="mb-4">
+			<Field
+				label={t("user.profile.cliSecret")}
+				value={secret}
+				type={shown ? "text" : "password"}
+				readOnly
+				hint={t("user.profile.cliSecretHint")}
+			/>
+			<div className="flex gap-2">
+				<Button
+					type="button"
+					variant="secondary"
+					onClick={() => setShown((v) => !v)}
+				>
+					{shown
+						? t("user.profile.cliSecretHide")
+						: t("user.profile.cliSecretShow")}
+				</Button>
+				<Button
+					type="button"
+					variant="secondary"
+					disabled={renew.isPending}
+					onClick={() => renew.mutate({ userId, secret: generateCliSecret() })}
+				>
+					{t("user.profile.cliSecretRenew")}
+				</Button>
+			</div>
+			{renew.error && (
+				<p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
+					{renew.error.message}
+				</p>
+			)}
+		</div>
 	);
 }

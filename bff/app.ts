@@ -45,6 +45,8 @@ export type BffDeps = {
 	externalUrl?: string;
 	/** Express's `trust proxy` (WHARF_TRUST_PROXY): whose X-Forwarded-* headers count. */
 	trustProxy: boolean | number | string[];
+	/** The built-in scanner's pluggable scanner API, served at /scanner/builtin (its own API key guards it). */
+	scanner?: express.Router;
 };
 
 const forwardedHeaders = [
@@ -122,6 +124,8 @@ export function createBffApp(deps: BffDeps): express.Express {
 	} else {
 		app.use(coreProxy(deps.core.url));
 	}
+
+	if (deps.scanner) app.use("/scanner/builtin", deps.scanner);
 
 	// Past the registry core (whose blobs are compressed already and stream as they are): the console's assets and the
 	// API's JSON go compressed, brotli or gzip as the client asks, brotli at a quality that keeps up with dynamic answers.

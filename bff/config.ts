@@ -35,6 +35,8 @@ export const settings = {
 		"the docker-hub endpoint type's URL (default https://hub.docker.com)",
 	WHARF_DOCKER_HUB_REGISTRY_URL:
 		"where docker-hub endpoints' images are pulled and pushed (default https://registry-1.docker.io)",
+	WHARF_BUILTIN_SCANNER:
+		"on (default): the built-in scanner answers at /scanner/builtin and is registered (the default scanner when none is); off: neither",
 	WHARF_PROXY_TAG_CHECK_SECONDS:
 		"how long a proxy cache trusts what the upstream said a tag points at before asking again (default 60)",
 	WHARF_REPLICATION_TASKS:
@@ -141,6 +143,7 @@ const schema = z.object({
 		.url()
 		.default("https://registry-1.docker.io"),
 	WHARF_PROXY_TAG_CHECK_SECONDS: z.coerce.number().min(0).default(60),
+	WHARF_BUILTIN_SCANNER: z.enum(["on", "off"]).default("on"),
 	WHARF_REPLICATION_TASKS: z.coerce.number().int().min(1).max(64).default(4),
 	WHARF_REPLICATION_RETRY_SECONDS: z.coerce.number().min(0).default(10),
 	WHARF_WEBHOOK_RETRY_SECONDS: z.coerce.number().min(0).default(10),
@@ -203,6 +206,8 @@ export type Config = {
 	gcTimeWindowHours: number;
 	/** Seconds a proxy cache trusts an upstream answer about a tag (one HEAD per tag per window). */
 	proxyTagCheckSeconds: number;
+	/** The built-in scanner mounted at /scanner/builtin and registered. */
+	builtinScanner: boolean;
 	/** Replication tasks run at once here, and the first wait before a failed one is tried again. */
 	replication: { tasks: number; retrySeconds: number };
 	/** HTTPS on the main port with these PEM files (unset: HTTP). */
@@ -294,6 +299,7 @@ export function loadConfig(
 			registryUrl: c.WHARF_DOCKER_HUB_REGISTRY_URL.replace(/\/+$/, ""),
 		},
 		proxyTagCheckSeconds: c.WHARF_PROXY_TAG_CHECK_SECONDS,
+		builtinScanner: c.WHARF_BUILTIN_SCANNER === "on",
 		replication: {
 			tasks: c.WHARF_REPLICATION_TASKS,
 			retrySeconds: c.WHARF_REPLICATION_RETRY_SECONDS,

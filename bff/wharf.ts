@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -81,7 +82,12 @@ import { startHealthChecks } from "./replication/health-check.ts";
 import { createLocalRegistry } from "./replication/local-registry.ts";
 import type { V2Client } from "./replication/v2-client.ts";
 import { createRetention } from "./retention/retention.ts";
+import { createBuiltinScanner } from "./scanning/builtin/adapter.ts";
+import { createOsvStore } from "./scanning/builtin/osv-store.ts";
+import { registerOsvSync } from "./scanning/builtin/osv-sync.ts";
+import { ensureBuiltinRegistration } from "./scanning/builtin/registration.ts";
 import { createPullPolicy } from "./scanning/pull-policy.ts";
+import { createScannerStore } from "./scanning/registration-store.ts";
 import { createScanAll } from "./scanning/scan-all.ts";
 import { createScanning } from "./scanning/scanning.ts";
 
@@ -462,6 +468,19 @@ export async function startWharf(
 		internalUrl: () => internalUrl,
 	});
 	const scanAll = createScanAll({ db, jobs, scanning });
+	// The built-in scanner answers only its registration's key, known once it is registered (below, once listening).
+	const osv = createOsvStore(db);
+	let builtinKey = randomBytes(32).toString("base64url");
+	const builtin = config.builtinScanner
+		? createBuiltinScanner({ osv, apiKey: () => builtinKey, logger })
+		: undefined;
+	if (builtin)
+		await registerOsvSync({
+			jobs,
+			osv,
+			logger,
+			tmpDir: path.join(config.dataDir, "tmp"),
+		});
 	const logLevel = {
 		get: () => logger.level,
 		set: (level: string) => {
@@ -495,6 +514,7 @@ export async function startWharf(
 		logLevel,
 		scanning,
 		scanAll,
+		osv,
 	};
 	const bff = createBffApp({
 		db,
@@ -522,6 +542,7 @@ export async function startWharf(
 		consoleRouter: createConsoleRouter(apiDeps),
 		trustProxy: config.trustProxy,
 		externalUrl: config.externalUrl,
+		scanner: builtin?.router,
 	});
 	const system = createSystemService(apiDeps);
 	const metrics =
@@ -553,6 +574,13 @@ export async function startWharf(
 		blobs: createLinkedBlobs(store, storage),
 		insecure: !!config.tls,
 	});
+	if (builtin)
+		builtinKey = await ensureBuiltinRegistration({
+			store: createScannerStore(db),
+			box,
+			url: `${internalUrl}/scanner/builtin`,
+			metadata: await builtin.metadata(),
+		});
 	// Job types register while the app is built; their workers start once Wharf answers.
 	await jobs.start();
 	const metricsServer =
@@ -617,6 +645,7 @@ export async function startWharf(
 			await healthChecks.stop();
 			await proxies.close();
 			await registries.close();
+			builtin?.close();
 			// Running jobs are given back to the queue before the database goes: the next start resumes them.
 			await jobs.close();
 			await replication.close();

@@ -12,6 +12,7 @@ import type { ArtifactEventSink } from "../events/artifact-events.ts";
 import type { Gc } from "../gc/gc.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import type { Retention } from "../retention/retention.ts";
+import type { OsvStore } from "../scanning/builtin/osv-store.ts";
 import type { ScanAll } from "../scanning/scan-all.ts";
 import type { Scanning } from "../scanning/scanning.ts";
 import type { SettingsCache } from "./configurations/settings-cache.ts";
@@ -66,4 +67,6 @@ export type ApiDeps = {
 	scanning: Scanning;
 	/** "Scan all": its job type, history and schedule. */
 	scanAll: ScanAll;
+	/** The built-in scanner's OSV database: its status, imports and where downloads come from. */
+	osv: OsvStore;
 };

@@ -45,6 +45,8 @@ export async function startTestServer(
 		WHARF_LOG_LEVEL: "silent",
 		// A request a test leaves hanging holds a stop this long at most (a shutdown lets requests in flight finish).
 		WHARF_SHUTDOWN_SECONDS: "3",
+		// Tests written before the built-in scanner expect no registration but their own; its tests switch it on.
+		WHARF_BUILTIN_SCANNER: "off",
 		...(engine === "postgres"
 			? { DATABASE_URL: postgresUrl, WHARF_DB_SCHEMA: schema! }
 			: {}),

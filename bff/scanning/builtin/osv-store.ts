@@ -185,6 +185,14 @@ export function createOsvStore(db: Db) {
 			};
 		},
 
+		/** The stored settings row, undefined before the first start saved the defaults. */
+		settingsRow: () =>
+			db
+				.selectFrom("osv_settings")
+				.selectAll()
+				.where("id", "=", 1)
+				.executeTakeFirst(),
+
 		async settings(): Promise<{ sourceUrl: string; ecosystems: string[] }> {
 			const r = await db
 				.selectFrom("osv_settings")

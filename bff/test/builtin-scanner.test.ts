@@ -427,6 +427,47 @@ describe.each(engines)("the built-in scanner on %s", (engine) => {
 		}
 	});
 
+	it("imports by command: npm run osv-import -- FILE.zip, on the server's database", async () => {
+		const lodash = structuredClone(
+			(await osvFixtures()).get("GHSA-35jh-r3h4-6jhm")!,
+		);
+		lodash.modified = "2027-01-01T00:00:00Z";
+		const zip = await writeOsvZip(path.join(s.dataDir, "by-hand.zip"), [
+			lodash,
+		]);
+		const out = await new Promise<{
+			code: number | null;
+			stdout: string;
+			stderr: string;
+		}>((resolve) => {
+			const child = spawn("npm", ["run", "--silent", "osv-import", "--", zip], {
+				cwd: path.join(import.meta.dirname, "..", ".."),
+				env: { ...process.env, ...s.env, WHARF_LOG_LEVEL: "silent" },
+			});
+			let stdout = "";
+			let stderr = "";
+			child.stdout.on("data", (c: Buffer) => {
+				stdout += c.toString();
+			});
+			child.stderr.on("data", (c: Buffer) => {
+				stderr += c.toString();
+			});
+			child.on("exit", (code) => resolve({ code, stdout, stderr }));
+		});
+		expect(out, out.stderr).toMatchObject({
+			code: 0,
+			stdout: `${zip}: 1 of 1 advisories new or changed\n`,
+		});
+		const status = (await (await call("/system/osv")).json()) as {
+			imports: { source: string; status: string; changed: number }[];
+		};
+		expect(status.imports[0]).toMatchObject({
+			source: zip,
+			status: "Success",
+			changed: 1,
+		});
+	});
+
 	it("runs as its own process speaking the same API: scans, and SPDX and CycloneDX SBOMs", async () => {
 		const key = "a-key-for-the-test";
 		const { url, child } = await startScannerProcess(s, key);
@@ -537,7 +578,7 @@ describe.each(engines)("the built-in scanner on %s", (engine) => {
 			expect(
 				spdxReport.sbom.packages.map((p) => `${p.name} ${p.versionInfo}`),
 			).toEqual([
-				"apart/alpine " + digest,
+				`apart/alpine ${digest}`,
 				"alpine 3.17.2",
 				"musl 1.2.3-r4",
 				"libcrypto3 3.0.8-r0",

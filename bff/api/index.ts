@@ -14,6 +14,7 @@ import { createLabelsRouter } from "./labels/router.ts";
 import { createLdapRouter } from "./ldap/router.ts";
 import { createMembersRouter } from "./members/router.ts";
 import { methodNotAllowed } from "./method-not-allowed.ts";
+import { createOidcRouter } from "./oidc/router.ts";
 import { createOsvRouter } from "./osv/router.ts";
 import { createPermissionsRouter } from "./permissions/router.ts";
 import { createProjectsRouter } from "./projects/router.ts";
@@ -64,6 +65,7 @@ export function createApiRouter(deps: ApiDeps): Router {
 	api.use(createScanAllRouter(deps));
 	api.use(createOsvRouter(deps));
 	api.use(createLdapRouter(deps));
+	api.use(createOidcRouter(deps));
 	api.use(createUserGroupsRouter(deps));
 	api.use(createJobserviceRouter(deps));
 	api.use(createSchedulesRouter(deps));

@@ -74,6 +74,25 @@ export function createOidcClient() {
 		max: 16,
 		ttl: 600_000,
 	});
+	const options = (
+		endpoint: string,
+		verifyCert: boolean,
+	): client.DiscoveryRequestOptions => ({
+		timeout: 10,
+		// A provider on plain http (on the same host, or in tests) is the admin's choice, as Harbor allows it.
+		execute:
+			new URL(endpoint).protocol === "http:"
+				? [client.allowInsecureRequests]
+				: [],
+		// oidc_verify_cert false: a provider with a self-signed certificate.
+		[client.customFetch]: verifyCert
+			? undefined
+			: (input: string, init: client.CustomFetchOptions) =>
+					undiciFetch(input, {
+						...(init as object),
+						dispatcher: insecure,
+					}) as unknown as Promise<Response>,
+	});
 	const discover = async (cfg: OidcConfig) => {
 		const key = JSON.stringify([
 			cfg.endpoint,
@@ -83,27 +102,14 @@ export function createOidcClient() {
 		]);
 		const known = configs.get(key);
 		if (known) return known;
-		const url = new URL(cfg.endpoint);
 		const found = await client.discovery(
-			url,
+			new URL(cfg.endpoint),
 			cfg.clientId,
 			cfg.clientSecret || undefined,
 			cfg.clientSecret
 				? client.ClientSecretBasic(cfg.clientSecret)
 				: client.None(),
-			{
-				timeout: 10,
-				// A provider on plain http (on the same host, or in tests) is the admin's choice, as Harbor allows it.
-				execute: url.protocol === "http:" ? [client.allowInsecureRequests] : [],
-				// oidc_verify_cert false: a provider with a self-signed certificate.
-				[client.customFetch]: cfg.verifyCert
-					? undefined
-					: (input: string, init: client.CustomFetchOptions) =>
-							undiciFetch(input, {
-								...(init as object),
-								dispatcher: insecure,
-							}) as unknown as Promise<Response>,
-			},
+			options(cfg.endpoint, cfg.verifyCert),
 		);
 		configs.set(key, found);
 		return found;
@@ -111,6 +117,16 @@ export function createOidcClient() {
 
 	return {
 		discover,
+		/** Whether a provider answers its discovery document at `endpoint` (its issuer), as the ping asks. */
+		async ping(endpoint: string, verifyCert: boolean): Promise<void> {
+			await client.discovery(
+				new URL(endpoint),
+				"wharf-ping",
+				undefined,
+				client.None(),
+				options(endpoint, verifyCert),
+			);
+		},
 		/** The provider's authorization URL for a new sign-in, and what the callback must find again. */
 		async start(
 			cfg: OidcConfig,

@@ -152,4 +152,33 @@ describe.each(engines)("htpasswd import on %s", (engine) => {
 		expect(again.stdout).toMatch(/0 imported, 3 existing, 2 refused/);
 		expect(await hashOf("carol")).toMatch(/^scrypt\$/);
 	});
+
+	it("refuses to import while users sign in elsewhere (auth_mode ldap_auth), adding no one", async () => {
+		const fresh = await startTestServer(engine);
+		try {
+			const r = await fetch(`${fresh.url}/api/v2.0/configurations`, {
+				method: "PUT",
+				headers: {
+					Authorization: basic("admin", "Harbor12345"),
+					"Content-Type": "application/json",
+				},
+				body: JSON.stringify({ auth_mode: "ldap_auth" }),
+			});
+			expect(r.status).toBe(200);
+			const refused = await exec(
+				"npm",
+				["run", "-s", "import-htpasswd", "--", file],
+				{ env: { ...process.env, ...fresh.env }, timeout: 120_000 },
+			).catch((e: { code: number; stderr: string }) => e);
+			expect("code" in refused && refused.code).toBe(2);
+			expect(refused.stderr).toMatch(/auth_mode is ldap_auth/);
+			const users = await fresh.db
+				.selectFrom("users")
+				.select("username")
+				.execute();
+			expect(users.map((u) => u.username)).toEqual(["admin"]);
+		} finally {
+			await stopTestServer(fresh);
+		}
+	});
 });

@@ -160,6 +160,20 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 		).toMatchObject({ auth_mode: "oidc_auth", oidc_provider_name: "Test IdP" });
 	});
 
+	it("pings a provider's discovery document (system admins only), as the console's Test button", async () => {
+		const ping = (url: string, auth?: string | null) =>
+			call("/system/oidc/ping", {
+				method: "POST",
+				json: { url, verify_cert: true },
+				auth,
+			});
+		expect((await ping(idp.issuer)).status).toBe(200);
+		const nowhere = await ping("http://127.0.0.1:1");
+		expect(nowhere.status).toBe(400);
+		expect(await nowhere.text()).toMatch(/failed to verify connection/);
+		expect((await ping(idp.issuer, null)).status).toBe(401);
+	});
+
 	it("sends the browser to the provider with PKCE (S256), a state, a nonce and the extra parameters", async () => {
 		const r = await fetch(`${s.url}/c/oidc/login`, { redirect: "manual" });
 		expect(r.status).toBe(302);

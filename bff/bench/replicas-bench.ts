@@ -8,7 +8,7 @@
  *      BENCH_REPS, a fresh image and repository per repetition, the registries' order rotating;
  *   2. manifest GET requests/s at concurrency 32 for ~10 s through the tests' round-robin proxy (a process of its own):
  *      one replica is started and measured directly (diagnostic), two more join it on the same database, bucket and
- *      Redis, then rounds alternate between a proxy to the first replica alone and a proxy to all three; the ratio
+ *      Redis, then 2-second rounds alternate between a proxy to the first replica alone and a proxy to all three; the ratio
  *      three/one is the figure (target ≥ 0.8×). Every request carries one bearer token from /service/token;
  *   3. pull-after-push on another replica: BENCH_TRIES (10,000) times, a manifest PUT on replica A, then at once a GET
  *      of it by tag and of the repository's tag list on replica B (A and B rotate over the three); counts every
@@ -368,8 +368,9 @@ async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 	if (cfg.rpsWarmupS)
 		for (const x of targets) await load(`${x.url}${pathname}`, cfg.rpsWarmupS);
 	// Rounds alternate the order, so a drift of the machine's speed does not land on one of them.
-	const rounds = cfg.rpsSeconds >= 6 ? 2 : 1;
-	const perRound = Math.max(1, Math.round(cfg.rpsSeconds / rounds));
+	// Short rounds, many of them: other work on the machine comes and goes within seconds.
+	const perRound = Math.min(cfg.rpsSeconds, 2);
+	const rounds = Math.max(1, Math.round(cfg.rpsSeconds / perRound));
 	const runs = new Map<string, LoadResult[]>(targets.map((x) => [x.key, []]));
 	for (let round = 0; round < rounds; round++) {
 		for (let i = 0; i < targets.length; i++) {

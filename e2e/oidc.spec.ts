@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { type OidcServer, startOidcServer } from "../bff/test/oidc-server.ts";
-import { freePort } from "../bff/test/wharf-process.ts";
+import { startWharfChild, type WharfChild } from "../bff/test/wharf-process.ts";
 import {
 	adminBasic,
-	adminPassword,
 	expectAccessible,
 	openUserMenu,
 	screenshot,
@@ -15,7 +13,7 @@ import {
 
 // Signing in through OIDC needs auth_mode oidc_auth, which needs a server with no users but admin: a Wharf of this
 // spec's own (the same build), and an OpenID provider of its own (node-oidc-provider, its own login and consent pages).
-let child: ChildProcess | undefined;
+let wharf: WharfChild | undefined;
 let dataDir = "";
 let url = "";
 let idp: OidcServer | undefined;
@@ -24,24 +22,8 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
 	dataDir = await mkdtemp(path.join(os.tmpdir(), "wharf-e2e-oidc-"));
-	const port = await freePort();
-	url = `http://127.0.0.1:${port}`;
-	child = spawn(
-		process.execPath,
-		["--enable-source-maps", "dist/server/main.mjs"],
-		{
-			cwd: path.join(import.meta.dirname, ".."),
-			stdio: "ignore",
-			env: {
-				...process.env,
-				PORT: String(port),
-				WHARF_HOST: "127.0.0.1",
-				WHARF_DATA_DIR: dataDir,
-				WHARF_ADMIN_PASSWORD: adminPassword,
-				WHARF_LOG_LEVEL: "warn",
-			},
-		},
-	);
+	wharf = await startWharfChild(dataDir, {}, undefined, { built: true });
+	url = wharf.url;
 	idp = await startOidcServer({
 		people: [
 			{
@@ -54,16 +36,6 @@ test.beforeAll(async () => {
 		redirectUri: `${url}/c/oidc/callback`,
 		postLogoutRedirectUri: `${url}/sign-in`,
 	});
-	await expect
-		.poll(
-			() =>
-				fetch(`${url}/v2/`).then(
-					(r) => r.status,
-					() => 0,
-				),
-			{ timeout: 30_000 },
-		)
-		.toBe(401);
 	const r = await fetch(`${url}/api/v2.0/configurations`, {
 		method: "PUT",
 		headers: { Authorization: adminBasic, "Content-Type": "application/json" },
@@ -83,7 +55,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-	child?.kill();
+	wharf?.child.kill();
 	await idp?.close();
 	if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });

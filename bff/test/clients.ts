@@ -42,6 +42,17 @@ export async function clientSandbox() {
 		dir,
 		authfile,
 		skopeo: (...args: string[]) => run("skopeo", args),
+		/** `skopeo login` to a plain-http registry, the credentials kept in this sandbox's auth file. */
+		skopeoLogin: (host: string, username: string, password: string) =>
+			run("skopeo", [
+				"login",
+				"--tls-verify=false",
+				"-u",
+				username,
+				"-p",
+				password,
+				host,
+			]),
 		podman: (...args: string[]) => run("podman", [...podmanArgs, ...args]),
 		/** The digest of the top manifest in an OCI layout. */
 		async layoutDigest(layout: string): Promise<string> {

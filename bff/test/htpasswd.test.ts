@@ -105,25 +105,9 @@ describe.each(engines)("htpasswd import on %s", (engine) => {
 		const c = await clientSandbox();
 		try {
 			const host = new URL(s.url).host;
-			const wrong = await c.skopeo(
-				"login",
-				"--tls-verify=false",
-				"-u",
-				"carol",
-				"-p",
-				"Carol-Pass-2",
-				host,
-			);
+			const wrong = await c.skopeoLogin(host, "carol", "Carol-Pass-2");
 			expect(wrong.ok).toBe(false);
-			const ok = await c.skopeo(
-				"login",
-				"--tls-verify=false",
-				"-u",
-				"carol",
-				"-p",
-				"Carol-Pass-1",
-				host,
-			);
+			const ok = await c.skopeoLogin(host, "carol", "Carol-Pass-1");
 			expect(ok.ok, ok.stderr).toBe(true);
 			const layout = path.join(c.dir, "layout");
 			await makeOciLayout(layout);

@@ -277,15 +277,7 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 		const c = await clientSandbox();
 		try {
 			const host = new URL(s.url).host;
-			const login = await c.skopeo(
-				"login",
-				"--tls-verify=false",
-				"-u",
-				"alice",
-				"-p",
-				secret,
-				host,
-			);
+			const login = await c.skopeoLogin(host, "alice", secret);
 			expect(login.ok, login.stderr).toBe(true);
 			const layout = path.join(c.dir, "layout");
 			await makeOciLayout(layout);
@@ -296,15 +288,7 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 				`docker://${host}/team/app:oidc`,
 			);
 			expect(push.ok, push.stderr).toBe(true);
-			const wrong = await c.skopeo(
-				"login",
-				"--tls-verify=false",
-				"-u",
-				"alice",
-				"-p",
-				"Wrong-Secret-1",
-				host,
-			);
+			const wrong = await c.skopeoLogin(host, "alice", "Wrong-Secret-1");
 			expect(wrong.ok).toBe(false);
 			expect(wrong.stderr).toMatch(/unauthorized|invalid/i);
 		} finally {
@@ -396,31 +380,15 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 		const alice = sessions.get("alice")!;
 		const { user_id, oidc_user_meta } = (await me(alice)).body;
 		const old = oidc_user_meta!.secret!;
-		const weak = await asSession(
-			alice,
-			`/api/v2.0/users/${user_id}/cli_secret`,
-			{
+		const setSecret = (jar: CookieJar, secret: string) =>
+			asSession(jar, `/api/v2.0/users/${user_id}/cli_secret`, {
 				method: "PUT",
-				json: { secret: "short" },
-			},
-		);
-		expect(weak.status).toBe(400);
+				json: { secret },
+			});
+		expect((await setSecret(alice, "short")).status).toBe(400);
 		const carolJar = (await signIn("carol")).jar;
-		const other = await asSession(
-			carolJar,
-			`/api/v2.0/users/${user_id}/cli_secret`,
-			{ method: "PUT", json: { secret: "Carol-Sets-It-1" } },
-		);
-		expect(other.status).toBe(403);
-		const set = await asSession(
-			alice,
-			`/api/v2.0/users/${user_id}/cli_secret`,
-			{
-				method: "PUT",
-				json: { secret: "New-Cli-Secret-1" },
-			},
-		);
-		expect(set.status).toBe(200);
+		expect((await setSecret(carolJar, "Carol-Sets-It-1")).status).toBe(403);
+		expect((await setSecret(alice, "New-Cli-Secret-1")).status).toBe(200);
 		const v2 = client(s);
 		expect((await v2.call("/v2/", { auth: basic("alice", old) })).status).toBe(
 			401,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
+import path from "node:path";
 import { adminPassword } from "./harness.ts";
 
 export const freePort = () =>
@@ -18,16 +19,22 @@ export type WharfChild = {
 };
 
 /**
- * Wharf as its own process (from the sources, as `npm run dev` runs them), so a test can kill it with SIGKILL as a
- * crash would. `env` adds to the machine's environment; the process is ready once /v2/ answers.
+ * Wharf as its own process (from the sources, as `npm run dev` runs them; `built`: the bundle `npm run build` makes,
+ * as `npm start` and the console specs run it), so a test can kill it with SIGKILL as a crash would. `env` adds to the
+ * machine's environment; the process is ready once /v2/ answers.
  */
 export async function startWharfChild(
 	dataDir: string,
 	env: Record<string, string> = {},
 	port?: number,
+	opts: { built?: boolean } = {},
 ): Promise<WharfChild> {
 	port ??= await freePort();
-	const child = spawn(process.execPath, ["--import", "tsx", "bff/main.ts"], {
+	const entry = opts.built
+		? ["--enable-source-maps", "dist/server/main.mjs"]
+		: ["--import", "tsx", "bff/main.ts"];
+	const child = spawn(process.execPath, entry, {
+		cwd: path.join(import.meta.dirname, "..", ".."),
 		env: {
 			...process.env,
 			PORT: String(port),

@@ -397,6 +397,13 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 			(await v2.call("/v2/", { auth: basic("alice", "New-Cli-Secret-1") }))
 				.status,
 		).toBe(200);
+		// Her password is the provider's: no one sets one here.
+		const reset = await call(`/users/${user_id}/password`, {
+			method: "PUT",
+			json: { new_password: "Local-Pass-12" },
+		});
+		expect(reset.status).toBe(403);
+		expect(await reset.text()).toMatch(/signs in through OIDC/);
 		// Another user reading alice sees that she is an OIDC user, not her secret.
 		const read = (await (await call(`/users/${user_id}`)).json()) as Me;
 		expect(read.oidc_user_meta?.subiss).toBe(`alice${idp.issuer}`);

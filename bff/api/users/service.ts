@@ -242,6 +242,16 @@ export function createUsersService(deps: {
 				throw forbidden(
 					`${target.username} signs in through LDAP: the password is changed there`,
 				);
+			if (
+				await deps.db
+					.selectFrom("oidc_users")
+					.select("id")
+					.where("user_id", "=", id)
+					.executeTakeFirst()
+			)
+				throw forbidden(
+					`${target.username} signs in through OIDC: the provider keeps the password (docker and podman take the CLI secret)`,
+				);
 			if (self) {
 				if (!req.old_password)
 					throw badRequest(

@@ -558,6 +558,9 @@ describe.each(engines)("the built-in scanner on %s", (engine) => {
 				);
 			const spdx = await sbom("application/spdx+json");
 			expect(spdx.status).toBe(200);
+			expect(spdx.headers.get("content-type")).toBe(
+				"application/vnd.security.sbom.report+json; version=1.0",
+			);
 			const spdxReport = (await spdx.json()) as {
 				media_type: string;
 				artifact: { digest: string };
@@ -610,6 +613,54 @@ describe.each(engines)("the built-in scanner on %s", (engine) => {
 			});
 			expect(noType.status).toBe(400);
 			expect((await fetch(`${url}/api/v1/metadata`)).status).toBe(401);
+			// The API's refusals, each in its error shape.
+			const post = (body: string) =>
+				fetch(`${url}/api/v1/scan`, {
+					method: "POST",
+					headers: { ...headers, "Content-Type": "application/json" },
+					body,
+				});
+			const refusal = async (r: Response) => ({
+				status: r.status,
+				type: r.headers.get("content-type"),
+				body: (await r.json()) as unknown,
+			});
+			const errorType =
+				"application/vnd.scanner.adapter.error+json; version=1.0";
+			expect(await refusal(await post("{not json"))).toMatchObject({
+				status: 400,
+				type: errorType,
+				body: { error: { message: expect.stringMatching(/not JSON/) } },
+			});
+			expect(
+				await refusal(
+					await post(
+						JSON.stringify({
+							registry: { url: s.url },
+							artifact: { repository: "apart/alpine", digest: "latest" },
+						}),
+					),
+				),
+			).toMatchObject({
+				status: 422,
+				body: {
+					error: { message: "artifact.digest: must be a sha256 digest" },
+				},
+			});
+			expect(
+				await refusal(
+					await post(
+						JSON.stringify({
+							registry: { url: s.url },
+							artifact: {
+								repository: "apart/chart",
+								digest,
+								mime_type: "application/vnd.cncf.helm.config.v1+json",
+							},
+						}),
+					),
+				),
+			).toMatchObject({ status: 501 });
 			expect(
 				(await fetch(`${url}/api/v1/scan/nope/report`, { headers })).status,
 			).toBe(404);

@@ -81,11 +81,19 @@ export function createBuiltinScanner(deps: {
 	const limit = pLimit(deps.concurrency ?? 2);
 	const abort = new AbortController();
 
+	/** JSON under the API's media type exactly as named (Express would add a charset to it). */
+	const send = (
+		res: express.Response,
+		status: number,
+		type: string,
+		body: unknown,
+	) => {
+		res.statusCode = status;
+		res.setHeader("Content-Type", type);
+		res.end(JSON.stringify(body));
+	};
 	const fail = (res: express.Response, status: number, message: string) =>
-		res
-			.status(status)
-			.type(errorType)
-			.send(JSON.stringify({ error: { message } }));
+		send(res, status, errorType, { error: { message } });
 
 	async function metadata() {
 		const db = await deps.osv.status();
@@ -155,9 +163,7 @@ export function createBuiltinScanner(deps: {
 
 	router.get("/api/v1/metadata", async (_req, res, next) => {
 		try {
-			res
-				.type(scannerMediaTypes.metadata)
-				.send(JSON.stringify(await metadata()));
+			send(res, 200, scannerMediaTypes.metadata, await metadata());
 		} catch (e) {
 			next(e);
 		}
@@ -182,10 +188,12 @@ export function createBuiltinScanner(deps: {
 			const scan: Scan = { request: parsed.data, created: now };
 			scans.set(id, scan);
 			void limit(() => run(id, scan));
-			res
-				.status(202)
-				.type("application/vnd.scanner.adapter.scan.response+json; version=1.0")
-				.send(JSON.stringify({ id }));
+			send(
+				res,
+				202,
+				"application/vnd.scanner.adapter.scan.response+json; version=1.0",
+				{ id },
+			);
 		},
 	);
 
@@ -235,28 +243,25 @@ export function createBuiltinScanner(deps: {
 			};
 			const make =
 				sbomType === sbomMediaTypes.spdx ? spdxDocument : cycloneDxDocument;
-			return res.type(scannerMediaTypes.sbomReport).send(
-				JSON.stringify({
-					...common,
-					vendor_attributes: { packages: scan.result.packages.length },
-					media_type: sbomType,
-					sbom: make(subject, scan.result.packages, tool, scan.result.os),
-				}),
-			);
+			return send(res, 200, scannerMediaTypes.sbomReport, {
+				...common,
+				vendor_attributes: { packages: scan.result.packages.length },
+				media_type: sbomType,
+				sbom: make(subject, scan.result.packages, tool, scan.result.os),
+			});
 		}
-		res
-			.type(
-				accept.includes("vuln.report.harbor")
-					? harborVulnerability
-					: scannerMediaTypes.vulnerabilityReport,
-			)
-			.send(
-				JSON.stringify({
-					...common,
-					severity: worstOf(scan.result.vulnerabilities),
-					vulnerabilities: scan.result.vulnerabilities,
-				}),
-			);
+		send(
+			res,
+			200,
+			accept.includes("vuln.report.harbor")
+				? harborVulnerability
+				: scannerMediaTypes.vulnerabilityReport,
+			{
+				...common,
+				severity: worstOf(scan.result.vulnerabilities),
+				vulnerabilities: scan.result.vulnerabilities,
+			},
+		);
 	});
 
 	// A body that is not JSON, and anything else that goes wrong, in the API's error shape.

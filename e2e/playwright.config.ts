@@ -37,7 +37,8 @@ export default defineConfig({
 	webServer: {
 		// The server as `npm start` runs it: the bundle `npm run build` makes. GC's time window is 0 so gc.spec.ts
 		// sees a deleted image's blobs collected at once (no other spec runs GC).
-		command: "node --enable-source-maps dist/server/main.mjs",
+		// E2E_SERVER: another bundle of the server (one built apart while others rebuild dist/ in the same checkout).
+		command: `node --enable-source-maps ${process.env.E2E_SERVER ?? "dist/server/main.mjs"}`,
 		cwd: "..",
 		url: `${baseURL}/v2/`,
 		reuseExistingServer: false,

@@ -74,7 +74,8 @@ describe.each(engines)(
 				keys.filter((k) => k !== "uaa_client_secret").sort(),
 			);
 			expect(cfg).toMatchObject({
-				auth_mode: { value: "db_auth", editable: true },
+				// `dev` exists, so the way users sign in is fixed (Harbor's rule and answer); see the test below.
+				auth_mode: { value: "db_auth", editable: false },
 				primary_auth_mode: { value: false, editable: true },
 				ldap_scope: { value: 2, editable: true },
 				ldap_uid: { value: "cn", editable: true },
@@ -370,3 +371,42 @@ describe.each(engines)(
 		});
 	},
 );
+
+describe.each(engines)("auth_mode's editable flag on %s", (engine) => {
+	let s: TestServer;
+	beforeAll(async () => {
+		s = await startTestServer(engine);
+	});
+	afterAll(async () => {
+		await stopTestServer(s);
+	});
+	const editable = async () => {
+		const r = await fetch(`${s.url}/api/v2.0/configurations`, {
+			headers: { Authorization: adminAuth },
+		});
+		expect(r.status).toBe(200);
+		const cfg = (await r.json()) as Record<string, { editable?: boolean }>;
+		return Object.fromEntries(
+			Object.entries(cfg)
+				.filter(([, v]) => "editable" in v)
+				.map(([k, v]) => [k, v.editable]),
+		);
+	};
+
+	it("is true while admin is the only user and false from the first other user on; every other key stays editable", async () => {
+		const before = await editable();
+		expect(before.auth_mode).toBe(true);
+		expect(Object.values(before).every((e) => e === true)).toBe(true);
+		await createUserService(s.db).create({
+			username: "first-user",
+			password: "First-User1",
+		});
+		const after = await editable();
+		expect(after.auth_mode).toBe(false);
+		expect(
+			Object.entries(after)
+				.filter(([, e]) => e !== true)
+				.map(([k]) => k),
+		).toEqual(["auth_mode"]);
+	});
+});

@@ -31,29 +31,40 @@ export function createConfigurationsService(deps: {
 }) {
 	const store = createSettingsStore(deps.db);
 	/** Harbor's rule: the way users sign in changes only while admin is the only user (the others would be stranded). */
-	const mayChangeAuthMode = async () => {
-		const other = await deps.db
+	const authModeFixed = async () =>
+		(await deps.db
 			.selectFrom("users")
 			.select("id")
 			.where("username", "!=", "admin")
 			.limit(1)
-			.executeTakeFirst();
-		if (other)
+			.executeTakeFirst()) !== undefined;
+	const mayChangeAuthMode = async () => {
+		if (await authModeFixed())
 			throw badRequest(
 				"the auth mode cannot be modified as new users have been inserted into database",
 			);
 	};
 	return {
-		/** `{key: {value, editable}}` for every setting but the secrets (Harbor omits them); `scan_all_policy` as the object itself. */
+		/**
+		 * `{key: {value, editable}}` for every setting but the secrets (Harbor omits them); `scan_all_policy` as the object
+		 * itself. As Harbor answers it, `auth_mode` is not editable once users other than admin exist (a PUT that switches it
+		 * is refused then), so a console shows it as fixed rather than as a choice that fails.
+		 */
 		async get(): Promise<ConfigurationsResponse> {
 			const settings = await readSettings(deps.db);
+			const fixed = new Set<string>(
+				(await authModeFixed()) ? ["auth_mode"] : [],
+			);
 			const out: ConfigurationsResponse = {};
 			for (const name of settingNames) {
 				if (isSecret(name)) continue;
 				out[name] =
 					name === "scan_all_policy"
 						? settings.scan_all_policy
-						: { value: settings[name] as Item["value"], editable: true };
+						: {
+								value: settings[name] as Item["value"],
+								editable: !fixed.has(name),
+							};
 			}
 			return out;
 		},

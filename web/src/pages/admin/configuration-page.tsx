@@ -17,6 +17,7 @@ import { type LdapPingSettings, usePingLdap } from "../../api/user-groups.ts";
 import { Button } from "../../components/button.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { inputClass as baseInputClass } from "../../components/field.tsx";
+import { formatBytes } from "../../components/format.ts";
 import { Skeleton } from "../../components/skeleton.tsx";
 import {
 	type StorageDraft,
@@ -340,6 +341,7 @@ function SettingsForm({
 								key={s.key}
 								setting={s}
 								editable={editable(s.key)}
+								current={config[s.key]?.value}
 								value={draft[s.key]}
 								onChange={set(s.key)}
 								changed={s.key in changes}
@@ -441,16 +443,50 @@ function LdapPing({ draft }: { draft: Record<string, Draft> }) {
 	);
 }
 
-/** One setting: its control, what it means, and "fixed by the deployment" when the API may not change it. */
+/** "read-only" beside a setting's name, outside its label (the reason in its description says it to screen readers). */
+function ReadOnlyBadge() {
+	const { t } = useTranslation();
+	return (
+		<span
+			aria-hidden="true"
+			className="rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200"
+		>
+			{t("admin.config.readOnly")}
+		</span>
+	);
+}
+
+/** A setting's value as words, for one the server will not let change (a choice by its name, a limit in bytes). */
+function fixedText(
+	s: Setting,
+	v: ConfigValue | undefined,
+	t: (key: string, o?: Record<string, unknown>) => string,
+): string {
+	if (v === undefined) return "";
+	if (s.kind === "schedule") v = (v as ScanAllPolicy).type;
+	if (s.kind === "choice" || s.kind === "schedule")
+		return t(`admin.config.choice.${v}`, { defaultValue: String(v) });
+	if (s.kind === "storage")
+		return Number(v) < 0 ? t("common.unlimited") : formatBytes(Number(v));
+	if (s.kind === "banner") return toBanner(String(v)).message;
+	return s.unit
+		? `${String(v)} ${t(`admin.config.unit.${s.unit}`)}`
+		: String(v);
+}
+
+/** One setting: its control, what it means, and, when the API may not change it, its value as read-only text and why. */
 function SettingField({
 	setting: s,
 	editable,
+	current,
 	value,
 	onChange,
 	changed,
 }: {
 	setting: Setting;
 	editable: boolean;
+	/** The value the server holds (what a read-only setting shows). */
+	current: ConfigValue | undefined;
 	value: Draft;
 	onChange: (d: Draft) => void;
 	changed: boolean;
@@ -461,10 +497,13 @@ function SettingField({
 	const hintKey = `admin.config.${s.key}.hint`;
 	const fixed =
 		!editable || (s.kind === "choice" && (s.choices?.length ?? 0) < 2);
-	const hint = [
-		t(hintKey, { defaultValue: "" }),
-		!editable ? t("admin.config.fixed") : "",
-	]
+	// Why a value the server will not change is read-only: its own reason, or the general one.
+	const reason = editable
+		? ""
+		: t(`admin.config.fixed.${s.key}`, {
+				defaultValue: t("admin.config.fixed"),
+			});
+	const hint = [t(hintKey, { defaultValue: "" }), reason]
 		.filter(Boolean)
 		.join(" ");
 	const mark = changed ? (
@@ -483,20 +522,45 @@ function SettingField({
 	const describedBy = hint ? `${id}-hint` : undefined;
 	let control: ReactNode;
 
+	// Not editable: the value as text in a read-only field that does not look like one to type in, and the reason.
+	if (!editable && s.kind !== "boolean") {
+		return (
+			<div data-testid="fixed-setting">
+				<div className="mb-1 flex items-center gap-2">
+					<label htmlFor={id} className="text-sm font-medium">
+						{label}
+					</label>
+					<ReadOnlyBadge />
+				</div>
+				<input
+					id={id}
+					readOnly
+					value={fixedText(s, current, t)}
+					aria-describedby={describedBy}
+					className="w-72 max-w-full cursor-default rounded border border-dashed border-slate-300 bg-slate-100 px-2 py-1 text-sm text-slate-700 outline-offset-2 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
+				/>
+				{note}
+			</div>
+		);
+	}
+
 	if (s.kind === "boolean") {
 		return (
-			<div>
-				<label className="flex items-center gap-2 text-sm font-medium">
-					<input
-						type="checkbox"
-						checked={value as boolean}
-						disabled={fixed}
-						aria-describedby={describedBy}
-						onChange={(e) => onChange(e.target.checked)}
-					/>
-					{label}
-					{mark}
-				</label>
+			<div data-testid={editable ? undefined : "fixed-setting"}>
+				<div className="flex items-center gap-2">
+					<label className="flex items-center gap-2 text-sm font-medium">
+						<input
+							type="checkbox"
+							checked={value as boolean}
+							disabled={fixed}
+							aria-describedby={describedBy}
+							onChange={(e) => onChange(e.target.checked)}
+						/>
+						{label}
+						{mark}
+					</label>
+					{!editable && <ReadOnlyBadge />}
+				</div>
 				{note}
 			</div>
 		);

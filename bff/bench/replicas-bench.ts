@@ -19,7 +19,7 @@
  *
  * Knobs (environment): BENCH_STORAGE (s3 | fs: the replicas' storage; fs gives them one shared data folder),
  *   BENCH_PHASES (transfer,rps,visibility), BENCH_REPS (3), BENCH_LAYERS (20), BENCH_LAYER_MIB (8),
- *   BENCH_RPS_SECONDS (10), BENCH_RPS_WARMUP_S (2), BENCH_CONCURRENCY (32), BENCH_LOADGEN (wrk | node),
+ *   BENCH_RPS_SECONDS (10), BENCH_RPS_WARMUP_REQUESTS (1000 per replica), BENCH_CONCURRENCY (32), BENCH_LOADGEN (wrk | node),
  *   BENCH_TRIES (10000), BENCH_TRY_WORKERS (4), BENCH_POSTGRES_URL (where the database is made; default
  *   postgres://postgres@127.0.0.1:5432/test), BENCH_REDIS_URL (redis://127.0.0.1:6379), BENCH_WHARF_ROOT (another
  *   checkout to run Wharf from), BENCH_TMPDIR, BENCH_KEEP=1 (keep the temporary folder).
@@ -56,6 +56,7 @@ import {
 	runLoad,
 } from "./loadgen.ts";
 import {
+	cpuSecondsOf,
 	type Server,
 	startDistribution,
 	startWharfProcess,
@@ -75,7 +76,7 @@ const cfg = {
 	layers: intEnv("BENCH_LAYERS", 20, 1, 64),
 	layerMiB: intEnv("BENCH_LAYER_MIB", 8, 1, 1024),
 	rpsSeconds: intEnv("BENCH_RPS_SECONDS", 10, 1, 60),
-	rpsWarmupS: intEnv("BENCH_RPS_WARMUP_S", 2, 0, 30),
+	rpsWarmupRequests: intEnv("BENCH_RPS_WARMUP_REQUESTS", 1000, 0, 100_000),
 	concurrency: intEnv("BENCH_CONCURRENCY", 32, 1, 1024),
 	loadgen: loadgenFromEnv(),
 	tries: intEnv("BENCH_TRIES", 10_000, 1, 1_000_000),
@@ -334,6 +335,13 @@ async function expectManifest(url: string, auth: string) {
 		throw new Error(`GET ${url} answered ${r.status}: ${body.slice(0, 300)}`);
 }
 
+/** CPU seconds the given Wharf processes have used, together. */
+const wharfCpu = async (replicas: Server[]) =>
+	(await Promise.all(replicas.map((s) => cpuSecondsOf(s.pid)))).reduce(
+		(a, b) => a + b,
+		0,
+	);
+
 async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 	const t = skopeoTransfers({ root, tools, creds });
 	const layout = path.join(root, "layout-small");
@@ -341,17 +349,23 @@ async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 	await t.push(first, layout, "manifest-bench", 60);
 	const pathname = "/v2/library/manifest-bench/manifests/1";
 	const auth = await bearerFor(first, "library/manifest-bench");
-	const load = (url: string, seconds: number) =>
+	const load = (url: string, seconds: number, maxRequests = 5_000_000) =>
 		runLoad(cfg.loadgen, url, {
 			concurrency: cfg.concurrency,
 			durationS: seconds,
-			maxRequests: 5_000_000,
+			maxRequests,
 			headers: { Accept: ociManifest, Authorization: auth },
 		});
+	// Each process's hot paths compiled before the clock runs: on a loaded machine a few seconds are too few requests,
+	// and three replicas each see a third of them (measured: 50% more CPU per request through three after 2 s).
+	const warm = (url: string, requests = cfg.rpsWarmupRequests) =>
+		requests ? load(url, 60, requests) : undefined;
 
 	await expectManifest(`${first.base}${pathname}`, auth);
-	if (cfg.rpsWarmupS) await load(`${first.base}${pathname}`, cfg.rpsWarmupS);
+	await warm(`${first.base}${pathname}`);
+	const directCpu0 = await cpuSecondsOf(first.pid);
 	const direct = await load(`${first.base}${pathname}`, cfg.rpsSeconds);
+	const directCpu = (await cpuSecondsOf(first.pid)) - directCpu0;
 	log(`one replica, direct (diagnostic): ${describeLoad(direct)}`);
 
 	const all = [first, ...(await startOthers())];
@@ -365,17 +379,22 @@ async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 		{ key: "one", what: "one replica via the proxy", url: viaOne },
 		{ key: "three", what: "three replicas via the proxy", url: viaThree },
 	];
-	if (cfg.rpsWarmupS)
-		for (const x of targets) await load(`${x.url}${pathname}`, cfg.rpsWarmupS);
+	for (const s of all.slice(1)) await warm(`${s.base}${pathname}`);
+	for (const x of targets)
+		await warm(`${x.url}${pathname}`, cfg.rpsWarmupRequests / 2);
 	// Rounds alternate the order, so a drift of the machine's speed does not land on one of them.
 	// Short rounds, many of them: other work on the machine comes and goes within seconds.
 	const perRound = Math.min(cfg.rpsSeconds, 2);
 	const rounds = Math.max(1, Math.round(cfg.rpsSeconds / perRound));
 	const runs = new Map<string, LoadResult[]>(targets.map((x) => [x.key, []]));
+	// CPU the Wharf processes spend per request: what spreading the load over three costs them, apart from the machine.
+	const cpu = new Map<string, number>();
 	for (let round = 0; round < rounds; round++) {
 		for (let i = 0; i < targets.length; i++) {
 			const x = targets[(i + round) % targets.length];
+			const cpu0 = await wharfCpu(all);
 			const r = await load(`${x.url}${pathname}`, perRound);
+			cpu.set(x.key, (cpu.get(x.key) ?? 0) + (await wharfCpu(all)) - cpu0);
 			runs.get(x.key)!.push(r);
 			log(`round ${round + 1}: ${x.what.padEnd(30)} ${describeLoad(r)}`);
 		}
@@ -384,6 +403,11 @@ async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 	const three = combineLoads(runs.get("three")!);
 	const ratio = three.rps / one.rps;
 	const pass = ratio >= 0.8 && three.failures === 0 && one.failures === 0;
+	const rows: [string, LoadResult, number][] = [
+		["one replica, direct (diagnostic)", direct, directCpu],
+		["one replica via the round-robin proxy", one, cpu.get("one")!],
+		["three replicas via the round-robin proxy", three, cpu.get("three")!],
+	];
 	lines.push(
 		...table(
 			[
@@ -392,17 +416,15 @@ async function phaseRps(first: Server, startOthers: () => Promise<Server[]>) {
 				"p50 ms",
 				"p99 ms",
 				"failures",
+				"Wharf CPU ms/req",
 			],
-			[
-				["one replica, direct (diagnostic)", direct],
-				["one replica via the round-robin proxy", one],
-				["three replicas via the round-robin proxy", three],
-			].map(([what, r]) => [
-				what as string,
-				fmt((r as LoadResult).rps),
-				(r as LoadResult).p50ms?.toFixed(2) ?? "?",
-				(r as LoadResult).p99ms?.toFixed(2) ?? "?",
-				String((r as LoadResult).failures),
+			rows.map(([what, r, cpuS]) => [
+				what,
+				fmt(r.rps),
+				r.p50ms?.toFixed(2) ?? "?",
+				r.p99ms?.toFixed(2) ?? "?",
+				String(r.failures),
+				r.requests ? ((cpuS * 1000) / r.requests).toFixed(2) : "n/a",
 			]),
 		),
 		"",

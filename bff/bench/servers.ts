@@ -255,6 +255,18 @@ function buildServer(repoRoot: string): Promise<void> {
 
 export type Mem = { rssKiB: number; hwmKiB: number };
 
+/** CPU seconds a process has used so far (user + system), from /proc/<pid>/stat; 0 when it is gone. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+	try {
+		const s = await readFile(`/proc/${pid}/stat`, "utf8");
+		// Fields after the command's closing parenthesis: state is the 3rd field, utime the 14th and stime the 15th.
+		const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+		return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+	} catch {
+		return 0;
+	}
+}
+
 /** VmRSS and VmHWM of a process, from /proc/<pid>/status. */
 export async function memOf(pid: number): Promise<Mem | null> {
 	try {

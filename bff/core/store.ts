@@ -737,7 +737,11 @@ export function createRegistryStore(db: Db) {
 			}[],
 		) => {
 			if (pulls.length === 0) return;
-			await db.transaction().execute(async (tx) => {
+			// On Postgres each update commits alone: a batch holding one row while it waits for the next deadlocks with a
+			// tag's deletion or a push, which lock the tag before the artifact, and Postgres may pick the user's write as the
+			// loser (a 500). Pull times are statistics; SQLite has one writer and no deadlocks, and there one transaction
+			// saves a sync per row.
+			const write = async (tx: Db) => {
 				for (const p of pulls) {
 					await tx
 						.updateTable("artifacts")
@@ -758,7 +762,9 @@ export function createRegistryStore(db: Db) {
 							.execute();
 					}
 				}
-			});
+			};
+			if (isPostgres(db)) await write(db);
+			else await db.transaction().execute(write);
 		},
 	};
 }

@@ -668,4 +668,42 @@ describe.each(engines)("the built-in scanner on %s", (engine) => {
 			await stop(child);
 		}
 	});
+	it("keeps one registration across restarts, moved to the new address, and leaves an admin's default the default", async () => {
+		type Reg = { uuid: string; name: string; is_default: boolean; url: string };
+		const before = (await (await call("/scanners")).json()) as Reg[];
+		const other = before.find((r) => r.name === "Standalone")!;
+		expect(
+			(
+				await call(`/scanners/${other.uuid}`, {
+					method: "PATCH",
+					json: { is_default: true },
+				})
+			).status,
+		).toBe(200);
+		const oldUrl = s.url;
+		await stopTestServer(s, { keepData: true });
+		s = await startTestServer(
+			engine,
+			{ WHARF_BUILTIN_SCANNER: "on" },
+			{ dataDir: s.dataDir, schema: s.schema },
+		);
+		call = api(s);
+		expect(s.url).not.toBe(oldUrl);
+		const after = (await (await call("/scanners")).json()) as Reg[];
+		const builtins = after.filter((r) => r.name === "Wharf built-in");
+		expect(builtins).toHaveLength(1);
+		expect(builtins[0]).toMatchObject({
+			uuid: before.find((r) => r.name === "Wharf built-in")!.uuid,
+			url: `${s.url}/scanner/builtin`,
+			is_default: false,
+		});
+		expect(after.find((r) => r.is_default)?.name).toBe("Standalone");
+		// Its key survived the restart: Wharf still reaches it.
+		const meta = await call(`/scanners/${builtins[0].uuid}/metadata`);
+		expect(meta.status).toBe(200);
+		expect(
+			((await meta.json()) as { properties: Record<string, string> })
+				.properties["wharf.osv/advisories"],
+		).toBe("6");
+	});
 });

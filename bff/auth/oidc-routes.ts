@@ -78,27 +78,48 @@ export function createOidcRoutes(deps: {
 			);
 		return cfg;
 	};
-	const refuse = (res: Response, why: string, who = "anonymous") => {
-		deps.audit.record({
-			project: null,
-			operator: who,
-			resource: "oidc",
-			resourceType: "user",
-			operation: "login_failed",
-		});
+	const refuse = (
+		res: Response,
+		why: string,
+		who = "anonymous",
+		audited = true,
+	) => {
+		if (audited)
+			deps.audit.record({
+				project: null,
+				operator: who,
+				resource: "oidc",
+				resourceType: "user",
+				operation: "login_failed",
+			});
 		res.redirect(302, `/sign-in?oidc_error=${encodeURIComponent(why)}`);
 	};
 
 	router.get("/c/oidc/login", async (req, res, next) => {
 		try {
 			const cfg = await enabled();
-			const { url, pending } = await deps.client.start(
-				cfg,
-				redirectUri(req),
-				consolePath(req.query.redirect_url),
+			let started: Awaited<ReturnType<OidcClient["start"]>>;
+			try {
+				started = await deps.client.start(
+					cfg,
+					redirectUri(req),
+					consolePath(req.query.redirect_url),
+				);
+			} catch (e) {
+				// The provider cannot be reached (or its certificate is refused): said on the sign-in page.
+				return refuse(
+					res,
+					`the identity provider did not answer: ${(e as Error).message}`,
+					"anonymous",
+					false,
+				);
+			}
+			setCookie(
+				res,
+				loginCookie,
+				deps.box.seal(JSON.stringify(started.pending)),
 			);
-			setCookie(res, loginCookie, deps.box.seal(JSON.stringify(pending)));
-			res.redirect(302, url.toString());
+			res.redirect(302, started.url.toString());
 		} catch (e) {
 			next(e);
 		}

@@ -1,6 +1,8 @@
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import Provider, { type Account } from "oidc-provider";
+import { Agent, fetch as undiciFetch } from "undici";
 
 export type OidcPersonFixture = {
 	id: string;
@@ -18,13 +20,15 @@ export async function startOidcServer(opts: {
 	people: OidcPersonFixture[];
 	redirectUri: string;
 	postLogoutRedirectUri: string;
+	/** Serve HTTPS with this key and certificate (PEM), e.g. a self-signed one. */
+	tls?: { key: Buffer; cert: Buffer };
 }) {
-	const server = http.createServer();
+	const server = opts.tls ? https.createServer(opts.tls) : http.createServer();
 	await new Promise<void>((resolve) =>
 		server.listen(0, "127.0.0.1", () => resolve()),
 	);
 	const port = (server.address() as AddressInfo).port;
-	const issuer = `http://127.0.0.1:${port}`;
+	const issuer = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
 	const client = { id: "wharf", secret: "Client-Secret-1" };
 	const people = new Map(opts.people.map((p) => [p.id, p]));
 	const provider = new Provider(issuer, {
@@ -134,6 +138,8 @@ export function formOf(html: string, base: string) {
 	return { action: new URL(form[1], base).toString(), fields };
 }
 
+const anyCertificate = new Agent({ connect: { rejectUnauthorized: false } });
+
 /**
  * A browser's walk: requests with the jar's cookies, redirects followed, the provider's login form filled with `login`
  * and its consent form confirmed, until an answer that is neither a redirect nor one of the provider's forms (or a
@@ -148,6 +154,8 @@ export async function browse(
 		stopAt?: string;
 		/** The provider's issuer: only its forms are submitted. */
 		provider: string;
+		/** The provider's certificate is taken as it is (a user who accepted a self-signed one). */
+		trustProvider?: boolean;
 		init?: RequestInit;
 	},
 ): Promise<{ url: string; res: Response; trail: string[] }> {
@@ -156,14 +164,21 @@ export async function browse(
 	const trail: string[] = [];
 	for (let i = 0; i < 30; i++) {
 		trail.push(`${init.method ?? "GET"} ${url}`);
-		const res = await fetch(url, {
+		const request = {
 			...init,
-			redirect: "manual",
+			redirect: "manual" as const,
 			headers: {
 				...(init.headers as Record<string, string>),
 				cookie: jar.header(url),
 			},
-		});
+		};
+		const res =
+			opts.trustProvider && url.startsWith(opts.provider)
+				? ((await undiciFetch(url, {
+						...(request as object),
+						dispatcher: anyCertificate,
+					})) as unknown as Response)
+				: await fetch(url, request);
 		jar.store(url, res);
 		const location = res.headers.get("location");
 		if (res.status >= 300 && res.status < 400 && location) {

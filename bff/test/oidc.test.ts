@@ -1,4 +1,8 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, api } from "./api-fixtures.ts";
 import { clientSandbox } from "./clients.ts";
@@ -20,6 +24,7 @@ import {
 } from "./oidc-server.ts";
 
 const people = [
+	{ id: "erin-tls", name: "Erin", email: "erin@idp.test", groups: [] },
 	{
 		id: "alice",
 		name: "Alice Liddell",
@@ -534,5 +539,69 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 		const again = await signIn("dave");
 		expect(again.url).toBe(`${s.url}/`);
 		expect((await me(again.jar)).body.username).toBe("dave-the-dev");
+	});
+
+	it("reaches a provider with a self-signed certificate only when oidc_verify_cert is off", async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), "wharf-oidc-tls-"));
+		let tls: OidcServer | undefined;
+		try {
+			await promisify(execFile)("openssl", [
+				"req",
+				"-x509",
+				"-newkey",
+				"rsa:2048",
+				"-nodes",
+				"-days",
+				"1",
+				"-subj",
+				"/CN=127.0.0.1",
+				"-addext",
+				"subjectAltName=IP:127.0.0.1",
+				"-keyout",
+				path.join(dir, "key.pem"),
+				"-out",
+				path.join(dir, "cert.pem"),
+			]);
+			tls = await startOidcServer({
+				people,
+				redirectUri: `${s.url}/c/oidc/callback`,
+				postLogoutRedirectUri: `${s.url}/sign-in`,
+				tls: {
+					key: await readFile(path.join(dir, "key.pem")),
+					cert: await readFile(path.join(dir, "cert.pem")),
+				},
+			});
+			const use = async (verify: boolean) =>
+				expect(
+					(
+						await call("/configurations", {
+							method: "PUT",
+							json: settings({
+								oidc_endpoint: tls!.issuer,
+								oidc_verify_cert: verify,
+								oidc_auto_onboard: true,
+							}),
+						})
+					).status,
+				).toBe(200);
+			await use(true);
+			const refused = await fetch(`${s.url}/c/oidc/login`, {
+				redirect: "manual",
+			});
+			expect(refused.headers.get("location")).toMatch(
+				/^\/sign-in\?oidc_error=the%20identity%20provider%20did%20not%20answer/,
+			);
+			await use(false);
+			// The whole flow: discovery, the code exchange and userinfo all go to the provider over TLS unchecked.
+			const walk = await browse(cookieJar(), `${s.url}/c/oidc/login`, {
+				login: "erin-tls",
+				provider: tls.issuer,
+				trustProvider: true,
+			});
+			expect(walk.url, walk.trail.join("\n")).toBe(`${s.url}/`);
+		} finally {
+			await tls?.close();
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 });

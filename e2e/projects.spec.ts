@@ -263,17 +263,15 @@ test("the summary shows counts, quota, members by role and charts after a push a
 
 	const activity = page.getByTestId("activity-chart");
 	await expect(activity).toContainText(/Pushes: [1-9]\d* · pulls: [1-9]/);
-	await expect(
-		activity.locator(".recharts-bar-rectangle").first(),
-	).toBeVisible();
+	await expect(activity.locator("[data-part=bar]").first()).toBeVisible();
 	const top = page.getByTestId("top-repositories-chart");
 	await expect(top).toContainText(
 		/Most pulled: web \(pulled (once|\d+ times)\)/,
 	);
-	await expect(top.locator(".recharts-bar-rectangle")).toHaveCount(1);
+	await expect(top.locator("[data-part=bar]")).toHaveCount(1);
 	await expect(page.getByTestId("storage-chart")).toContainText("of 64.0 MiB");
 	await expect(
-		page.getByTestId("storage-chart").locator(".recharts-pie-sector").first(),
+		page.getByTestId("storage-chart").locator("[data-part=sector]").first(),
 	).toBeVisible();
 	// The drawings take no keyboard focus (the hidden tables give the numbers to screen readers).
 	await expect(

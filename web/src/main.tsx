@@ -1,16 +1,39 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import {
+	type FetchQueryOptions,
+	QueryClient,
+	QueryClientProvider,
+	type QueryKey,
+} from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import {
 	createBrowserRouter,
+	type LoaderFunctionArgs,
 	Navigate,
 	type RouteObject,
 	RouterProvider,
 } from "react-router";
 import "./index.css";
 import "./i18n/index.ts";
+import {
+	artifactListDefaults,
+	artifactListParams,
+	artifactsQuery,
+} from "./api/artifacts.ts";
 import { ApiError, setUnauthorizedHandler } from "./api/client.ts";
-import { sessionKeys } from "./api/session.ts";
+import {
+	activityDays,
+	projectActivityQuery,
+	projectSummaryQuery,
+} from "./api/project-summary.ts";
+import {
+	projectListDefaults,
+	projectListParams,
+	projectQuery,
+	projectsQuery,
+} from "./api/projects.ts";
+import { repositoryQuery } from "./api/repositories.ts";
+import { currentUserQuery, sessionKeys } from "./api/session.ts";
 import { AdminGuard } from "./app/admin-guard.tsx";
 import { AuthGuard } from "./app/auth-guard.tsx";
 import { Layout } from "./app/layout.tsx";
@@ -25,6 +48,7 @@ import { RouteError } from "./app/route-error.tsx";
 import { markSessionEnded } from "./app/session-ended.ts";
 import { ShellSkeleton } from "./app/shell-skeleton.tsx";
 import { applyTheme } from "./app/theme.ts";
+import { readListParams } from "./components/use-list-params.ts";
 import NotFoundPage from "./pages/not-found-page.tsx";
 
 applyTheme();
@@ -42,14 +66,48 @@ const queryClient = new QueryClient({
 });
 
 type Load = () => Promise<{ default: React.ComponentType }>;
+/** Starts a route's first requests (with `ask`) from what its URL says. */
+type Queries = (args: LoaderFunctionArgs) => void;
 
-/** A route whose page is split out and loaded when first visited. */
-const page = (path: string | undefined, load: Load): RouteObject => ({
+/** One query started unless it is cached already (the page's own query then finds it under way, with its own rules). */
+function ask<T, K extends QueryKey>(q: FetchQueryOptions<T, Error, T, K>) {
+	if (queryClient.getQueryData(q.queryKey) === undefined)
+		void queryClient.prefetchQuery(q);
+}
+
+/**
+ * A route's first requests, started as soon as the route matches: on a cold load beside the page's own chunk rather
+ * than after it arrives and renders. Never awaited, so the page and its skeleton show as before.
+ */
+const prefetch =
+	(queries: Queries) =>
+	(args: LoaderFunctionArgs): null => {
+		queries(args);
+		return null;
+	};
+const listOf = (request: Request, defaults: { sort: string }) =>
+	readListParams(new URL(request.url).searchParams, defaults);
+
+/** A route whose page is split out and loaded when first visited (its first requests with it, when given). */
+const page = (
+	path: string | undefined,
+	load: Load,
+	queries?: Queries,
+): RouteObject => ({
 	...(path === undefined ? { index: true } : { path }),
+	...(queries ? { loader: prefetch(queries) } : {}),
 	lazy: async () => ({ Component: (await load()).default }),
 });
 
 /** Each project tab's page (paths.ts lists the tabs): a tab left out here fails the type check. */
+/** What a project tab asks first, beside its page's chunk. */
+const projectTabQueries: Partial<Record<ProjectTab, Queries>> = {
+	summary: ({ params }) => {
+		ask(projectSummaryQuery(params.project ?? ""));
+		ask(projectActivityQuery(params.project ?? "", activityDays));
+	},
+};
+
 const projectTabLoaders: Record<ProjectTab, Load> = {
 	summary: () => import("./pages/project/summary-tab.tsx"),
 	repositories: () => import("./pages/repositories/repositories-tab.tsx"),
@@ -101,6 +159,8 @@ const router = createBrowserRouter([
 	},
 	{
 		element: <AuthGuard />,
+		// Who is signed in: asked at once, not after the first page's chunk has arrived.
+		loader: prefetch(() => ask(currentUserQuery)),
 		errorElement: <RouteError standalone />,
 		// Shown on a full load until the first route's page has loaded.
 		HydrateFallback: ShellSkeleton,
@@ -118,6 +178,12 @@ const router = createBrowserRouter([
 							page(
 								paths.projects.path,
 								() => import("./pages/projects/projects-page.tsx"),
+								({ request }) =>
+									ask(
+										projectsQuery(
+											projectListParams(listOf(request, projectListDefaults)),
+										),
+									),
 							),
 							page(
 								paths.search.path,
@@ -130,6 +196,18 @@ const router = createBrowserRouter([
 							page(
 								paths.repository.path,
 								() => import("./pages/repositories/repository-page.tsx"),
+								({ params, request }) => {
+									const { project = "", repo = "" } = params;
+									return [
+										projectQuery(project),
+										repositoryQuery(project, repo),
+										artifactsQuery(
+											project,
+											repo,
+											artifactListParams(listOf(request, artifactListDefaults)),
+										),
+									];
+								},
 							),
 							page(
 								paths.artifact.path,
@@ -137,6 +215,9 @@ const router = createBrowserRouter([
 							),
 							{
 								path: paths.project.path,
+								loader: prefetch(({ params }) =>
+									ask(projectQuery(params.project ?? "")),
+								),
 								lazy: async () => ({
 									Component: (await import("./pages/project/project-page.tsx"))
 										.default,
@@ -147,7 +228,7 @@ const router = createBrowserRouter([
 										element: <Navigate to={projectTabs[0]} replace />,
 									},
 									...projectTabs.map((tab) =>
-										page(tab, projectTabLoaders[tab]),
+										page(tab, projectTabLoaders[tab], projectTabQueries[tab]),
 									),
 								],
 							},

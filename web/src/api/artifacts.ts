@@ -161,6 +161,21 @@ export const getArtifacts = (
 		})}`,
 	);
 
+/** An artifact list's defaults and its parameters from the URL's list state (the page and its prefetch agree). */
+export const artifactListDefaults = { sort: "-push_time" };
+export const artifactListParams = (list: {
+	page: number;
+	pageSize: number;
+	sort: string;
+	filter: (name: string) => string;
+}): ArtifactListParams => ({
+	page: list.page,
+	pageSize: list.pageSize,
+	sort: list.sort,
+	tag: list.filter("tag") || undefined,
+	label: Number(list.filter("label")) || undefined,
+});
+
 export const artifactsQuery = (
 	project: string,
 	repo: string,

@@ -49,5 +49,8 @@ export const projectActivityQuery = (name: string, days: number) =>
 		queryFn: () => getProjectActivity(name, days),
 	});
 
-export const useProjectActivity = (name: string, days = 30) =>
+/** The days the summary's activity chart shows. */
+export const activityDays = 30;
+
+export const useProjectActivity = (name: string, days = activityDays) =>
 	useQuery(projectActivityQuery(name, days));

@@ -76,6 +76,21 @@ export const getProjects = (p: ProjectListParams) =>
 		})}`,
 	);
 
+/** The projects list's defaults and its parameters from the URL's list state (the page and its prefetch agree). */
+export const projectListDefaults = { sort: "name" };
+export const projectListParams = (list: {
+	page: number;
+	pageSize: number;
+	sort: string;
+	filter: (name: string) => string;
+}): ProjectListParams => ({
+	page: list.page,
+	pageSize: list.pageSize,
+	q: list.filter("q"),
+	public: list.filter("public") || undefined,
+	sort: list.sort,
+});
+
 export const projectsQuery = (p: ProjectListParams) =>
 	listQuery(projectKeys.list(p), () => getProjects(p), ["q", "public"]);
 

@@ -5,10 +5,13 @@ import { useSearchParams } from "react-router";
  * A list's page, page size, filter and sort, kept in the URL so a copied link reproduces the view.
  * `sort` is Harbor's syntax (`name`, `-creation_time`); `filters` are any other named URL parameters.
  */
-export function useListParams(
-	defaults: { pageSize?: number; sort?: string } = {},
+type ListDefaults = { pageSize?: number; sort?: string };
+
+/** A list's page, page size, sort and filters as a URL gives them (also read before the page renders, to prefetch). */
+export function readListParams(
+	params: URLSearchParams,
+	defaults: ListDefaults = {},
 ) {
-	const [params, setParams] = useSearchParams();
 	const page = Math.max(1, Number(params.get("page") ?? 1) || 1);
 	const pageSize = Math.min(
 		100,
@@ -19,6 +22,13 @@ export function useListParams(
 	);
 	const sort = params.get("sort") ?? defaults.sort ?? "";
 	const filter = (name: string) => params.get(name) ?? "";
+	return { page, pageSize, sort, filter };
+}
+export type ListParams = ReturnType<typeof readListParams>;
+
+export function useListParams(defaults: ListDefaults = {}) {
+	const [params, setParams] = useSearchParams();
+	const { page, pageSize, sort, filter } = readListParams(params, defaults);
 
 	/** Changes some parameters; any change but the page itself goes back to page 1. */
 	const update = useCallback(

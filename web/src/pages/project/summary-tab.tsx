@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import {
+	activityDays,
 	type ProjectSummary,
 	useProjectActivity,
 	useProjectSummary,
@@ -16,8 +17,6 @@ import {
 	StorageChart,
 	TopRepositoriesChart,
 } from "./summary-charts.tsx";
-
-const days = 30;
 
 const roleCounts: { role: number; key: keyof ProjectSummary }[] = [
 	{ role: 1, key: "project_admin_count" },
@@ -46,7 +45,7 @@ export default function SummaryTab() {
 	const { t } = useTranslation();
 	const name = useParams().project ?? "";
 	const summary = useProjectSummary(name);
-	const activity = useProjectActivity(name, days);
+	const activity = useProjectActivity(name, activityDays);
 	const s = summary.data;
 	const hasMembers = s?.project_admin_count !== undefined;
 	// A member whose role does not show the quota or the members (a limited guest) is told it is their role, not that

@@ -3,7 +3,13 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useCreationRestriction } from "../../api/project-creation.ts";
 import { useProjectRows } from "../../api/project-rows.ts";
-import { isProxyCache, type Project, useProjects } from "../../api/projects.ts";
+import {
+	isProxyCache,
+	type Project,
+	projectListDefaults,
+	projectListParams,
+	useProjects,
+} from "../../api/projects.ts";
 import { useCurrentUser } from "../../api/session.ts";
 import { paths } from "../../app/paths.ts";
 import { Button } from "../../components/button.tsx";
@@ -26,16 +32,12 @@ import { StatisticsCard } from "./statistics-card.tsx";
  */
 export default function ProjectsPage() {
 	const { t, i18n } = useTranslation();
-	const list = useListParams({ sort: "name" });
+	const list = useListParams(projectListDefaults);
 	const q = list.filter("q");
 	const access = list.filter("public");
-	const { data, isPending, isPlaceholderData, error } = useProjects({
-		page: list.page,
-		pageSize: list.pageSize,
-		q,
-		public: access || undefined,
-		sort: list.sort,
-	});
+	const { data, isPending, isPlaceholderData, error } = useProjects(
+		projectListParams(list),
+	);
 	const ids = useMemo(() => data?.items.map((p) => p.project_id) ?? [], [data]);
 	const rows = useProjectRows(ids);
 	const { data: user } = useCurrentUser();

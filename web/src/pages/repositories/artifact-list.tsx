@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import {
 	type Artifact,
+	artifactListDefaults,
+	artifactListParams,
 	scanOf,
 	useArtifacts,
 	useDeleteArtifact,
@@ -61,16 +63,10 @@ export function ArtifactList({
 	can: ArtifactPermissions;
 }) {
 	const { t, i18n } = useTranslation();
-	const list = useListParams({ sort: "-push_time" });
+	const list = useListParams(artifactListDefaults);
 	const tagFilter = list.filter("tag");
 	const labelFilter = Number(list.filter("label")) || undefined;
-	const q = useArtifacts(project, repo, {
-		page: list.page,
-		pageSize: list.pageSize,
-		sort: list.sort,
-		tag: tagFilter || undefined,
-		label: labelFilter,
-	});
+	const q = useArtifacts(project, repo, artifactListParams(list));
 	const labelChoices = useLabelChoices(projectId);
 	const [open, setOpen] = useState<Set<number>>(new Set());
 	// Selected by digest; only what this page shows counts (another page, filter or a deletion leaves the rest behind).

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useAddition } from "../../api/artifact-additions.ts";
 import { ErrorMessage } from "../../components/error-message.tsx";
-import { Markdown } from "../../components/markdown.tsx";
+import { Markdown } from "../../components/lazy-markdown.tsx";
 import { Section } from "./section.tsx";
 
 type Props = { project: string; repo: string; digest: string };

@@ -4,7 +4,7 @@ import { useUpdateRepository } from "../../api/repositories.ts";
 import { Button } from "../../components/button.tsx";
 import { ErrorMessage } from "../../components/error-message.tsx";
 import { inputClass } from "../../components/field.tsx";
-import { Markdown } from "../../components/markdown.tsx";
+import { Markdown } from "../../components/lazy-markdown.tsx";
 
 /** The repository's description, shown as Markdown (raw HTML is never run) and edited as text where allowed. */
 export function DescriptionEditor({

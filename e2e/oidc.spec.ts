@@ -81,6 +81,10 @@ test("signs in with the provider's button, shows the CLI secret in the profile, 
 	expect(new URL(page.url()).origin).toBe(url);
 
 	await openUserMenu(page);
+	// The provider keeps the password: the menu offers no change of it.
+	await expect(
+		page.getByRole("button", { name: "Change password" }),
+	).toHaveCount(0);
 	await page.getByRole("button", { name: "User profile" }).click();
 	const dialog = page.getByRole("dialog", { name: "User profile" });
 	const secret = dialog.getByLabel("CLI secret");

@@ -126,13 +126,16 @@ export function UserMenu({ user }: { user: CurrentUser }) {
 						>
 							{t("user.profile.open")}
 						</button>
-						<button
-							type="button"
-							className={item}
-							onClick={() => openDialog("password")}
-						>
-							{t("user.changePassword")}
-						</button>
+						{/* An OIDC user's password is the provider's (Harbor's menu leaves it out too). */}
+						{!user.oidc_user_meta && (
+							<button
+								type="button"
+								className={item}
+								onClick={() => openDialog("password")}
+							>
+								{t("user.changePassword")}
+							</button>
+						)}
 					</div>
 					<div className="space-y-2 border-t border-slate-200 px-3 py-2 dark:border-slate-700">
 						<label className="flex items-center justify-between gap-2 text-sm">

@@ -4,7 +4,7 @@ import {
 	type SqlBool,
 	sql,
 } from "kysely";
-import { lockDigests } from "../../core/blob-locks.ts";
+import { isPostgres, lockDigests } from "../../core/blob-locks.ts";
 import { dropUnheldPending } from "../../core/store.ts";
 import type { Db } from "../../db/database.ts";
 import { type Member, membersOf } from "../../db/membership.ts";
@@ -171,7 +171,10 @@ export function createRepositoryStore(db: Db) {
 		/**
 		 * Removes the repository with its artifacts, tags, labels and blob links (bytes stay for garbage collection), and
 		 * the project stops counting its blobs no other repository of the project holds — decided under the blobs'
-		 * exclusive locks, so another repository linking one of them meanwhile keeps it counted.
+		 * exclusive locks, so another repository linking one of them meanwhile keeps it counted. On Postgres the repository's
+		 * row is then locked: a push linking a blob into it waits for this to end (and then finds it gone), and one that
+		 * linked a blob after `linked` was read has committed, so the deletion below returns its digest and it is
+		 * uncounted with the rest.
 		 */
 		remove: (id: number) =>
 			db.transaction().execute(async (tx) => {
@@ -188,6 +191,13 @@ export function createRepositoryStore(db: Db) {
 						.execute()
 				).map((r) => r.digest);
 				await lockDigests(tx, linked, "exclusive");
+				if (isPostgres(tx))
+					await tx
+						.selectFrom("repositories")
+						.select("id")
+						.where("id", "=", id)
+						.forUpdate()
+						.execute();
 				const ids = tx
 					.selectFrom("artifacts")
 					.select("id")
@@ -201,11 +211,18 @@ export function createRepositoryStore(db: Db) {
 					.deleteFrom("artifacts")
 					.where("repository_id", "=", id)
 					.execute();
-				await tx
-					.deleteFrom("repository_blobs")
-					.where("repository_id", "=", id)
-					.execute();
-				if (repo) await dropUnheldPending(tx, repo.project_id, linked);
+				const unlinked = (
+					await tx
+						.deleteFrom("repository_blobs")
+						.where("repository_id", "=", id)
+						.returning("digest")
+						.execute()
+				).map((r) => r.digest);
+				const known = new Set(linked);
+				const late = unlinked.filter((d) => !known.has(d));
+				await lockDigests(tx, late, "exclusive");
+				if (repo)
+					await dropUnheldPending(tx, repo.project_id, [...linked, ...late]);
 				await tx.deleteFrom("repositories").where("id", "=", id).execute();
 			}),
 	};

@@ -470,3 +470,46 @@ test("a developer sees the results and the log but cannot scan", async ({
 	await expectAccessible(page);
 	await picture(page, "scanning-developer-zh", zh);
 });
+
+test("an admin sees the built-in scanner's database and imports a zip of OSV advisories into it", async ({
+	page,
+}, testInfo) => {
+	const { osvFixtures, writeOsvZip } = await import(
+		"../bff/test/osv-fixtures.ts"
+	);
+	const zip = await writeOsvZip(
+		testInfo.outputPath("advisories.zip"),
+		(await osvFixtures()).values(),
+	);
+	await signIn(page);
+	await page.goto(paths.admin.href("scanners"));
+	const db = page.getByRole("region", {
+		name: "Vulnerability database (built-in scanner)",
+	});
+	await expect(db).toBeVisible();
+	await expectAccessible(page);
+	await db.getByLabel("Zip of OSV advisories").setInputFiles(zip);
+	await db.getByRole("button", { name: "Import" }).click();
+	// The fixture's six advisories: all new on the first import, none after (another run of this spec may have come first).
+	await expect(db.getByRole("status")).toHaveText(
+		/^Imported: (6|0) of 6 advisories new or changed\.$/,
+	);
+	await expect(db.getByTestId("osv-advisories")).toHaveText(/^([6-9]|\d\d+)$/);
+	await expect(db.getByTestId("osv-updated")).not.toHaveText("Never");
+	await expect(db.getByTestId("osv-last-import")).toHaveText(
+		/^Done: (6|0) of 6 advisories new or changed$/,
+	);
+	// A file that is not a zip is refused, saying why.
+	await db.getByLabel("Zip of OSV advisories").setInputFiles({
+		name: "notes.zip",
+		mimeType: "application/zip",
+		buffer: Buffer.from("not a zip"),
+	});
+	await db.getByRole("button", { name: "Import" }).click();
+	await expect(
+		db.getByText(/The zip was not imported: .*not a zip file/),
+	).toBeVisible();
+	await expect(db.getByTestId("osv-last-import")).toHaveText(
+		/^Failed: not a zip file/,
+	);
+});

@@ -32,7 +32,9 @@ async function request(
 ): Promise<Response> {
 	const headers = new Headers(init.headers);
 	headers.set("Accept", "application/json");
-	if (body !== undefined && !(body instanceof URLSearchParams))
+	// A file goes as it is, typed by the browser; anything else as JSON.
+	const raw = body instanceof URLSearchParams || body instanceof Blob;
+	if (body !== undefined && !raw)
 		headers.set("Content-Type", "application/json");
 	if (unsafe.has(method) && csrfToken)
 		headers.set("X-Harbor-CSRF-Token", csrfToken);
@@ -46,8 +48,8 @@ async function request(
 			body:
 				body === undefined
 					? undefined
-					: body instanceof URLSearchParams
-						? body
+					: raw
+						? (body as BodyInit)
 						: JSON.stringify(body),
 		});
 	} catch (e) {

@@ -18,6 +18,7 @@ import { FilterInput } from "../../components/filter-input.tsx";
 import { StatusBadge } from "../../components/status-badge.tsx";
 import { useListParams } from "../../components/use-list-params.ts";
 import { ScannerEditor } from "./scanner-editor.tsx";
+import { VulnerabilityDatabase } from "./vulnerability-database.tsx";
 
 /** Whether the adapter answers now: the registration read alone, which asks it (the list does not). */
 function Health({ uuid }: { uuid: string }) {
@@ -274,6 +275,7 @@ export default function ScannersPage() {
 			>
 				<p>{t("scanners.deleteBody", { name: deleting?.name ?? "" })}</p>
 			</ConfirmDialog>
+			<VulnerabilityDatabase />
 		</section>
 	);
 }

@@ -9,6 +9,7 @@ import {
 	expectAccessible,
 	openUserMenu,
 	screenshot,
+	signIn,
 } from "./fixtures.ts";
 
 // Signing in through OIDC needs auth_mode oidc_auth, which needs a server with no users but admin: a Wharf of this
@@ -118,4 +119,24 @@ test("signs in with the provider's button, shows the CLI secret in the profile, 
 	).toBeVisible();
 	const me = await page.request.get(`${url}/api/v2.0/users/current`);
 	expect(me.status()).toBe(401);
+});
+
+test("admin still signs in with a password, and tests the provider from the configuration page", async ({
+	page,
+}) => {
+	await page.goto(`${url}/sign-in`);
+	await signIn(page);
+	await page.goto(`${url}/admin/configuration`);
+	const oidc = page.getByRole("group", { name: "OIDC", exact: true });
+	await expect(oidc.getByLabel("Provider endpoint")).toHaveValue(idp!.issuer);
+	await oidc.getByRole("button", { name: "Test OIDC provider" }).click();
+	await expect(oidc.getByRole("status")).toHaveText(
+		"The provider answered its discovery document.",
+	);
+	await oidc.getByLabel("Provider endpoint").fill("http://127.0.0.1:1");
+	await oidc.getByRole("button", { name: "Test OIDC provider" }).click();
+	await expect(oidc.getByRole("alert")).toContainText(
+		"failed to verify connection",
+	);
+	await expectAccessible(page);
 });

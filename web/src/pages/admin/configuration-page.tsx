@@ -7,6 +7,7 @@ import {
 	useConfigurations,
 	useUpdateConfigurations,
 } from "../../api/configurations.ts";
+import { usePingOidc } from "../../api/oidc.ts";
 import {
 	type Banner,
 	bannerTypes,
@@ -349,6 +350,7 @@ function SettingsForm({
 						))}
 					</div>
 					{g.id === "ldap" && <LdapPing draft={draft} />}
+					{g.id === "oidc" && <OidcPing draft={draft} />}
 				</fieldset>
 			))}
 			<ErrorMessage error={update.error} />
@@ -436,6 +438,38 @@ function LdapPing({ draft }: { draft: Record<string, Draft> }) {
 									: "admin.config.ldapPing.failed",
 								{ message: result.message },
 							)
+						: ""}
+			</p>
+			<ErrorMessage error={ping.error} />
+		</div>
+	);
+}
+
+/** "Test OIDC provider": the endpoint and certificate check as the form has them, saved or not. */
+function OidcPing({ draft }: { draft: Record<string, Draft> }) {
+	const { t } = useTranslation();
+	const ping = usePingOidc();
+	const url =
+		typeof draft.oidc_endpoint === "string" ? draft.oidc_endpoint.trim() : "";
+	return (
+		<div className="mt-4 flex flex-wrap items-center gap-3">
+			<Button
+				variant="secondary"
+				disabled={ping.isPending || !url}
+				onClick={() =>
+					ping.mutate({ url, verify_cert: draft.oidc_verify_cert !== false })
+				}
+			>
+				{t("admin.config.oidcPing")}
+			</Button>
+			<p
+				role="status"
+				className="text-sm text-emerald-800 dark:text-emerald-300"
+			>
+				{ping.isPending
+					? t("admin.config.ldapPing.pending")
+					: ping.isSuccess
+						? t("admin.config.oidcPing.ok")
 						: ""}
 			</p>
 			<ErrorMessage error={ping.error} />

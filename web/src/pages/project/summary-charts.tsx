@@ -36,6 +36,29 @@ function useWidth(fallback: number) {
 	return [ref, width] as const;
 }
 
+/** An SVG drawn in pixels, one unit a pixel (its text keeps the page's size). */
+function Drawing({
+	width,
+	height,
+	children,
+}: {
+	width: number;
+	height: number;
+	children: ReactNode;
+}) {
+	return (
+		<svg
+			width={width}
+			height={height}
+			viewBox={`0 0 ${width} ${height}`}
+			className="block"
+			role="presentation"
+		>
+			{children}
+		</svg>
+	);
+}
+
 /** A round step for an axis from 0 to at least `max`, in about `ticks` steps (1, 2 or 5 times a power of ten). */
 export function niceTicks(max: number, ticks = 4): number[] {
 	if (max <= 0) return [0, 1];
@@ -326,13 +349,7 @@ function ActivityBars({
 		i === data.length - 1 || (i % every === 0 && data.length - 1 - i >= every);
 	return (
 		<div ref={box}>
-			<svg
-				width={w}
-				height={h}
-				viewBox={`0 0 ${w} ${h}`}
-				className="block"
-				role="presentation"
-			>
+			<Drawing width={w} height={h}>
 				{ticks.map((v) => (
 					<g key={v}>
 						<line
@@ -402,7 +419,7 @@ function ActivityBars({
 					y2={y(0)}
 					className="stroke-current opacity-50"
 				/>
-			</svg>
+			</Drawing>
 			<Legend items={series} />
 		</div>
 	);
@@ -428,13 +445,7 @@ function TopBars({
 		name.length > fits ? `${name.slice(0, fits - 1)}…` : name;
 	return (
 		<div ref={box}>
-			<svg
-				width={w}
-				height={h}
-				viewBox={`0 0 ${w} ${h}`}
-				className="block"
-				role="presentation"
-			>
+			<Drawing width={w} height={h}>
 				{data.map((d, i) => {
 					const width = ((w - left - right) * d.pulls) / max;
 					return (
@@ -468,7 +479,7 @@ function TopBars({
 						</g>
 					);
 				})}
-			</svg>
+			</Drawing>
 		</div>
 	);
 }

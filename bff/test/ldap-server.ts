@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Client } from "ldapts";
+import { selfSignedCertificate } from "./certificates.ts";
 
 export const ldapBase = "dc=wharf,dc=test";
 export const ldapRoot = {
@@ -56,27 +57,7 @@ export async function startLdapServer(opts: {
 	const port = await freePort();
 	const tlsPort = opts.tls ? await freePort() : undefined;
 	if (opts.tls) {
-		execFileSync(
-			"openssl",
-			[
-				"req",
-				"-x509",
-				"-newkey",
-				"rsa:2048",
-				"-nodes",
-				"-days",
-				"1",
-				"-subj",
-				"/CN=127.0.0.1",
-				"-addext",
-				"subjectAltName=IP:127.0.0.1",
-				"-keyout",
-				path.join(dir, "key.pem"),
-				"-out",
-				path.join(dir, "cert.pem"),
-			],
-			{ stdio: "ignore" },
-		);
+		await selfSignedCertificate(dir);
 	}
 	const conf = [
 		"include /etc/ldap/schema/core.schema",

@@ -1,10 +1,9 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProject, api } from "./api-fixtures.ts";
+import { selfSignedCertificate } from "./certificates.ts";
 import { clientSandbox } from "./clients.ts";
 import { client } from "./distribution-helpers.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
@@ -545,23 +544,7 @@ describe.each(engines)("OIDC sign-in on %s", (engine) => {
 		const dir = await mkdtemp(path.join(os.tmpdir(), "wharf-oidc-tls-"));
 		let tls: OidcServer | undefined;
 		try {
-			await promisify(execFile)("openssl", [
-				"req",
-				"-x509",
-				"-newkey",
-				"rsa:2048",
-				"-nodes",
-				"-days",
-				"1",
-				"-subj",
-				"/CN=127.0.0.1",
-				"-addext",
-				"subjectAltName=IP:127.0.0.1",
-				"-keyout",
-				path.join(dir, "key.pem"),
-				"-out",
-				path.join(dir, "cert.pem"),
-			]);
+			await selfSignedCertificate(dir);
 			tls = await startOidcServer({
 				people,
 				redirectUri: `${s.url}/c/oidc/callback`,

@@ -11,6 +11,7 @@ import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { createV2Client } from "../replication/v2-client.ts";
+import { selfSignedCertificate } from "./certificates.ts";
 import { type ClientSandbox, clientSandbox } from "./clients.ts";
 import { makeOciLayout } from "./fixtures/oci-layout.ts";
 import {
@@ -66,23 +67,7 @@ describe("TLS on the main port", () => {
 
 	beforeAll(async () => {
 		dir = await mkdtemp(path.join(os.tmpdir(), "wharf-tls-"));
-		await exec("openssl", [
-			"req",
-			"-x509",
-			"-newkey",
-			"rsa:2048",
-			"-nodes",
-			"-days",
-			"1",
-			"-subj",
-			"/CN=127.0.0.1",
-			"-addext",
-			"subjectAltName=IP:127.0.0.1,DNS:localhost",
-			"-keyout",
-			path.join(dir, "key.pem"),
-			"-out",
-			path.join(dir, "cert.pem"),
-		]);
+		await selfSignedCertificate(dir, { localhost: true });
 		cert = await readFile(path.join(dir, "cert.pem"));
 		[s, c] = await Promise.all([
 			startTestServer("sqlite", {
@@ -249,23 +234,7 @@ describe("TLS on the main port", () => {
 	it("takes a renewed certificate without a restart (SIGHUP), and keeps the old one when the new pair is bad", async () => {
 		const next = path.join(dir, "next");
 		await exec("mkdir", ["-p", next]);
-		await exec("openssl", [
-			"req",
-			"-x509",
-			"-newkey",
-			"rsa:2048",
-			"-nodes",
-			"-days",
-			"2",
-			"-subj",
-			"/CN=127.0.0.1",
-			"-addext",
-			"subjectAltName=IP:127.0.0.1",
-			"-keyout",
-			path.join(next, "key.pem"),
-			"-out",
-			path.join(next, "cert.pem"),
-		]);
+		await selfSignedCertificate(next, { days: 2 });
 		const renewed = await readFile(path.join(next, "cert.pem"));
 		const oldKey = await readFile(path.join(dir, "key.pem"));
 		await writeFile(path.join(dir, "cert.pem"), renewed);

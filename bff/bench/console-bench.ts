@@ -5,7 +5,8 @@
  * loads a page's URL, timing from the start of navigation (performance's time origin) until the first rows are in the
  * document — the projects list, a repository's artifacts, and the project summary with its charts drawn. Prints the
  * median and worst of BENCH_CONSOLE_SAMPLES (15) per page and engine, and the JS and CSS each page loaded on the way
- * (bytes over the wire, and as files). A script, not a test: it asserts nothing.
+ * (bytes over the wire, and as files). BENCH_WEB_ROOT=a,b compares builds: a server for each, their samples taken in
+ * turn, so a shared machine's changing load falls on both alike. A script, not a test: it asserts nothing.
  */
 
 import { existsSync } from "node:fs";
@@ -17,6 +18,7 @@ import {
 	type Engine,
 	startTestServer,
 	stopTestServer,
+	type TestServer,
 } from "../test/harness.ts";
 import { seedBench } from "./seed.ts";
 
@@ -24,9 +26,12 @@ const samples = Number(process.env.BENCH_CONSOLE_SAMPLES ?? 15);
 const engines = (process.env.BENCH_CONSOLE_ENGINES ?? "sqlite,postgres").split(
 	",",
 ) as Engine[];
-const webRoot = path.resolve(process.env.BENCH_WEB_ROOT ?? "dist/web");
-if (!existsSync(path.join(webRoot, "index.html")))
-	throw new Error(`build the console first (npm run build): ${webRoot}`);
+const webRoots = (process.env.BENCH_WEB_ROOT ?? "dist/web")
+	.split(",")
+	.map((r) => path.resolve(r));
+for (const root of webRoots)
+	if (!existsSync(path.join(root, "index.html")))
+		throw new Error(`build the console first (npm run build): ${root}`);
 
 /** The pages measured: where, what "first rows" means there, and the target. */
 const pages = [
@@ -53,6 +58,9 @@ const pages = [
 ] as const;
 
 type Sample = { ms: number; wire: number; files: number };
+type Session = Awaited<
+	ReturnType<import("playwright").BrowserContext["storageState"]>
+>;
 
 /**
  * One cold load: a new context (no cache) with the session's cookies, the time at which every selector of `ready`
@@ -120,53 +128,66 @@ const rows: string[] = [];
 const loads: string[] = [];
 try {
 	for (const engine of engines) {
-		const s = await startTestServer(engine, { WHARF_WEB_ROOT: webRoot });
+		const builds: { name: string; s: TestServer; session: Session }[] = [];
 		try {
-			await seedBench(s.db, engine, {
-				artifacts: 10_000,
-				projects: 10_000,
-				auditRows: 1_000,
-			});
-			const signIn = await browser.newContext();
-			const page = await signIn.newPage();
-			await page.goto(`${s.url}/sign-in`);
-			await page.getByLabel("Username").fill("admin");
-			await page.getByLabel("Password").fill(adminPassword);
-			await page.getByRole("button", { name: "Sign in" }).click();
-			await page.locator("[data-testid=current-user]").waitFor();
-			const session = await signIn.storageState();
-			await signIn.close();
+			for (const root of webRoots) {
+				const s = await startTestServer(engine, { WHARF_WEB_ROOT: root });
+				// Listed at once, so it is stopped whatever happens next; signed in below.
+				const build = {
+					name: path.basename(root),
+					s,
+					session: { cookies: [], origins: [] } as Session,
+				};
+				builds.push(build);
+				await seedBench(s.db, engine, {
+					artifacts: 10_000,
+					projects: 10_000,
+					auditRows: 1_000,
+				});
+				const signIn = await browser.newContext();
+				const page = await signIn.newPage();
+				await page.goto(`${s.url}/sign-in`);
+				await page.getByLabel("Username").fill("admin");
+				await page.getByLabel("Password").fill(adminPassword);
+				await page.getByRole("button", { name: "Sign in" }).click();
+				await page.locator("[data-testid=current-user]").waitFor();
+				build.session = await signIn.storageState();
+				await signIn.close();
+			}
 
-			const runs = pages.map(() => [] as Sample[]);
+			const runs = builds.map(() => pages.map(() => [] as Sample[]));
 			// The first round warms the server (its caches, the database's pages, the JIT), not the browser's cache.
 			for (let i = 0; i < samples + 1; i++) {
-				for (const [k, p] of pages.entries()) {
-					const r = await coldLoad(
-						browser,
-						session,
-						`${s.url}${p.url}`,
-						p.ready,
-						"all" in p,
-					);
-					if (i > 0) runs[k].push(r);
-				}
+				for (const [k, p] of pages.entries())
+					for (const [b, { s, session }] of builds.entries()) {
+						const r = await coldLoad(
+							browser,
+							session,
+							`${s.url}${p.url}`,
+							p.ready,
+							"all" in p,
+						);
+						if (i > 0) runs[b][k].push(r);
+					}
 				loads.push(os.loadavg()[0].toFixed(2));
 			}
-			for (const [k, p] of pages.entries()) {
-				const ms = runs[k].map((r) => r.ms);
-				const last = runs[k][runs[k].length - 1];
-				rows.push(
-					`| ${engine.padEnd(8)} | ${p.name.padEnd(32)} | ${median(ms).toFixed(0).padStart(6)} | ${Math.max(
-						...ms,
-					)
-						.toFixed(0)
-						.padStart(
-							5,
-						)} | ${String(p.target).padStart(6)} | ${kb(last.wire)} | ${kb(last.files)} |`,
-				);
-			}
+			for (const [k, p] of pages.entries())
+				for (const [b, { name }] of builds.entries()) {
+					const ms = runs[b][k].map((r) => r.ms);
+					const last = runs[b][k][runs[b][k].length - 1];
+					const label = builds.length > 1 ? `${engine} ${name}` : engine;
+					rows.push(
+						`| ${label.padEnd(8)} | ${p.name.padEnd(32)} | ${median(ms).toFixed(0).padStart(6)} | ${Math.max(
+							...ms,
+						)
+							.toFixed(0)
+							.padStart(
+								5,
+							)} | ${String(p.target).padStart(6)} | ${kb(last.wire)} | ${kb(last.files)} |`,
+					);
+				}
 		} finally {
-			await stopTestServer(s);
+			for (const { s } of builds) await stopTestServer(s);
 		}
 	}
 } finally {

@@ -7,7 +7,12 @@ import { verifyPassword } from "./passwords.ts";
  * credential, and only while the stored hash is unchanged, so a new password or secret ends the old one at once.
  */
 export function createCredentialCache(ttlMs = 60_000) {
-	const verified = new LRUCache<string, string>({ max: 10_000, ttl: ttlMs });
+	// A credential in steady use stays remembered (each use renews it); one unused for `ttlMs` is hashed again.
+	const verified = new LRUCache<string, string>({
+		max: 10_000,
+		ttl: ttlMs,
+		updateAgeOnGet: true,
+	});
 	const keyOf = (name: string, secret: string) =>
 		createHash("sha256")
 			.update(name)
@@ -26,6 +31,9 @@ export function createCredentialCache(ttlMs = 60_000) {
 			verified.set(key, storedHash);
 			return true;
 		},
+		/** Whether this credential passed lately against this stored hash: no hashing, so it may run before the throttle. */
+		remembers: (name: string, secret: string, storedHash: string) =>
+			verified.get(keyOf(name, secret)) === storedHash,
 		clear: () => verified.clear(),
 	};
 }

@@ -43,15 +43,29 @@ export function createPrincipals(deps: {
 	/**
 	 * A name with the current robot prefix is tried as a robot first, any other as a user first. A robot keeps the name it
 	 * was made with when the prefix changes, and a user whose name begins with a new prefix keeps their account: each
-	 * name is tried as the other kind when the first finds no match.
+	 * name is tried as the other kind when the first finds no match. `rememberedOnly`: only a credential that passed
+	 * lately counts (nothing hashed, no directory asked).
 	 */
 	const check = async (
 		username: string,
 		password: string,
 		usersOnly: boolean,
 		door: Door,
+		rememberedOnly = false,
 	): Promise<Principal | null> => {
 		const asUser = async () => {
+			if (rememberedOnly) {
+				// A directory's or provider's user is checked there, never from memory.
+				const elsewhere =
+					username !== "admin" &&
+					((deps.oidc && (await deps.oidc.on())) ||
+						(deps.directory && (await deps.directory.config())));
+				if (elsewhere) return null;
+				const user = await users.verify(username, password, {
+					rememberedOnly,
+				});
+				return user ? principalOf(user) : null;
+			}
 			// Under OIDC everyone but admin signs in at the provider: here only with their CLI secret, and not at the
 			// console (whose sign-in is the provider's), as Harbor.
 			if (username !== "admin" && deps.oidc && (await deps.oidc.on())) {
@@ -73,18 +87,19 @@ export function createPrincipals(deps: {
 			return user ? principalOf(user) : null;
 		};
 		if (usersOnly) return asUser();
+		const asRobot = () => robots.verify(username, password, { rememberedOnly });
 		if (isRobotName(username, await deps.robotPrefix()))
-			return (await robots.verify(username, password)) ?? asUser();
+			return (await asRobot()) ?? asUser();
 		// A directory that does not answer fails a user's sign-in, not a robot's whose name lacks today's prefix.
 		let user: Principal | null;
 		try {
 			user = await asUser();
 		} catch (e) {
-			const robot = await robots.verify(username, password);
+			const robot = await asRobot();
 			if (robot) return robot;
 			throw e;
 		}
-		return user ?? robots.verify(username, password);
+		return user ?? asRobot();
 	};
 	return {
 		/** Basic credentials: a robot when the name has the robot prefix, else a user. Throttled and audited at every door. */
@@ -109,6 +124,16 @@ export function createPrincipals(deps: {
 				return { refused: why };
 			};
 			const attempt = await throttle.attempt(name, at.address);
+			// Past the limit, a credential that passed lately still passes: checking it hashes nothing, so it gives a guesser
+			// nothing, and a client sending the right password many times at once (a CI fleet behind one address) would
+			// otherwise lock itself out, since an attempt counts as a failure until it succeeds.
+			const remembered = attempt.ok
+				? null
+				: await check(name, password, at.usersOnly ?? false, at.door, true);
+			if (remembered) {
+				await throttle.succeeded(name, at.address);
+				return { principal: remembered };
+			}
 			if (!attempt.ok) {
 				// A refusal is cheap, but 32 clients looping on it still take a core from pulls: each waits a second first, so
 				// a flood slows to one attempt per client per second. The lock is audited when it first refuses someone; the

@@ -122,10 +122,21 @@ export function createUserService(db: Db) {
 			return row.id;
 		},
 
-		/** The user for these credentials, or null. Disabled users never pass. */
-		async verify(username: string, password: string): Promise<UserRow | null> {
+		/**
+		 * The user for these credentials, or null. Disabled users never pass. `rememberedOnly`: only a credential that passed
+		 * lately counts (nothing is hashed).
+		 */
+		async verify(
+			username: string,
+			password: string,
+			opts: { rememberedOnly?: boolean } = {},
+		): Promise<UserRow | null> {
 			const user = await byName(username);
 			if (!user || user.disabled) return null;
+			if (opts.rememberedOnly)
+				return verified.remembers(username, password, user.password_hash)
+					? user
+					: null;
 			if (!(await verified.check(username, password, user.password_hash)))
 				return null;
 			// Hashes made with older parameters are replaced while the password is at hand.

@@ -438,7 +438,7 @@ test("an admin sets the session and token lifetimes and a write-only secret in t
 	await page.goto("/admin/configuration");
 	try {
 		await expect(page.getByRole("group", { name: "OIDC" })).toContainText(
-			"not in effect while the authentication mode is Database",
+			"In effect while the authentication mode is OIDC",
 		);
 		await page.getByLabel("Session timeout").fill("45");
 		await page.getByLabel("Registry token expiry").fill("20");

@@ -61,6 +61,9 @@ test("a row's actions line up with its text, and a sort header stays on one line
 	const row = page.getByTestId("project-row").filter({ hasText: project });
 	const name = row.getByRole("link", { name: project });
 	const del = row.getByRole("button", { name: `Delete project ${project}` });
+	// Measured once shown: the list may be in the page, hidden, while the route's data or code is still on its way.
+	await expect(name).toBeVisible();
+	await expect(del).toBeVisible();
 	expect(
 		Math.abs((await firstLineMiddle(name)) - (await firstLineMiddle(del))),
 	).toBeLessThanOrEqual(3);
